@@ -1,0 +1,33 @@
+"""calmline: a de-escalation copilot for customer-support teams.
+
+`analyze(text, history=None)` reads one customer message; `Analyzer(playbook)` does the same with
+a team's own playbook. Nothing heavy happens on import: models load when an analyzer is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from functools import lru_cache
+
+from calmline.engine.analysis import Analysis
+from calmline.engine.analyzer import Analyzer, HistoryItem
+from calmline.errors import CalmlineError
+from calmline.playbook import Playbook, load_playbook
+
+__all__ = ["Analysis", "Analyzer", "CalmlineError", "Playbook", "analyze", "default_analyzer",
+           "load_playbook"]
+__version__ = "0.1.0"
+
+
+@lru_cache(maxsize=1)
+def default_analyzer() -> Analyzer:
+    """The analyzer for the packaged playbook, built on first use and then shared."""
+    return Analyzer(load_playbook())
+
+
+def analyze(
+    text: str, history: Iterable[HistoryItem] | None = None, time: datetime | None = None
+) -> Analysis:
+    """Analyse one customer message, with the earlier turns of the conversation as context."""
+    return default_analyzer().analyze(text, history, time)

@@ -1,0 +1,1 @@
+"""The `calmline` command line (Typer + Rich)."""

@@ -1,0 +1,47 @@
+"""`calmline demo`: replay a bundled angry-customer chat and show what calmline sees, turn by turn."""
+
+from __future__ import annotations
+
+import json
+import time
+from importlib import resources
+from typing import Annotated
+
+import typer
+from rich.panel import Panel
+from rich.rule import Rule
+
+from calmline.cli.analyze_cmd import PlaybookOption
+from calmline.cli.app import app, console, friendly_errors
+from calmline.cli.render import render_analysis
+from calmline.conversation import parse_conversation
+from calmline.engine.analyzer import Analyzer
+from calmline.playbook import load_playbook
+
+DEMO = "angry_chat.json"
+
+
+@app.command("demo")
+@friendly_errors
+def demo_command(
+    pause: Annotated[float, typer.Option(help="seconds to wait between turns")] = 0.0,
+    playbook: PlaybookOption = None,
+) -> None:
+    """Replay a realistic angry-customer chat through the analyzer."""
+    raw = resources.files("calmline.demo").joinpath(DEMO).read_text("utf-8")
+    conversation = parse_conversation(json.loads(raw), DEMO)
+    analyzer = Analyzer(load_playbook(playbook))
+    console.print(Rule(f"calmline demo — conversation {conversation.id} ({conversation.channel})"))
+    analyses = analyzer.analyze_conversation(conversation.turns())
+    for number, (message, analysis) in enumerate(
+        zip(conversation.messages, analyses, strict=True), start=1
+    ):
+        who = message.author or message.role
+        if analysis is None:
+            console.print(Panel(message.text, title=f"turn {number} · agent {who}",
+                                border_style="blue", title_align="left"))
+        else:
+            console.print(render_analysis(analysis, title=f"turn {number} · customer {who}"))
+        if pause:
+            time.sleep(pause)
+    console.print(Rule("end of demo — try `calmline analyze \"your message\"`"))

@@ -1,0 +1,1 @@
+"""Everything above single signals: the analyzer, trends, escalation (and, later, the coach)."""

@@ -1,0 +1,84 @@
+"""The typed, JSON-serialisable result of analysing one customer message."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from calmline.playbook.schema import LevelName
+from calmline.signals.base import Evidence, Finding
+
+Trend = Literal["rising", "steady", "cooling"]
+
+
+@dataclass(frozen=True, slots=True)
+class Anger:
+    score: float
+    level: LevelName
+    evidence: tuple[Evidence, ...]
+    trend: Trend | None = None  # None without history
+    model_score: float | None = None  # the calibrated model score before cues raised it
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    kind: str  # order_id, date, amount, duration, product
+    value: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Venting:
+    venting: bool
+    reason: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationReason:
+    route: str
+    trigger: str  # the flag or rule that fired: "abuse", "legal", "rising_anger", "refund_limit"
+    reason: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Escalation:
+    escalate: bool
+    routes: tuple[str, ...] = ()
+    reasons: tuple[EscalationReason, ...] = ()
+
+    @property
+    def route(self) -> str | None:
+        return self.routes[0] if self.routes else None
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything calmline reads in one customer message. Every score carries its evidence."""
+
+    text: str
+    anger: Anger
+    causes: tuple[Finding, ...]
+    areas: tuple[Finding, ...]
+    wants: tuple[Finding, ...]
+    facts: tuple[Fact, ...]
+    flags: tuple[Finding, ...]
+    venting: Venting
+    escalate: Escalation
+    extra: tuple[Finding, ...] = ()  # findings of plug-in detectors, and model side signals
+    notes: tuple[str, ...] = field(default=())
+
+    def flag(self, label: str) -> Finding | None:
+        return next((f for f in self.flags if f.label == label), None)
+
+    def want_labels(self) -> list[str]:
+        return [w.label for w in self.wants]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["escalate"]["route"] = self.escalate.route
+        return data

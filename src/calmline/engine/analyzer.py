@@ -1,0 +1,152 @@
+"""The analyzer: runs the playbook's detectors over one message and assembles an Analysis.
+
+`Analyzer` is built once (playbook validated, detectors constructed, models loaded and cached)
+and is then cheap per message; `analyze()` for one message and `analyze_conversation()` for a
+whole thread use the same detectors, so batch insights never re-implement a signal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from calmline.engine.analysis import Analysis, Anger, Fact, Venting
+from calmline.engine.escalation import EscalationPolicy
+from calmline.engine.trend import rising_over_turns, trend
+from calmline.errors import DetectorError, InputError
+from calmline.playbook.schema import Playbook
+from calmline.signals.base import DetectionContext, Detector, Evidence, Finding, Turn, registry
+from calmline.signals.text import normalize
+
+HistoryItem = Turn | str | Mapping[str, Any]
+_ROUTED_FLAGS = ("abuse", "swearing")  # flags raised by the abuse detector
+
+
+def as_turn(item: HistoryItem) -> Turn:
+    """Accept a Turn, a plain string (a customer message) or a {"role", "text"} mapping."""
+    if isinstance(item, Turn):
+        return item
+    if isinstance(item, str):
+        return Turn("customer", item)
+    if isinstance(item, Mapping):
+        role, text = item.get("role", "customer"), item.get("text")
+        if role not in ("customer", "agent") or not isinstance(text, str):
+            raise InputError(f"history turn needs role customer|agent and a text: {dict(item)!r}")
+        time = item.get("time")
+        if isinstance(time, str):
+            try:
+                time = datetime.fromisoformat(time.replace("Z", "+00:00"))
+            except ValueError as exc:
+                raise InputError(f"history turn has an invalid time {time!r}") from exc
+        return Turn(role, text, time if isinstance(time, datetime) else None, item.get("anger"))
+    raise InputError(f"history turn must be a string or an object, not {type(item).__name__}")
+
+
+class Analyzer:
+    def __init__(self, playbook: Playbook) -> None:
+        self.playbook = playbook
+        factories = registry()
+        missing = [name for name in playbook.detectors if name not in factories]
+        if missing:
+            raise DetectorError(
+                f"playbook names unknown detectors {missing}; known: {sorted(factories)}")
+        self.detectors: list[Detector] = [factories[name](playbook) for name in playbook.detectors]
+        self._escalation = EscalationPolicy(playbook)
+
+    def analyze(
+        self, text: str, history: Iterable[HistoryItem] | None = None,
+        time: datetime | None = None,
+    ) -> Analysis:
+        if not isinstance(text, str):
+            raise InputError(f"text must be a string, not {type(text).__name__}")
+        turns = [self._scored(as_turn(item)) for item in (history or ())]
+        return self._analyze(text, turns, time)
+
+    def analyze_conversation(self, turns: Iterable[HistoryItem]) -> list[Analysis | None]:
+        """One Analysis per customer turn (None for agent turns), scoring each turn once."""
+        seen: list[Turn] = []
+        results: list[Analysis | None] = []
+        for item in turns:
+            turn = as_turn(item)
+            if turn.role == "agent":
+                results.append(None)
+                seen.append(turn)
+                continue
+            analysis = self._analyze(turn.text, seen, turn.time)
+            results.append(analysis)
+            seen.append(Turn("customer", turn.text, turn.time, analysis.anger.score))
+        return results
+
+    def anger_score(self, text: str) -> float:
+        """Just the anger score (no context): what history turns are scored with."""
+        norm = normalize(text[: self.playbook.limits.max_chars])
+        context = DetectionContext(self.playbook)
+        for detector in self.detectors:
+            if detector.name == "anger":
+                return next(f.score for f in detector.detect(norm, context) if f.label == "anger")
+        return 0.0
+
+    def _scored(self, turn: Turn) -> Turn:
+        if turn.role == "agent" or turn.anger is not None:
+            return turn
+        return Turn(turn.role, turn.text, turn.time, self.anger_score(turn.text))
+
+    def _analyze(self, text: str, history: Sequence[Turn], time: datetime | None) -> Analysis:
+        notes: list[str] = []
+        limit = self.playbook.limits.max_chars
+        if len(text) > limit:
+            notes.append(f"message longer than {limit} characters: analysed the first {limit}")
+            text = text[:limit]
+        if not text.strip():
+            notes.append("empty message")
+        norm = normalize(text)
+        prior: dict[str, list[Finding]] = {}
+        for detector in self.detectors:
+            context = DetectionContext(self.playbook, history, time, prior)
+            prior[detector.name] = detector.detect(norm, context)
+        return self._assemble(norm, prior, history, notes)
+
+    def _assemble(self, norm: Any, prior: dict[str, list[Finding]], history: Sequence[Turn],
+                  notes: list[str]) -> Analysis:
+        pb = self.playbook
+        found = [f for findings in prior.values() for f in findings]
+        flags = tuple(f for f in found if f.label in pb.flags and f.detector != "wants")
+        anger = self._anger(prior.get("anger", []), flags, history)
+        facts = tuple(Fact(f.label, f.value or f.evidence[0].text, f.evidence[0].text,
+                           f.evidence[0].start, f.evidence[0].end)
+                      for f in prior.get("facts", []) if f.evidence)
+        wants = tuple(prior.get("wants", []))
+        venting_found = next(iter(prior.get("venting", [])), None)
+        venting = (Venting(True, venting_found.reason, venting_found.evidence) if venting_found
+                   else Venting(False, "the message asks for something or is calm"))
+        scores = [t.anger for t in history if t.role == "customer" and t.anger is not None]
+        rising = rising_over_turns([*scores, anger.score], pb.escalation.rising,
+                                   pb.anger.levels.get(pb.escalation.rising.min_level, 0.0)
+                                   if pb.escalation.rising.min_level != "calm" else 0.0)
+        escalate = self._escalation.decide(norm, flags, wants, facts, rising)
+        known = {"anger", "abuse", "threats", "wants", "causes", "facts", "venting"}
+        extra = tuple(f for name, fs in prior.items() for f in fs
+                      if name not in known or f.label == "offensive")
+        return Analysis(
+            text=norm.original, anger=anger,
+            causes=tuple(f for f in prior.get("causes", []) if f.label in pb.causes),
+            areas=tuple(f for f in prior.get("causes", []) if f.label in pb.areas),
+            wants=wants, facts=facts, flags=flags, venting=venting, escalate=escalate,
+            extra=extra, notes=tuple(notes))
+
+    def _anger(self, found: list[Finding], flags: tuple[Finding, ...],
+               history: Sequence[Turn]) -> Anger:
+        cfg = self.playbook.anger
+        base = next((f for f in found if f.label == "anger"), None)
+        score = base.score if base else 0.0
+        evidence: tuple[Evidence, ...] = base.evidence if base else ()
+        reason = base.reason if base else "no anger detector in the playbook"
+        hostile = [f for f in flags if f.label in ("abuse", "violence")]
+        if hostile and score < cfg.levels["hostile"]:
+            score = cfg.levels["hostile"]
+            evidence = evidence + hostile[0].evidence
+            reason += f"; at least hostile because of {hostile[0].label}"
+        scores = [t.anger for t in history if t.role == "customer" and t.anger is not None]
+        return Anger(round(score, 4), cfg.level_of(score), evidence,
+                     trend([*scores, score], cfg), base.raw_score if base else None, reason)

@@ -1,0 +1,160 @@
+"""Pydantic schema of the playbook YAML: everything is validated once, at load time."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+LevelName = Literal["calm", "annoyed", "frustrated", "angry", "hostile"]
+LEVELS: tuple[LevelName, ...] = ("calm", "annoyed", "frustrated", "angry", "hostile")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PhraseGroup(_Strict):
+    """A named set of regular expressions with why it matters; compiled into one regex."""
+
+    patterns: list[str] = Field(default_factory=list, description="regexes on normalised text")
+    reason: str = Field("", description="one line shown to people as the evidence's rule")
+    weight: float = Field(1.0, ge=0.0, le=5.0)
+    raw: bool = Field(False, description="do not add word boundaries around the patterns")
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"pattern {pattern!r} is not a valid regex: {exc}") from exc
+        return patterns
+
+
+class NamedPhraseGroup(PhraseGroup):
+    name: str
+
+
+class Cue(_Strict):
+    name: Literal["caps", "exclamations", "elongation"]
+    weight: float = Field(ge=0.0, le=5.0)
+    reason: str
+
+
+class Trend(_Strict):
+    window: int = Field(3, ge=2, le=20)
+    min_change: float = Field(0.1, ge=0.0, le=1.0)
+
+
+class AngerConfig(_Strict):
+    model: str | None = Field("anger", description="shipped model name, or null for lexicon only")
+    levels: dict[Literal["annoyed", "frustrated", "angry", "hostile"], float]
+    cue_scale: float = Field(1.0, ge=0.0, le=5.0)
+    cues: list[Cue] = Field(default_factory=list)
+    lexicon: list[NamedPhraseGroup] = Field(default_factory=list)
+    trend: Trend = Trend()
+
+    @field_validator("levels")
+    @classmethod
+    def _ordered(cls, levels: dict[str, float]) -> dict[str, float]:
+        names = ["annoyed", "frustrated", "angry", "hostile"]
+        missing = [n for n in names if n not in levels]
+        if missing:
+            raise ValueError(f"anger.levels misses {missing}")
+        bounds = [levels[n] for n in names]
+        if bounds != sorted(bounds) or not 0.0 < bounds[0] or bounds[-1] >= 1.0:
+            raise ValueError("anger.levels must increase strictly inside (0, 1)")
+        return levels
+
+    def level_of(self, score: float) -> LevelName:
+        level: LevelName = "calm"
+        for name in ("annoyed", "frustrated", "angry", "hostile"):
+            if score >= self.levels[name]:
+                level = name
+        return level
+
+
+class FlagConfig(PhraseGroup):
+    route: str
+    model: str | None = None
+    model_weight: float = Field(0.5, ge=0.0, le=1.0)
+
+
+class Route(_Strict):
+    description: str
+
+
+class FactsConfig(_Strict):
+    products: list[str] = Field(default_factory=list)
+    id_words: list[str] = Field(default_factory=list)
+
+
+class VentingConfig(_Strict):
+    min_anger: float = Field(0.45, ge=0.0, le=1.0)
+    burst_messages: int = Field(3, ge=2)
+    burst_seconds: int = Field(120, ge=1)
+    request_patterns: list[str] = Field(default_factory=list)
+
+
+class RisingConfig(_Strict):
+    turns: int = Field(3, ge=2)
+    min_rise: float = Field(0.2, ge=0.0, le=1.0)
+    min_level: LevelName = "angry"
+    route: str = "supervisor"
+
+
+class Topic(PhraseGroup):
+    route: str
+
+
+class AuthorityConfig(_Strict):
+    refund_limit: float = Field(200, ge=0)
+    refund_route: str = "supervisor"
+    topics: dict[str, Topic] = Field(default_factory=dict)
+
+
+class EscalationConfig(_Strict):
+    rising: RisingConfig = RisingConfig()
+    authority: AuthorityConfig = AuthorityConfig()
+
+
+class Limits(_Strict):
+    max_chars: int = Field(20000, ge=100)
+
+
+class Playbook(_Strict):
+    """The whole method. `extra` is forbidden everywhere so a typo fails loudly at start-up."""
+
+    version: Literal[1] = 1
+    language: str = "en"
+    limits: Limits = Limits()
+    detectors: list[str]
+    routes: dict[str, Route]
+    anger: AngerConfig
+    flags: dict[str, FlagConfig]
+    wants: dict[str, PhraseGroup]
+    causes: dict[str, PhraseGroup]
+    areas: dict[str, PhraseGroup]
+    facts: FactsConfig = FactsConfig()
+    venting: VentingConfig = VentingConfig()
+    escalation: EscalationConfig = EscalationConfig()
+
+    @model_validator(mode="after")
+    def _routes_exist(self) -> Playbook:
+        known = set(self.routes) | {"none"}
+        used = {f"flags.{name}": flag.route for name, flag in self.flags.items()}
+        used["escalation.rising"] = self.escalation.rising.route
+        used["escalation.authority.refund_route"] = self.escalation.authority.refund_route
+        for name, topic in self.escalation.authority.topics.items():
+            used[f"escalation.authority.topics.{name}"] = topic.route
+        unknown = {where: route for where, route in used.items() if route not in known}
+        if unknown:
+            detail = ", ".join(f"{w} -> {r!r}" for w, r in sorted(unknown.items()))
+            raise ValueError(f"unknown routes (declare them under `routes`): {detail}")
+        return self
+
+    def route_description(self, route: str) -> str:
+        return self.routes[route].description if route in self.routes else ""

@@ -1,0 +1,1 @@
+"""Detectors: one module per signal, all behind the seam in `base.py`."""

@@ -1,0 +1,104 @@
+"""Anger intensity: the shipped linear model, calibrated, plus visible cues (caps, !!!, lexicon)."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import ClassVar
+
+from calmline.models.linear import LinearTextModel
+from calmline.playbook.schema import Playbook
+from calmline.signals.base import DetectionContext, Evidence, Finding, register
+from calmline.signals.matcher import PhraseMatcher
+from calmline.signals.modelref import resolve_model
+from calmline.signals.text import NormalizedText
+
+_CAPS_WORD = re.compile(r"\b[A-Z][A-Z']{2,}\b")
+_WORD = re.compile(r"\b[^\W\d_]{3,}\b")
+_BANGS = re.compile(r"[!?]{2,}|!(?:\s*!)+")
+_ELONGATED = re.compile(r"([^\W\d_])\1{2,}")
+_ACRONYMS = frozenset({"USA", "FAQ", "DHL", "UPS", "USPS", "TV", "ETA", "ASAP", "CEO", "API", "SIM",
+                       "PIN", "ATM", "UK", "EU", "NYC", "LOL", "OMG", "WTF", "FYI", "DM", "PM", "AM"})
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def calibrate(probability: float, threshold: float, bound: float) -> float:
+    """Monotone map sending the model's decision threshold onto the playbook's `annoyed` bound."""
+    if probability <= threshold:
+        return bound * probability / threshold if threshold > 0 else bound
+    return bound + (1 - bound) * (probability - threshold) / (1 - threshold)
+
+
+@register
+class AngerDetector:
+    """One calibrated anger score per message; every point of it traceable to a span."""
+
+    name: ClassVar[str] = "anger"
+    labels: ClassVar[tuple[str, ...]] = ("anger",)
+
+    def __init__(self, playbook: Playbook) -> None:
+        cfg = playbook.anger
+        self._bound = cfg.levels["annoyed"]
+        self._scale = cfg.cue_scale
+        self._cues = {cue.name: cue for cue in cfg.cues}
+        self._lexicon = [PhraseMatcher.from_group(f"anger.lexicon.{g.name}", g) for g in cfg.lexicon]
+        self._model: LinearTextModel | None = resolve_model(cfg.model) if cfg.model else None
+
+    def detect(self, text: NormalizedText, context: DetectionContext) -> list[Finding]:
+        evidence: list[Evidence] = []
+        base = self._bound * 0.3  # lexicon-only baseline: calm unless cues say otherwise
+        if self._model is not None:
+            result = self._model.score(text.original)
+            base = calibrate(result.probability, self._model.threshold, self._bound)
+            evidence.extend(
+                Evidence(c.start, c.end, text.original[c.start : c.end], "model",
+                         f"model:{self._model.name} feature {c.feature!r}", round(c.weight, 3))
+                for c in result.contributions
+                if c.weight > 0
+            )
+        boost = 0.0
+        for matcher in self._lexicon:
+            hits = matcher.find(text, limit=3)
+            if hits:
+                boost += matcher.weight * (1 + 0.25 * (len(hits) - 1))
+                evidence.extend(hits)
+        boost += self._cue_boost(text, evidence)
+        score = _sigmoid(_logit(base) + self._scale * boost) if boost else base
+        reason = "model probability calibrated to the playbook levels"
+        if boost:
+            reason += f", raised by {len([e for e in evidence if e.source != 'model'])} cue(s)"
+        return [Finding("anger", round(score, 4), self.name, reason, tuple(evidence),
+                        raw_score=round(base, 4))]
+
+    def _cue_boost(self, text: NormalizedText, evidence: list[Evidence]) -> float:
+        boost = 0.0
+        original = text.original
+        if (cue := self._cues.get("caps")) is not None:
+            words = _WORD.findall(original)
+            caps = [m for m in _CAPS_WORD.finditer(original) if m.group(0) not in _ACRONYMS]
+            if len(caps) >= 2 or (caps and len(words) <= 3):
+                share = len(caps) / max(len(words), 1)
+                boost += cue.weight * min(1.0, 0.4 + share)
+                evidence.extend(Evidence(m.start(), m.end(), m.group(0), "cue", "anger.cues.caps",
+                                         cue.weight) for m in caps[:5])
+        if (cue := self._cues.get("exclamations")) is not None:
+            bangs = list(_BANGS.finditer(original))
+            if bangs:
+                boost += cue.weight * min(1.0, 0.5 * len(bangs) + 0.1 * len(bangs[0].group(0)))
+                evidence.extend(Evidence(m.start(), m.end(), m.group(0), "cue",
+                                         "anger.cues.exclamations", cue.weight) for m in bangs[:3])
+        if (cue := self._cues.get("elongation")) is not None:
+            runs = list(_ELONGATED.finditer(original))
+            if runs:
+                boost += cue.weight
+                evidence.extend(Evidence(m.start(), m.end(), m.group(0), "cue",
+                                         "anger.cues.elongation", cue.weight) for m in runs[:3])
+        return boost

@@ -1,0 +1,109 @@
+"""The one extension seam: Detector, Finding, Evidence and the registry that names detectors.
+
+A detector turns one message (plus context) into Findings. Built-in detectors register with
+`@register`; other packages expose theirs under the `calmline.detectors` entry-point group,
+loaded lazily by `registry()` when an analyzer is built, never on import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib.metadata import entry_points
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
+
+from calmline.errors import DetectorError
+
+if TYPE_CHECKING:
+    from calmline.playbook.schema import Playbook
+    from calmline.signals.text import NormalizedText
+
+Role = Literal["customer", "agent"]
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Why a score is what it is: a span of the original text and the rule that read it.
+
+    `source` names the kind of rule ("lexicon", "pattern", "model", "cue", "context") and `rule`
+    the entry itself (e.g. "flags.legal", "anger.lexicon.fed_up", "model:anger feature 'worst'").
+    Context evidence (from earlier turns) has start = end = -1.
+    """
+
+    start: int
+    end: int
+    text: str
+    source: str
+    rule: str
+    weight: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One signal in one message. `raw_score` is before context adjusted it into `score`."""
+
+    label: str
+    score: float
+    detector: str
+    reason: str
+    evidence: tuple[Evidence, ...] = ()
+    raw_score: float | None = None
+    route: str | None = None
+    value: str | None = None  # a normalised value when the finding is a fact ("2 hours")
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """An earlier message of the conversation, as the analyzer receives it for context."""
+
+    role: Role
+    text: str
+    time: datetime | None = None
+    anger: float | None = None  # filled by the analyzer when it scores history
+
+
+@dataclass(frozen=True, slots=True)
+class DetectionContext:
+    """What a detector may read besides the text: earlier turns, earlier detectors' findings."""
+
+    playbook: Playbook
+    history: Sequence[Turn] = ()
+    time: datetime | None = None
+    prior: Mapping[str, Sequence[Finding]] = field(default_factory=dict)
+
+
+class Detector(Protocol):
+    """A named signal. Construct with the playbook (cheap; heavy artefacts are cached)."""
+
+    name: ClassVar[str]
+    labels: ClassVar[tuple[str, ...]]
+
+    def detect(self, text: NormalizedText, context: DetectionContext) -> list[Finding]: ...
+
+
+DetectorFactory = Callable[["Playbook"], Detector]
+_BUILTIN: dict[str, DetectorFactory] = {}
+ENTRY_POINT_GROUP = "calmline.detectors"
+
+
+def register(cls: Any) -> Any:
+    """Class decorator for built-in detectors; the same registry plugins land in."""
+    if cls.name in _BUILTIN:
+        raise DetectorError(f"detector {cls.name!r} is registered twice")
+    _BUILTIN[cls.name] = cls
+    return cls
+
+
+def registry() -> dict[str, DetectorFactory]:
+    """Every detector known: built-ins plus entry-point plugins (loaded now, not on import)."""
+    import calmline.signals.builtin  # noqa: F401  (registers the built-in detectors)
+
+    found = dict(_BUILTIN)
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            factory = ep.load()
+        except Exception as exc:  # a broken plugin must not take calmline down silently
+            raise DetectorError(f"detector plugin {ep.name!r} failed to load: {exc}") from exc
+        found.setdefault(ep.name, factory)
+    return found

@@ -1,0 +1,28 @@
+"""Why the customer is angry (PLAYBOOK §1 root causes) and which product/service area it is about.
+
+Both come from the playbook (`causes` and `areas`), so a team can rename or add areas.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from calmline.playbook.schema import Playbook
+from calmline.signals.base import DetectionContext, Finding, register
+from calmline.signals.phrases import build, match_groups
+from calmline.signals.text import NormalizedText
+
+
+@register
+class CausesDetector:
+    name: ClassVar[str] = "causes"
+    labels: ClassVar[tuple[str, ...]] = (
+        "unmet_expectations", "process_friction", "lack_of_communication", "outside_stress",
+        "billing_refund", "delivery", "quality_defect", "account_access", "pricing", "staff",
+    )
+
+    def __init__(self, playbook: Playbook) -> None:
+        self._matchers = build("causes", playbook.causes) + build("areas", playbook.areas)
+
+    def detect(self, text: NormalizedText, context: DetectionContext) -> list[Finding]:
+        return match_groups(text, self._matchers, self.name)

@@ -1,0 +1,105 @@
+"""Facts an agent should repeat back: ids, dates, amounts, durations and product names.
+
+Read from the original text (case matters for ids and product names); never invented.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import ClassVar
+
+from calmline.playbook.schema import Playbook
+from calmline.signals.base import DetectionContext, Evidence, Finding, register
+from calmline.signals.text import NormalizedText
+
+_NUMBER_WORDS = (r"\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                 r"twelve|fifteen|twenty|thirty|forty|forty-five|several|a few|few|a couple of|couple of")
+_DURATION = re.compile(
+    r"(?:\b(?:on hold|waiting|waited|been waiting|stuck|queued|queuing|delayed|late|chasing)\s+"
+    r"(?:for\s+|over\s+|nearly\s+|almost\s+)?)?"
+    rf"\b(?:over\s+|nearly\s+|almost\s+|more than\s+)?(?:{_NUMBER_WORDS})\s+"
+    r"(?:more\s+)?(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b",
+    re.IGNORECASE,
+)
+_AMOUNT = re.compile(
+    r"(?:[$£€]\s?\d[\d,]*(?:\.\d{1,2})?(?:\s?(?:k|m)\b)?)"
+    r"|(?:\b\d[\d,]*(?:\.\d{1,2})?\s?(?:dollars|usd|eur|euros?|pounds|gbp|bucks|quid)\b)",
+    re.IGNORECASE,
+)
+_MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+_DATE = re.compile(
+    r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?"
+    rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})(?:\s+\d{{4}})?"
+    r"|(?:last|this|next|on)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|month)"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow"
+    r"|the\s+\d{1,2}(?:st|nd|rd|th))\b",
+    re.IGNORECASE,
+)
+_HASH_ID = re.compile(r"#\s?([A-Z0-9][A-Z0-9-]{3,})\b", re.IGNORECASE)
+_CODE_ID = re.compile(r"\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z]{1,4}-?\d{4,}[A-Z0-9-]*\b")
+_PRODUCT = re.compile(
+    r"\b(?i:my|the|this|our|new|a|an)\s+"
+    r"((?:[A-Z][a-z]+[A-Z]?\w*|[a-z]+[A-Z]\w*)(?:\s+(?:[A-Z][\w+-]*|\d[\w+-]*))*)"
+)
+_NOT_PRODUCTS = frozenset({"I", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+                           "Sunday", "Customer", "Service", "Support", "Team", "Manager", "God"})
+
+
+@register
+class FactsDetector:
+    name: ClassVar[str] = "facts"
+    labels: ClassVar[tuple[str, ...]] = ("order_id", "date", "amount", "duration", "product")
+
+    def __init__(self, playbook: Playbook) -> None:
+        words = "|".join(re.escape(w) for w in playbook.facts.id_words) or "order"
+        self._id = re.compile(
+            rf"\b(?:{words})\s*(?:number|no\.?|num|#|id|code|ref)?\s*(?:is|was|:)?\s*#?\s*"
+            r"((?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,})\b",
+            re.IGNORECASE,
+        )
+        products = [re.escape(p) for p in playbook.facts.products]
+        self._products = (
+            re.compile(r"\b(?:" + "|".join(products) + r")\b", re.IGNORECASE) if products else None
+        )
+
+    def detect(self, text: NormalizedText, context: DetectionContext) -> list[Finding]:
+        original = text.original
+        found: list[Finding] = []
+        seen: set[tuple[int, int]] = set()
+
+        def add(label: str, start: int, end: int, value: str, rule: str) -> None:
+            if any(s <= start and end <= e for s, e in seen):
+                return
+            seen.add((start, end))
+            ev = Evidence(start, end, original[start:end], "pattern", f"facts.{rule}")
+            found.append(Finding(label, 1.0, self.name, f"{label.replace('_', ' ')} to repeat back",
+                                 (ev,), value=value))
+
+        for m in self._id.finditer(original):
+            add("order_id", m.start(), m.end(), m.group(1), "id")
+        for regex in (_HASH_ID, _CODE_ID):
+            for m in regex.finditer(original):
+                add("order_id", m.start(), m.end(), m.group(m.lastindex or 0), "id")
+        for m in _AMOUNT.finditer(original):
+            add("amount", m.start(), m.end(), m.group(0), "amount")
+        for m in _DURATION.finditer(original):
+            value = re.sub(r"^.*?\b(?:for|over|nearly|almost)\s+", "", m.group(0))
+            add("duration", m.start(), m.end(), value, "duration")
+        for m in _DATE.finditer(original):
+            add("date", m.start(), m.end(), m.group(0), "date")
+        self._find_products(original, add)
+        return found
+
+    def _find_products(self, original: str, add: Callable[[str, int, int, str, str], None]) -> None:
+        if self._products is not None:
+            for m in self._products.finditer(original):
+                add("product", m.start(), m.end(), m.group(0), "products")
+        if original.isupper():  # all-caps shouting: capitals say nothing about names
+            return
+        for m in _PRODUCT.finditer(original):
+            name = m.group(1)
+            if name.split()[0] not in _NOT_PRODUCTS:
+                add("product", m.start(1), m.end(1), name, "product_name")

@@ -1,0 +1,44 @@
+"""Pattern flags from the playbook: threats (violence, self-harm, legal, regulator, going
+public, churn) and requests for a manager. Each carries its playbook route."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from calmline.playbook.schema import Playbook
+from calmline.signals.base import DetectionContext, Finding, register
+from calmline.signals.matcher import PhraseMatcher
+from calmline.signals.negation import is_negated
+from calmline.signals.text import NormalizedText
+
+# Flags with their own detector (abuse reads a model and a target; swearing is derived).
+_OWN_DETECTOR = frozenset({"abuse", "swearing"})
+
+
+@register
+class ThreatsDetector:
+    """Every playbook flag that is pure phrasing; negated mentions ("not going to sue") skip."""
+
+    name: ClassVar[str] = "threats"
+    labels: ClassVar[tuple[str, ...]] = (
+        "violence", "self_harm", "legal", "regulator", "public", "churn", "manager",
+    )
+
+    def __init__(self, playbook: Playbook) -> None:
+        self._flags = [
+            (name, flag.route, PhraseMatcher.from_group(f"flags.{name}", flag, source="pattern"))
+            for name, flag in playbook.flags.items()
+            if name not in _OWN_DETECTOR and flag.patterns
+        ]
+
+    def detect(self, text: NormalizedText, context: DetectionContext) -> list[Finding]:
+        findings = []
+        lowered = text.original.lower()  # evidence offsets are in the original text
+        for label, route, matcher in self._flags:
+            hits = [e for e in matcher.find(text) if not is_negated(lowered, e.start)]
+            if hits:
+                score = min(0.99, 0.8 + 0.05 * (len(hits) - 1))
+                findings.append(Finding(label, score, self.name, matcher.reason, tuple(hits),
+                                        route=route))
+        return findings
+

@@ -1,0 +1,29 @@
+"""Shared shape of the phrase-group detectors (wants, causes, areas): one Finding per group hit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from calmline.playbook.schema import PhraseGroup
+from calmline.signals.base import Finding
+from calmline.signals.matcher import PhraseMatcher
+from calmline.signals.negation import is_negated
+from calmline.signals.text import NormalizedText
+
+
+def build(section: str, groups: Mapping[str, PhraseGroup]) -> list[tuple[str, PhraseMatcher]]:
+    return [(label, PhraseMatcher.from_group(f"{section}.{label}", g)) for label, g in groups.items()]
+
+
+def match_groups(
+    text: NormalizedText, matchers: list[tuple[str, PhraseMatcher]], detector: str
+) -> list[Finding]:
+    """Score = 0.6 for one un-negated hit, +0.1 per further hit, at most 0.95."""
+    lowered = text.original.lower()
+    findings = []
+    for label, matcher in matchers:
+        hits = [e for e in matcher.find(text) if not is_negated(lowered, e.start)]
+        if hits:
+            score = min(0.95, 0.6 + 0.1 * (len(hits) - 1)) * min(1.0, matcher.weight)
+            findings.append(Finding(label, round(score, 4), detector, matcher.reason, tuple(hits)))
+    return findings

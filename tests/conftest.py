@@ -1,0 +1,13 @@
+"""Shared fixtures: the real default analyzer (models and playbook as shipped)."""
+
+from __future__ import annotations
+
+import pytest
+
+import calmline
+from calmline.engine.analyzer import Analyzer
+
+
+@pytest.fixture(scope="session")
+def analyzer() -> Analyzer:
+    return calmline.default_analyzer()

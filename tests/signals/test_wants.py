@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import pytest
+
+from calmline.engine.analyzer import Analyzer
+from tests.signals.helpers import assert_evidence_points_at_text
+
+
+@pytest.mark.parametrize(
+    "text, wants",
+    [
+        ("I want my money back", {"refund"}),
+        ("Please send me a new one, this one is cracked", {"replacement"}),
+        ("Can you send a technician to fix it?", {"repair"}),
+        ("Cancel my subscription today", {"cancellation"}),
+        ("I expect some compensation for the trouble", {"compensation"}),
+        ("Why was I charged twice?", {"explanation"}),
+        ("I think I deserve an apology", {"apology"}),
+        ("I want to talk to your supervisor", {"manager"}),
+        ("I don't want a refund, I want a replacement", {"replacement"}),
+        ("The delivery was fine, thank you", set()),
+    ],
+)
+def test_wants(analyzer: Analyzer, text: str, wants: set[str]) -> None:
+    analysis = analyzer.analyze(text)
+    assert set(analysis.want_labels()) == wants
+    for want in analysis.wants:
+        assert_evidence_points_at_text(analysis, want)
+        assert 0 < want.score <= 1
