@@ -57,12 +57,12 @@ def render_analysis(analysis: Analysis, title: str = "customer message") -> Rend
     if analysis.wants:
         parts.append(_findings_table("wants", analysis.wants))
     if analysis.facts:
-        facts = Table(title="facts to repeat back", title_justify="left", show_edge=False)
-        facts.add_column("kind")
-        facts.add_column("value")
-        for fact in analysis.facts:
-            facts.add_row(fact.kind, fact.value)
-        parts.append(facts)
+        line = Text("facts to repeat back ", style="bold")
+        for i, fact in enumerate(analysis.facts):
+            line.append(" · " if i else "")
+            line.append(f"{fact.kind.replace('_', ' ')} ")
+            line.append(fact.value, style="bold cyan")
+        parts.append(line)
     if analysis.flags:
         parts.append(_findings_table("flags", analysis.flags, show_route=True))
     venting = analysis.venting

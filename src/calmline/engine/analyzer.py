@@ -87,6 +87,12 @@ class Analyzer:
                 return next(f.score for f in detector.detect(norm, context) if f.label == "anger")
         return 0.0
 
+    def _floor(self, flag: str) -> float:
+        config = self.playbook.flags.get(flag)
+        if config is None or config.anger_floor in (None, "calm"):
+            return 0.0
+        return self.playbook.anger.levels[config.anger_floor]  # type: ignore[index]
+
     def _scored(self, turn: Turn) -> Turn:
         if turn.role == "agent" or turn.anger is not None:
             return turn
@@ -142,11 +148,12 @@ class Analyzer:
         score = base.score if base else 0.0
         evidence: tuple[Evidence, ...] = base.evidence if base else ()
         reason = base.reason if base else "no anger detector in the playbook"
-        hostile = [f for f in flags if f.label in ("abuse", "violence")]
-        if hostile and score < cfg.levels["hostile"]:
-            score = cfg.levels["hostile"]
-            evidence = evidence + hostile[0].evidence
-            reason += f"; at least hostile because of {hostile[0].label}"
+        for flag in flags:
+            floor = self._floor(flag.label)
+            if floor > score:
+                score = floor
+                evidence = evidence + flag.evidence
+                reason += f"; at least {cfg.level_of(floor)} because of {flag.label}"
         scores = [t.anger for t in history if t.role == "customer" and t.anger is not None]
         return Anger(round(score, 4), cfg.level_of(score), evidence,
                      trend([*scores, score], cfg), base.raw_score if base else None, reason)

@@ -79,6 +79,7 @@ class AngerConfig(_Strict):
 
 class FlagConfig(PhraseGroup):
     route: str
+    anger_floor: LevelName | None = Field(None, description="the least anger this flag implies")
     model: str | None = None
     model_weight: float = Field(0.5, ge=0.0, le=1.0)
 

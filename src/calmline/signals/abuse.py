@@ -12,7 +12,7 @@ from calmline.models.linear import LinearTextModel
 from calmline.playbook.schema import Playbook
 from calmline.signals.base import DetectionContext, Evidence, Finding, register
 from calmline.signals.matcher import PhraseMatcher
-from calmline.signals.modelref import resolve_model
+from calmline.signals.modelref import model_evidence, resolve_model
 from calmline.signals.text import NormalizedText
 
 SWEARING_RULE = "anger.lexicon.swearing"
@@ -64,9 +64,6 @@ class AbuseDetector:
         if self._model is None:
             return 0.0, ()
         result = self._model.score(text.original)
-        evidence = tuple(
-            Evidence(c.start, c.end, text.original[c.start : c.end], "model",
-                     f"model:{self._model.name} feature {c.feature!r}", round(c.weight, 3))
-            for c in result.contributions if c.weight > 0
-        )
-        return result.probability, evidence
+        if result.probability < self._model.threshold:
+            return result.probability, ()  # nothing offensive to point at
+        return result.probability, model_evidence(self._model, result, text.original)

@@ -10,7 +10,7 @@ from calmline.models.linear import LinearTextModel
 from calmline.playbook.schema import Playbook
 from calmline.signals.base import DetectionContext, Evidence, Finding, register
 from calmline.signals.matcher import PhraseMatcher
-from calmline.signals.modelref import resolve_model
+from calmline.signals.modelref import model_evidence, resolve_model
 from calmline.signals.text import NormalizedText
 
 _CAPS_WORD = re.compile(r"\b[A-Z][A-Z']{2,}\b")
@@ -58,12 +58,7 @@ class AngerDetector:
         if self._model is not None:
             result = self._model.score(text.original)
             base = calibrate(result.probability, self._model.threshold, self._bound)
-            evidence.extend(
-                Evidence(c.start, c.end, text.original[c.start : c.end], "model",
-                         f"model:{self._model.name} feature {c.feature!r}", round(c.weight, 3))
-                for c in result.contributions
-                if c.weight > 0
-            )
+            evidence.extend(model_evidence(self._model, result, text.original))
         boost = 0.0
         for matcher in self._lexicon:
             hits = matcher.find(text, limit=3)

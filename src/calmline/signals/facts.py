@@ -16,12 +16,20 @@ from calmline.signals.text import NormalizedText
 _NUMBER_WORDS = (r"\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
                  r"twelve|fifteen|twenty|thirty|forty|forty-five|several|a few|few|a couple of|couple of")
 _DURATION = re.compile(
-    r"(?:\b(?:on hold|waiting|waited|been waiting|stuck|queued|queuing|delayed|late|chasing)\s+"
-    r"(?:for\s+|over\s+|nearly\s+|almost\s+)?)?"
     rf"\b(?:over\s+|nearly\s+|almost\s+|more than\s+)?(?:{_NUMBER_WORDS})\s+"
     r"(?:more\s+)?(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b",
     re.IGNORECASE,
 )
+# "on hold for" before a duration is part of what the agent should repeat back.
+_WAIT_PREFIX = re.compile(
+    r"\b(?:on hold|waiting|waited|been waiting|stuck|queued|queuing|delayed|late|chasing)\s+"
+    r"(?:for\s+)?$",
+    re.IGNORECASE,
+)
+_UNITS = ("sec", "min", "hour", "hr", "day", "week", "month", "year")
+_DATE_WORDS = ("day", "tomorrow", "week", "month", "jan", "feb", "mar", "apr", "may", "jun", "jul",
+               "aug", "sep", "oct", "nov", "dec")
+_DIGIT = re.compile(r"\d")
 _AMOUNT = re.compile(
     r"(?:[$£€]\s?\d[\d,]*(?:\.\d{1,2})?(?:\s?(?:k|m)\b)?)"
     r"|(?:\b\d[\d,]*(?:\.\d{1,2})?\s?(?:dollars|usd|eur|euros?|pounds|gbp|bucks|quid)\b)",
@@ -39,7 +47,7 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 _HASH_ID = re.compile(r"#\s?([A-Z0-9][A-Z0-9-]{3,})\b", re.IGNORECASE)
-_CODE_ID = re.compile(r"\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z]{1,4}-?\d{4,}[A-Z0-9-]*\b")
+_CODE_ID = re.compile(r"\b[A-Z]{1,4}-?\d{4,}[A-Z0-9-]*\b")
 _PRODUCT = re.compile(
     r"\b(?i:my|the|this|our|new|a|an)\s+"
     r"((?:[A-Z][a-z]+[A-Z]?\w*|[a-z]+[A-Z]\w*)(?:\s+(?:[A-Z][\w+-]*|\d[\w+-]*))*)"
@@ -78,18 +86,23 @@ class FactsDetector:
             found.append(Finding(label, 1.0, self.name, f"{label.replace('_', ' ')} to repeat back",
                                  (ev,), value=value))
 
-        for m in self._id.finditer(original):
-            add("order_id", m.start(), m.end(), m.group(1), "id")
-        for regex in (_HASH_ID, _CODE_ID):
-            for m in regex.finditer(original):
-                add("order_id", m.start(), m.end(), m.group(m.lastindex or 0), "id")
-        for m in _AMOUNT.finditer(original):
-            add("amount", m.start(), m.end(), m.group(0), "amount")
-        for m in _DURATION.finditer(original):
-            value = re.sub(r"^.*?\b(?:for|over|nearly|almost)\s+", "", m.group(0))
-            add("duration", m.start(), m.end(), value, "duration")
-        for m in _DATE.finditer(original):
-            add("date", m.start(), m.end(), m.group(0), "date")
+        lowered = original.lower()
+        if _DIGIT.search(original):
+            for m in self._id.finditer(original):
+                add("order_id", m.start(), m.end(), m.group(1), "id")
+            for regex in (_HASH_ID, _CODE_ID):
+                for m in regex.finditer(original):
+                    add("order_id", m.start(), m.end(), m.group(m.lastindex or 0), "id")
+            for m in _AMOUNT.finditer(original):
+                add("amount", m.start(), m.end(), m.group(0), "amount")
+        if any(map(lowered.__contains__, _UNITS)):
+            for m in _DURATION.finditer(original):
+                prefix = _WAIT_PREFIX.search(original, max(0, m.start() - 40), m.start())
+                start = prefix.start() if prefix else m.start()
+                add("duration", start, m.end(), m.group(0), "duration")
+        if _DIGIT.search(original) or any(map(lowered.__contains__, _DATE_WORDS)):
+            for m in _DATE.finditer(original):
+                add("date", m.start(), m.end(), m.group(0), "date")
         self._find_products(original, add)
         return found
 

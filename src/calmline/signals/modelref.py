@@ -5,7 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from calmline.errors import ModelError
-from calmline.models.linear import LinearTextModel, load_model, load_model_file
+from calmline.models.linear import LinearTextModel, ModelScore, load_model, load_model_file
+from calmline.signals.base import Evidence
+
+# Features that pushed less than this are not worth showing a person as "why".
+MIN_SHOWN_WEIGHT = 0.3
 
 
 def resolve_model(ref: str) -> LinearTextModel:
@@ -15,3 +19,13 @@ def resolve_model(ref: str) -> LinearTextModel:
         return load_model(ref)
     except (OSError, ValueError, KeyError) as exc:
         raise ModelError(f"cannot load model {ref!r}: {exc}") from exc
+
+
+def model_evidence(model: LinearTextModel, result: ModelScore, text: str) -> tuple[Evidence, ...]:
+    """The model features that pushed the score up, as spans of the text people can read."""
+    return tuple(
+        Evidence(c.start, c.end, text[c.start : c.end], "model",
+                 f"model:{model.name} feature {c.feature!r}", round(c.weight, 3))
+        for c in result.contributions
+        if c.weight >= MIN_SHOWN_WEIGHT
+    )

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from calmline.signals.literals import present
 
 _ELONGATED = re.compile(r"([^\W\d_])\1{2,}")
 _LEET_WORD = re.compile(r"(?<![\w@$])(?=[\w@$]*[a-z])(?=[\w@$]*[0-9@$])[a-z0-9@$]{3,}(?![\w@$])")
@@ -20,6 +22,8 @@ _MASKABLE = (
     "asshole", "damn", "crap", "dick", "piss", "pissed", "cunt", "motherfucker", "bullshit",
 )
 _MASK_CHARS = frozenset("*#@%$!")
+_HAS_MASK = re.compile(r"[*#%]")
+_HAS_LEET = re.compile(r"[\d@$]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +34,7 @@ class NormalizedText:
     norm: str
     _cuts: tuple[int, ...]  # positions in `norm` after which characters were removed
     _removed: tuple[int, ...]  # cumulative characters removed at each cut
+    present: frozenset[str] = field(default=frozenset())  # phrase literals occurring in `norm`
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         return self._map(start), self._map(end)
@@ -72,9 +77,9 @@ def _deleet(word: str) -> str:
 
 
 def _fix_words(text: str) -> str:
-    if any(ch in text for ch in "*#%"):
+    if _HAS_MASK.search(text):
         text = _MASKED_WORD.sub(lambda m: _unmask(m.group(0)), text)
-    if any(ch.isdigit() or ch in "@$" for ch in text):
+    if _HAS_LEET.search(text):
         text = _LEET_WORD.sub(lambda m: _deleet(m.group(0)), text)
     return text
 
@@ -83,7 +88,7 @@ def normalize(text: str) -> NormalizedText:
     """Lower-case, unmask, de-leet (all length-preserving), then collapse elongations."""
     low = _fix_words(_lower_keep_length(text))
     if not _ELONGATED.search(low):
-        return NormalizedText(text, low, (), ())
+        return NormalizedText(text, low, (), (), present(low))
     parts: list[str] = []
     cuts: list[int] = []
     removed: list[int] = []
@@ -99,4 +104,5 @@ def normalize(text: str) -> NormalizedText:
         removed.append(total)
         last = match.end()
     parts.append(low[last:])
-    return NormalizedText(text, "".join(parts), tuple(cuts), tuple(removed))
+    norm = "".join(parts)
+    return NormalizedText(text, norm, tuple(cuts), tuple(removed), present(norm))

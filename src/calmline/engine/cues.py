@@ -1,0 +1,211 @@
+"""Find the coach's good behaviours and anti-patterns in one agent message.
+
+`CueScanner` compiles coach.yaml once; `scan(text, context)` returns every behaviour and
+anti-pattern with its evidence spans (offsets into the text as given), after the contextual
+checks (repeat-back needs the customer's facts, a timeline needs a real time, …). The reviewer,
+the stage machine and the evaluation all read agent messages through this one scanner.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from calmline.engine.commitments import Commitment, TimeRef, extract_commitments, find_times, find_vague
+from calmline.engine.restate import CustomerFacts, fact_mentions, issue_mentions
+from calmline.playbook.coach_schema import CoachConfig, Cue
+from calmline.signals.base import Evidence
+from calmline.signals.matcher import PhraseMatcher, compile_patterns
+from calmline.signals.negation import is_negated
+from calmline.signals.text import NormalizedText, normalize
+
+Spans = tuple[Evidence, ...]
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+_STEP = re.compile(r"\b(?:will|'ll|going to|expect|should|booked|scheduled|arriv\w*|receiv\w*|"
+                   r"call|email|ring|message|update|ship\w*|deliver\w*|dispatch\w*|send|sent|"
+                   r"starts?|goes on|collect\w*|refund\w*|check\w*|follow\w*|reach|contact|hear)\b",
+                   re.IGNORECASE)
+_OFFER = re.compile(r"\b(?:(?:i|we)\s*(?:'ll|will|can|could|'ve|have|'m|am|'d)|let me|shall i|"
+                    r"would you (?:like|prefer)|you (?:can|could|'ll|will)|here's|here is|"
+                    r"(?:is|are|has been|have been) (?:done|reversed|refunded|booked|cancelled|issued|"
+                    r"sent|applied))\b", re.IGNORECASE)
+_SHOUT = re.compile(r"\b[A-Z]{4,}\b")
+_BANGS = re.compile(r"[!?]*![!?]+|\?{3,}")
+_SWEAR = re.compile(r"\b(?:fuck\w*|shit\w*|damn\w*|crap|bloody|bullshit|wtf|piss\w*)\b", re.IGNORECASE)
+_FOLLOW_UP = re.compile(r"\b(?:call|ring|phone|e-?mail|text|message|write|get back|come back|follow|"
+                        r"update|contact|send|refund|replace|deliver|ship|repair|visit|reply|be in touch|"
+                        r"confirm|check in)\w*", re.IGNORECASE)
+_NO_NEGATION_NEEDED = ("calm_tone",)
+
+
+@dataclass(frozen=True, slots=True)
+class DraftContext:
+    """What the checks need to know about the conversation around the message."""
+
+    customer: CustomerFacts = field(default_factory=CustomerFacts)
+    venting: bool = False
+    time: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """One agent message read by the coach: what it does, what it gets wrong, what it promises."""
+
+    text: str
+    behaviours: dict[str, Spans]
+    anti_patterns: dict[str, Spans]
+    times: tuple[TimeRef, ...]
+    vague: Spans
+    commitments: tuple[Commitment, ...]
+
+    @property
+    def apologies(self) -> int:
+        return len(self.behaviours.get("apology", ()))
+
+    def has(self, *labels: str) -> bool:
+        return any(label in self.behaviours for label in labels)
+
+    def follow_up_promises(self) -> list[Commitment]:
+        """Promises to get back to the customer (call, email, refund …), the ones that need a when."""
+        return [c for c in self.commitments if _FOLLOW_UP.search(c.what)]
+
+
+def _sentence_of(text: str, pos: int) -> tuple[int, int]:
+    for m in _SENTENCE.finditer(text):
+        if m.start() <= pos < m.end():
+            return m.start(), m.end()
+    return 0, len(text)
+
+
+def _overlaps(ev: Evidence, others: Spans) -> bool:
+    return any(ev.start < o.end and o.start < ev.end for o in others if o.start >= 0)
+
+
+class CueScanner:
+    """coach.yaml compiled: build once per CoachConfig, then `scan` many messages."""
+
+    def __init__(self, config: CoachConfig) -> None:
+        self.config = config
+        self._behaviours = {k: self._matcher(f"behaviours.{k}", c) for k, c in config.behaviours.items()}
+        self._anti = {k: self._matcher(f"anti_patterns.{k}", c) for k, c in config.anti_patterns.items()}
+        self._escalation = compile_patterns(config.escalation)
+
+    @staticmethod
+    def _matcher(rule: str, cue: Cue) -> PhraseMatcher:
+        return PhraseMatcher(rule, cue.title, cue.weight, compile_patterns(cue.patterns), "cue")
+
+    def hands_over(self, text: str) -> Spans:
+        """The agent hands the case over ("I've escalated this to my supervisor")."""
+        if self._escalation is None:
+            return ()
+        norm = text.lower().replace("’", "'")
+        return tuple(Evidence(m.start(), m.end(), text[m.start():m.end()], "cue", "coach.escalation")
+                     for m in self._escalation.finditer(norm))
+
+    def scan(self, text: str, context: DraftContext | None = None) -> Scan:
+        context = context or DraftContext()
+        norm = normalize(text.replace("’", "'"))
+        times = tuple(t for t in find_times(text, context.time) if self._is_step(text, t))
+        raw_bad = {k: self._find(norm, text, m, self.config.anti_patterns[k].negatable)
+                   for k, m in self._anti.items()}
+        raw_good = {k: self._find(norm, text, m, self.config.behaviours[k].negatable)
+                    for k, m in self._behaviours.items()}
+        commitments = tuple(extract_commitments(text, context.time))
+        bad = self._check_anti(text, raw_bad, raw_good, times, context)
+        good = self._check_good(text, raw_good, bad, times, commitments, context)
+        return Scan(text, good, bad, times, tuple(find_vague(text)), commitments)
+
+    @staticmethod
+    def _find(norm: NormalizedText, text: str, matcher: PhraseMatcher, negatable: bool) -> Spans:
+        hits = matcher.find(norm, limit=10)
+        low = norm.original.lower()
+        return tuple(Evidence(e.start, e.end, text[e.start:e.end], e.source, e.rule, e.weight)
+                     for e in hits if not (negatable and is_negated(low, e.start)))
+
+    @staticmethod
+    def _is_step(text: str, ref: TimeRef) -> bool:
+        start, end = _sentence_of(text, ref.start)
+        return bool(_STEP.search(text[start:end]))
+
+    def _check_anti(self, text: str, raw: dict[str, Spans], good: dict[str, Spans],
+                    times: tuple[TimeRef, ...], context: DraftContext) -> dict[str, Spans]:
+        found: dict[str, Spans] = {}
+        fixes = good.get("solution", ()) + good.get("options", ())
+        for label, cue in self.config.anti_patterns.items():
+            spans = raw[label]
+            if cue.check == "no_timeline" and times:
+                spans = ()
+            elif cue.check == "no_alternative" and fixes:
+                spans = ()
+            elif cue.check == "venting":
+                spans = good.get("solution", ()) if context.venting else ()
+            elif cue.check == "unanswered":
+                spans = self._unanswered(text, good, context)
+            elif cue.check == "tone":
+                spans = _hostile(text)
+            if spans:
+                found[label] = spans
+        return found
+
+    @staticmethod
+    def _unanswered(text: str, good: dict[str, Spans], context: DraftContext) -> Spans:
+        asked = context.customer.question_terms
+        if not asked or len(text.split()) < 4 or good.get("clarifying_question"):
+            return ()
+        touched = issue_mentions(text, (*asked, *context.customer.issue_terms))
+        if touched or fact_mentions(text, context.customer.facts):
+            return ()
+        start, end = _sentence_of(text, 0)
+        return (Evidence(start, end, text[start:end], "context", "anti_patterns.off_topic"),)
+
+    def _check_good(self, text: str, raw: dict[str, Spans], bad: dict[str, Spans],
+                    times: tuple[TimeRef, ...], commitments: tuple[Commitment, ...],
+                    context: DraftContext) -> dict[str, Spans]:
+        flagged = tuple(e for spans in bad.values() for e in spans)
+        found: dict[str, Spans] = {}
+        for label, cue in self.config.behaviours.items():
+            spans = tuple(e for e in raw[label] if not _overlaps(e, flagged))
+            if cue.check == "facts":
+                spans = self._restated(text, spans, context)
+            elif cue.check == "timeline":
+                spans = tuple(Evidence(t.start, t.end, t.text, "pattern", "coach.timeline")
+                              for t in times)
+            elif cue.check == "steps":
+                spans = tuple(e for e in spans if self._has_step(text, e, times, commitments))
+            elif cue.check == "offer":
+                spans = tuple(e for e in spans if _OFFER.search(text[slice(*_sentence_of(text, e.start))]))
+            elif cue.check == "tone":
+                calm = not ({"hostile_tone", "argue"} & set(bad))
+                spans = (spans or (Evidence(0, len(text), text, "context", "coach.tone"),)) if calm else ()
+            if spans and text.strip():
+                found[label] = spans
+        return found
+
+    @staticmethod
+    def _restated(text: str, cues: Spans, context: DraftContext) -> Spans:
+        facts = fact_mentions(text, context.customer.facts)
+        issue = issue_mentions(text, context.customer.issue_terms)
+        if (cues and (facts or issue)) or (facts and len(facts) + len(issue) >= 2):
+            return tuple(sorted((*cues[:1], *facts, *issue), key=lambda e: e.start))
+        return ()
+
+    @staticmethod
+    def _has_step(text: str, ev: Evidence, times: tuple[TimeRef, ...],
+                  commitments: tuple[Commitment, ...]) -> bool:
+        start, end = _sentence_of(text, ev.start)
+        return any(start <= t.start < end for t in times) or any(
+            start <= c.evidence.start < end for c in commitments)
+
+
+def _hostile(text: str) -> Spans:
+    letters = [c for c in text if c.isalpha()]
+    found = [Evidence(m.start(), m.end(), m.group(0), "cue", "coach.tone.caps")
+             for m in _SHOUT.finditer(text)]
+    if len(found) < 2 and not (len(letters) > 12 and sum(c.isupper() for c in letters) > 0.7 * len(letters)):
+        found = []
+    found += [Evidence(m.start(), m.end(), m.group(0), "cue", "coach.tone.punctuation")
+              for m in _BANGS.finditer(text)]
+    found += [Evidence(m.start(), m.end(), m.group(0), "cue", "coach.tone.swearing")
+              for m in _SWEAR.finditer(text)]
+    return tuple(found[:10])

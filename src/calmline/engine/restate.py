@@ -1,0 +1,102 @@
+"""Does a reply restate the customer's own facts and issue? (the test behind "repeat back").
+
+A repeat-back only counts when it carries what this customer said: their order number, product,
+amount, duration or date (from the Analysis facts) or the words of what went wrong (the evidence
+of their causes and areas). "I understand your issue" restates nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from calmline.engine.analysis import Analysis, Fact
+from calmline.signals.base import Evidence
+
+_NUMBERS = {"1": "one", "2": "two", "3": "three", "4": "four", "5": "five", "6": "six",
+            "7": "seven", "8": "eight", "9": "nine", "10": "ten", "12": "twelve"}
+_WORDS = {word: digit for digit, word in _NUMBERS.items()} | {"a": "1", "an": "1"}
+STOPWORDS = frozenset("""
+about after again also been before being cannot could didn doesn does don't down even every from
+have haven hasn just know like made make many more most much need never only over really same
+should since some still such supposed than that their them then there these they this those told
+through very want wanted was wasn were what when where which while will with would your yours
+you're hasnt havent didnt doesnt dont cant isnt wont going thing things told said back here
+please thanks thank sorry hello anyone someone something nothing time times today tomorrow
+""".split())
+_TOKEN = re.compile(r"[a-z][a-z']{3,}")
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerFacts:
+    """What the customer has told us, in the shape the reply checks need."""
+
+    facts: tuple[Fact, ...] = ()
+    issue_terms: tuple[str, ...] = ()  # stems of what went wrong ("charg", "broke", "cance")
+    question_terms: tuple[str, ...] = ()  # stems of the customer's latest open question
+
+    @classmethod
+    def from_analyses(cls, analyses: Iterable[Analysis], latest: Analysis | None = None
+                      ) -> CustomerFacts:
+        facts: dict[tuple[str, str], Fact] = {}
+        terms: dict[str, None] = {}
+        for analysis in analyses:
+            for fact in analysis.facts:
+                facts.setdefault((fact.kind, fact.value.lower()), fact)
+            for finding in (*analysis.causes, *analysis.areas):
+                for ev in finding.evidence:
+                    terms.update(dict.fromkeys(stems(ev.text)))
+        return cls(tuple(facts.values()), tuple(terms), question_stems(latest.text) if latest else ())
+
+
+def stems(text: str) -> list[str]:
+    """Crude stems (first five letters) of the content words of `text`."""
+    return [w[:5] for w in _TOKEN.findall(text.lower().replace("’", "'"))
+            if w not in STOPWORDS and w.replace("'", "") not in STOPWORDS]
+
+
+def question_stems(text: str) -> tuple[str, ...]:
+    """Content stems of the sentences of `text` that ask something (end with '?')."""
+    asked = [s for s in re.split(r"(?<=[.!?])\s+", text) if s.rstrip().endswith("?")]
+    return tuple(dict.fromkeys(st for s in asked for st in stems(s)))
+
+
+def _fact_pattern(fact: Fact) -> re.Pattern[str] | None:
+    value = fact.value.strip().lstrip("#").strip()
+    if len(value) < 2:
+        return None
+    parts = []
+    for token in re.split(r"[\s-]+", value.lower()):
+        if token in _NUMBERS or token in _WORDS:
+            digit = _WORDS.get(token, token)
+            parts.append(f"(?:{re.escape(digit)}|{_NUMBERS.get(digit, digit)})")
+        elif token.isalpha() and len(token) > 2:
+            parts.append(re.escape(token.rstrip("s")) + "s?")
+        else:
+            parts.append(re.escape(token))
+    return re.compile(r"(?<![\w])" + r"[\s-]+".join(parts) + r"(?![\w])", re.IGNORECASE)
+
+
+def fact_mentions(draft: str, facts: Iterable[Fact]) -> list[Evidence]:
+    """Spans of the draft that repeat one of the customer's facts (one per fact at most)."""
+    found = []
+    for fact in facts:
+        pattern = _fact_pattern(fact)
+        match = pattern.search(draft) if pattern else None
+        if match:
+            found.append(Evidence(match.start(), match.end(), match.group(0), "context",
+                                  f"facts.{fact.kind}"))
+    return found
+
+
+def issue_mentions(draft: str, issue_terms: Iterable[str]) -> list[Evidence]:
+    """Spans of the draft whose words share a stem with what went wrong for the customer."""
+    wanted = set(issue_terms)
+    found = []
+    for match in _TOKEN.finditer(draft.lower()):
+        if match.group(0)[:5] in wanted:
+            wanted.discard(match.group(0)[:5])
+            found.append(Evidence(match.start(), match.end(), draft[match.start():match.end()],
+                                  "context", "coach.issue"))
+    return found

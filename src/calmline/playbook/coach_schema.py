@@ -1,0 +1,139 @@
+"""Pydantic schema of the reply coach's YAML (coach.yaml): behaviours, anti-patterns, gaps,
+moments, customer cues and reply templates. Validated once, at load; `extra` is forbidden so a
+typo fails loudly."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Moment = Literal["venting", "hear", "understand", "resolve", "agree", "close", "escalate"]
+MOMENTS: tuple[Moment, ...] = ("venting", "hear", "understand", "resolve", "agree", "close", "escalate")
+# Contextual checks implemented in code (engine/cues.py, engine/coach.py) that an entry may name.
+Check = Literal["facts", "steps", "offer", "timeline", "no_timeline", "no_alternative", "venting", "unanswered",
+                "tone"]
+SLOT_NAMES = frozenset({"name", "order", "product", "duration", "amount", "date", "want", "issue",
+                        "recap", "plan", "refund_time", "callback_time", "update_time", "replacement_time"})
+_SLOT = re.compile(r"\{(\w+)(?:\|[^{}]*)?\}")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_regexes(patterns: list[str]) -> list[str]:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"pattern {pattern!r} is not a valid regex: {exc}") from exc
+    return patterns
+
+
+class Cue(_Strict):
+    """A good behaviour or an anti-pattern: phrases that show it, and what it means to people."""
+
+    title: str = Field(description="short name shown to agents")
+    why: str = Field(description="why it matters (behaviour) or why it hurts (anti-pattern)")
+    weight: float = Field(ge=0.0, le=50.0, description="score points it adds (or costs)")
+    patterns: list[str] = Field(default_factory=list, description="regexes on normalised text")
+    check: Check | None = Field(None, description="a contextual check the hit must also pass")
+    negatable: bool = Field(True, description="drop hits preceded by a negation word")
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        return _check_regexes(patterns)
+
+
+class Behaviour(Cue):
+    hint: str = Field(description="how to add it when it is missing: one imperative line")
+
+
+class AntiPattern(Cue):
+    rewrite: str = Field(description="a calmer rewrite of the flagged span (may use {slots})")
+    negatable: bool = False
+
+
+class Gap(_Strict):
+    """Something the moment calls for that the draft (and the conversation so far) lacks."""
+
+    title: str
+    why: str
+    weight: float = Field(ge=0.0, le=50.0)
+    move: str = Field(description="the next move when this is the top gap (may use {slots})")
+
+
+class MomentSpec(_Strict):
+    description: str
+    expect: list[str] = Field(min_length=1, description="behaviours this moment calls for")
+
+
+class Template(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    moments: list[Moment] = Field(min_length=1)
+    needs: list[str] = Field(default_factory=list, description="slots that must be known")
+    wants: list[str] = Field(default_factory=list,
+                             description="only when the customer wants one of these (empty: always)")
+    text: str = Field(min_length=10)
+
+    @model_validator(mode="after")
+    def _slots_known(self) -> Template:
+        unknown = {m.group(1) for m in _SLOT.finditer(self.text)} | set(self.needs)
+        unknown -= SLOT_NAMES
+        if unknown:
+            raise ValueError(f"template {self.id}: unknown slots {sorted(unknown)}")
+        return self
+
+
+class CustomerCues(_Strict):
+    agree: list[str] = Field(default_factory=list)
+    close: list[str] = Field(default_factory=list)
+    confirm: list[str] = Field(default_factory=list)
+
+    @field_validator("agree", "close", "confirm")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        return _check_regexes(patterns)
+
+
+class Scoring(_Strict):
+    expected_points: float = Field(70.0, ge=0, le=100, description="points for covering the moment")
+    extra_cap: float = Field(30.0, ge=0, le=100, description="most points other good behaviours add")
+    apology_limit: int = Field(3, ge=2, description="this many apologies in a conversation is a string")
+
+
+class CoachConfig(_Strict):
+    """The reviewer's method: a team adapts wording, weights, SLAs and templates here."""
+
+    version: Literal[1] = 1
+    scoring: Scoring = Scoring()
+    sla: dict[str, str] = Field(default_factory=dict,
+                                description="the team's real times, used by templates")
+    issues: dict[str, str] = Field(default_factory=dict,
+                                   description="how to name what went wrong, by cause/area label")
+    behaviours: dict[str, Behaviour]
+    anti_patterns: dict[str, AntiPattern]
+    gaps: dict[str, Gap]
+    moments: dict[Moment, MomentSpec]
+    customer: CustomerCues = CustomerCues()
+    escalation: list[str] = Field(default_factory=list, description="agent hands the case over")
+    templates: list[Template] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CoachConfig:
+        missing = [m for m in MOMENTS if m not in self.moments]
+        if missing:
+            raise ValueError(f"moments misses {missing}")
+        for name, spec in self.moments.items():
+            unknown = [b for b in spec.expect if b not in self.behaviours]
+            if unknown:
+                raise ValueError(f"moments.{name} expects unknown behaviours {unknown}")
+        sla_slots = {s for s in SLOT_NAMES if s.endswith("_time")}
+        undefined = sla_slots - set(self.sla)
+        if undefined:
+            raise ValueError(f"sla misses {sorted(undefined)}")
+        _check_regexes(self.escalation)
+        return self
