@@ -33,7 +33,7 @@ def friendly_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except CalmlineError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+            err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             err_console.print("interrupted")

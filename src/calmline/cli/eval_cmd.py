@@ -1,0 +1,84 @@
+"""`calmline eval TASK FILE`: score calmline on a public dataset file (see docs/eval.md).
+
+Tasks: anger (GoEmotions TSV), intensity (SemEval-2018 anger intensity TSV), offensive (Davidson
+CSV or OLID TSV), targeted (OLID TSV) and cause (airline complaints CSV). Rich tables go to
+stdout; with --json stdout holds exactly one line, a JSON object. The progress bar is on stderr.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from calmline.cli.app import app, console, err_console, friendly_errors
+
+if TYPE_CHECKING:
+    from calmline.engine.analyzer import Analyzer
+    from calmline.evaluation.metrics import TaskResult
+    from calmline.evaluation.tasks import Task
+
+TASK_HELP = "anger | intensity | offensive | targeted | cause"
+
+
+def _run(task: Task, analyzer: Analyzer, rows: Sequence[Any], file: Path) -> TaskResult:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (TextColumn("[progress.description]{task.description}"), BarColumn(),
+               MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err_console, transient=True,
+                  disable=not err_console.is_terminal) as progress:
+        bar = progress.add_task(f"eval {task.name}", total=len(rows))
+        result = task.run(analyzer, rows, lambda: progress.advance(bar))
+    return replace(result, file=str(file))
+
+
+@app.command("eval")
+@friendly_errors
+def eval_command(
+    task: Annotated[str, typer.Argument(help=TASK_HELP, show_default=False)],
+    file: Annotated[Path, typer.Argument(help="dataset file in that task's format",
+                                         show_default=False)],
+    json_output: Annotated[bool, typer.Option(
+        "--json", help="print one JSON object (the last and only line of stdout)")] = False,
+    playbook: Annotated[Path | None, typer.Option(
+        "--playbook", help="evaluate with this playbook instead of the default")] = None,
+    limit: Annotated[int | None, typer.Option(
+        "--limit", help="evaluate only the first N rows", show_default=False)] = None,
+) -> None:
+    """Score calmline on a public dataset file (precision/recall/F1, correlations, confusion).
+
+    anger: GoEmotions TSV; anger, annoyance or disapproval = angry.
+
+    intensity: SemEval-2018 anger intensity TSV; Pearson and Spearman.
+
+    offensive: Davidson CSV or OLID TSV (read from the header).
+
+    targeted: OLID TSV, offensive rows; TIN vs UNT.
+
+    cause: airline complaints CSV; negativereason vs calmline areas and causes.
+
+    Details and the cause mapping: docs/eval.md.
+    """
+    from calmline.engine.analyzer import Analyzer
+    from calmline.evaluation.report import render, to_json_line
+    from calmline.evaluation.tasks import get_task, load_rows
+    from calmline.playbook import load_playbook
+
+    spec = get_task(task)
+    rows = load_rows(spec, file, limit)
+    analyzer = Analyzer(load_playbook(playbook))
+    result = _run(spec, analyzer, rows, file)
+    if json_output:
+        typer.echo(to_json_line(result))
+    else:
+        render(result, console)
