@@ -1,0 +1,272 @@
+"""Tokenizer and featurizer shared by model training and inference.
+
+Pure Python (``re`` only) and cheap: it runs on every message.  Every token keeps the
+character offsets of the text it came from, so ``text[t.start:t.end]`` is always its source.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+__all__ = [
+    "Token",
+    "Tokens",
+    "tokenize",
+    "features",
+    "text_features",
+    "feature_names",
+    "normalize_word",
+    "PROFANITY",
+    "INSULTS",
+    "ANGER_WORDS",
+]
+
+
+class Token(NamedTuple):
+    """A token: ``[start, end)`` offsets into the original text and a normalised form."""
+
+    start: int
+    end: int
+    norm: str
+
+
+# Canonical swear words, in priority order for resolving masked spellings ("f**k", "sh*t").
+_SWEARS: tuple[str, ...] = (
+    "fuck", "shit", "fucking", "fucked", "fucker", "fuckin", "fucks", "shitty", "bullshit",
+    "bitch", "bitches", "ass", "asshole", "assholes", "damn", "dammit", "goddamn", "hell",
+    "crap", "cunt", "dick", "dickhead", "bastard", "bastards", "piss", "pissed", "whore",
+    "slut", "motherfucker", "motherfucking", "cock", "prick", "twat", "wanker", "douche",
+    "douchebag", "jackass", "dumbass", "arse", "arsehole", "bollocks", "tits", "pussy",
+    "nigga", "niggas", "nigger", "niggers", "fag", "faggot", "faggots", "hoe", "hoes",
+    "retard", "retarded", "shithead", "shite", "bloody", "wtf", "stfu", "gtfo", "af",
+)
+PROFANITY: frozenset[str] = frozenset(_SWEARS)
+INSULTS: frozenset[str] = frozenset((
+    "idiot", "idiots", "idiotic", "moron", "morons", "moronic", "stupid", "dumb", "loser",
+    "losers", "pathetic", "scum", "trash", "garbage", "clown", "clowns", "imbecile", "cretin",
+    "jerk", "jerks", "fool", "fools", "ignorant", "disgrace", "disgusting", "worthless",
+    "useless", "incompetent", "liar", "liars", "creep", "freak", "coward", "hypocrite",
+    "hypocrites", "sucks", "suck", "ugly", "fat", "shut", "scumbag", "dipshit", "numbnuts",
+    "racist", "thug", "thugs", "pig", "pigs", "vile", "nasty",
+))
+ANGER_WORDS: frozenset[str] = frozenset((
+    "angry", "anger", "mad", "furious", "livid", "fuming", "outraged", "outrageous", "rage",
+    "ridiculous", "unacceptable", "absurd", "insane", "disgusting", "disgraceful", "shameful",
+    "pathetic", "useless", "incompetent", "worst", "terrible", "horrible", "awful", "hate",
+    "hated", "hates", "annoyed", "annoying", "irritated", "irritating", "frustrated",
+    "frustrating", "infuriating", "infuriated", "sick", "fed", "joke", "scam", "ripoff",
+    "rude", "unbelievable", "seriously", "sucks", "stupid", "idiot", "idiots", "wtf",
+    "bullshit", "nonsense", "screw", "damn", "tired", "enough", "never", "why", "complaint",
+    "disappointed", "disappointing", "shame", "wrong", "fault", "blame", "lied", "lies",
+))
+_CUE_WORDS: dict[str, tuple[str, ...]] = {}
+for _w in PROFANITY | INSULTS | ANGER_WORDS:
+    _cues = tuple(
+        cue
+        for cue, lex in (("<swear>", PROFANITY), ("<insult>", INSULTS), ("<anger_word>", ANGER_WORDS))
+        if _w in lex
+    )
+    _CUE_WORDS[_w] = _cues
+
+_MASK_CHARS = frozenset("*#%@$")
+_LEET = str.maketrans({"1": "i", "!": "i", "3": "e", "4": "a", "@": "a", "0": "o", "5": "s",
+                       "$": "s", "7": "t"})
+_LEET_CHARS = frozenset("1!34@05$7")
+_ELONG_RE = re.compile(r"([^\W\d_])\1{2,}")
+_MASK_RUN_RE = re.compile(r"[*#%@$]+")
+
+_EMOJI = (
+    "\U0001f000-\U0001faff\u2600-\u27bf\u2300-\u23ff\u2b00-\u2bff\u2190-\u21ff"
+    "\u3030\u303d\u3297\u3299"
+)
+_TOKEN_RE = re.compile(
+    r"(?P<url>(?:https?://|www\.)\S+)"
+    r"|(?P<tag>\[(?:NAME|RELIGION)\])"
+    r"|(?P<user>@\w+)"
+    r"|(?P<num>[$£€]?\d+(?:[.,:/]\d+)*+[^\W\d_]*+)"
+    r"|(?P<word>(?:[^\W\d_]|[$@](?=[^\W\d_]))(?:(?:[\w'’*#@$%]|!(?=[^\W\d_]))*(?:\w|[*#@$%]{2,}))?)"
+    r"|(?P<hashtag>\#\w+)"
+    r"|(?P<punct>[!?]+)"
+    r"|(?P<grawlix>[*#@$%&]{3,})"
+    rf"|(?P<emoji>[{_EMOJI}])[\ufe0f\u200d\U0001f3fb-\U0001f3ff]*"
+)
+
+# A chunk is a whitespace-free run of text.  Its analysis (tokens and cue features, offsets
+# relative to the chunk) is cached; the cache is bounded so huge inputs cannot grow it forever.
+_Rel = tuple[tuple[int, int, str], ...]
+_CHUNK_CACHE: dict[str, tuple[_Rel, _Rel]] = {}
+_CHUNK_CACHE_MAX = 100_000
+_tuple_new = tuple.__new__
+
+
+class Tokens(list[Token]):
+    """``list[Token]`` that also carries the cue features found while tokenising.
+
+    ``cues`` holds ``(start, end, name)`` for ``<caps>`` and ``<elong>``; :func:`features`
+    adds them.  A plain list of tokens works too, it just lacks those two cues.
+    """
+
+    __slots__ = ("cues",)
+
+    def __init__(self, tokens: Iterable[Token] = (), cues: Iterable[tuple[int, int, str]] = ()
+                 ) -> None:
+        super().__init__(tokens)
+        self.cues: list[tuple[int, int, str]] = list(cues)
+
+
+def _unmask(low: str) -> str | None:
+    """Resolve a masked swear ("f**k", "sh*t", "f#@%") to a canonical word, if possible."""
+    parts = [re.escape(p) for p in _MASK_RUN_RE.split(low)]
+    runs = _MASK_RUN_RE.findall(low)
+    exact = parts[0] + "".join(f"[a-z]{{{len(r)}}}{p}" for r, p in zip(runs, parts[1:], strict=True))
+    loose = parts[0] + "".join(f"[a-z]+{p}" for p in parts[1:])
+    for pattern in (re.compile(exact), re.compile(loose)):
+        for swear in _SWEARS:
+            if pattern.fullmatch(swear):
+                return swear
+    return None
+
+
+def normalize_word(raw: str) -> tuple[str, bool, bool]:
+    """Normalise one word: returns ``(norm, is_all_caps, was_elongated)``."""
+    low = raw.lower().replace("’", "'")
+    collapsed = _ELONG_RE.sub(r"\1", low)
+    norm = collapsed
+    if not collapsed.replace("'", "").isalpha():
+        norm = _normalize_odd(collapsed)
+    caps = raw.isupper() and sum(1 for c in raw if c.isalpha()) >= 3
+    return norm, caps, collapsed != low
+
+
+def _normalize_odd(low: str) -> str:
+    """Words with digits or symbols inside: leetspeak and masked swearing."""
+    # leet digits only count when followed by a letter ("sh1t"), not trailing ("mp3", "win10")
+    leet_ok = any(
+        c in _LEET_CHARS and (not c.isdigit() or (i + 1 < len(low) and low[i + 1].isalpha()))
+        for i, c in enumerate(low)
+    )
+    if leet_ok:
+        mapped = _ELONG_RE.sub(r"\1", low.translate(_LEET))
+        if mapped in PROFANITY or mapped in INSULTS:
+            return mapped
+        if mapped.replace("'", "").isalpha() and not any(c in _MASK_CHARS for c in low):
+            return mapped
+    if any(c in _MASK_CHARS for c in low) and any(c.isalpha() for c in low):
+        swear = _unmask(low)
+        if swear is not None:
+            return swear
+        if any(c in "*#%" for c in low):
+            return "<masked_swear>"
+    return low
+
+
+def _norm_user(raw: str) -> str:
+    # "@ss", "@sshole" are leetspeak, not handles
+    cand = "a" + raw[1:].lower()
+    if cand in PROFANITY or cand in INSULTS:
+        return cand
+    return "<user>"
+
+
+def _analyse_chunk(chunk: str) -> tuple[_Rel, _Rel]:
+    toks: list[tuple[int, int, str]] = []
+    cues: list[tuple[int, int, str]] = []
+    for m in _TOKEN_RE.finditer(chunk):
+        kind = m.lastgroup
+        start, end = m.span()
+        raw = m.group()
+        if kind == "word" or kind == "hashtag":
+            norm, caps, elong = normalize_word(raw if kind == "word" else raw[1:])
+            if caps:
+                cues.append((start, end, "<caps>"))
+            if elong:
+                cues.append((start, end, "<elong>"))
+        elif kind == "punct":
+            norm = raw if len(raw) == 1 else "<!!>"
+        elif kind == "user":
+            norm = _norm_user(raw)
+        elif kind == "tag":
+            norm = "<name>" if raw == "[NAME]" else "<religion>"
+        elif kind == "emoji":  # span includes any modifiers; the base character is the norm
+            norm = raw[0]
+        elif kind == "grawlix" and raw[0] != "*" and raw.count(raw[0]) == len(raw):
+            continue  # "$$$", "###", "%%%": not a masked swear (unlike "****" or "#@%!")
+        else:  # url, num, grawlix
+            norm = _FIXED_NORMS[kind or ""]
+        toks.append((start, end, norm))
+    result = (tuple(toks), tuple(cues))
+    if len(_CHUNK_CACHE) >= _CHUNK_CACHE_MAX:
+        _CHUNK_CACHE.clear()
+    _CHUNK_CACHE[chunk] = result
+    return result
+
+
+_FIXED_NORMS = {"url": "<url>", "num": "<num>", "grawlix": "<masked_swear>"}
+
+
+def tokenize(text: str) -> Tokens:
+    """Split ``text`` into normalised tokens with offsets into the original string."""
+    if not isinstance(text, str):  # defensive: never crash on bad input
+        text = str(text)
+    out = Tokens()
+    append = out.append
+    cues = out.cues
+    cache = _CHUNK_CACHE
+    find = text.find
+    pos = 0
+    for chunk in text.split():
+        s = find(chunk, pos)
+        pos = s + len(chunk)
+        hit = cache.get(chunk)
+        if hit is None:
+            hit = _analyse_chunk(chunk)
+        toks, chunk_cues = hit
+        if s:
+            for a, b, norm in toks:
+                append(_tuple_new(Token, (s + a, s + b, norm)))
+        else:
+            for tok in toks:
+                append(_tuple_new(Token, tok))
+        if chunk_cues:
+            for a, b, name in chunk_cues:
+                cues.append((s + a, s + b, name))
+    return out
+
+
+def features(tokens: Sequence[Token]) -> list[tuple[str, int, int]]:
+    """Unigrams, bigrams and cue features, each with the ``(start, end)`` span it came from.
+
+    Cues: ``<swear>``, ``<insult>``, ``<anger_word>`` (lexicons), plus ``<caps>`` (ALL-CAPS
+    word of 3+ letters) and ``<elong>`` (elongated word) when ``tokens`` came from
+    :func:`tokenize`.
+    """
+    feats: list[tuple[str, int, int]] = []
+    append = feats.append
+    cue_words = _CUE_WORDS
+    prev_norm = ""
+    prev_start = -1
+    for start, end, norm in tokens:
+        append((norm, start, end))
+        if prev_start >= 0:
+            append((prev_norm + " " + norm, prev_start, end))
+        cues = cue_words.get(norm)
+        if cues:
+            for cue in cues:
+                append((cue, start, end))
+        prev_norm = norm
+        prev_start = start
+    for start, end, name in getattr(tokens, "cues", ()):
+        append((name, start, end))
+    return feats
+
+
+def text_features(text: str) -> list[tuple[str, int, int]]:
+    """``features(tokenize(text))`` in one call."""
+    return features(tokenize(text))
+
+
+def feature_names(text: str) -> list[str]:
+    """Distinct feature names of ``text``, in first-seen order (training helper)."""
+    return list(dict.fromkeys(f for f, _, _ in features(tokenize(text))))

@@ -1,0 +1,169 @@
+"""Pure-Python inference for the small linear text models shipped with calmline.
+
+A model is a logistic regression over the binary features of :mod:`calmline.models.features`:
+``p = sigmoid(intercept + sum(weights[f] for f in distinct features))``.  No numpy or sklearn
+is imported here; scoring is dict look-ups and one ``math.exp``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from calmline.models.features import Token, features, tokenize
+
+__all__ = [
+    "Contribution",
+    "LinearTextModel",
+    "ModelScore",
+    "dump_model",
+    "load_model",
+    "load_model_file",
+    "model_from_dict",
+    "model_to_dict",
+]
+
+TOP_CONTRIBUTIONS = 5
+_NAME_RE = re.compile(r"^[A-Za-z0-9_\-]+$")
+
+
+class Contribution(NamedTuple):
+    """A feature that moved the score: its weight and the span of text it came from."""
+
+    feature: str
+    weight: float
+    start: int
+    end: int
+
+
+class ModelScore(NamedTuple):
+    """Result of :meth:`LinearTextModel.score`."""
+
+    probability: float
+    contributions: tuple[Contribution, ...]
+    flagged: bool = False  # probability >= the model's decision threshold
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    ez = math.exp(z)
+    return ez / (1.0 + ez)
+
+
+@dataclass(frozen=True, eq=False)
+class LinearTextModel:
+    """A logistic-regression text model with a CV-chosen decision threshold."""
+
+    name: str
+    intercept: float
+    weights: dict[str, float]
+    threshold: float = 0.5
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def logit(self, tokens: list[Token]) -> float:
+        """Raw decision value (log-odds) for already tokenised text."""
+        get = self.weights.get
+        z = self.intercept
+        for name in {f for f, _, _ in features(tokens)}:
+            z += get(name, 0.0)
+        return z
+
+    def score_tokens(self, tokens: list[Token]) -> ModelScore:
+        """Score tokens from :func:`calmline.models.features.tokenize` (avoids re-tokenising)."""
+        get = self.weights.get
+        z = self.intercept
+        seen: set[str] = set()
+        hits: list[tuple[float, int, int, str, float]] = []
+        for name, start, end in features(tokens):
+            if name in seen:
+                continue
+            seen.add(name)
+            w = get(name)
+            if w is not None:
+                z += w
+                hits.append((-abs(w), start, end, name, w))
+        p = _sigmoid(z)
+        hits.sort()
+        contributions = tuple(
+            Contribution(name, w, start, end) for _, start, end, name, w in hits[:TOP_CONTRIBUTIONS]
+        )
+        return ModelScore(p, contributions, p >= self.threshold)
+
+    def score(self, text: str) -> ModelScore:
+        """Probability that ``text`` is positive, with the top contributing features."""
+        return self.score_tokens(tokenize(text))
+
+    def probability(self, text: str) -> float:
+        """Just the probability (skips building contributions)."""
+        return _sigmoid(self.logit(tokenize(text)))
+
+    def predict(self, text: str) -> bool:
+        """``True`` when the probability reaches the model's decision threshold."""
+        return self.probability(text) >= self.threshold
+
+
+def model_to_dict(model: LinearTextModel) -> dict[str, Any]:
+    return {
+        "name": model.name,
+        "intercept": model.intercept,
+        "threshold": model.threshold,
+        "weights": model.weights,
+        "metadata": model.metadata,
+    }
+
+
+def model_from_dict(data: dict[str, Any]) -> LinearTextModel:
+    weights = data["weights"]
+    if not isinstance(weights, dict):
+        raise ValueError("model 'weights' must be an object of feature -> coefficient")
+    return LinearTextModel(
+        name=str(data["name"]),
+        intercept=float(data["intercept"]),
+        weights={str(k): float(v) for k, v in weights.items()},
+        threshold=float(data.get("threshold", 0.5)),
+        metadata=dict(data.get("metadata") or {}),
+    )
+
+
+def _loads(raw: bytes) -> LinearTextModel:
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    data = json.loads(raw.decode("utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError("model file must hold a JSON object")
+    return model_from_dict(data)
+
+
+def dump_model(model: LinearTextModel, path: str | Path) -> int:
+    """Write ``model`` as deterministic gzip'd JSON (sorted keys, mtime 0). Returns bytes written."""
+    text = json.dumps(model_to_dict(model), sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":"))
+    blob = gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+    Path(path).write_bytes(blob)
+    return len(blob)
+
+
+def load_model_file(path: str | Path) -> LinearTextModel:
+    """Load a model from a ``.json`` or ``.json.gz`` file (e.g. a team's own model)."""
+    return _loads(Path(path).read_bytes())
+
+
+@cache
+def load_model(name: str) -> LinearTextModel:
+    """Load a shipped model (``anger``, ``offensive``, ``rage``) from the package artefacts."""
+    if not _NAME_RE.match(name):
+        raise ValueError(f"invalid model name: {name!r}")
+    ref = resources.files("calmline.models") / "artifacts" / f"{name}.json.gz"
+    try:
+        raw = ref.read_bytes()
+    except FileNotFoundError:
+        raise FileNotFoundError(f"no shipped model named {name!r}") from None
+    return _loads(raw)
