@@ -1,7 +1,9 @@
 """calmline: a de-escalation copilot for customer-support teams.
 
 `analyze(text, history=None)` reads one customer message; `Analyzer(playbook)` does the same with
-a team's own playbook. Nothing heavy happens on import: models load when an analyzer is built.
+a team's own playbook. `review(draft, conversation)` coaches an agent's draft reply and
+`suggest(conversation)` proposes better ones. Nothing heavy happens on import: models load when an
+analyzer is built.
 """
 
 from __future__ import annotations
@@ -10,13 +12,16 @@ from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache
 
+from calmline.conversation import Conversation
 from calmline.engine.analysis import Analysis
 from calmline.engine.analyzer import Analyzer, HistoryItem
+from calmline.engine.coach import Review, review
+from calmline.engine.composer import Suggestion, suggest
 from calmline.errors import CalmlineError
 from calmline.playbook import Playbook, load_playbook
 
-__all__ = ["Analysis", "Analyzer", "CalmlineError", "Playbook", "analyze", "default_analyzer",
-           "load_playbook"]
+__all__ = ["Analysis", "Analyzer", "CalmlineError", "Conversation", "Playbook", "Review",
+           "Suggestion", "analyze", "default_analyzer", "load_playbook", "review", "suggest"]
 __version__ = "0.1.0"
 
 

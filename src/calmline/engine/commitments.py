@@ -30,7 +30,7 @@ _TIME = re.compile(
     r"\b(?:"
     rf"(?:within|in)\s+(?:the\s+next\s+)?(?P<n>{_NUM})(?:\s?(?:-|–|to)\s?(?P<n2>\d{{1,3}}))?\s+"
     r"(?:more\s+)?(?P<biz>business\s+|working\s+)?(?P<unit>minutes?|mins?|hours?|hrs?|days?|weeks?)"
-    r"|(?:within|in)\s+(?:the|an|one)\s+(?P<hour>hour)"
+    r"|(?:within|in)\s+(?:the\s+next|the|an|one)\s+(?P<hour>hour)"
     rf"|(?:by|at|before|around|from|between)\s+{_CLOCK}"
     rf"|(?P<day>today|tonight|tomorrow)(?:\s+(?P<part>{_PARTS}))?"
     r"|(?P<this>this)\s+(?P<this_part>morning|afternoon|evening)"

@@ -21,7 +21,7 @@ from calmline.signals.negation import is_negated
 from calmline.signals.text import NormalizedText, normalize
 
 Spans = tuple[Evidence, ...]
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+_SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?]+(?=[^\s.!?]))+(?:[.!?]+|$)")  # "$89.99" is not an end
 _STEP = re.compile(r"\b(?:will|'ll|going to|expect|should|booked|scheduled|arriv\w*|receiv\w*|"
                    r"call|email|ring|message|update|ship\w*|deliver\w*|dispatch\w*|send|sent|"
                    r"starts?|goes on|collect\w*|refund\w*|check\w*|follow\w*|reach|contact|hear)\b",
@@ -36,7 +36,6 @@ _SWEAR = re.compile(r"\b(?:fuck\w*|shit\w*|damn\w*|crap|bloody|bullshit|wtf|piss
 _FOLLOW_UP = re.compile(r"\b(?:call|ring|phone|e-?mail|text|message|write|get back|come back|follow|"
                         r"update|contact|send|refund|replace|deliver|ship|repair|visit|reply|be in touch|"
                         r"confirm|check in)\w*", re.IGNORECASE)
-_NO_NEGATION_NEEDED = ("calm_tone",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +130,7 @@ class CueScanner:
     def _check_anti(self, text: str, raw: dict[str, Spans], good: dict[str, Spans],
                     times: tuple[TimeRef, ...], context: DraftContext) -> dict[str, Spans]:
         found: dict[str, Spans] = {}
-        fixes = good.get("solution", ()) + good.get("options", ())
+        fixes = _offered(text, good.get("solution", ())) + good.get("options", ())
         for label, cue in self.config.anti_patterns.items():
             spans = raw[label]
             if cue.check == "no_timeline" and times:
@@ -174,7 +173,7 @@ class CueScanner:
             elif cue.check == "steps":
                 spans = tuple(e for e in spans if self._has_step(text, e, times, commitments))
             elif cue.check == "offer":
-                spans = tuple(e for e in spans if _OFFER.search(text[slice(*_sentence_of(text, e.start))]))
+                spans = _offered(text, spans)
             elif cue.check == "tone":
                 calm = not ({"hostile_tone", "argue"} & set(bad))
                 spans = (spans or (Evidence(0, len(text), text, "context", "coach.tone"),)) if calm else ()
@@ -196,6 +195,11 @@ class CueScanner:
         start, end = _sentence_of(text, ev.start)
         return any(start <= t.start < end for t in times) or any(
             start <= c.evidence.start < end for c in commitments)
+
+
+def _offered(text: str, spans: Spans) -> Spans:
+    """The spans whose sentence offers or reports an action ("I can …", "is reversed")."""
+    return tuple(e for e in spans if _OFFER.search(text[slice(*_sentence_of(text, e.start))]))
 
 
 def _hostile(text: str) -> Spans:

@@ -25,6 +25,8 @@ through very want wanted was wasn were what when where which while will with wou
 you're hasnt havent didnt doesnt dont cant isnt wont going thing things told said back here
 please thanks thank sorry hello anyone someone something nothing time times today tomorrow
 """.split())
+_INTERROGATIVE = re.compile(r"\b(?:what|when|where|why|how|who|which|can|could|will|would|is|are|do|"
+                            r"does|did|have|has)\b", re.IGNORECASE)
 _TOKEN = re.compile(r"[a-z][a-z']{3,}")
 
 
@@ -58,7 +60,8 @@ def stems(text: str) -> list[str]:
 
 def question_stems(text: str) -> tuple[str, ...]:
     """Content stems of the sentences of `text` that ask something (end with '?')."""
-    asked = [s for s in re.split(r"(?<=[.!?])\s+", text) if s.rstrip().endswith("?")]
+    asked = [s for s in re.split(r"(?<=[.!?])\s+", text)
+             if s.rstrip().endswith("?") and _INTERROGATIVE.search(s)]
     return tuple(dict.fromkeys(st for s in asked for st in stems(s)))
 
 

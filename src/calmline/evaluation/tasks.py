@@ -49,7 +49,7 @@ from typing import Any
 from calmline.engine.analysis import Analysis
 from calmline.engine.analyzer import Analyzer
 from calmline.errors import CalmlineError, InputError
-from calmline.evaluation import datasets
+from calmline.evaluation import coach_tasks, datasets
 from calmline.evaluation.datasets import (
     AirlineRow,
     EmotionRow,
@@ -215,6 +215,12 @@ TASKS: dict[str, Task] = {
                      _targeted_rows, run_targeted),
     "cause": Task("cause", "Airline complaints CSV: negativereason vs calmline areas/causes",
                   _cause_rows, run_cause),
+    "behaviours": Task("behaviours", "labelled agent replies JSONL: per-behaviour P/R/F1",
+                       coach_tasks.load_agent_replies, coach_tasks.run_behaviours),
+    "esconv": Task("esconv", "ESConv valid.jsonl: supporter strategy -> behaviour, per-strategy F1",
+                   coach_tasks.load_esconv, coach_tasks.run_esconv),
+    "epitome": Task("epitome", "EPITOME folder or <mechanism>-reddit.csv: level >= 1 -> behaviour",
+                    coach_tasks.load_epitome, coach_tasks.run_epitome),
 }
 
 

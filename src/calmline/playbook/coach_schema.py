@@ -12,10 +12,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 Moment = Literal["venting", "hear", "understand", "resolve", "agree", "close", "escalate"]
 MOMENTS: tuple[Moment, ...] = ("venting", "hear", "understand", "resolve", "agree", "close", "escalate")
 # Contextual checks implemented in code (engine/cues.py, engine/coach.py) that an entry may name.
-Check = Literal["facts", "steps", "offer", "timeline", "no_timeline", "no_alternative", "venting", "unanswered",
-                "tone"]
+Check = Literal["facts", "steps", "offer", "timeline", "no_timeline", "no_alternative", "venting",
+                "unanswered", "tone"]
 SLOT_NAMES = frozenset({"name", "order", "product", "duration", "amount", "date", "want", "issue",
-                        "recap", "plan", "refund_time", "callback_time", "update_time", "replacement_time"})
+                        "order_ref", "recap", "plan", "refund_time", "callback_time", "update_time",
+                        "replacement_time"})
 _SLOT = re.compile(r"\{(\w+)(?:\|[^{}]*)?\}")
 
 

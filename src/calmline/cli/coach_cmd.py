@@ -1,0 +1,131 @@
+"""`calmline review` and `calmline suggest`: the reply coach, for people (Rich) or machines (--json)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from calmline.cli.analyze_cmd import PlaybookOption, read_text_argument
+from calmline.cli.app import app, console, friendly_errors
+from calmline.cli.render import highlight
+
+if TYPE_CHECKING:
+    from calmline.engine.analyzer import Analyzer
+    from calmline.engine.coach import Review
+    from calmline.engine.composer import Suggestion
+    from calmline.playbook.coach_schema import CoachConfig
+
+ConversationOption = Annotated[Path, typer.Option(
+    "--conversation", help="the conversation so far: a JSON file (docs/conversation.schema.json)",
+    show_default=False)]
+JsonOption = Annotated[bool, typer.Option("--json", help="print one JSON object")]
+CoachOption = Annotated[Path | None, typer.Option(
+    "--coach", help="a team's own coach YAML (default: built-in coach.yaml)")]
+
+
+def _score_style(score: int) -> str:
+    return "green" if score >= 80 else "yellow" if score >= 50 else "red"
+
+
+def render_review(review: Review, title: str = "draft review") -> RenderableType:
+    """The draft with anti-pattern spans underlined, the checklist, what is missing, the score."""
+    spans = tuple(e for a in review.anti_patterns for e in a.evidence)
+    parts: list[RenderableType] = [highlight(review.draft, spans, "underline bold red")]
+    checklist = Table(title="behaviours", title_justify="left", show_edge=False)
+    for column in ("", "behaviour", "evidence"):
+        checklist.add_column(column)
+    for b in review.behaviours:
+        if b.found or b.expected:
+            mark = "[green]✓[/]" if b.found else "[red]✗[/]"
+            words = ", ".join(f"“{e.text}”" for e in b.evidence[:3] if e.end - e.start < 80)
+            checklist.add_row(mark, b.title + (" (expected now)" if b.expected else ""), words or "—")
+    parts.append(checklist)
+    if review.anti_patterns:
+        anti = Table(title="anti-patterns", title_justify="left", show_edge=False)
+        for column in ("span", "why it hurts", "calmer rewrite"):
+            anti.add_column(column)
+        for a in review.anti_patterns:
+            anti.add_row(f"“{a.evidence[0].text}”", a.why, a.rewrite)
+        parts.append(anti)
+    for gap in review.missing:
+        parts.append(Text(f"missing: {gap.title} — {gap.why}", style="yellow"))
+    for c in review.commitments:
+        parts.append(Text(f"promise: {c.what} (due {c.due.isoformat() if c.due else 'no time given'})",
+                          style="cyan"))
+    style = _score_style(review.score)
+    parts.append(Text.assemble(("score ", "bold"), (f"{review.score}/100", f"bold {style}"),
+                               (f"   moment: {review.moment} · stage: {review.stage}", "dim")))
+    parts.append(Text.assemble(("next move: ", "bold"), review.next_move))
+    return Panel(Group(*parts), title=title, border_style=style)
+
+
+def render_suggestions(suggestions: list[Suggestion]) -> RenderableType:
+    panels: list[RenderableType] = []
+    for number, s in enumerate(suggestions, start=1):
+        body = Text(s.text)
+        if s.placeholders:
+            body.append(f"\nfill in: {', '.join(s.placeholders)}", style="yellow")
+        panels.append(Panel(body, title=f"{number} · score {s.score} · {s.source}",
+                            border_style=_score_style(s.score), title_align="left"))
+    return Group(*panels)
+
+
+def _analyzer_and_coach(playbook: Path | None, coach: Path | None) -> tuple[Analyzer, CoachConfig]:
+    from calmline.engine.analyzer import Analyzer as _Analyzer
+    from calmline.playbook import load_playbook
+    from calmline.playbook.coach_loader import load_coach
+
+    return _Analyzer(load_playbook(playbook)), load_coach(coach)
+
+
+@app.command("review")
+@friendly_errors
+def review_command(
+    conversation: ConversationOption,
+    draft: Annotated[str | None, typer.Option("--draft", help="the agent's draft reply, or - for stdin",
+                                              show_default=False)] = None,
+    as_json: JsonOption = False,
+    playbook: PlaybookOption = None,
+    coach: CoachOption = None,
+) -> None:
+    """Review the agent's draft reply before it is sent: behaviours, anti-patterns, score, next move."""
+    from calmline.conversation import read_conversation
+    from calmline.engine.coach import review
+
+    text = read_text_argument(draft)
+    analyzer, config = _analyzer_and_coach(playbook, coach)
+    verdict = review(text, read_conversation(conversation), analyzer, coach=config)
+    if as_json:
+        typer.echo(json.dumps(verdict.to_dict(), ensure_ascii=False, default=str))
+    else:
+        console.print(render_review(verdict))
+
+
+@app.command("suggest")
+@friendly_errors
+def suggest_command(
+    conversation: ConversationOption,
+    as_json: JsonOption = False,
+    playbook: PlaybookOption = None,
+    coach: CoachOption = None,
+) -> None:
+    """Suggest two or three replies for the current moment, each reviewed by the coach."""
+    from calmline.conversation import read_conversation
+    from calmline.engine.composer import suggest
+    from calmline.engine.rewriter import rewriter_from_env
+
+    analyzer, config = _analyzer_and_coach(playbook, coach)
+    found = suggest(read_conversation(conversation), analyzer, coach=config,
+                    rewriter=rewriter_from_env())
+    if as_json:
+        typer.echo(json.dumps({"suggestions": [s.to_dict() for s in found]}, ensure_ascii=False,
+                              default=str))
+    else:
+        console.print(render_suggestions(found))

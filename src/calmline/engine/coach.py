@@ -1,0 +1,215 @@
+"""Review an agent's draft reply before it is sent (PLAYBOOK §3).
+
+`review(draft, conversation)` returns a frozen `Review`: the good behaviours found (with
+evidence), the anti-patterns (span, why it hurts, calmer rewrite), what the moment still lacks,
+the promises made (structured commitments), a 0–100 score with its breakdown, and the single most
+useful next move. The score is mostly "did the draft do what this moment calls for" (coach.yaml
+`moments`), plus a capped bonus for other good behaviours, minus anti-patterns and gaps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from calmline.engine.analyzer import Analyzer
+from calmline.engine.commitments import Commitment
+from calmline.engine.cues import CueScanner, Scan
+from calmline.engine.moment import ConversationLike, Moment, describe, read_moment
+from calmline.engine.recommend import next_move, rewrite_for
+from calmline.engine.restate import fact_mentions
+from calmline.engine.slots import build_slots
+from calmline.errors import InputError
+from calmline.playbook.coach_loader import default_coach
+from calmline.playbook.coach_schema import CoachConfig
+from calmline.signals.base import Evidence
+
+_ANGRY = ("frustrated", "angry", "hostile")
+
+
+@dataclass(frozen=True, slots=True)
+class BehaviourCheck:
+    label: str
+    title: str
+    found: bool
+    expected: bool  # does this moment call for it?
+    weight: float
+    why: str
+    hint: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AntiPatternFound:
+    label: str
+    title: str
+    weight: float
+    why: str
+    rewrite: str
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GapFound:
+    label: str
+    title: str
+    weight: float
+    why: str
+    move: str
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """The coach's verdict on one draft. `breakdown` sums (then clamps) to `score`."""
+
+    draft: str
+    score: int
+    breakdown: dict[str, float]
+    moment: str
+    stage: str
+    behaviours: tuple[BehaviourCheck, ...]
+    anti_patterns: tuple[AntiPatternFound, ...]
+    missing: tuple[GapFound, ...]
+    commitments: tuple[Commitment, ...]
+    next_move: str
+
+    def found(self, label: str) -> bool:
+        return any(b.label == label and b.found for b in self.behaviours)
+
+    def flagged(self, label: str) -> bool:
+        return any(a.label == label for a in self.anti_patterns)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["commitments"] = [c.to_dict() for c in self.commitments]
+        return data
+
+
+_SCANNERS: dict[int, CueScanner] = {}
+
+
+def scanner_for(config: CoachConfig | None = None) -> CueScanner:
+    """The compiled scanner of a coach config (the packaged one by default), built once."""
+    config = config or default_coach()
+    scanner = _SCANNERS.get(id(config))
+    if scanner is None or scanner.config is not config:
+        scanner = _SCANNERS[id(config)] = CueScanner(config)
+    return scanner
+
+
+def resolve_analyzer(analyzer: Analyzer | None = None) -> Analyzer:
+    """`analyzer`, or the packaged default analyzer when it is None."""
+    if analyzer is not None:
+        return analyzer
+    import calmline
+
+    return calmline.default_analyzer()
+
+
+def review(draft: str, conversation: ConversationLike, analyzer: Analyzer | None = None, *,
+           coach: CoachConfig | None = None, time: datetime | None = None) -> Review:
+    """Review `draft` as the agent's next reply to `conversation` (a Conversation or turns)."""
+    if not isinstance(draft, str):
+        raise InputError(f"draft must be a string, not {type(draft).__name__}")
+    scanner = scanner_for(coach)
+    moment = read_moment(conversation, resolve_analyzer(analyzer), scanner, time)
+    return review_in(draft, moment, scanner)
+
+
+def review_in(draft: str, moment: Moment, scanner: CueScanner) -> Review:
+    """Review against an already-read moment (the composer reviews several drafts this way)."""
+    config = scanner.config
+    scan = scanner.scan(draft[: 20_000], moment.context())
+    slots = build_slots(moment, config)
+    gaps = _gaps(config, scan, moment)
+    drop = {"apology"} if any(g.label == "apology_string" for g in gaps) else set()
+    checks = _behaviours(config, scan, moment, drop)
+    anti = tuple(AntiPatternFound(k, config.anti_patterns[k].title, config.anti_patterns[k].weight,
+                                  config.anti_patterns[k].why, rewrite_for(config, k, slots), spans)
+                 for k, spans in scan.anti_patterns.items())
+    breakdown = _breakdown(config, checks, anti, gaps, bool(draft.strip()))
+    missing = [c.label for c in sorted(checks, key=lambda c: -c.weight) if c.expected and not c.found]
+    move = next_move(config, [(a, a.evidence[0].text) for a in anti], gaps, missing, slots)
+    score = int(max(0, min(100, round(sum(breakdown.values())))))
+    info = describe(moment)
+    return Review(draft, score, breakdown, info["moment"], info["stage"], checks, anti, tuple(gaps),
+                  scan.commitments, move)
+
+
+def _behaviours(config: CoachConfig, scan: Scan, moment: Moment, drop: set[str]
+                ) -> tuple[BehaviourCheck, ...]:
+    """Every behaviour of the coach, found or not; `drop` ones do not count (a 3rd apology)."""
+    expected = set(config.moments[moment.kind].expect)
+    found = {k: v for k, v in scan.behaviours.items() if k not in drop}
+    return tuple(BehaviourCheck(label, b.title, label in found, label in expected, b.weight,
+                                b.why, b.hint, found.get(label, ()))
+                 for label, b in config.behaviours.items())
+
+
+def _breakdown(config: CoachConfig, checks: tuple[BehaviourCheck, ...],
+               anti: tuple[AntiPatternFound, ...], gaps: list[GapFound], nonempty: bool
+               ) -> dict[str, float]:
+    if not nonempty:
+        return {"moment": 0.0, "extra": 0.0, "anti_patterns": 0.0, "missing": 0.0}
+    total = sum(c.weight for c in checks if c.expected) or 1.0
+    covered = sum(c.weight for c in checks if c.expected and c.found)
+    extra = sum(c.weight for c in checks if c.found and not c.expected)
+    return {"moment": round(config.scoring.expected_points * covered / total, 1),
+            "extra": round(min(config.scoring.extra_cap, extra), 1),
+            "anti_patterns": -sum(a.weight for a in anti),
+            "missing": -sum(g.weight for g in gaps)}
+
+
+def _gap(config: CoachConfig, label: str) -> GapFound:
+    gap = config.gaps[label]
+    return GapFound(label, gap.title, gap.weight, gap.why, gap.move)
+
+
+def _gaps(config: CoachConfig, scan: Scan, moment: Moment) -> list[GapFound]:
+    labels = [label for label, test in _GAP_TESTS.items() if test(config, scan, moment)]
+    return [_gap(config, label) for label in labels if label in config.gaps]
+
+
+def _unacknowledged(config: CoachConfig, scan: Scan, moment: Moment) -> bool:
+    angry = [i for i, a in enumerate(moment.analyses) if a is not None and a.anger.level in _ANGRY]
+    if not angry or scan.has("acknowledge", "apology"):
+        return False
+    return not any(s.has("acknowledge", "apology") for s in moment.agent_scans(after=angry[-1]))
+
+
+def _not_repeated(config: CoachConfig, scan: Scan, moment: Moment) -> bool:
+    told = moment.customer.facts or moment.customer.issue_terms
+    if not told or not scan.has("solution", "options") or scan.has("repeat_back"):
+        return False
+    return not any(s.has("repeat_back") for s in moment.agent_scans())
+
+
+def _no_timeline(config: CoachConfig, scan: Scan, moment: Moment) -> bool:
+    return bool((scan.has("solution", "options") or scan.follow_up_promises()) and not scan.times)
+
+
+def _promise_without_when(config: CoachConfig, scan: Scan, moment: Moment) -> bool:
+    # with a solution on the table, the missing time is already the no_timeline gap
+    return bool(scan.follow_up_promises() and not scan.times and not scan.has("solution", "options"))
+
+
+def _apology_string(config: CoachConfig, scan: Scan, moment: Moment) -> bool:
+    before = sum(s.apologies for s in moment.agent_scans())
+    return scan.apologies > 0 and before + scan.apologies >= config.scoring.apology_limit
+
+
+def _order_ignored(config: CoachConfig, scan: Scan, moment: Moment) -> bool:
+    orders = [f for f in moment.customer.facts if f.kind == "order_id"]
+    if not orders or moment.kind == "venting" or not scan.text.strip():
+        return False
+    said = [scan.text, *(s.text for s in moment.agent_scans())]
+    return not any(fact_mentions(text, orders) for text in said)
+
+
+_GAP_TESTS: Mapping[str, Any] = {
+    "unacknowledged_anger": _unacknowledged, "never_repeated_back": _not_repeated,
+    "no_timeline": _no_timeline, "promise_without_when": _promise_without_when,
+    "apology_string": _apology_string, "order_ignored": _order_ignored,
+}

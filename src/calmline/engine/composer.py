@@ -1,0 +1,101 @@
+"""Suggested replies for the current moment, from coach.yaml's templates and this conversation's facts.
+
+`suggest(conversation)` picks the templates written for the moment (venting, hear, understand,
+resolve, agree, close, escalate) that fit what the customer wants, fills them with the facts the
+customer gave (never inventing one: unknown slots use the template's fallback or stay as
+`[placeholders]` for the agent), reviews every candidate with the same coach, and returns the best
+two or three, highest score first. An optional rewriter (calmline.engine.rewriter) may add one more
+candidate; it is reviewed like the rest before it is shown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from calmline.engine.analyzer import Analyzer
+from calmline.engine.coach import Review, resolve_analyzer, review_in, scanner_for
+from calmline.engine.cues import CueScanner
+from calmline.engine.moment import ConversationLike, Moment, read_moment
+from calmline.engine.slots import MissingSlotError, build_slots, fill
+from calmline.playbook.coach_schema import MOMENTS, CoachConfig, Template
+
+_PLACEHOLDER = re.compile(r"\[[^\[\]]{2,60}\]")
+# Neighbouring moments whose templates also fit when the moment itself has too few.
+_NEAR = {"venting": ("hear",), "hear": ("understand",), "understand": ("hear", "resolve"),
+         "resolve": ("agree",), "agree": ("close", "resolve"), "close": ("agree",),
+         "escalate": ("hear",)}
+
+
+class Rewriter(Protocol):
+    """Anything that proposes one more reply for the moment (e.g. an LLM); None when it cannot."""
+
+    def propose(self, moment: Moment, drafts: Sequence[str]) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A ready-to-edit reply: its text, where it came from, and the coach's review of it."""
+
+    text: str
+    source: str  # "template:<id>" or "rewriter"
+    score: int
+    placeholders: tuple[str, ...]
+    review: Review
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "source": self.source, "score": self.score,
+                "placeholders": list(self.placeholders), "next_move": self.review.next_move,
+                "review": self.review.to_dict()}
+
+
+def _fits(template: Template, moment: Moment, slots: dict[str, str], kinds: Sequence[str]) -> bool:
+    if not set(template.moments) & set(kinds) or any(n not in slots for n in template.needs):
+        return False
+    if not template.wants:
+        return True
+    wants = {w for a in moment.customer_analyses() for w in a.want_labels()}
+    return bool(wants & set(template.wants))
+
+
+def candidates(config: CoachConfig, moment: Moment, kinds: Sequence[str] | None = None
+               ) -> list[tuple[str, str]]:
+    """(template id, filled text) for every template that fits the moment."""
+    slots = build_slots(moment, config)
+    found = []
+    for template in config.templates:
+        if not _fits(template, moment, slots, kinds or (moment.kind,)):
+            continue
+        try:
+            found.append((template.id, fill(template.text, slots)))
+        except MissingSlotError:
+            continue
+    return found
+
+
+def _suggestion(text: str, source: str, moment: Moment, scanner: CueScanner) -> Suggestion:
+    verdict = review_in(text, moment, scanner)
+    return Suggestion(text, source, verdict.score, tuple(_PLACEHOLDER.findall(text)), verdict)
+
+
+def suggest(conversation: ConversationLike, analyzer: Analyzer | None = None, *,
+            coach: CoachConfig | None = None, limit: int = 3, rewriter: Rewriter | None = None
+            ) -> list[Suggestion]:
+    """Two to three alternative replies for the current moment, best first."""
+    scanner = scanner_for(coach)
+    moment = read_moment(conversation, resolve_analyzer(analyzer), scanner)
+    found = candidates(scanner.config, moment)
+    if len(found) < 2:
+        found += [c for c in candidates(scanner.config, moment, _NEAR[moment.kind]) if c not in found]
+    out = [_suggestion(text, f"template:{tid}", moment, scanner) for tid, text in found]
+    if rewriter is not None:
+        proposal = rewriter.propose(moment, [s.text for s in out])
+        if proposal:
+            out.append(_suggestion(proposal, "rewriter", moment, scanner))
+    out.sort(key=lambda s: -s.score)
+    return out[: max(1, limit)]
+
+
+__all__ = ["MOMENTS", "Rewriter", "Suggestion", "candidates", "suggest"]

@@ -1,0 +1,140 @@
+"""The moment a reply is written in: the analysed conversation, its stage, and what it calls for.
+
+`read_moment` analyses every customer turn (cached, so reviewing draft after draft of the same
+conversation costs one scan of the draft), scans every agent turn with the coach, runs the stage
+machine and decides which moment the next reply answers (venting, hear, understand, resolve,
+agree, close or escalate).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from calmline.conversation import Conversation
+from calmline.engine.analysis import Analysis
+from calmline.engine.analyzer import Analyzer, HistoryItem, as_turn
+from calmline.engine.cues import CueScanner, DraftContext, Scan
+from calmline.engine.restate import CustomerFacts
+from calmline.engine.stages import StageState, track_stages
+from calmline.errors import InputError
+from calmline.playbook.coach_schema import Moment as MomentKind
+from calmline.signals.base import Turn
+
+ConversationLike = Conversation | Sequence[HistoryItem]
+_NEXT: dict[str, MomentKind] = {"venting": "hear", "heard": "understand", "understood": "resolve",
+                                "resolving": "agree", "agreed": "close",
+                                "follow_up_scheduled": "close", "closed": "close"}
+_CACHE: OrderedDict[tuple[int, tuple[Turn, ...]], tuple[Analysis | None, ...]] = OrderedDict()
+_CACHE_SIZE = 64
+_MOMENTS: OrderedDict[tuple[Any, ...], tuple[CueScanner, Moment]] = OrderedDict()
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """Everything the reviewer and the composer know about the conversation so far."""
+
+    turns: tuple[Turn, ...]
+    analyses: tuple[Analysis | None, ...]
+    scans: tuple[Scan | None, ...]
+    customer: CustomerFacts
+    latest: Analysis | None
+    latest_index: int | None
+    name: str | None
+    state: StageState
+    kind: MomentKind
+    time: datetime
+
+    def context(self) -> DraftContext:
+        venting = bool(self.latest and self.kind == "venting")
+        return DraftContext(self.customer, venting, self.time)
+
+    def agent_scans(self, after: int = -1) -> list[Scan]:
+        return [s for i, s in enumerate(self.scans) if s is not None and i > after]
+
+    def customer_analyses(self) -> list[Analysis]:
+        return [a for a in self.analyses if a is not None]
+
+
+def as_turns(conversation: ConversationLike) -> tuple[tuple[Turn, ...], str | None]:
+    """Turns and the customer's name (the first customer author) from either input shape."""
+    if isinstance(conversation, Conversation):
+        name = next((m.author for m in conversation.messages if m.role == "customer" and m.author), None)
+        return tuple(conversation.turns()), name
+    if isinstance(conversation, str | bytes) or not isinstance(conversation, Sequence):
+        raise InputError("conversation must be a Conversation or a list of turns")
+    name = next((str(item["author"]) for item in conversation
+                 if isinstance(item, Mapping) and item.get("role") == "customer" and item.get("author")),
+                None)
+    return tuple(as_turn(item) for item in conversation), name
+
+
+def analyse_turns(analyzer: Analyzer, turns: tuple[Turn, ...]) -> tuple[Analysis | None, ...]:
+    """analyzer.analyze_conversation, remembered for the last few conversations seen."""
+    key = (id(analyzer), turns)
+    cached = _CACHE.get(key)
+    if cached is None:
+        cached = tuple(analyzer.analyze_conversation(turns))
+        _CACHE[key] = cached
+        if len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    else:
+        _CACHE.move_to_end(key)
+    return cached
+
+
+def _kind(state: StageState, latest: Analysis | None, latest_index: int | None,
+          turns: Sequence[Turn]) -> MomentKind:
+    last_agent = max((i for i, t in enumerate(turns) if t.role == "agent"), default=-1)
+    fresh = latest is not None and latest_index is not None and latest_index > last_agent
+    if fresh and latest is not None and state.stage != "closed":
+        if latest.escalate.escalate and any(r.route != "none" for r in latest.escalate.reasons):
+            return "escalate"
+        if latest.venting.venting:
+            return "venting"
+    return _NEXT[state.stage]
+
+
+def read_moment(conversation: ConversationLike, analyzer: Analyzer, scanner: CueScanner,
+                time: datetime | None = None) -> Moment:
+    """The moment of `conversation` (remembered: reviewing drafts one after another is cheap)."""
+    turns, name = as_turns(conversation)
+    key = (id(analyzer), id(scanner), turns, name, time)
+    cached = _MOMENTS.get(key)
+    if cached is None or cached[0] is not scanner:
+        cached = (scanner, _read(turns, name, analyzer, scanner, time))
+        _MOMENTS[key] = cached
+        if len(_MOMENTS) > _CACHE_SIZE:
+            _MOMENTS.popitem(last=False)
+    else:
+        _MOMENTS.move_to_end(key)
+    return cached[1]
+
+
+def _read(turns: tuple[Turn, ...], name: str | None, analyzer: Analyzer, scanner: CueScanner,
+          time: datetime | None) -> Moment:
+    analyses = analyse_turns(analyzer, turns)
+    latest_index = max((i for i, a in enumerate(analyses) if a is not None), default=None)
+    latest = analyses[latest_index] if latest_index is not None else None
+    customer = CustomerFacts.from_analyses([a for a in analyses if a is not None], latest)
+    scans: list[Scan | None] = []
+    for index, turn in enumerate(turns):
+        if turn.role != "agent":
+            scans.append(None)
+            continue
+        before = [a for a in analyses[:index] if a is not None]
+        facts = CustomerFacts.from_analyses(before, before[-1] if before else None)
+        scans.append(scanner.scan(turn.text, DraftContext(facts, False, turn.time)))
+    state = track_stages(turns, analyses, scans, scanner)
+    now = time or next((t.time for t in reversed(turns) if t.time), None) or datetime.now(UTC)
+    return Moment(turns, analyses, tuple(scans), customer, latest, latest_index, name, state,
+                  _kind(state, latest, latest_index, turns), now)
+
+
+def describe(moment: Moment) -> dict[str, Any]:
+    return {"moment": moment.kind, "stage": moment.state.stage, "outcome": moment.state.outcome,
+            "anger": moment.latest.anger.level if moment.latest else None,
+            "venting": bool(moment.latest and moment.latest.venting.venting)}

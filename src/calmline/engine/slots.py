@@ -1,0 +1,104 @@
+"""The facts of a conversation as template slots, and the one function that fills templates.
+
+Slots only ever hold what the customer said (name, order, product, duration, amount, date, what
+they want, what went wrong) or the team's own service times from coach.yaml; a slot that is not
+known is left to the template's fallback text, so a suggestion never invents a fact.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from calmline.engine.moment import Moment
+from calmline.playbook.coach_schema import CoachConfig
+
+_SLOT = re.compile(r"\{(\w+)(?:\|([^{}]*))?\}")
+_WANTS = {"refund": "a refund", "replacement": "a replacement", "repair": "a repair",
+          "cancellation": "the cancellation", "compensation": "compensation",
+          "explanation": "an explanation", "apology": "an apology", "manager": "a manager"}
+_FACT_SLOTS = {"order": "order_id", "product": "product", "duration": "duration", "amount": "amount",
+               "date": "date"}
+
+
+class MissingSlotError(LookupError):
+    """A template needs a slot that this conversation does not provide."""
+
+
+def fill(template: str, slots: Mapping[str, str], *, sentence: bool = True) -> str:
+    """Replace {slot} and {slot|fallback}; raise MissingSlotError for an unknown slot with no fallback.
+
+    With `sentence`, tidy the result as prose: no ", ," or " ." left by empty slots, and a capital
+    letter at the start of every sentence."""
+
+    def one(match: re.Match[str]) -> str:
+        value = slots.get(match.group(1))
+        if value:
+            return value
+        if match.group(2) is None:
+            raise MissingSlotError(match.group(1))
+        return match.group(2)
+
+    text = _SLOT.sub(one, template)
+    if not sentence:
+        return text
+    text = re.sub(r"\s+([,.;:?])", r"\1", re.sub(r",\s*,", ",", text))
+    text = re.sub(r",([.!?;])", r"\1", text)
+    return re.sub(r"(^|[.!?]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
+
+
+def _issue(moment: Moment, config: CoachConfig, slots: Mapping[str, str]) -> str | None:
+    for analysis in reversed(moment.customer_analyses()):
+        labels = [f.label for f in (*analysis.areas, *analysis.causes)]
+        if "process_friction" in labels and slots.get("duration"):
+            return f"the {slots['duration']} wait"
+        for label in labels:
+            if label in config.issues:
+                return fill(config.issues[label], slots, sentence=False)
+    return None
+
+
+def _recap(slots: Mapping[str, str]) -> str | None:
+    if not any(slots.get(k) for k in ("order", "product", "amount", "duration")):
+        return None
+    text = slots.get("issue") or "what happened"
+    if slots.get("order"):
+        text += f" on order {slots['order']}"
+    if slots.get("product"):
+        text += f" ({slots['product']})"
+    if slots.get("amount"):
+        text += f", {slots['amount']}"
+    if slots.get("duration") and slots["duration"] not in text:
+        text += f", after {slots['duration']}"
+    return text
+
+
+def _plan(moment: Moment) -> str | None:
+    for scan in reversed(moment.agent_scans()):
+        dated = [c for c in scan.commitments if c.due_text]
+        if dated:
+            return dated[-1].what
+    return None
+
+
+def build_slots(moment: Moment, config: CoachConfig) -> dict[str, str]:
+    """Every slot this conversation can fill (unknown ones are simply absent)."""
+    slots: dict[str, str] = dict(config.sla)
+    if moment.name:
+        slots["name"] = moment.name
+    for slot, kind in _FACT_SLOTS.items():
+        fact = next((f for f in reversed(moment.customer.facts) if f.kind == kind), None)
+        if fact is not None:
+            slots[slot] = fact.value.lstrip("#").strip()
+    if slots.get("order"):
+        slots["order_ref"] = f"order {slots['order']}"
+    wants = [w for a in moment.customer_analyses() for w in a.want_labels() if w in _WANTS]
+    if wants:
+        slots["want"] = _WANTS[wants[-1]]
+    for key, value in (("issue", _issue(moment, config, slots)), ("plan", _plan(moment))):
+        if value:
+            slots[key] = value
+    recap = _recap(slots)
+    if recap:
+        slots["recap"] = recap
+    return slots

@@ -1,0 +1,173 @@
+"""Table-driven tests of `review`: behaviours, anti-patterns, gaps, score and next move."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from calmline.conversation import parse_conversation
+from calmline.engine.coach import Review, review
+from calmline.errors import InputError
+from tests.coach.support import coach_analyzer, turns
+
+LAPTOP = turns(("customer", "Hi, my order #LP-48213, a ThinkBook 14, was supposed to arrive last Friday "
+                            "and it still hasn't come. Where is it?"))
+BILLING = turns(("customer", "You charged my card twice for the same invoice, $89.99 two times. "
+                             "I want a refund."))
+VENTING = turns(("customer", "This is absolutely ridiculous. I am so fed up with your company, "
+                             "every single time it's the same garbage."))
+
+
+def run(draft: str, conversation: list[dict[str, str]] = LAPTOP) -> Review:
+    return review(draft, conversation, coach_analyzer())
+
+
+def assert_spans_quote_draft(result: Review) -> None:
+    for item in (*[b for b in result.behaviours if b.found], *result.anti_patterns):
+        for ev in item.evidence:
+            if ev.start >= 0:
+                assert result.draft[ev.start:ev.end] == ev.text, (item.label, ev)
+
+
+@pytest.mark.parametrize("draft, behaviour", [
+    ("That sounds really frustrating, I'm sorry.", "acknowledge"),
+    ("I completely understand why you're upset about this.", "acknowledge"),
+    ("I'm so sorry about the delay.", "apology"),
+    ("Thank you for your patience while I check.", "thanks"),
+    ("So your ThinkBook 14 on order LP-48213 was due last Friday and still hasn't arrived, right?",
+     "repeat_back"),
+    ("Which address was it meant to go to?", "clarifying_question"),
+    ("Let me chase the courier for you.", "ownership"),
+    ("I can send you a replacement laptop by express delivery.", "solution"),
+    ("I can refund it, or if you'd prefer, send a new one. Which would you like?", "options"),
+    ("I'll call the depot and update you by 3pm today.", "timeline"),
+    ("To confirm, I'll chase the courier today and email you by Thursday.", "confirm"),
+    ("Please bear with me while I look into this.", "calm_tone"),
+])
+def test_good_behaviours_are_found_with_evidence(draft: str, behaviour: str) -> None:
+    result = run(draft)
+    assert result.found(behaviour), [b.label for b in result.behaviours if b.found]
+    check = next(b for b in result.behaviours if b.label == behaviour)
+    assert check.evidence
+    assert_spans_quote_draft(result)
+
+
+@pytest.mark.parametrize("draft, anti", [
+    ("The courier has had a lot of problems lately, that's why it's late.", "excuse"),
+    ("That's the courier's fault, not ours.", "blame"),
+    ("You must have typed the wrong address.", "blame"),
+    ("Please calm down, it's not a big deal.", "minimise"),
+    ("As I already explained, it's on its way.", "argue"),
+    ("Did you even check with your neighbours?", "argue"),
+    ("WHAT DO YOU WANT ME TO DO ABOUT IT!!!", "hostile_tone"),
+    ("Deliveries take 3-5 working days, that's our policy.", "policy"),
+    ("I guarantee this will never happen again.", "over_promise"),
+    ("I'll sort it out right away.", "instant_promise"),
+])
+def test_anti_patterns_are_flagged_with_why_and_rewrite(draft: str, anti: str) -> None:
+    result = run(draft)
+    found = {a.label: a for a in result.anti_patterns}
+    assert anti in found, list(found)
+    assert found[anti].why and found[anti].rewrite and found[anti].evidence
+    assert result.next_move.startswith("Rewrite “")
+    assert_spans_quote_draft(result)
+
+
+@pytest.mark.parametrize("draft, conversation, gap, present", [
+    ("I can refund you.", BILLING, "no_timeline", True),
+    ("I can refund the $89.99 to your card within 3-5 business days.", BILLING, "no_timeline", False),
+    ("I can refund the duplicate charge within 3 business days.", BILLING, "never_repeated_back", True),
+    ("So you were charged $89.99 twice; I can refund it within 3 business days.", BILLING,
+     "never_repeated_back", False),
+    ("I will email you the label.", LAPTOP, "promise_without_when", True),
+    ("I will email you the label by 5pm today.", LAPTOP, "promise_without_when", False),
+    ("Let me check the tracking for you.", LAPTOP, "order_ignored", True),
+    ("Let me check the tracking for order LP-48213.", LAPTOP, "order_ignored", False),
+])
+def test_missing_items_depend_on_the_moment(draft: str, conversation: list[dict[str, str]], gap: str,
+                                            present: bool) -> None:
+    labels = [g.label for g in run(draft, conversation).missing]
+    assert (gap in labels) is present, labels
+
+
+@pytest.mark.parametrize("draft, counts", [
+    ("I understand your issue and I'm looking into it.", False),  # generic: restates nothing
+    ("So, just to confirm, you have a problem with something.", False),
+    ("Just to check: order LP-48213 was due last Friday and hasn't arrived.", True),
+])
+def test_repeat_back_needs_the_customers_own_facts(draft: str, counts: bool) -> None:
+    assert run(draft).found("repeat_back") is counts
+
+
+@pytest.mark.parametrize("draft, counts", [
+    ("I'll update you soon.", False), ("I'll update you shortly.", False),
+    ("I'll update you by Thursday.", True), ("I'll update you within 24 hours.", True),
+])
+def test_timeline_needs_a_real_time(draft: str, counts: bool) -> None:
+    assert run(draft).found("timeline") is counts
+
+
+def test_promise_is_a_structured_commitment_resolved_against_the_message_time() -> None:
+    chat = [{"role": "customer", "text": "Where is my parcel?", "time": "2026-11-24T10:00:00Z"}]
+    result = run("I will call you tomorrow with an update.", chat)
+    (commitment,) = result.commitments
+    assert commitment.what.startswith("call you tomorrow") and commitment.due_text == "tomorrow"
+    assert commitment.due is not None and commitment.due.isoformat() == "2026-11-25T17:00:00+00:00"
+
+
+def test_third_apology_in_a_conversation_is_a_gap_and_scores_nothing() -> None:
+    chat = [*BILLING, {"role": "agent", "text": "I'm so sorry about that."},
+            {"role": "customer", "text": "ok"}, {"role": "agent", "text": "Sorry again, checking."},
+            {"role": "customer", "text": "fine"}]
+    result = run("I'm sorry, I'm still checking.", chat)
+    assert "apology_string" in [g.label for g in result.missing]
+    assert not result.found("apology")
+
+
+def test_solution_while_venting_and_an_acknowledgement_instead() -> None:
+    fix = run("I can refund you the full amount.", VENTING)
+    assert fix.moment == "venting" and fix.flagged("solution_while_venting")
+    listen = run("I'm so sorry. That sounds incredibly frustrating, I'm listening.", VENTING)
+    assert not listen.flagged("solution_while_venting") and listen.score > fix.score
+
+
+def test_answering_a_different_question_is_flagged() -> None:
+    chat = turns(("customer", "When will my replacement blender arrive?"))
+    assert run("Our new range of kettles is on sale this week.", chat).flagged("off_topic")
+    assert not run("Your replacement blender will arrive by Thursday.", chat).flagged("off_topic")
+
+
+@pytest.mark.parametrize("good, bad", [
+    ("I'm so sorry your ThinkBook 14 hasn't arrived; that must be really frustrating. Order LP-48213 "
+     "was due last Friday, so let me chase the courier now and I'll update you by 3pm today.",
+     "Calm down, it's the courier's fault and these things happen."),
+    ("Thank you for flagging this; being charged twice is really frustrating. So you were charged "
+     "$89.99 twice: I'll refund the duplicate within 3-5 business days.",
+     "That's our policy, refunds take a while."),
+])
+def test_good_replies_outscore_bad_ones(good: str, bad: str) -> None:
+    conversation = LAPTOP if "ThinkBook" in good else BILLING
+    g, b = run(good, conversation), run(bad, conversation)
+    assert g.score >= 80 > 40 >= b.score, (g.breakdown, b.breakdown)
+    assert sum(g.breakdown.values()) >= g.score - 0.5 or g.score == 100
+
+
+def test_review_accepts_a_conversation_object_and_serialises_to_json() -> None:
+    conversation = parse_conversation({"id": "c1", "messages": LAPTOP})
+    result = review("Let me look into order LP-48213 for you.", conversation, coach_analyzer())
+    data = json.loads(json.dumps(result.to_dict(), default=str))
+    assert data["score"] == result.score and data["next_move"]
+    assert {"moment", "extra", "anti_patterns", "missing"} == set(data["breakdown"])
+
+
+@pytest.mark.parametrize("draft, conversation", [(None, LAPTOP), ("hi", "not a conversation"),
+                                                 ("hi", [{"role": "bot", "text": "x"}])])
+def test_bad_input_is_an_input_error(draft: object, conversation: object) -> None:
+    with pytest.raises(InputError):
+        review(draft, conversation, coach_analyzer())  # type: ignore[arg-type]
+
+
+def test_empty_draft_scores_zero() -> None:
+    result = run("   ")
+    assert result.score == 0 and not any(b.found for b in result.behaviours)
