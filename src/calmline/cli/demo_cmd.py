@@ -1,4 +1,4 @@
-"""`calmline demo`: replay a bundled angry-customer chat and show what calmline sees, turn by turn."""
+"""`calmline demo`: replay a bundled angry chat; show what calmline sees and how it coaches each reply."""
 
 from __future__ import annotations
 
@@ -8,14 +8,15 @@ from importlib import resources
 from typing import Annotated
 
 import typer
-from rich.panel import Panel
 from rich.rule import Rule
 
 from calmline.cli.analyze_cmd import PlaybookOption
 from calmline.cli.app import app, console, friendly_errors
+from calmline.cli.coach_cmd import render_review
 from calmline.cli.render import render_analysis
 from calmline.conversation import parse_conversation
 from calmline.engine.analyzer import Analyzer
+from calmline.engine.coach import review
 from calmline.playbook import load_playbook
 
 DEMO = "angry_chat.json"
@@ -37,9 +38,10 @@ def demo_command(
         zip(conversation.messages, analyses, strict=True), start=1
     ):
         who = message.author or message.role
-        if analysis is None:
-            console.print(Panel(message.text, title=f"turn {number} · agent {who}",
-                                border_style="blue", title_align="left"))
+        if analysis is None:  # an agent turn: show how the coach would have reviewed it
+            prior = conversation.model_copy(update={"messages": conversation.messages[: number - 1]})
+            console.print(render_review(review(message.text, prior, analyzer),
+                                        title=f"turn {number} · agent {who} — coach review"))
         else:
             console.print(render_analysis(analysis, title=f"turn {number} · customer {who}"))
         if pause:

@@ -51,7 +51,12 @@ class Trend(_Strict):
 
 class AngerConfig(_Strict):
     model: str | None = Field("anger", description="shipped model name, or null for lexicon only")
+    extra_models: list[str] = Field(
+        default_factory=list, description="more models averaged in after calibration (e.g. rage)")
     levels: dict[Literal["annoyed", "frustrated", "angry", "hostile"], float]
+    model_ceiling: float = Field(
+        1.0, gt=0.0, le=1.0,
+        description="highest score the model alone can give; anything above needs visible cues")
     cue_scale: float = Field(1.0, ge=0.0, le=5.0)
     cues: list[Cue] = Field(default_factory=list)
     lexicon: list[NamedPhraseGroup] = Field(default_factory=list)

@@ -15,7 +15,8 @@ from calmline.signals.matcher import PhraseMatcher
 from calmline.signals.modelref import model_evidence, resolve_model
 from calmline.signals.text import NormalizedText
 
-SWEARING_RULE = "anger.lexicon.swearing"
+# Lexicon groups whose words, when not aimed at the agent, make the `swearing` flag.
+VENTING_GROUPS = ("swearing", "insult")
 
 
 @register
@@ -33,10 +34,8 @@ class AbuseDetector:
             resolve_model(abuse.model) if abuse is not None and abuse.model else None
         )
         self._swearing = swearing
-        swear_group = next((g for g in playbook.anger.lexicon if g.name == "swearing"), None)
-        self._swear_words = (
-            PhraseMatcher.from_group(SWEARING_RULE, swear_group) if swear_group else None
-        )
+        self._swear_words = [PhraseMatcher.from_group(f"anger.lexicon.{g.name}", g)
+                             for g in playbook.anger.lexicon if g.name in VENTING_GROUPS]
 
     def detect(self, text: NormalizedText, context: DetectionContext) -> list[Finding]:
         findings: list[Finding] = []
@@ -53,7 +52,7 @@ class AbuseDetector:
                                     self._abuse.reason if self._abuse else "abuse",
                                     tuple(targeted) + model_evidence, route=self._abuse_route))
             return findings
-        swears = self._swear_words.find(text) if self._swear_words else []
+        swears = [e for matcher in self._swear_words for e in matcher.find(text)]
         if swears and self._swearing is not None:
             score = max(0.6, probability)
             findings.append(Finding("swearing", round(score, 4), self.name, self._swearing.reason,

@@ -30,11 +30,15 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-def calibrate(probability: float, threshold: float, bound: float) -> float:
-    """Monotone map sending the model's decision threshold onto the playbook's `annoyed` bound."""
+def calibrate(probability: float, threshold: float, bound: float, ceiling: float = 1.0) -> float:
+    """Monotone map sending the model's decision threshold onto the playbook's `annoyed` bound.
+
+    Above the threshold the probability is spread up to `ceiling`: the model says *whether* a
+    message is angry far better than *how* angry, so the top levels are left to visible cues.
+    """
     if probability <= threshold:
         return bound * probability / threshold if threshold > 0 else bound
-    return bound + (1 - bound) * (probability - threshold) / (1 - threshold)
+    return bound + (max(ceiling, bound) - bound) * (probability - threshold) / (1 - threshold)
 
 
 @register
@@ -48,17 +52,23 @@ class AngerDetector:
         cfg = playbook.anger
         self._bound = cfg.levels["annoyed"]
         self._scale = cfg.cue_scale
+        self._ceiling = cfg.model_ceiling
         self._cues = {cue.name: cue for cue in cfg.cues}
         self._lexicon = [PhraseMatcher.from_group(f"anger.lexicon.{g.name}", g) for g in cfg.lexicon]
-        self._model: LinearTextModel | None = resolve_model(cfg.model) if cfg.model else None
+        names = ([cfg.model] if cfg.model else []) + list(cfg.extra_models)
+        self._models: list[LinearTextModel] = [resolve_model(name) for name in names]
 
     def detect(self, text: NormalizedText, context: DetectionContext) -> list[Finding]:
         evidence: list[Evidence] = []
         base = self._bound * 0.3  # lexicon-only baseline: calm unless cues say otherwise
-        if self._model is not None:
-            result = self._model.score(text.original)
-            base = calibrate(result.probability, self._model.threshold, self._bound)
-            evidence.extend(model_evidence(self._model, result, text.original))
+        if self._models:
+            calibrated = []
+            for model in self._models:
+                result = model.score(text.original)
+                calibrated.append(calibrate(result.probability, model.threshold, self._bound,
+                                            self._ceiling))
+                evidence.extend(model_evidence(model, result, text.original))
+            base = sum(calibrated) / len(calibrated)
         boost = 0.0
         for matcher in self._lexicon:
             hits = matcher.find(text, limit=3)
@@ -67,7 +77,7 @@ class AngerDetector:
                 evidence.extend(hits)
         boost += self._cue_boost(text, evidence)
         score = _sigmoid(_logit(base) + self._scale * boost) if boost else base
-        reason = "model probability calibrated to the playbook levels"
+        reason = "model probabilities calibrated to the playbook levels"
         if boost:
             reason += f", raised by {len([e for e in evidence if e.source != 'model'])} cue(s)"
         return [Finding("anger", round(score, 4), self.name, reason, tuple(evidence),
