@@ -78,11 +78,14 @@ class LinearTextModel:
 
     def score_tokens(self, tokens: list[Token]) -> ModelScore:
         """Score tokens from :func:`calmline.models.features.tokenize` (avoids re-tokenising)."""
+        return self._score_features(features(tokens))
+
+    def _score_features(self, feats: list[tuple[str, int, int]]) -> ModelScore:
         get = self.weights.get
         z = self.intercept
         seen: set[str] = set()
         hits: list[tuple[float, int, int, str, float]] = []
-        for name, start, end in features(tokens):
+        for name, start, end in feats:
             if name in seen:
                 continue
             seen.add(name)
@@ -99,7 +102,7 @@ class LinearTextModel:
 
     def score(self, text: str) -> ModelScore:
         """Probability that ``text`` is positive, with the top contributing features."""
-        return self.score_tokens(tokenize(text))
+        return self._score_features(text_features(text))
 
     def probability(self, text: str) -> float:
         """Just the probability (skips building contributions)."""
@@ -108,6 +111,20 @@ class LinearTextModel:
     def predict(self, text: str) -> bool:
         """``True`` when the probability reaches the model's decision threshold."""
         return self.probability(text) >= self.threshold
+
+
+_LAST_FEATURES: list[tuple[str, list[tuple[str, int, int]]]] = [("", [])]
+
+
+def text_features(text: str) -> list[tuple[str, int, int]]:
+    """Features of ``text``, remembering the last text: the analyzer's models all score the same
+    message in turn, so this tokenises each message once instead of once per model."""
+    last_text, last_feats = _LAST_FEATURES[0]  # one read: safe when threads share the module
+    if last_text == text and text:
+        return last_feats
+    feats = features(tokenize(text))
+    _LAST_FEATURES[0] = (text, feats)
+    return feats
 
 
 def model_to_dict(model: LinearTextModel) -> dict[str, Any]:
