@@ -5,7 +5,8 @@
 Runs every `calmline eval` task through calmline.evaluation (the same code as the CLI), then,
 on the same rows and with the same metric functions: VADER (anger score = max(0, -compound),
 angry when compound <= -0.05), alt-profanity-check (offensive when predict_prob >= 0.5) and a
-TF-IDF + logistic regression anger classifier fitted here on GoEmotions train. Prints one table
+TF-IDF + logistic regression anger classifier fitted here on GoEmotions train; the coach's tasks
+(behaviours, esconv, epitome, courtesy) carry their own keyword-list baseline. Prints one table
 and writes bench/out/accuracy.json. Data: $CALMLINE_DATA_DIR or ../shared/data.
 """
 
@@ -27,7 +28,7 @@ from calmline.evaluation import TaskResult, get_task, load_rows
 from calmline.evaluation.datasets import load_goemotions
 from calmline.evaluation.metrics import classification_result, correlation_result
 from calmline.evaluation.tasks import ANGER_LABEL_IDS, ANGER_LABELS, OFFENSIVE_LABELS
-from common import choose_playbook, data_dir, write_json
+from common import REPO, choose_playbook, data_dir, write_json
 
 Scorer = Callable[[list[str]], list[float]]
 
@@ -59,10 +60,15 @@ RUNS = (
     Run("targeted/olid", "targeted", "olid/olid-training-v1.0.tsv", ("macro_f1", "f1")),
     Run("cause/airline", "cause", "airline_complaints/tweets_shared.csv",
         ("macro_f1", "accuracy", "coverage")),
+    Run("coach/labelled-replies", "behaviours", str(REPO / "tests" / "data" / "agent_replies.jsonl"),
+        ("macro_f1",)),
+    Run("coach/esconv", "esconv", "esconv/valid.jsonl", ("macro_f1",)),
+    Run("coach/epitome", "epitome", "epitome_empathy", ("macro_f1",)),
+    Run("coach/courtesy", "courtesy", "goemotions/dev.tsv", ("macro_f1",)),
 )
 GOALS = {("anger", "f1"): 0.55, ("intensity", "pearson"): 0.65,
          ("offensive/olid", "macro_f1"): 0.78}
-BASELINES = ("vader", "profanity_check", "tfidf_lr")
+BASELINES = ("vader", "profanity_check", "tfidf_lr", "keyword")
 
 
 def vader_scorer() -> Scorer:
@@ -137,6 +143,9 @@ def table_rows(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
             row: dict[str, Any] = {"task": run.key, "metric": metric, "n": entry["calmline"].n,
                                    "calmline": entry["calmline"].metrics.get(metric)}
             for name in BASELINES:
+                if name == "keyword":  # the coach tasks score their keyword baseline themselves
+                    row[name] = entry["calmline"].metrics.get(f"baseline_{metric}")
+                    continue
                 found = entry.get(name)
                 row[name] = found.metrics.get(metric) if found is not None else None
             goal = row["goal"] = GOALS.get((run.key, metric))
@@ -152,7 +161,7 @@ def show(rows: list[dict[str, Any]], label: str) -> None:
 
     table = Table(title=f"calmline accuracy ({label})", title_justify="left")
     for name in ("task", "metric", "n", "calmline", "VADER", "profanity-check", "TF-IDF+LR",
-                 "goal", "met"):
+                 "keyword", "goal", "met"):
         table.add_column(name, justify="left" if name in ("task", "metric") else "right")
     for r in rows:
         met = {None: "", True: "yes", False: "NO"}[r["met"]]

@@ -11,9 +11,11 @@ from calmline.errors import InputError
 from calmline.evaluation.coach_tasks import (
     BEHAVIOUR_LABELS,
     load_agent_replies,
+    load_courtesy,
     load_epitome,
     load_esconv,
     run_behaviours,
+    run_courtesy,
     run_epitome,
     run_esconv,
 )
@@ -63,6 +65,20 @@ def test_epitome_rows_use_level_one_and_above(tmp_path: Path) -> None:
     rows = list(load_epitome(tmp_path))
     assert [bool(r.labels) for r in rows] == [True, False]
     assert run_epitome(coach_analyzer(), rows).per_class["explorations"].f1 == 1.0
+
+
+def test_courtesy_maps_remorse_to_apology_and_gratitude_to_thanks(tmp_path: Path) -> None:
+    file = tmp_path / "dev.tsv"
+    file.write_text("I'm so sorry, that was my mistake.\t24\ta1\n"
+                    "Thank you so much for the help!\t15\ta2\n"
+                    "The bus was late again.\t27\ta3\n"
+                    "Cheers, that fixed it.\t15,0\ta4\n")
+    rows = list(load_courtesy(file))
+    assert [sorted(r.labels) for r in rows] == [["apology"], ["thanks"], [], ["thanks"]]
+    result = run_courtesy(coach_analyzer(), rows)
+    assert result.per_class["apology"].f1 == 1.0 and result.per_class["thanks"].f1 == 1.0
+    # the keyword baseline misses "Cheers": the detector's recall on thanks is higher
+    assert result.metrics["baseline_f1_thanks"] < 1.0
 
 
 @pytest.mark.parametrize("loader, content", [(load_agent_replies, "{bad"), (load_esconv, "[1]")])

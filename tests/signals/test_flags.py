@@ -10,6 +10,8 @@ from tests.signals.helpers import assert_evidence_points_at_text
 FLAGGED = [
     ("You are a useless idiot.", "abuse", "supervisor"),
     ("you people are a bunch of crooks", "abuse", "supervisor"),
+    ("You are such a liar", "abuse", "supervisor"),
+    ("The guy on the phone was an idiot", "swearing", None),
     ("F*** you and your company", "abuse", "supervisor"),
     ("This is f***ing ridiculous, the parcel is late again", "swearing", None),
     ("I'm going to find you and hurt you", "violence", "security"),
@@ -50,6 +52,14 @@ def test_flag_raised_with_route_and_evidence(
 @pytest.mark.parametrize("text, label", NOT_FLAGGED)
 def test_flag_not_raised(analyzer: Analyzer, text: str, label: str) -> None:
     assert analyzer.analyze(text).flag(label) is None
+
+
+def test_insult_words_count_as_targeted_for_olid(analyzer: Analyzer) -> None:
+    from calmline.evaluation.tasks import is_targeted
+
+    assert is_targeted(analyzer.analyze("The guy on the phone was an idiot"))
+    assert is_targeted(analyzer.analyze("You are a useless idiot."))
+    assert not is_targeted(analyzer.analyze("this shit is broken AGAIN"))
 
 
 def test_swearing_about_the_situation_is_not_abuse(analyzer: Analyzer) -> None:

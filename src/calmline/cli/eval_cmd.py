@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from calmline.evaluation.metrics import TaskResult
     from calmline.evaluation.tasks import Task
 
-TASK_HELP = "anger | intensity | offensive | targeted | cause | behaviours | esconv | epitome"
+TASK_HELP = "anger | intensity | offensive | targeted | cause | behaviours | esconv | epitome | courtesy"
 
 
 def _run(task: Task, analyzer: Analyzer, rows: Sequence[Any], file: Path) -> TaskResult:

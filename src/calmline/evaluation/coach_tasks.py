@@ -4,7 +4,9 @@ Three tasks, each a `load(path) -> Iterator[row]` and a `run(analyzer, rows, tic
 pair, the same shape as calmline.evaluation.tasks.Task:
 - behaviours: calmline's own labelled agent replies (tests/data/agent_replies.jsonl);
 - esconv: ESConv supporter turns, strategy → behaviour, at the turn level;
-- epitome: EPITOME Reddit responses, mechanism level >= 1 → behaviour.
+- epitome: EPITOME Reddit responses, mechanism level >= 1 → behaviour;
+- courtesy: GoEmotions comments, remorse → apology and gratitude → thanks (a proxy: the comments
+  are not agent replies, but the words people use to apologise and thank are the same).
 Every run also scores a keyword-list baseline on the same rows (`baseline_*` metrics), so the
 figures can be read against something simple. ESConv and EPITOME are non-commercial research
 data: they are used to measure, never to train or to tune thresholds.
@@ -23,6 +25,7 @@ from calmline.engine.analyzer import Analyzer
 from calmline.engine.cues import CueScanner, DraftContext, Scan
 from calmline.engine.restate import CustomerFacts
 from calmline.errors import InputError
+from calmline.evaluation.datasets import EmotionRow, load_goemotions
 from calmline.evaluation.metrics import ClassScores, Number, TaskResult
 from calmline.playbook.coach_loader import load_coach
 
@@ -242,3 +245,29 @@ def run_epitome(analyzer: Analyzer, rows: Sequence[SupportTurn], tick: Tick | No
     return _summary("epitome", [r.labels for r in rows], pred, base, labels,
                     [f"{m} -> {t}" + (" or acknowledge" if m == "interpretations" else "")
                      for m, t in EPITOME_TARGETS.items()])
+
+
+# GoEmotions label ids (emotions.txt order) standing in for the two courtesy behaviours.
+COURTESY_TARGETS = {24: "apology", 15: "thanks"}  # remorse, gratitude
+
+
+def load_courtesy(path: Path) -> Iterator[SupportTurn]:
+    """GoEmotions rows as support turns whose labels are the courtesy behaviours they stand for."""
+    for row in load_goemotions(path):
+        yield _courtesy_turn(row)
+
+
+def _courtesy_turn(row: EmotionRow) -> SupportTurn:
+    labels = frozenset(COURTESY_TARGETS[i] for i in row.labels if i in COURTESY_TARGETS)
+    return SupportTurn(row.id, row.text, "", labels)
+
+
+def run_courtesy(analyzer: Analyzer, rows: Sequence[SupportTurn], tick: Tick | None = None
+                 ) -> TaskResult:
+    """F1 of the apology and thanks detectors against GoEmotions remorse and gratitude."""
+    scans = _scan_all(analyzer, [("", r.text) for r in rows], tick)
+    labels = tuple(COURTESY_TARGETS.values())
+    pred = [scan_labels(s) & set(labels) for s in scans]
+    base = [baseline_labels(r.text, labels) for r in rows]
+    return _summary("courtesy", [r.labels for r in rows], pred, base, labels,
+                    ["remorse -> apology, gratitude -> thanks; other comments are negatives"])

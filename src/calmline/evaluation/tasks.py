@@ -68,6 +68,7 @@ OFFENSIVE_LABELS = ("NOT", "OFF")
 TARGETED_LABELS = ("UNT", "TIN")
 OFFENSIVE_FLAGS = frozenset({"abuse", "swearing"})
 TARGETED_FLAGS = frozenset({"abuse", "violence"})
+INSULT_RULE = "anger.lexicon.insult"  # the playbook lexicon group of insult words
 NO_CAUSE = "none"
 CAUSE_TARGETS: dict[str, str] = {
     "Late Flight": "delivery",
@@ -168,12 +169,20 @@ def run_offensive(analyzer: Analyzer, rows: Sequence[OffensiveRow], tick: Tick |
                                  scores if any(scores) else None, [note])
 
 
+def is_targeted(analysis: Analysis) -> bool:
+    """OLID's TIN is an insult or threat aimed at anyone; calmline's abuse flag is only the ones
+    aimed at the agent, so insult words behind a venting `swearing` flag count as targeted too."""
+    return any(f.label in TARGETED_FLAGS or (
+        f.label == "swearing" and any(e.rule == INSULT_RULE for e in f.evidence)) for f in analysis.flags)
+
+
 def run_targeted(analyzer: Analyzer, rows: Sequence[OlidRow], tick: Tick | None = None
                  ) -> TaskResult:
     analyses = analyze_all(analyzer, (r.text for r in rows), tick)
     gold = [r.subtask_b for r in rows]
-    pred = [TARGETED_LABELS[any(f.label in TARGETED_FLAGS for f in a.flags)] for a in analyses]
-    note = "OLID OFF rows; TIN = abuse or violence flag, else UNT"
+    pred = [TARGETED_LABELS[is_targeted(a)] for a in analyses]
+    note = ("OLID OFF rows; TIN = abuse or violence flag, or an insult word (aimed at someone, "
+            "if not at the agent), else UNT")
     return classification_result("targeted", gold, pred, TARGETED_LABELS, "TIN", notes=[note])
 
 
@@ -221,6 +230,8 @@ TASKS: dict[str, Task] = {
                    coach_tasks.load_esconv, coach_tasks.run_esconv),
     "epitome": Task("epitome", "EPITOME folder or <mechanism>-reddit.csv: level >= 1 -> behaviour",
                     coach_tasks.load_epitome, coach_tasks.run_epitome),
+    "courtesy": Task("courtesy", "GoEmotions TSV: remorse -> apology, gratitude -> thanks",
+                     coach_tasks.load_courtesy, coach_tasks.run_courtesy),
 }
 
 
