@@ -131,6 +131,23 @@ class Limits(_Strict):
     max_chars: int = Field(20000, ge=100)
 
 
+class WellbeingConfig(_Strict):
+    """Protecting the agent (PLAYBOOK §6): how hostility received becomes a decaying stress load."""
+
+    half_life_minutes: float = Field(30.0, gt=0, le=24 * 60,
+                                     description="the load halves every this many minutes")
+    min_anger: float = Field(0.3, ge=0.0, le=1.0, description="calmer messages add no stress")
+    abuse_stress: float = Field(1.0, ge=0.0, le=10.0, description="extra stress of an abusive message")
+    breather: float = Field(3.0, gt=0, description="load past which the agent should take a breather")
+    overload: float = Field(5.0, gt=0, description="load past which the supervisor sees them overloaded")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> WellbeingConfig:
+        if self.overload < self.breather:
+            raise ValueError("wellbeing.overload must be at least wellbeing.breather")
+        return self
+
+
 class Playbook(_Strict):
     """The whole method. `extra` is forbidden everywhere so a typo fails loudly at start-up."""
 
@@ -147,6 +164,7 @@ class Playbook(_Strict):
     facts: FactsConfig = FactsConfig()
     venting: VentingConfig = VentingConfig()
     escalation: EscalationConfig = EscalationConfig()
+    wellbeing: WellbeingConfig = WellbeingConfig()
 
     @model_validator(mode="after")
     def _routes_exist(self) -> Playbook:
