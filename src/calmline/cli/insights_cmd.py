@@ -1,0 +1,76 @@
+"""`calmline insights`: a report over past conversations, on this machine or a Dask cluster."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from calmline.cli.app import app, console, friendly_errors
+from calmline.insights.importers import parse_columns
+from calmline.insights.report import write_report
+from calmline.insights.run import RunOptions, run_insights
+
+
+def _estimate(paths: list[Path], fmt: str, db: str | None) -> int | None:
+    """Messages to expect (lines of CSV inputs, for the progress bar); None (a pulsing bar) when
+    JSON inputs or a database make the number unknown up front."""
+    if db or fmt in ("json", "jsonl") or any(
+            p.suffix.lower() in (".json", ".jsonl", ".ndjson") for p in paths):
+        return None
+    lines = 0
+    for path in paths:
+        with path.open("rb") as handle:
+            lines += sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1
+    return max(lines, 0)
+
+
+@app.command("insights")
+@friendly_errors
+def insights_command(
+    inputs: Annotated[list[Path] | None, typer.Argument(
+        help="exports: .jsonl/.json conversations, or .csv (mapped, or the Twitter layout)")] = None,
+    db: Annotated[str | None, typer.Option(
+        "--db", help="also read the service's case store at this SQLAlchemy URL, "
+                     "e.g. sqlite:///calmline.db")] = None,
+    out: Annotated[Path, typer.Option("--out", help="the HTML report to write")] = Path("report.html"),
+    json_out: Annotated[Path | None, typer.Option("--json-out", help="also write every figure as JSON "
+                                                  "(default: next to --out, .json)")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="auto|jsonl|json|csv|twcs")] = "auto",
+    columns: Annotated[str | None, typer.Option(
+        "--columns",
+        help="CSV mapping, e.g. conversation=ticket_id,role=sender,text=body,time=ts,author=agent")] = None,
+    engine: Annotated[str, typer.Option("--engine", help="local (processes here) or dask")] = "local",
+    workers: Annotated[int, typer.Option("--workers", "--processes",
+                                         help="local processes")] = min(2, os.cpu_count() or 1),
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address")] = None,
+    playbook: Annotated[Path | None, typer.Option("--playbook", help="a team's own playbook YAML")] = None,
+) -> None:
+    """Learn from past conversations: triggers, trajectories, handling, agent load, training material."""
+    inputs = inputs or []
+    options = RunOptions(inputs, fmt, parse_columns(columns), engine, workers, scheduler,
+                         str(playbook) if playbook else None, database=db)
+    total = _estimate([p for p in inputs if p.is_file()], fmt, db)
+    with Progress(SpinnerColumn(), TextColumn("analysing"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("messages"), TimeElapsedColumn(), console=console, transient=True) as bar:
+        task = bar.add_task("insights", total=total)
+        data = run_insights(options, lambda n: bar.advance(task, n))
+    json_path = json_out or out.with_suffix(".json")
+    write_report(data, out, json_path)
+    meta, imported = data["meta"], data["import"]
+    console.print(f"[bold]{imported['threads']:,}[/] conversations, {imported['messages']:,} messages "
+                  f"in {meta['seconds']} s ({meta['messages_per_second'] or 0:,.0f} messages/s); "
+                  f"{imported['bad_rows']:,} bad rows skipped")
+    if meta["handling_unavailable"]:
+        console.print(f"[yellow]handling section unavailable:[/] {meta['handling_unavailable']}")
+    console.print(f"report: {out}\nfigures: {json_path}")

@@ -1,0 +1,187 @@
+"""Analyse one chunk of threads into a `Stats` tally: the work every engine hands out.
+
+Customer turns go through `Analyzer.analyze_conversation` (the live detectors, once per turn);
+agent replies through the coach adapter. Only integers leave this module (see stats.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from functools import lru_cache
+
+from calmline.engine.analysis import Analysis
+from calmline.engine.analyzer import Analyzer
+from calmline.insights.handling import ThreadHandling, review_thread
+from calmline.insights.model import Thread
+from calmline.insights.redact import redact
+from calmline.insights.stats import SCALE, Exchange, Stats
+from calmline.playbook import load_playbook
+from calmline.signals.base import Turn
+
+LEVELS = ("calm", "annoyed", "frustrated", "angry", "hostile")
+RANK = {name: i for i, name in enumerate(LEVELS)}
+CALMER = 1_000  # a next message at least 0.1 less angry counts as calmer
+THREATS = ("violence", "legal", "regulator", "social_media", "churn", "self_harm")
+SECS_BUCKETS = (60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 172800)
+STRESS_MIN_ANGER = 3_000  # as the live service (cases/wellbeing.py): calmer messages add no stress
+
+
+@lru_cache(maxsize=4)
+def analyzer_for(playbook: str | None) -> Analyzer:
+    """One analyzer per worker process (and playbook), built on first use."""
+    import calmline
+
+    return Analyzer(load_playbook(playbook)) if playbook else calmline.default_analyzer()
+
+
+def minute_of(time: datetime) -> int:
+    """Whole minutes since the epoch (the agent-load clock)."""
+    return int(time.timestamp() // 60)
+
+
+def day_of(time: datetime | None) -> int:
+    """The proleptic ordinal of the UTC day (0 when unknown)."""
+    return time.date().toordinal() if time else 0
+
+
+def collect_chunk(threads: Sequence[Thread], playbook: str | None = None) -> Stats:
+    """The tally of `threads`; the example exchanges it keeps are already redacted."""
+    analyzer = analyzer_for(playbook)
+    stats = Stats()
+    for thread in threads:
+        turns = [Turn(m.role, m.text, m.time) for m in thread.messages]
+        analyses = analyzer.analyze_conversation(turns)
+        handling = review_thread(turns, analyses)
+        _count(stats, thread, analyses, handling)
+    stats.best = [_redacted(e) for e in stats.best]
+    stats.worst = [_redacted(e) for e in stats.worst]
+    return stats
+
+
+def _redacted(e: Exchange) -> Exchange:
+    return replace(e, customer=redact(e.customer), reply=redact(e.reply), next=redact(e.next))
+
+
+def _count(stats: Stats, thread: Thread, analyses: Sequence[Analysis | None],
+           handling: ThreadHandling | None) -> None:
+    customer = [a for a in analyses if a is not None]
+    stats.totals.update(threads=1, messages=len(analyses), customer=len(customer),
+                        agent=len(analyses) - len(customer))
+    stats.levels.update(a.anger.level for a in customer)
+    stats.days[day_of(thread.messages[0].time)] += 1
+    _triggers(stats, thread, analyses)
+    _trajectory(stats, thread, analyses)
+    if any(a.escalate.escalate for a in customer):
+        stats.totals["flagged_escalation"] += 1
+    stats.outcome[(handling.outcome if handling else None) or "open"] += 1
+    _agent_load(stats, thread, analyses)
+    if handling is not None:
+        _handling(stats, thread, analyses, handling)
+
+
+def _triggers(stats: Stats, thread: Thread, analyses: Sequence[Analysis | None]) -> None:
+    seen: set[str] = set()
+    for msg, a in zip(thread.messages, analyses, strict=True):
+        if a is None:
+            continue
+        score = round(a.anger.score * SCALE)
+        keys = [f"cause:{f.label}" for f in a.causes] + [f"area:{f.label}" for f in a.areas]
+        for key in dict.fromkeys(keys):
+            stats.trig_msgs[key] += 1
+            stats.trig_anger[key] += score
+            if key not in seen:
+                seen.add(key)
+                stats.trig_threads[key] += 1
+                stats.trig_days[(key, day_of(msg.time or thread.messages[0].time))] += 1
+
+
+def _trajectory(stats: Stats, thread: Thread, analyses: Sequence[Analysis | None]) -> None:
+    ranks = [(i, RANK[a.anger.level]) for i, a in enumerate(analyses) if a is not None]
+    if len(ranks) < 2:
+        stats.trajectory["single message"] += 1
+    else:
+        first, last = ranks[0][1], ranks[-1][1]
+        stats.trajectory["de-escalated" if last < first else "escalated" if last > first else "stayed"] += 1
+    upset = next((i for i, r in ranks if r >= RANK["frustrated"]), None)
+    if upset is None:
+        return
+    calm = next((i for i, r in ranks if i > upset and r <= RANK["annoyed"]), None)
+    if calm is None:
+        stats.totals["never_calmed"] += 1
+        return
+    stats.totals["calmed"] += 1
+    stats.calm_turns[min(calm - upset, 30)] += 1
+    start, end = thread.messages[upset].time, thread.messages[calm].time
+    if start and end:
+        secs = max(0, int((end - start).total_seconds()))
+        stats.calm_secs[sum(secs > b for b in SECS_BUCKETS)] += 1
+        stats.totals["calm_secs_sum"] += secs
+        stats.totals["calm_timed"] += 1
+
+
+def _receiver(thread: Thread, index: int) -> str | None:
+    """The agent a customer message reached: who answered it next, else who answered before."""
+    msgs = thread.messages
+    after = next((m for m in msgs[index + 1:] if m.role == "agent"), None)
+    before = next((m for m in reversed(msgs[:index]) if m.role == "agent"), None)
+    agent = after or before
+    return (agent.author or "(unknown agent)") if agent else None
+
+
+def _agent_load(stats: Stats, thread: Thread, analyses: Sequence[Analysis | None]) -> None:
+    for agent in {m.author or "(unknown agent)" for m in thread.messages if m.role == "agent"}:
+        stats.agent[(agent, "conversations")] += 1
+    for index, a in enumerate(analyses):
+        receiver = _receiver(thread, index) if a is not None else None
+        if a is None or receiver is None:
+            continue
+        agent = receiver
+        stats.agent[(agent, "messages received")] += 1
+        hostile = RANK[a.anger.level] >= RANK["angry"]
+        abuse = a.flag("abuse") is not None
+        stats.agent[(agent, "angry or hostile")] += hostile
+        stats.agent[(agent, "abuse")] += abuse
+        stats.agent[(agent, "threats")] += any(a.flag(t) for t in THREATS)
+        score, time = round(a.anger.score * SCALE), thread.messages[index].time
+        if score >= STRESS_MIN_ANGER or abuse:
+            if time is None:
+                stats.agent[(agent, "undated stress")] += 1
+            else:
+                stats.agent_minutes[(agent, minute_of(time))] += score + (SCALE if abuse else 0)
+
+
+def _neighbours(analyses: Sequence[Analysis | None], index: int) -> tuple[int | None, int | None]:
+    """The customer turn a reply answers, and the customer turn right after it (if it is next)."""
+    before = next((j for j in range(index - 1, -1, -1) if analyses[j] is not None), None)
+    after = index + 1 if index + 1 < len(analyses) and analyses[index + 1] is not None else None
+    return before, after
+
+
+def _handling(stats: Stats, thread: Thread, analyses: Sequence[Analysis | None],
+              handling: ThreadHandling) -> None:
+    from calmline.insights.handling import load_coach
+
+    coach = load_coach()
+    labels = [*(f"+{b}" for b in coach.behaviours), *(f"-{a}" for a in coach.anti_patterns)] if coach else []
+    for index, reply in enumerate(handling.replies):
+        if reply is None:
+            continue
+        agent = thread.messages[index].author or "(unknown agent)"
+        found = {f"+{b}" for b in reply.behaviours} | {f"-{a}" for a in reply.anti_patterns}
+        stats.replies[agent] += 1
+        stats.reply_labels.update((agent, label) for label in found)
+        before, after = _neighbours(analyses, index)
+        if before is None or after is None:
+            continue
+        prev, nxt = analyses[before], analyses[after]
+        if prev is None or nxt is None or RANK[prev.anger.level] < RANK["annoyed"]:
+            continue
+        a, b = round(prev.anger.score * SCALE), round(nxt.anger.score * SCALE)
+        calmer = "calmer" if a - b >= CALMER else "not calmer"
+        stats.works.update((label, "with" if label in found else "without", calmer) for label in labels)
+        score = 10 * len(reply.behaviours) - 25 * len(reply.anti_patterns) + (a - b) // 100
+        stats.offer(Exchange(score, thread.key, index, agent, thread.messages[before].text,
+                             thread.messages[index].text, thread.messages[after].text, a, b,
+                             reply.behaviours, reply.anti_patterns))

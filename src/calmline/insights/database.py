@@ -1,0 +1,105 @@
+"""Read the service's case store (calmline.cases) as threads, a page of conversations at a time.
+
+Conversations are read in id order, `PAGE` at a time, each page in its own short read (keyset
+paging on the conversation id), so memory stays bounded and no cursor or lock is held while the
+engine analyses: the live service keeps writing while a report runs. The engine here is a plain
+SQLAlchemy engine, not the service's writer engine (which opens every transaction with SQLite's
+`BEGIN IMMEDIATE`, i.e. as a writer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from sqlalchemy import Engine, create_engine, func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+
+from calmline.errors import InputError
+from calmline.insights.model import ImportTally, Msg, Role, Thread
+
+PAGE = 500  # conversations per read
+SOURCE = "database"
+
+
+def display_url(url: str) -> str:
+    """The URL with its password hidden, for the report and the progress line."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def reader_engine(url: str) -> Engine:
+    """A plain engine for reading `url`; InputError when the URL or its driver is unusable."""
+    try:
+        return create_engine(url)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise InputError(f"not a usable database URL {display_url(url)!r}: {exc}") from exc
+
+
+Row = tuple[int, str | None, int, str, str, datetime | None, str | None]
+
+
+def _page(engine: Engine, after: int) -> tuple[int, list[Row]] | None:
+    """The next PAGE conversation ids after `after`: the last of them, and their messages."""
+    from calmline.cases.models import Agent, Conversation, Message
+
+    with engine.connect() as connection:
+        ids = connection.scalars(select(Conversation.id).where(Conversation.id > after)
+                                 .order_by(Conversation.id).limit(PAGE)).all()
+        if not ids:
+            return None
+        query = (select(Message.conversation_id, Conversation.external_id, Message.id,
+                        Message.role, Message.text, Message.time,
+                        func.coalesce(Message.author, Agent.name))
+                 .join(Conversation, Conversation.id == Message.conversation_id)
+                 .outerjoin(Agent, Agent.id == Message.author_id)
+                 .where(Message.conversation_id.in_(ids))
+                 .order_by(Message.conversation_id, Message.seq))
+        rows = [tuple(row) for row in connection.execute(query)]
+    return ids[-1], rows  # type: ignore[return-value]
+
+
+def read_database(url: str, tally: ImportTally) -> Iterator[Thread]:
+    """Every conversation with at least one usable message, in id order.
+
+    A message with an unknown role or no text is a bad row (its message id stands in for the
+    line number); a conversation with no usable message is skipped and not counted as a thread.
+    """
+    engine = reader_engine(url)
+    try:
+        yield from _threads(engine, tally)
+    except SQLAlchemyError as exc:
+        raise InputError(f"cannot read the case store at {display_url(url)}: "
+                         f"{str(exc).splitlines()[0]}") from exc
+    finally:
+        engine.dispose()
+
+
+def _threads(engine: Engine, tally: ImportTally) -> Iterator[Thread]:
+    after = 0
+    while page := _page(engine, after):
+        after, rows = page
+        key: int | None = None
+        name: str | None = None
+        messages: list[Msg] = []
+        for conversation, external, message_id, role, text, time, author in rows:
+            if conversation != key:
+                if key is not None and messages:
+                    yield Thread(name or f"case-{key}", tuple(messages))
+                key, name, messages = conversation, external, []
+            tally.rows += 1
+            if role not in ("customer", "agent"):
+                tally.reject(SOURCE, message_id, f"message {message_id}: unknown role {role!r}")
+            elif not (text or "").strip():
+                tally.reject(SOURCE, message_id, f"message {message_id}: empty text")
+            else:
+                messages.append(Msg(_role(role), text, time, author))
+        if key is not None and messages:
+            yield Thread(name or f"case-{key}", tuple(messages))
+
+
+def _role(value: str) -> Role:
+    return "agent" if value == "agent" else "customer"

@@ -1,0 +1,175 @@
+"""Turn a merged `Stats` tally into the report's figures: plain JSON-ready dicts and lists.
+
+Everything here is a pure function of the integer tally, so every engine gets identical figures.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from calmline.insights import handling as adapter
+from calmline.insights.collect import LEVELS, SECS_BUCKETS
+from calmline.insights.intervals import newcombe, wilson
+from calmline.insights.stats import SCALE, Stats
+from calmline.insights.trends import trend
+
+# The live service's stress model (cases/wellbeing.py, settings.py defaults): each received message
+# of anger >= 0.3 adds its anger (+1 when abuse), the load halves every 30 minutes, and at 3.0 the
+# agent is prompted to take a breather. Replaying it over the history shows who would have been.
+BREATHER = 3.0
+HALF_LIFE_MINUTES = 30.0
+MIN_COMPARE = 10  # below this many replies on either side, "what works" says "too few"
+
+
+def _r(value: float) -> float:
+    return round(value, 4)
+
+
+def share(part: int, whole: int) -> float:
+    return _r(part / whole) if whole else 0.0
+
+
+def figures(stats: Stats) -> dict[str, Any]:
+    """Every figure of the report, keyed by section."""
+    return {"overview": overview(stats), "triggers": triggers(stats), "trend": trend(stats),
+            "trajectories": trajectories(stats), "handling": handling(stats),
+            "agent_load": agent_load(stats),
+            "training": {"best": [e.to_dict() for e in stats.best],
+                         "worst": [e.to_dict() for e in stats.worst]}}
+
+
+def overview(stats: Stats) -> dict[str, Any]:
+    t = stats.totals
+    customer = t["customer"]
+    return {"conversations": t["threads"], "messages": t["messages"], "customer_messages": customer,
+            "agent_messages": t["agent"],
+            "levels": [{"level": lv, "messages": stats.levels[lv],
+                        "share": share(stats.levels[lv], customer)} for lv in LEVELS],
+            "flagged_for_escalation": t["flagged_escalation"],
+            "outcome": {k: stats.outcome[k] for k in ("resolved", "escalated", "open")}}
+
+
+def triggers(stats: Stats) -> list[dict[str, Any]]:
+    """Causes and product areas: conversations and messages showing them, and their mean anger."""
+    rows = []
+    for key, convs in stats.trig_threads.items():
+        kind, label = key.split(":", 1)
+        msgs = stats.trig_msgs[key]
+        rows.append({"key": key, "kind": kind, "label": label, "conversations": convs, "messages": msgs,
+                     "share_of_conversations": share(convs, stats.totals["threads"]),
+                     "avg_anger": _r(stats.trig_anger[key] / msgs / SCALE) if msgs else 0.0})
+    return sorted(rows, key=lambda r: (-r["conversations"], r["key"]))
+
+
+def _median_bucket(hist: Counter[int]) -> int | None:
+    total = sum(hist.values())
+    if not total:
+        return None
+    running = 0
+    for bucket in sorted(hist):
+        running += hist[bucket]
+        if running * 2 >= total:
+            return bucket
+    return None
+
+
+def _secs_label(bucket: int | None) -> str | None:
+    if bucket is None:
+        return None
+    bounds = (0, *SECS_BUCKETS)
+    def fmt(s: int) -> str:
+        return f"{s // 3600} h" if s >= 3600 else f"{s // 60} min"
+    if bucket >= len(SECS_BUCKETS):
+        return f"over {fmt(bounds[-1])}"
+    return f"{fmt(bounds[bucket])}–{fmt(bounds[bucket + 1])}"
+
+
+def trajectories(stats: Stats) -> dict[str, Any]:
+    tr, t = stats.trajectory, stats.totals
+    multi = sum(tr[k] for k in ("de-escalated", "stayed", "escalated"))
+    return {
+        "conversations_with_2_plus_customer_messages": multi,
+        "shares": {k: {"conversations": tr[k], "share": share(tr[k], multi)}
+                   for k in ("de-escalated", "stayed", "escalated")},
+        "single_message_conversations": tr["single message"],
+        "reached_frustrated": t["calmed"] + t["never_calmed"], "calmed": t["calmed"],
+        "never_calmed": t["never_calmed"],
+        "turns_to_calm": {"median": _median_bucket(stats.calm_turns),
+                          "mean": round(sum(k * v for k, v in stats.calm_turns.items()) / t["calmed"], 1)
+                          if t["calmed"] else None,
+                          "histogram": {str(k): stats.calm_turns[k] for k in sorted(stats.calm_turns)}},
+        "time_to_calm": {"median": _secs_label(_median_bucket(stats.calm_secs)),
+                         "mean_minutes": _r(t["calm_secs_sum"] / t["calm_timed"] / 60) if t["calm_timed"]
+                         else None, "timed": t["calm_timed"],
+                         "histogram": {_secs_label(k): stats.calm_secs[k] for k in sorted(stats.calm_secs)}},
+    }
+
+
+def _works_row(stats: Stats, label: str, title: str) -> dict[str, Any]:
+    w = stats.works
+    n1, s1 = w[(label, "with", "calmer")] + w[(label, "with", "not calmer")], w[(label, "with", "calmer")]
+    n2 = w[(label, "without", "calmer")] + w[(label, "without", "not calmer")]
+    s2 = w[(label, "without", "calmer")]
+    low, high = newcombe(s1, n1, s2, n2)
+    return {"label": label[1:], "kind": "behaviour" if label[0] == "+" else "anti-pattern", "title": title,
+            "with": {"replies": n1, "calmer": s1, "share": share(s1, n1),
+                     "ci95": [_r(x) for x in wilson(s1, n1)]},
+            "without": {"replies": n2, "calmer": s2, "share": share(s2, n2),
+                        "ci95": [_r(x) for x in wilson(s2, n2)]},
+            "difference": _r(s1 / n1 - s2 / n2) if n1 and n2 else None,
+            "difference_ci95": [_r(low), _r(high)],
+            "enough_data": min(n1, n2) >= MIN_COMPARE}
+
+
+def handling(stats: Stats) -> dict[str, Any]:
+    """Behaviours and anti-patterns per agent and overall, and what works here (needs the coach)."""
+    coach, reason = adapter.load_coach(), adapter.unavailable_reason()
+    if coach is None:
+        return {"available": False, "reason": reason}
+    labels = {**{f"+{k}": v for k, v in coach.behaviours.items()},
+              **{f"-{k}": v for k, v in coach.anti_patterns.items()}}
+    overall: Counter[str] = Counter()
+    for (_, label), n in stats.reply_labels.items():
+        overall[label] += n
+    replies = sum(stats.replies.values())
+    agents = [{"agent": agent, "replies": n,
+               "labels": {lb[1:]: share(stats.reply_labels[(agent, lb)], n) for lb in labels
+                          if stats.reply_labels[(agent, lb)]}}
+              for agent, n in sorted(stats.replies.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return {"available": True, "replies": replies,
+            "behaviour_labels": list(coach.behaviours), "anti_labels": list(coach.anti_patterns),
+            "overall": [{"label": lb[1:], "kind": "behaviour" if lb[0] == "+" else "anti-pattern",
+                         "title": title, "replies": overall[lb], "share": share(overall[lb], replies)}
+                        for lb, title in labels.items()],
+            "agents": agents,
+            "what_works": [_works_row(stats, lb, title) for lb, title in labels.items()]}
+
+
+def replay_load(events: list[tuple[int, int]]) -> tuple[float, int]:
+    """Peak decayed load over (minute, points) events, and how often it crossed BREATHER."""
+    load, peak, crossings, last = 0.0, 0.0, 0, None
+    for minute, points in sorted(events):
+        if last is not None:
+            load *= 0.5 ** ((minute - last) / HALF_LIFE_MINUTES)
+        before, load, last = load, load + points / SCALE, minute
+        peak = max(peak, load)
+        crossings += before < BREATHER <= load
+    return _r(peak), crossings
+
+
+def agent_load(stats: Stats) -> list[dict[str, Any]]:
+    """Hostility each agent received, and the breathers the live service would have prompted."""
+    events: dict[str, list[tuple[int, int]]] = {}
+    for (agent, minute), points in stats.agent_minutes.items():
+        events.setdefault(agent, []).append((minute, points))
+    rows = []
+    for agent in sorted({a for a, _ in stats.agent}):
+        peak, crossings = replay_load(events.get(agent, []))
+        row: dict[str, Any] = {"agent": agent, **{k: stats.agent[(agent, k)] for k in (
+            "conversations", "messages received", "angry or hostile", "abuse", "threats")}}
+        row.update(peak_load=peak, breathers=crossings, needed_breather=crossings > 0,
+                   undated_stress=stats.agent[(agent, "undated stress")])
+        rows.append(row)
+    return sorted(rows, key=lambda r: (-r["breathers"], -r["peak_load"], -r["angry or hostile"],
+                                       r["agent"]))

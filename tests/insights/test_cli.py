@@ -1,0 +1,54 @@
+"""`calmline insights` end to end: inputs in, an HTML report and a JSON of figures out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from calmline.cli import insights_cmd  # noqa: F401  (registers the command)
+from calmline.cli.main import app
+
+
+def test_insights_writes_report_and_json(conversations_jsonl: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "more.jsonl"
+    bad.write_text('{"messages": [{"role": "customer", "text": "hi"}]}\nnot json\n', encoding="utf-8")
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(app, ["insights", str(conversations_jsonl), str(bad), "--out", str(out),
+                                      "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "4 conversations" in result.output and "1 bad rows" in result.output
+    html = out.read_text(encoding="utf-8")
+    assert html.count("<svg") >= 6 and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "<script" not in html and "more.jsonl" in html
+    data = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    assert data["import"]["bad_examples"] == [{"source": "more.jsonl", "line": 2, "reason": data["import"][
+        "bad_examples"][0]["reason"]}]
+    assert {"triggers", "trend", "trajectories", "handling", "agent_load", "training"} <= set(data)
+
+
+def test_insights_errors_are_one_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["insights", str(tmp_path / "missing.jsonl"), "--out",
+                                      str(tmp_path / "r.html")])
+    assert result.exit_code == 2 and "no such input file" in result.output
+    csv = tmp_path / "odd.csv"
+    csv.write_text("a,b\n1,2\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["insights", str(csv), "--columns", "nonsense"])
+    assert result.exit_code == 2 and "FIELD=COLUMN" in result.output
+
+
+def test_insights_over_the_database(tmp_path: Path) -> None:
+    from .test_database import _store
+
+    url = _store(tmp_path / "cases.db")
+    out = tmp_path / "db.html"
+    result = CliRunner().invoke(app, ["insights", "--db", url, "--out", str(out), "--processes", "1"])
+    assert result.exit_code == 0, result.output
+    assert "3 conversations, 7 messages" in result.output
+    assert json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))["meta"]["inputs"] == [url]
+
+
+def test_insights_needs_something_to_read() -> None:
+    result = CliRunner().invoke(app, ["insights"])
+    assert result.exit_code == 2 and "nothing to read" in result.output

@@ -1,0 +1,47 @@
+"""The local engine (one and two processes) and Dask give exactly the same figures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from calmline.errors import InputError
+from calmline.insights.run import RunOptions, run_insights
+
+from .conftest import CONVERSATIONS
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """24 conversations: the three hand-made ones, eight times over (distinct ids)."""
+    path = tmp_path_factory.mktemp("engines") / "export.jsonl"
+    lines = [json.dumps({**c, "id": f"{c['id']}{n}"}) for n in range(8) for c in CONVERSATIONS]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _figures(report: dict) -> dict:
+    return {k: v for k, v in report.items() if k != "meta"}
+
+
+def test_local_two_processes_equals_one(export: Path) -> None:
+    one = run_insights(RunOptions([export], workers=1, chunk_threads=24))
+    two = run_insights(RunOptions([export], workers=2, chunk_threads=5))
+    assert _figures(one) == _figures(two)
+    assert one["overview"]["conversations"] == 24
+
+
+def test_dask_local_cluster_equals_local(export: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    local = run_insights(RunOptions([export], workers=1, chunk_threads=24))
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        on_dask = run_insights(RunOptions([export], engine="dask", client=client, chunk_threads=4))
+    assert json.dumps(_figures(on_dask), sort_keys=True) == json.dumps(_figures(local), sort_keys=True)
+
+
+def test_dask_needs_a_scheduler(export: Path) -> None:
+    with pytest.raises(InputError, match="--scheduler"):
+        run_insights(RunOptions([export], engine="dask"))

@@ -1,0 +1,89 @@
+"""Figures of three hand-made conversations whose answers are known (see conftest.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from calmline.insights import handling
+from calmline.insights.collect import collect_chunk
+from calmline.insights.figures import figures
+from calmline.insights.importers import read_threads
+from calmline.insights.intervals import newcombe, wilson
+from calmline.insights.run import RunOptions, run_insights
+from calmline.insights.stats import Stats, merge_all
+
+
+@pytest.fixture()
+def report(conversations_jsonl: Path) -> dict[str, Any]:
+    return run_insights(RunOptions([conversations_jsonl], workers=1))
+
+
+def test_overview_and_triggers(report: dict[str, Any]) -> None:
+    ov = report["overview"]
+    counts = (ov["conversations"], ov["messages"], ov["customer_messages"], ov["agent_messages"])
+    assert counts == (3, 7, 5, 2)
+    triggers = {t["key"]: t for t in report["triggers"]}
+    assert triggers["cause:lack_of_communication"]["conversations"] == 1
+    assert triggers["area:billing_refund"]["conversations"] == 2
+    assert triggers["area:delivery"]["conversations"] == 1
+    assert report["trend"]["periods"] == ["2026-03-02", "2026-03-03", "2026-03-04"]
+
+
+def test_trajectories_and_time_to_calm(report: dict[str, Any]) -> None:
+    tr = report["trajectories"]
+    assert {k: v["conversations"] for k, v in tr["shares"].items()} == {
+        "de-escalated": 1, "stayed": 0, "escalated": 1}
+    assert tr["single_message_conversations"] == 1
+    assert (tr["calmed"], tr["never_calmed"]) == (1, 2)  # b ends hostile; c is one frustrated message
+    assert tr["turns_to_calm"]["median"] == 2
+    assert tr["time_to_calm"]["median"] == "5 min–15 min" and tr["time_to_calm"]["mean_minutes"] == 10.0
+
+
+def test_handling_and_what_works(report: dict[str, Any]) -> None:
+    h = report["handling"]
+    assert h["available"] and h["replies"] == 2
+    per_agent = {a["agent"]: a["labels"] for a in h["agents"]}
+    assert per_agent["ann"]["acknowledge"] == 1.0 and "policy" not in per_agent["ann"]
+    assert per_agent["bob"]["policy"] == 1.0
+    works = {r["label"]: r for r in h["what_works"]}
+    # only ann's reply answered an upset customer who wrote again: it had acknowledge, and they calmed
+    assert works["acknowledge"]["with"] == {"replies": 1, "calmer": 1, "share": 1.0,
+                                            "ci95": [round(x, 4) for x in wilson(1, 1)]}
+    assert works["policy"]["with"]["replies"] == 0 and not works["acknowledge"]["enough_data"]
+    best = report["training"]["best"][0]
+    assert best["agent"] == "ann" and best["anger_before"] > 0.6 and best["anger_after"] < 0.1
+
+
+def test_agent_load(report: dict[str, Any]) -> None:
+    load = {a["agent"]: a for a in report["agent_load"]}
+    assert load["bob"]["abuse"] == 1 and load["bob"]["angry or hostile"] == 1
+    assert load["ann"]["angry or hostile"] == 1 and load["ann"]["abuse"] == 0
+    assert load["bob"]["messages received"] == 2 and load["ann"]["conversations"] == 1
+
+
+def test_handling_unavailable_without_a_coach(conversations_jsonl: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(handling, "load_coach", lambda: None)
+    report = run_insights(RunOptions([conversations_jsonl], workers=1))
+    assert report["handling"] == {"available": False, "reason": handling.unavailable_reason()}
+    assert "not part of this build" in report["meta"]["handling_unavailable"]
+    assert report["overview"]["conversations"] == 3
+
+
+def test_merge_is_independent_of_chunking(conversations_jsonl: Path) -> None:
+    threads = list(read_threads([conversations_jsonl]))
+    whole = collect_chunk(threads)
+    parts = [collect_chunk([t]) for t in threads]
+    assert figures(merge_all(parts)) == figures(whole) == figures(merge_all(parts[::-1]))
+    assert figures(merge_all([Stats(), whole])) == figures(whole)
+
+
+def test_intervals() -> None:
+    low, high = wilson(8, 10)
+    assert (round(low, 4), round(high, 4)) == (0.4902, 0.9433)
+    assert wilson(0, 0) == (0.0, 1.0)
+    low, high = newcombe(8, 10, 2, 10)
+    assert low < 0.6 < high and -1 <= low and high <= 1
