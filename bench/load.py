@@ -1,0 +1,181 @@
+"""Load benchmark: `calmline serve` on loopback, N concurrent clients posting customer messages.
+
+    python bench/load.py                      # SQLite and PostgreSQL, 50 clients, 2000 messages
+    python bench/load.py --backend sqlite --clients 20 --messages 500 --no-suggestions
+
+For each backend: starts the server as a subprocess on a free port (SQLite file in a temp dir, or
+a private schema on PostgreSQL, dropped afterwards), creates a supervisor key with
+`calmline users create`, opens `--conversations` cases, and lets `--clients` httpx clients post
+customer messages round-robin over them (several clients write to each conversation at once) until
+`--messages` are sent or `--seconds` pass. Prints requests/s and p50/p90/p99 latency, then checks
+that every message sent is stored exactly once, with seq 1..n, and in each client's sending order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from pathlib import Path
+
+import httpx
+
+LAUNCH = "from calmline.cli import serve_cmd; from calmline.cli.app import app; app()"
+TEXTS = ["This is RIDICULOUS, order {n} still hasn't arrived and nobody answers!",
+         "I was charged twice for my subscription, I want my money back.",
+         "Hello, can you tell me where my parcel {n} is?",
+         "Third time I'm writing. You people are useless. Refund order {n} NOW."]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def cli(*args: str, env: dict[str, str]) -> str:
+    done = subprocess.run([sys.executable, "-c", LAUNCH, *args], env=env, capture_output=True,
+                          text=True, check=True)
+    return done.stdout
+
+
+async def wait_up(base: str, proc: subprocess.Popen[bytes]) -> None:
+    async with httpx.AsyncClient(base_url=base) as client:
+        for _ in range(300):
+            if proc.poll() is not None:
+                raise SystemExit(f"server exited with {proc.returncode}")
+            try:
+                if (await client.get("/healthz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+    raise SystemExit("server did not come up in 30 s")
+
+
+async def drive(base: str, key: str, args: argparse.Namespace) -> dict[str, object]:
+    headers = {"Authorization": f"Bearer {key}"}
+    limits = httpx.Limits(max_connections=args.clients + 5)
+    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=60) as client:
+        convs = [(await client.post("/v1/conversations", json={})).json()["id"]
+                 for _ in range(args.conversations)]
+        counter = iter(range(args.messages))
+        sent: dict[int, list[tuple[int, str]]] = defaultdict(list)  # conv -> (client, text)
+        latencies: list[float] = []
+        errors: list[str] = []
+        deadline = time.perf_counter() + args.seconds
+        params = {"suggestions": "true" if args.suggestions else "false"}
+
+        async def worker(wid: int) -> None:
+            for n in counter:
+                if time.perf_counter() > deadline:
+                    return
+                conv = convs[n % len(convs)]
+                text = f"[{wid}:{n}] " + TEXTS[n % len(TEXTS)].format(n=48000 + n)
+                start = time.perf_counter()
+                response = await client.post(f"/v1/conversations/{conv}/messages", params=params,
+                                             json={"role": "customer", "text": text})
+                latencies.append(time.perf_counter() - start)
+                if response.status_code != 201:
+                    errors.append(f"{response.status_code} {response.text[:200]}")
+                else:
+                    sent[conv].append((wid, text))
+
+        began = time.perf_counter()
+        await asyncio.gather(*(worker(i) for i in range(args.clients)))
+        elapsed = time.perf_counter() - began
+        problems = await verify(client, sent)
+    ordered = sorted(latencies)
+
+    def pct(p: float) -> float:
+        return 1000 * ordered[min(len(ordered) - 1, int(p * len(ordered)))] if ordered else 0.0
+
+    return {"requests": len(latencies), "errors": len(errors), "seconds": round(elapsed, 2),
+            "rps": round(len(latencies) / elapsed, 1), "p50_ms": round(pct(0.50), 1),
+            "p90_ms": round(pct(0.90), 1), "p99_ms": round(pct(0.99), 1),
+            "mean_ms": round(1000 * statistics.fmean(ordered), 1) if ordered else 0.0,
+            "verify": problems or "ok: every message stored exactly once, in order",
+            "first_errors": errors[:3]}
+
+
+async def verify(client: httpx.AsyncClient, sent: dict[int, list[tuple[int, str]]]) -> list[str]:
+    problems = []
+    for conv, items in sent.items():
+        stored = (await client.get(f"/v1/conversations/{conv}")).json()["messages"]
+        texts = [m["text"] for m in stored]
+        if [m["seq"] for m in stored] != list(range(1, len(stored) + 1)):
+            problems.append(f"conversation {conv}: seq is not 1..n")
+        if sorted(texts) != sorted(t for _, t in items) or len(set(texts)) != len(texts):
+            problems.append(f"conversation {conv}: {len(texts)} stored vs {len(items)} sent")
+        for wid in {w for w, _ in items}:
+            mine = [t for w, t in items if w == wid]
+            if [t for t in texts if t.startswith(f"[{wid}:")] != mine:
+                problems.append(f"conversation {conv}: client {wid}'s messages out of order")
+    return problems[:10]
+
+
+def run_backend(backend: str, args: argparse.Namespace) -> dict[str, object]:
+    env = dict(os.environ)
+    tmp = tempfile.TemporaryDirectory(prefix="calmline-bench-")
+    schema = None
+    if backend == "sqlite":
+        url = f"sqlite:///{Path(tmp.name) / 'calmline.db'}"
+    else:
+        import psycopg
+
+        schema = f"bench_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(args.pg_dsn, autocommit=True) as conn:
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+        url = f"{args.pg_url}?options=-csearch_path%3D{schema}"
+    env["CALMLINE_DATABASE_URL"] = url
+    port = free_port()
+    key = cli("users", "create", "bench", "--role", "supervisor", env=env).strip().splitlines()[-1]
+    proc = subprocess.Popen([sys.executable, "-c", LAUNCH, "serve", "--port", str(port),
+                             "--workers", str(args.workers), "--log-level", "warning"],
+                            env=env, cwd=tmp.name)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        asyncio.run(wait_up(base, proc))
+        return {"backend": backend, **asyncio.run(drive(base, key, args))}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        if schema:
+            import psycopg
+
+            with psycopg.connect(args.pg_dsn, autocommit=True) as conn:
+                conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        tmp.cleanup()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--messages", type=int, default=2000, help="total messages to post")
+    parser.add_argument("--conversations", type=int, default=100)
+    parser.add_argument("--seconds", type=float, default=60, help="stop posting after this long")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
+    parser.add_argument("--no-suggestions", dest="suggestions", action="store_false",
+                        help="ask the server not to compose suggested replies")
+    parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    args = parser.parse_args()
+    args.pg_dsn = args.pg_url.replace("postgresql+psycopg://", "postgresql://")
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    print(f"{args.clients} clients, {args.messages} messages over {args.conversations} conversations, "
+          f"suggestions {'on' if args.suggestions else 'off'}, {args.workers} worker(s)")
+    for backend in backends:
+        result = run_backend(backend, args)
+        print(" ".join(f"{k}={v}" for k, v in result.items()), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""Conversations (cases): create, find, list with filters, close with an outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import Exists, exists, select
+from sqlalchemy.orm import Session
+
+from calmline.cases import audit
+from calmline.cases.errors import ConflictError, NotFoundError
+from calmline.cases.models import Conversation, Customer, FollowUp, Message, utcnow
+
+Outcome = Literal["resolved", "escalated", "abandoned", "transferred"]
+
+
+def customer_for(session: Session, *, external_id: str | None, name: str | None) -> Customer | None:
+    """The customer with this external id (created on first sight), or a new anonymous one."""
+    if external_id is None and name is None:
+        return None
+    if external_id is not None:
+        found = session.scalar(select(Customer).where(Customer.external_id == external_id))
+        if found is not None:
+            return found
+    customer = Customer(external_id=external_id, name=name)
+    session.add(customer)
+    session.flush()
+    return customer
+
+
+def create_conversation(session: Session, *, agent_id: int | None, channel: str = "chat",
+                        subject: str | None = None, customer_external_id: str | None = None,
+                        customer_name: str | None = None, external_id: str | None = None,
+                        actor_id: int | None = None) -> Conversation:
+    customer = customer_for(session, external_id=customer_external_id, name=customer_name)
+    conversation = Conversation(agent_id=agent_id, channel=channel, subject=subject,
+                                customer_id=customer.id if customer else None,
+                                external_id=external_id)
+    session.add(conversation)
+    session.flush()
+    audit.record(session, actor_id=actor_id, entity="conversation", entity_id=conversation.id,
+                 action="created", detail={"agent_id": agent_id, "channel": channel})
+    return conversation
+
+
+def get_conversation(session: Session, *, conversation_id: int, for_update: bool = False
+                     ) -> Conversation:
+    query = select(Conversation).where(Conversation.id == conversation_id)
+    if for_update:
+        # PostgreSQL: writers to one conversation queue here; SQLite already holds the db lock
+        query = query.with_for_update(of=Conversation)
+    conversation = session.scalars(query).unique().one_or_none()
+    if conversation is None:
+        raise NotFoundError(f"no conversation with id {conversation_id}")
+    return conversation
+
+
+def by_external_id(session: Session, *, external_id: str) -> Conversation | None:
+    return session.scalars(
+        select(Conversation).where(Conversation.external_id == external_id)).unique().one_or_none()
+
+
+def messages_of(session: Session, *, conversation_id: int, last: int | None = None
+                ) -> Sequence[Message]:
+    """The conversation's messages in order (only the `last` ones when given)."""
+    if last is None:
+        query = select(Message).where(Message.conversation_id == conversation_id).order_by(Message.seq)
+        return session.scalars(query).all()
+    query = (select(Message).where(Message.conversation_id == conversation_id)
+             .order_by(Message.seq.desc()).limit(last))
+    return list(reversed(session.scalars(query).all()))
+
+
+def recent_turns(session: Session, *, conversation_id: int, last: int) -> list[dict[str, Any]]:
+    """The last `last` turns as the engine reads them (role, text, time, stored anger score), in
+    order: only those columns are read, not the stored analyses (the cost of every message post)."""
+    query = (select(Message.role, Message.text, Message.time, Message.anger_score)
+             .where(Message.conversation_id == conversation_id)
+             .order_by(Message.seq.desc()).limit(last))
+    rows = session.execute(query).all()
+    return [{"role": role, "text": text, "time": time, "anger": anger}
+            for role, text, time, anger in reversed(rows)]
+
+
+def _overdue_clause(now: datetime) -> Exists:
+    return exists().where(FollowUp.conversation_id == Conversation.id, FollowUp.status == "open",
+                          FollowUp.due.is_not(None), FollowUp.due < now)
+
+
+def list_conversations(session: Session, *, agent_id: int | None = None, status: str | None = None,
+                       anger_level: str | None = None, escalated: bool | None = None,
+                       overdue: bool | None = None, order: str = "recent", limit: int = 50,
+                       offset: int = 0, now: datetime | None = None) -> Sequence[Conversation]:
+    query = select(Conversation)
+    if agent_id is not None:
+        query = query.where(Conversation.agent_id == agent_id)
+    if status is not None:
+        query = query.where(Conversation.status == status)
+    if anger_level is not None:
+        query = query.where(Conversation.anger_level == anger_level)
+    if escalated is not None:
+        query = query.where(Conversation.escalated.is_(escalated))
+    if overdue is not None:
+        clause = _overdue_clause(now or utcnow())
+        query = query.where(clause if overdue else ~clause)
+    if order == "hottest":
+        query = query.order_by(Conversation.anger_score.desc(), Conversation.id.desc())
+    else:
+        query = query.order_by(Conversation.updated_at.desc(), Conversation.id.desc())
+    return session.scalars(query.limit(limit).offset(offset)).unique().all()
+
+
+def close_conversation(session: Session, *, conversation_id: int, outcome: Outcome,
+                       reason: str | None = None, actor_id: int | None = None) -> Conversation:
+    """Close a case. Closing as resolved with open follow-ups needs a reason (it is recorded)."""
+    conversation = get_conversation(session, conversation_id=conversation_id, for_update=True)
+    if conversation.status == "closed":
+        raise ConflictError(f"conversation {conversation_id} is already closed")
+    open_followups = session.scalar(
+        select(FollowUp.id).where(FollowUp.conversation_id == conversation_id,
+                                  FollowUp.status == "open").limit(1))
+    if outcome == "resolved" and open_followups is not None and not (reason or "").strip():
+        raise ConflictError("this conversation has open follow-ups: complete them, or give a reason "
+                            "to close it as resolved anyway")
+    conversation.status = "closed"
+    conversation.outcome = outcome
+    conversation.close_reason = reason
+    conversation.closed_at = conversation.updated_at = utcnow()
+    audit.record(session, actor_id=actor_id, entity="conversation", entity_id=conversation_id,
+                 action="closed", detail={"outcome": outcome, "reason": reason,
+                                          "open_followups": open_followups is not None})
+    return conversation

@@ -1,0 +1,114 @@
+"""Engines, sessions and migrations for the case store (SQLite or PostgreSQL).
+
+SQLite gets WAL, a busy timeout and `BEGIN IMMEDIATE` transactions, so concurrent writers queue
+for the lock instead of failing halfway through a transaction. Migrations are Alembic scripts
+shipped inside the package (`calmline/cases/migrations`), so they run from an installed wheel.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from calmline.errors import InputError
+
+T = TypeVar("T")
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def make_engine(url: str, *, echo: bool = False, pool_size: int = 10,
+                connect_args: dict[str, Any] | None = None) -> Engine:
+    """An engine for `url`; raises InputError for a URL SQLAlchemy cannot parse."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise InputError(f"not a database URL: {url!r}") from exc
+    args = dict(connect_args or {})
+    if parsed.get_backend_name() == "sqlite":
+        args.setdefault("check_same_thread", False)
+        args.setdefault("timeout", 30)
+        engine = create_engine(parsed, echo=echo, connect_args=args)
+        _sqlite_tuning(engine, in_memory=parsed.database in (None, "", ":memory:"))
+        return engine
+    return create_engine(parsed, echo=echo, pool_size=pool_size, max_overflow=pool_size,
+                         pool_pre_ping=True, connect_args=args)
+
+
+def _sqlite_tuning(engine: Engine, *, in_memory: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # let SQLAlchemy emit BEGIN itself (below)
+        cursor = dbapi_connection.cursor()
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # take the write lock up front: a deferred transaction that later upgrades to a writer
+        # fails with "database is locked" instead of waiting its turn
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session whose work commits together at the end of the block, or not at all."""
+    with factory() as session, session.begin():
+        yield session
+
+
+def alembic_config(engine: Engine | None = None, url: str | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if url is not None:
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    if engine is not None:
+        config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema of `engine`'s database up to `revision` (idempotent)."""
+    command.upgrade(alembic_config(engine), revision)
+
+
+def downgrade(engine: Engine, revision: str = "base") -> None:
+    command.downgrade(alembic_config(engine), revision)
+
+
+def write_with_retry(factory: sessionmaker[Session], work: Callable[[Session], T], *,
+                     attempts: int = 5) -> T:
+    """Run `work` in one transaction, retrying it whole when a unique constraint lost a race
+    (two writers took the same message seq) or SQLite/PostgreSQL reported a transient conflict."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with factory() as session, session.begin():
+                return work(session)
+        except (IntegrityError, OperationalError) as exc:
+            if attempt == attempts or not _transient(exc):
+                raise
+            time.sleep(0.005 * attempt)
+    raise AssertionError("unreachable")
+
+
+def _transient(exc: DBAPIError) -> bool:
+    text = str(exc.orig).lower()
+    return any(word in text for word in ("uq_message_seq", "unique", "locked", "deadlock",
+                                         "could not serialize"))

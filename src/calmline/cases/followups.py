@@ -1,0 +1,107 @@
+"""Follow-ups (PLAYBOOK §5): what the agent promised, by when, whose; closed only with a result."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from calmline.cases import audit
+from calmline.cases.errors import ConflictError, NotFoundError
+from calmline.cases.models import Conversation, FollowUp, utcnow
+
+Filter = Literal["open", "overdue", "due", "done", "cancelled"]
+
+
+@dataclass(frozen=True, slots=True)
+class Promise:
+    """A commitment the coach found in a sent agent message (engine.commitments.Commitment)."""
+
+    what: str
+    due: datetime | None
+    due_text: str | None
+    evidence: str | None = None
+
+
+def create_followup(session: Session, *, conversation_id: int, what: str, due: datetime | None,
+                    owner_id: int | None, due_text: str | None = None, evidence: str | None = None,
+                    source: str = "manual", message_id: int | None = None,
+                    actor_id: int | None = None) -> FollowUp:
+    followup = FollowUp(conversation_id=conversation_id, what=what, due=due, due_text=due_text,
+                        owner_id=owner_id, evidence=evidence, source=source, message_id=message_id,
+                        status="open")
+    session.add(followup)
+    session.flush()
+    audit.record(session, actor_id=actor_id, entity="followup", entity_id=followup.id,
+                 action="created", detail={"conversation_id": conversation_id, "what": what,
+                                           "due": due.isoformat() if due else None,
+                                           "source": source})
+    return followup
+
+
+def from_promises(session: Session, *, conversation_id: int, promises: Sequence[Promise],
+                  owner_id: int | None, message_id: int | None, default_due: timedelta,
+                  actor_id: int | None = None, now: datetime | None = None) -> list[FollowUp]:
+    """One follow-up per promise; a promise with no time gets `default_due` from now."""
+    start = now or utcnow()
+    return [create_followup(session, conversation_id=conversation_id, what=p.what,
+                            due=p.due or start + default_due,
+                            due_text=p.due_text or f"(no time given: {default_due} by default)",
+                            evidence=p.evidence, owner_id=owner_id, source="commitment",
+                            message_id=message_id, actor_id=actor_id)
+            for p in promises]
+
+
+def get_followup(session: Session, *, followup_id: int) -> FollowUp:
+    followup = session.get(FollowUp, followup_id)
+    if followup is None:
+        raise NotFoundError(f"no follow-up with id {followup_id}")
+    return followup
+
+
+def list_followups(session: Session, *, status: Filter | None = "open", owner_id: int | None = None,
+                   conversation_id: int | None = None, agent_id: int | None = None,
+                   now: datetime | None = None, within: timedelta | None = None,
+                   limit: int = 200) -> Sequence[FollowUp]:
+    """`overdue`: open and past due; `due`: open and due within `within` (default 24 h)."""
+    now = now or utcnow()
+    query = select(FollowUp).order_by(FollowUp.due.asc(), FollowUp.id)
+    if status in ("open", "overdue", "due"):
+        query = query.where(FollowUp.status == "open")
+    elif status is not None:
+        query = query.where(FollowUp.status == status)
+    if status == "overdue":
+        query = query.where(FollowUp.due.is_not(None), FollowUp.due < now)
+    if status == "due":
+        query = query.where(FollowUp.due.is_not(None),
+                            FollowUp.due < now + (within or timedelta(hours=24)))
+    if owner_id is not None:
+        query = query.where(FollowUp.owner_id == owner_id)
+    if conversation_id is not None:
+        query = query.where(FollowUp.conversation_id == conversation_id)
+    if agent_id is not None:
+        query = query.join(Conversation, Conversation.id == FollowUp.conversation_id).where(
+            Conversation.agent_id == agent_id)
+    return session.scalars(query.limit(limit)).all()
+
+
+def complete(session: Session, *, followup_id: int, result: str, actor_id: int | None) -> FollowUp:
+    """Record what happened; a follow-up closes only this way (or cancelled, also with a result)."""
+    followup = get_followup(session, followup_id=followup_id)
+    if followup.status != "open":
+        raise ConflictError(f"follow-up {followup_id} is already {followup.status}")
+    if not result.strip():
+        raise ConflictError("a follow-up closes only with a result: say what was done")
+    followup.status, followup.result = "done", result
+    followup.completed_at, followup.completed_by = utcnow(), actor_id
+    audit.record(session, actor_id=actor_id, entity="followup", entity_id=followup_id,
+                 action="completed", detail={"result": result})
+    return followup
+
+
+def is_overdue(followup: FollowUp, now: datetime | None = None) -> bool:
+    return followup.status == "open" and followup.due is not None and followup.due < (now or utcnow())

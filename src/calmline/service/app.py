@@ -1,0 +1,79 @@
+"""The app factory: `create_app(settings)` builds one FastAPI app with its own engine and analyzer.
+
+Nothing happens on import; `calmline serve` runs the migrations and then serves `create_app()`.
+The analyzer is built once per app (models loaded, playbook validated) and shared by all requests.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import FastAPI
+
+import calmline
+from calmline import Analyzer, Playbook, load_playbook
+from calmline.cases import db
+from calmline.cases.wellbeing import WellbeingPolicy
+from calmline.errors import InputError
+from calmline.service import errors
+from calmline.service.deps import AppState
+from calmline.service.limits import BodyLimit
+from calmline.service.routers import (
+    agents,
+    audit,
+    conversations,
+    escalations,
+    followups,
+    health,
+    reviews,
+    supervisor,
+    users,
+    webhooks,
+)
+from calmline.settings import Settings, get_settings
+
+
+def policy_from(settings: Settings, playbook: Playbook) -> WellbeingPolicy:
+    """The playbook's wellbeing thresholds, with any the settings override."""
+    base = playbook.wellbeing
+
+    def pick(override: float | None, default: float) -> float:
+        return default if override is None else override
+
+    try:
+        return WellbeingPolicy(
+            half_life=timedelta(minutes=pick(settings.stress_half_life_minutes, base.half_life_minutes)),
+            breather=pick(settings.breather_threshold, base.breather),
+            overload=pick(settings.overload_threshold, base.overload),
+            min_anger=pick(settings.stress_min_anger, base.min_anger),
+            abuse_stress=pick(settings.abuse_stress, base.abuse_stress))
+    except ValueError as exc:
+        raise InputError(f"wellbeing settings: {exc}") from exc
+
+
+def build_analyzer(settings: Settings) -> Analyzer:
+    if settings.playbook:
+        return Analyzer(load_playbook(settings.playbook))
+    return calmline.default_analyzer()
+
+
+def create_app(settings: Settings | None = None, *, migrate: bool = False) -> FastAPI:
+    """A ready app. `migrate=True` brings the database schema up to date first."""
+    settings = settings or get_settings()
+    engine = db.make_engine(settings.database_url, echo=settings.database_echo,
+                            pool_size=settings.database_pool_size)
+    if migrate:
+        db.upgrade(engine)
+    app = FastAPI(title="calmline", version=calmline.__version__,
+                  description="De-escalation copilot: cases, escalations, follow-ups and agent load.")
+    analyzer = build_analyzer(settings)
+    app.state.calmline = AppState(settings, db.session_factory(engine), analyzer,
+                                  policy_from(settings, analyzer.playbook))
+    errors.install(app)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.include_router(health.router)
+    for module in (conversations, reviews, escalations, followups, agents, supervisor, users,
+                   audit, webhooks):
+        app.include_router(module.router, prefix="/v1")
+    # Other parts of calmline (the web console) mount their routers below, one line each.
+    return app

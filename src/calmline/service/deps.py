@@ -1,0 +1,100 @@
+"""Request dependencies: the app's state, a database session, and the authenticated user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session, sessionmaker
+
+from calmline.cases import agents
+from calmline.cases.errors import AuthenticationError, NotFoundError, PermissionDeniedError
+from calmline.cases.models import Agent, Conversation
+from calmline.cases.wellbeing import WellbeingPolicy
+from calmline.engine.analyzer import Analyzer
+from calmline.settings import Settings
+
+_bearer = HTTPBearer(auto_error=False, description="an API key from `calmline users create`")
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """The caller, detached from any session."""
+
+    id: int
+    name: str
+    role: str
+
+    @property
+    def supervises(self) -> bool:
+        return self.role in ("supervisor", "admin")
+
+
+@dataclass(slots=True)
+class AppState:
+    settings: Settings
+    sessions: sessionmaker[Session]
+    analyzer: Analyzer
+    policy: WellbeingPolicy
+
+
+def get_state(request: Request) -> AppState:
+    state: AppState = request.app.state.calmline
+    return state
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
+
+
+def get_session(state: StateDep) -> Iterator[Session]:
+    """A read session; writes open their own transaction (`db.write_with_retry`)."""
+    with state.sessions() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def current_user(state: StateDep,
+                 credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> User:
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise AuthenticationError("send an API key as `Authorization: Bearer KEY`")
+    with state.sessions() as session:
+        agent = agents.agent_by_key(session, key=credentials.credentials)
+        if agent is None:
+            raise AuthenticationError("unknown or revoked API key")
+        return User(agent.id, agent.name, agent.role)
+
+
+UserDep = Annotated[User, Depends(current_user)]
+
+
+def supervisor(user: UserDep) -> User:
+    if not user.supervises:
+        raise PermissionDeniedError("this needs a supervisor or admin key")
+    return user
+
+
+def admin(user: UserDep) -> User:
+    if user.role != "admin":
+        raise PermissionDeniedError("this needs an admin key")
+    return user
+
+
+SupervisorDep = Annotated[User, Depends(supervisor)]
+AdminDep = Annotated[User, Depends(admin)]
+
+
+def check_access(user: User, conversation: Conversation | None) -> None:
+    """Agents see their own conversations only (403 for anyone else's)."""
+    if conversation is None:
+        raise NotFoundError("no such conversation")
+    if not user.supervises and conversation.agent_id != user.id:
+        raise PermissionDeniedError(f"conversation {conversation.id} belongs to another agent")
+
+
+def is_agent_row(agent: Agent | None) -> bool:
+    return agent is not None and agent.active

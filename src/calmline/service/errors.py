@@ -1,0 +1,92 @@
+"""The one place errors become HTTP responses: `{"error": {"code", "message", "detail"}}`.
+
+calmline's own errors map to 4xx by class; request validation to 422 (400 for a body that is
+not JSON); anything unexpected to a 500 with a generic message: no traceback reaches a client.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from calmline.cases.errors import (
+    AuthenticationError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    TooLargeError,
+)
+from calmline.errors import CalmlineError, InputError, PlaybookError
+
+log = logging.getLogger("calmline.service")
+
+# most specific first: TooLargeError is an InputError
+_STATUS: tuple[tuple[type[CalmlineError], int, str], ...] = (
+    (AuthenticationError, 401, "unauthorized"),
+    (PermissionDeniedError, 403, "forbidden"),
+    (NotFoundError, 404, "not_found"),
+    (ConflictError, 409, "conflict"),
+    (TooLargeError, 413, "too_large"),
+    (PlaybookError, 422, "playbook"),
+    (InputError, 422, "invalid_input"),
+)
+_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type"}
+
+
+def error_response(status: int, code: str, message: str, detail: Any = None,
+                   headers: Mapping[str, str] | None = None) -> JSONResponse:
+    body = {"error": {"code": code, "message": message, "detail": jsonable_encoder(detail)}}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+async def _calmline_error(request: Request, exc: Exception) -> JSONResponse:
+    for cls, status, code in _STATUS:
+        if isinstance(exc, cls):
+            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+            return error_response(status, code, str(exc), headers=headers)
+    return error_response(400, "error", str(exc))
+
+
+def _clean(errors: list[Any]) -> list[dict[str, Any]]:
+    out = []
+    for err in errors[:20]:
+        item = {"loc": list(err.get("loc", ())), "msg": str(err.get("msg", "")),
+                "type": str(err.get("type", ""))}
+        out.append(item)
+    return out
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = _clean(list(exc.errors()))
+    if any(e["type"] == "json_invalid" for e in errors):
+        return error_response(400, "invalid_json", "the request body is not valid JSON", errors)
+    first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
+    where = ".".join(str(p) for p in first["loc"])
+    return error_response(422, "validation_error", f"{where}: {first['msg']}", errors)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    code = _HTTP_CODES.get(exc.status_code, "http_error")
+    return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return error_response(500, "internal", "internal error: the request was not completed")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(CalmlineError, _calmline_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,101 @@
+"""Posting a message: analyse (outside the transaction), record everything (inside), answer.
+
+The message is analysed in the context of the case's last `COACH_TURNS` turns (read with the anger
+scores already stored), the same turns the coach reads for the stage and next move, so a long case
+costs the same per message as a short one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from calmline.cases import conversations, db
+from calmline.cases.errors import ConflictError, TooLargeError
+from calmline.cases.escalations import Reason
+from calmline.cases.followups import is_overdue
+from calmline.cases.intake import Incoming, Recorded, record_message
+from calmline.cases.models import Message, utcnow
+from calmline.engine.analysis import Analysis
+from calmline.service import coaching
+from calmline.service.deps import AppState, User, check_access
+from calmline.service.schemas import (
+    EscalationPublic,
+    FollowUpPublic,
+    MessageCreate,
+    MessagePosted,
+    MessagePublic,
+    Suggestion,
+)
+
+COACH_TURNS = 30
+
+
+def check_length(state: AppState, text: str, what: str = "text") -> None:
+    limit = state.settings.max_text_chars
+    if len(text) > limit:
+        raise TooLargeError(f"{what} is {len(text)} characters long; the limit is {limit}")
+
+
+def as_turn(message: Message) -> dict[str, Any]:
+    return {"role": message.role, "text": message.text, "time": message.time,
+            "anger": message.anger_score}
+
+
+def reasons_of(analysis: Analysis) -> list[Reason]:
+    return [Reason(r.route, r.trigger, r.reason,
+                   {"spans": [{"start": e.start, "end": e.end, "text": e.text} for e in r.evidence]})
+            for r in analysis.escalate.reasons if r.route != "none"]
+
+
+def post_message(state: AppState, user: User, *, conversation_id: int, body: MessageCreate,
+                 with_suggestions: bool = True, actor_id: int | None = None) -> MessagePosted:
+    check_length(state, body.text)
+    with state.sessions() as session:
+        case = conversations.get_conversation(session, conversation_id=conversation_id)
+        check_access(user, case)
+        if case.status == "closed":
+            raise ConflictError(f"conversation {conversation_id} is closed")
+        history = conversations.recent_turns(session, conversation_id=conversation_id,
+                                             last=COACH_TURNS)
+    time = body.time or utcnow()
+    turn = {"role": body.role, "text": body.text, "time": time}
+    assessment = coaching.assess(state.analyzer, [*history, turn], with_suggestions=with_suggestions,
+                                 key=conversation_id)
+    incoming = replace(_read(state, body, time, assessment.latest), stage=assessment.stage)
+
+    def work(session: Session) -> Recorded:
+        return record_message(session, conversation_id=conversation_id, incoming=incoming,
+                              actor_id=actor_id if actor_id is not None else user.id,
+                              policy=state.policy,
+                              followup_due=timedelta(hours=state.settings.followup_default_hours))
+
+    done = db.write_with_retry(state.sessions, work)
+    now = utcnow()
+    stored = MessagePublic.model_validate(done.message).model_dump()
+    return MessagePosted(
+        **stored, outcome=assessment.outcome, moment=assessment.moment,
+        next_move=assessment.next_move,
+        suggestions=[Suggestion.model_validate(s) for s in assessment.suggestions],
+        escalations=[EscalationPublic.model_validate(e) for e in done.escalations],
+        followups=[FollowUpPublic.model_validate(f).model_copy(update={"overdue": is_overdue(f, now)})
+                   for f in done.followups])
+
+
+def _read(state: AppState, body: MessageCreate, time: datetime, analysis: Analysis | None
+          ) -> Incoming:
+    """What to store with the message: a customer's analysis (with the escalations it calls for),
+    or the promises in an agent's message (which become follow-ups)."""
+    base = Incoming(role=body.role, text=body.text, channel=body.channel, author=body.author,
+                    time=time)
+    if body.role == "agent":
+        promises = coaching.promises(body.text, time) if state.settings.auto_followups else []
+        return replace(base, promises=promises)
+    if analysis is None:  # no coach installed: analyse the message on its own
+        analysis = coaching.analyze(state.analyzer, body.text, [], time)
+    return replace(base, analysis=analysis.to_dict(), anger_score=analysis.anger.score,
+                   anger_level=analysis.anger.level, abuse=analysis.flag("abuse") is not None,
+                   escalations=reasons_of(analysis))

@@ -1,0 +1,131 @@
+"""Conversations (cases) and their messages."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import PlainTextResponse
+
+from calmline.cases import agents as agent_repo
+from calmline.cases import conversations as repo
+from calmline.cases import db, wellbeing
+from calmline.cases.errors import NotFoundError
+from calmline.cases.escalations import list_escalations
+from calmline.cases.followups import is_overdue, list_followups
+from calmline.cases.models import utcnow
+from calmline.cases.summary import build_summary
+from calmline.service import intake
+from calmline.service.deps import SessionDep, StateDep, User, UserDep, check_access
+from calmline.service.routers import ERRORS
+from calmline.service.schemas import (
+    MAX_ID,
+    CloseRequest,
+    ConversationCreate,
+    ConversationDetail,
+    ConversationPublic,
+    Created,
+    EscalationPublic,
+    FollowUpPublic,
+    Level,
+    MessageCreate,
+    MessagePosted,
+    MessagePublic,
+)
+
+router = APIRouter(prefix="/conversations", tags=["conversations"], responses=ERRORS)
+ConvId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+def _owner(state: StateDep, user: User, body: ConversationCreate) -> int | None:
+    with state.sessions() as session:
+        if body.agent_id is not None:
+            agent = session.get(agent_repo.Agent, body.agent_id)
+            if agent is None or not agent.active:
+                raise NotFoundError(f"no agent with id {body.agent_id}")
+            return agent.id
+        if user.role == "agent":
+            return user.id
+        return wellbeing.pick_agent(session, policy=state.policy)
+
+
+@router.post("", status_code=201, response_model=Created)
+def create(body: ConversationCreate, state: StateDep, user: UserDep) -> Created:
+    """Open a case. Agents own what they open; supervisors may assign, or let routing pick."""
+    if user.role == "agent" and body.agent_id not in (None, user.id):
+        body = body.model_copy(update={"agent_id": user.id})
+    owner = _owner(state, user, body)
+    customer = body.customer
+    with db.transaction(state.sessions) as session:
+        case = repo.create_conversation(
+            session, agent_id=owner, channel=body.channel, subject=body.subject,
+            customer_external_id=customer.external_id if customer else None,
+            customer_name=customer.name if customer else None, external_id=body.external_id,
+            actor_id=user.id)
+        return Created(id=case.id)
+
+
+@router.get("", response_model=list[ConversationPublic])
+def list_(session: SessionDep, user: UserDep,
+          status: Annotated[str | None, Query(pattern="^(open|closed)$")] = None,
+          agent_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+          anger_level: Level | None = None, escalated: bool | None = None,
+          overdue: Annotated[bool | None, Query(description="has an overdue follow-up")] = None,
+          order: Annotated[str, Query(pattern="^(recent|hottest)$")] = "recent",
+          limit: Annotated[int, Query(ge=1, le=500)] = 50,
+          offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> list[ConversationPublic]:
+    """Cases, newest activity first (or hottest); agents only ever see their own."""
+    if not user.supervises:
+        agent_id = user.id
+    found = repo.list_conversations(session, agent_id=agent_id, status=status,
+                                    anger_level=anger_level, escalated=escalated, overdue=overdue,
+                                    order=order, limit=limit, offset=offset)
+    return [ConversationPublic.model_validate(c) for c in found]
+
+
+@router.get("/{conversation_id}", response_model=ConversationDetail)
+def get(conversation_id: ConvId, session: SessionDep, user: UserDep) -> ConversationDetail:
+    """The case with every message (and its analysis), escalation and follow-up."""
+    case = repo.get_conversation(session, conversation_id=conversation_id)
+    check_access(user, case)
+    now = utcnow()
+    return ConversationDetail(
+        **ConversationPublic.model_validate(case).model_dump(),
+        messages=[MessagePublic.model_validate(m)
+                  for m in repo.messages_of(session, conversation_id=conversation_id)],
+        escalations=[EscalationPublic.model_validate(e)
+                     for e in list_escalations(session, conversation_id=conversation_id)],
+        followups=[FollowUpPublic.model_validate(f).model_copy(update={"overdue": is_overdue(f, now)})
+                   for f in list_followups(session, status=None, conversation_id=conversation_id)])
+
+
+@router.post("/{conversation_id}/messages", status_code=201, response_model=MessagePosted)
+def post_message(conversation_id: ConvId, body: MessageCreate, state: StateDep, user: UserDep,
+                 suggestions: Annotated[bool, Query(description="include suggested replies")] = True
+                 ) -> MessagePosted:
+    """Store a customer or agent message; answer with its analysis, the stage, the next move and
+    suggested replies. Escalations and follow-ups it set off come back too."""
+    return intake.post_message(state, user, conversation_id=conversation_id, body=body,
+                               with_suggestions=suggestions)
+
+
+@router.post("/{conversation_id}/close", response_model=ConversationPublic)
+def close(conversation_id: ConvId, body: CloseRequest, state: StateDep, user: UserDep
+          ) -> ConversationPublic:
+    """Close with an outcome. Resolved with an open follow-up needs a `reason` (409 without)."""
+    with db.transaction(state.sessions) as session:
+        check_access(user, repo.get_conversation(session, conversation_id=conversation_id))
+        case = repo.close_conversation(session, conversation_id=conversation_id,
+                                       outcome=body.outcome, reason=body.reason, actor_id=user.id)
+        return ConversationPublic.model_validate(case)
+
+
+@router.get("/{conversation_id}/summary", response_model=None)
+def summary(conversation_id: ConvId, session: SessionDep, user: UserDep,
+            format: Annotated[str, Query(pattern="^(json|text)$")] = "json"
+            ) -> dict[str, Any] | PlainTextResponse:
+    """Issue, cause, what was done, what was promised, by when: JSON (with the prose in `text`),
+    or `?format=text` for the prose alone as text/plain."""
+    check_access(user, repo.get_conversation(session, conversation_id=conversation_id))
+    data = build_summary(session, conversation_id=conversation_id)
+    return PlainTextResponse(data["text"]) if format == "text" else data

@@ -1,0 +1,43 @@
+"""Review a draft reply without sending it (the console calls this as the agent types)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from calmline.cases import conversations as conv_repo
+from calmline.cases import db
+from calmline.cases.models import DraftReview
+from calmline.service import coaching, intake
+from calmline.service.deps import StateDep, UserDep, check_access
+from calmline.service.routers import ERRORS
+from calmline.service.schemas import ReviewRequest
+
+router = APIRouter(tags=["reviews"], responses=ERRORS)
+
+
+@router.post("/reviews")
+def review(body: ReviewRequest, state: StateDep, user: UserDep) -> dict[str, Any]:
+    """The coach's review of `draft` as the next reply to a stored conversation
+    (`conversation_id`) or to one given inline (`conversation`). Stored only with `store: true`."""
+    intake.check_length(state, body.draft, "draft")
+    if body.conversation is not None:
+        for turn in body.conversation.messages:
+            intake.check_length(state, turn.text, "a message")
+        turns: list[dict[str, Any]] = [t.model_dump() for t in body.conversation.messages]
+    else:
+        with state.sessions() as session:
+            check_access(user, conv_repo.get_conversation(session, conversation_id=body.conversation_id
+                                                          or 0))
+            turns = conv_repo.recent_turns(session, conversation_id=body.conversation_id or 0,
+                                           last=intake.COACH_TURNS)
+    result = coaching.review(state.analyzer, body.draft, turns)
+    if result is None:
+        return {"available": False, "draft": body.draft}
+    if body.store and body.conversation_id is not None:
+        with db.transaction(state.sessions) as session:
+            session.add(DraftReview(conversation_id=body.conversation_id, agent_id=user.id,
+                                    draft=body.draft, score=int(result.get("score", 0)),
+                                    result=result))
+    return {"available": True, **result}

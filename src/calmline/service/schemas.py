@@ -1,0 +1,289 @@
+"""API schemas: separate Create (input) and Public (output) models for each resource.
+
+Every input string is checked to be storable text (no NUL, no lone surrogates) and every input
+time is normalised to aware UTC, so bad input is a 422 here and never a database error later.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+Channel = Literal["chat", "email", "call", "social", "other"]
+Role = Literal["customer", "agent"]
+UserRole = Literal["agent", "supervisor", "admin"]
+Outcome = Literal["resolved", "escalated", "abandoned", "transferred"]
+Level = Literal["calm", "annoyed", "frustrated", "angry", "hostile"]
+MAX_ID = 2**31 - 1
+
+
+def _storable(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("text must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("text must be valid Unicode (no lone surrogates)") from exc
+    return value
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        out = aware.astimezone(UTC)
+    except (OverflowError, ValueError) as exc:
+        raise ValueError("time is out of range") from exc
+    if not 1970 <= out.year <= 9998:
+        raise ValueError("time must be between 1970 and 9998")
+    return out
+
+
+Text = Annotated[str, AfterValidator(_storable)]
+ShortText = Annotated[str, Field(max_length=300), AfterValidator(_storable)]
+Time = Annotated[datetime | None, AfterValidator(_utc)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class Error(BaseModel):
+    code: str
+    message: str
+    detail: Any = None
+
+
+class ErrorBody(BaseModel):
+    error: Error
+
+
+class CustomerIn(_In):
+    external_id: ShortText | None = None
+    name: ShortText | None = None
+
+
+class ConversationCreate(_In):
+    agent_id: Id | None = Field(None, description="owner; default: the caller if an agent, "
+                                                  "else the least loaded agent not on a breather")
+    channel: Channel = "chat"
+    subject: ShortText | None = None
+    customer: CustomerIn | None = None
+    external_id: ShortText | None = Field(None, description="the helpdesk's id of this conversation")
+
+
+class Created(BaseModel):
+    id: int
+
+
+class ConversationPublic(_Out):
+    id: int
+    status: str
+    stage: str
+    channel: str
+    agent_id: int | None
+    customer_id: int | None
+    external_id: str | None
+    subject: str | None
+    anger_score: float
+    anger_level: str
+    peak_anger: float
+    escalated: bool
+    message_count: int
+    outcome: str | None
+    close_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+
+
+class MessageCreate(_In):
+    role: Role
+    text: Text = Field(description="the message; longer than the configured limit gets 413")
+    time: Time = None
+    author: ShortText | None = None
+    channel: Channel | None = None
+
+
+class MessagePublic(_Out):
+    id: int
+    conversation_id: int
+    seq: int
+    role: str
+    channel: str
+    author: str | None
+    time: datetime
+    text: str
+    anger_score: float | None
+    stage: str | None
+    analysis: dict[str, Any] | None
+
+
+class EscalationPublic(_Out):
+    id: int
+    conversation_id: int
+    message_id: int | None
+    route: str
+    trigger: str
+    reason: str
+    status: str
+    raised_by: int | None
+    created_at: datetime
+    acknowledged_by: int | None
+    acknowledged_at: datetime | None
+    resolved_by: int | None
+    resolved_at: datetime | None
+    resolution: str | None
+
+
+class FollowUpPublic(_Out):
+    id: int
+    conversation_id: int
+    message_id: int | None
+    owner_id: int | None
+    what: str
+    due: datetime | None
+    due_text: str | None
+    source: str
+    status: str
+    result: str | None
+    created_at: datetime
+    completed_at: datetime | None
+    overdue: bool = False
+
+
+class Suggestion(BaseModel):
+    text: str
+    source: str
+    score: int
+    placeholders: list[str]
+    next_move: str
+
+
+class MessagePosted(MessagePublic):
+    """The stored message plus what calmline made of it."""
+
+    outcome: str | None = None
+    moment: str | None = None
+    next_move: str | None = None
+    suggestions: list[Suggestion] = Field(default_factory=list)
+    escalations: list[EscalationPublic] = Field(default_factory=list)
+    followups: list[FollowUpPublic] = Field(default_factory=list)
+
+
+class ConversationDetail(ConversationPublic):
+    messages: list[MessagePublic]
+    escalations: list[EscalationPublic]
+    followups: list[FollowUpPublic]
+
+
+class CloseRequest(_In):
+    outcome: Outcome
+    reason: Annotated[str, Field(max_length=2000), AfterValidator(_storable)] | None = Field(
+        None, description="required to close as resolved while follow-ups are open")
+
+
+class TurnIn(_In):
+    role: Role
+    text: Text
+    time: Time = None
+    author: ShortText | None = None
+
+
+class ConversationIn(_In):
+    channel: Channel = "chat"
+    messages: list[TurnIn] = Field(default_factory=list, max_length=500)
+
+
+class ReviewRequest(_In):
+    draft: Text
+    conversation_id: Id | None = None
+    conversation: ConversationIn | None = None
+    store: bool = Field(False, description="keep the review with the case (needs conversation_id)")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ReviewRequest:
+        if (self.conversation_id is None) == (self.conversation is None):
+            raise ValueError("give exactly one of conversation_id or conversation")
+        return self
+
+
+class EscalationCreate(_In):
+    route: Annotated[str, Field(min_length=1, max_length=50)] = Field(
+        "supervisor", description="a route declared in the playbook")
+    reason: Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_storable)]
+
+
+class EscalationResolve(_In):
+    resolution: Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_storable)]
+
+
+class FollowUpCreate(_In):
+    what: Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_storable)]
+    due: Time = None
+    owner_id: Id | None = None
+
+
+class FollowUpComplete(_In):
+    result: Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_storable)]
+
+
+class AgentLoadPublic(BaseModel):
+    agent_id: int
+    name: str
+    load: float
+    breather: bool
+    overloaded: bool
+    abuse_total: int
+    abuse_24h: int
+    hostile_messages_24h: int
+    last_event: datetime | None
+    advice: str
+    thresholds: dict[str, float]
+
+
+class SupervisorQueue(BaseModel):
+    escalations: list[EscalationPublic]
+    hottest: list[ConversationPublic]
+    overloaded: list[AgentLoadPublic]
+    overdue_followups: list[FollowUpPublic]
+
+
+class AuditPublic(_Out):
+    id: int
+    time: datetime
+    actor_id: int | None
+    entity: str
+    entity_id: int
+    action: str
+    detail: dict[str, Any] | None
+
+
+class UserCreate(_In):
+    name: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_storable)]
+    role: UserRole = "agent"
+
+
+class UserCreated(BaseModel):
+    id: int
+    name: str
+    role: str
+    key: str = Field(description="the API key: shown this once, only its hash is stored")
+
+
+class WebhookEvent(_In):
+    conversation: ShortText = Field(description="the helpdesk's conversation id")
+    role: Role
+    text: Text
+    time: Time = None
+    author: ShortText | None = None
+    channel: Channel = "chat"
+    customer: CustomerIn | None = None

@@ -1,0 +1,112 @@
+"""Bad input always gets a clear 4xx with `{"error": {code, message, detail}}`, never a 5xx."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.service.conftest import SECRET, Api
+
+
+def _error(response: object, status: int, code: str | None = None) -> dict[str, object]:
+    assert response.status_code == status, response.text  # type: ignore[attr-defined]
+    body = response.json()["error"]  # type: ignore[attr-defined]
+    assert set(body) == {"code", "message", "detail"} and body["message"]
+    if code:
+        assert body["code"] == code
+    return dict(body)
+
+
+def test_malformed_requests(api: Api) -> None:
+    conv = api.conversation()
+    url = f"/v1/conversations/{conv}/messages"
+    h = {**api.h("agent"), "content-type": "application/json"}
+    _error(api.client.post(url, content=b"{not json", headers=h), 400, "invalid_json")
+    _error(api.client.post(url, json={"text": "hi"}, headers=api.h("agent")), 422, "validation_error")
+    _error(api.client.post(url, json={"role": "boss", "text": "hi"}, headers=api.h("agent")), 422)
+    _error(api.client.post(url, json={"role": "customer", "text": 5}, headers=api.h("agent")), 422)
+    _error(api.client.post(url, json={"role": "customer", "text": "a\x00b"}, headers=api.h("agent")), 422)
+    _error(api.client.post(url, json={"role": "customer", "text": "x" * 5001}, headers=api.h("agent")),
+           413, "too_large")
+    _error(api.client.post(url, content=b"x" * 3_000_000, headers=h), 413, "too_large")
+    _error(api.client.post("/v1/conversations/999999/messages", json={"role": "customer", "text": "hi"},
+                           headers=api.h("supervisor")), 404, "not_found")
+    _error(api.client.post(url, content=b'{"role": "customer", "text": "\\ud800"}', headers=h), 422)
+    _error(api.client.get("/v1/conversations/abc", headers=api.h("agent")), 422)
+    _error(api.client.get("/v1/conversations/99999999999999999999", headers=api.h("agent")), 422)
+    _error(api.client.get("/v1/nowhere", headers=api.h("agent")), 404)
+    _error(api.client.post("/v1/conversations", json={"agent_id": 424242}, headers=api.h("supervisor")),
+           404)
+    _error(api.client.post(url, json={"role": "customer", "text": "hi", "time": "0001-01-01T00:00:00+14:00"},
+                           headers=api.h("agent")), 422)
+
+
+def test_webhook_signature(api: Api) -> None:
+    event = {"conversation": "zendesk-77", "role": "customer", "text": "Still no refund, this is a joke."}
+    raw = json.dumps(event).encode()
+    sig = "sha256=" + hmac.new(SECRET.encode(), raw, hashlib.sha256).hexdigest()
+    url = "/v1/webhooks/messages"
+    _error(api.client.post(url, content=raw), 401)
+    _error(api.client.post(url, content=raw, headers={"X-Calmline-Signature": "sha256=00"}), 401)
+    ok = api.client.post(url, content=raw, headers={"X-Calmline-Signature": sig})
+    assert ok.status_code == 201, ok.text
+    again = api.client.post(url, content=raw, headers={"X-Calmline-Signature": sig})
+    assert again.json()["conversation_id"] == ok.json()["conversation_id"] and again.json()["seq"] == 2
+    bad = b'{"conversation": "x"}'
+    bad_sig = "sha256=" + hmac.new(SECRET.encode(), bad, hashlib.sha256).hexdigest()
+    _error(api.client.post(url, content=bad, headers={"X-Calmline-Signature": bad_sig}), 422)
+
+
+TEXT = st.one_of(
+    st.text(max_size=300),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=300),
+    st.text(alphabet=st.characters(categories=["Cc", "Cf", "Zs", "So"]), max_size=100),
+    st.builds(lambda s, n: s * n, st.text(min_size=1, max_size=5), st.integers(1, 1500)),
+)
+
+
+@pytest.mark.parametrize("role", ["customer", "agent"])
+def test_any_text_is_stored_or_rejected_cleanly(api: Api, role: str) -> None:
+    conv = api.conversation()
+    sent: list[str] = []
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(TEXT)
+    def check(text: str) -> None:
+        response = api.client.post(
+            f"/v1/conversations/{conv}/messages", params={"suggestions": "false"},
+            json={"role": role, "text": text}, headers=api.h("agent"))
+        assert response.status_code < 500, response.text
+        if "\x00" in text or len(text) > 5000:
+            assert response.status_code in (413, 422)
+        else:
+            assert response.status_code == 201, response.text
+            assert response.json()["text"] == text
+            sent.append(text)
+
+    check()
+    stored = api.client.get(f"/v1/conversations/{conv}", headers=api.h("agent")).json()
+    assert [m["text"] for m in stored["messages"]] == sent
+    assert [m["seq"] for m in stored["messages"]] == list(range(1, len(sent) + 1))
+
+
+def test_body_without_length_is_counted(sqlite_api: Api) -> None:
+    conv = sqlite_api.conversation()
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"role": "customer", "text": "'
+        for _ in range(30):
+            yield b"x" * 100_000
+        yield b'"}'
+
+    response = sqlite_api.client.post(f"/v1/conversations/{conv}/messages", content=chunks(),
+                                      headers={**sqlite_api.h("agent"), "content-type": "application/json"})
+    _error(response, 413, "too_large")
+    hook = sqlite_api.client.post("/v1/webhooks/messages", content=chunks())
+    _error(hook, 413, "too_large")

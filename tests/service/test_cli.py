@@ -1,0 +1,30 @@
+"""`calmline db upgrade` and `calmline users create` (the key is the last line)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from calmline.cases import agents, db
+from calmline.cli import serve_cmd  # noqa: F401  (registers the commands)
+from calmline.cli.app import app
+
+
+def test_db_upgrade_and_users_create(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    runner = CliRunner()
+    upgraded = runner.invoke(app, ["db", "upgrade", "--database", url])
+    assert upgraded.exit_code == 0, upgraded.output
+    made = runner.invoke(app, ["users", "create", "lee", "--role", "supervisor", "--database", url])
+    assert made.exit_code == 0, made.output
+    key = made.output.strip().splitlines()[-1]
+    engine = db.make_engine(url)
+    with db.session_factory(engine)() as session:
+        user = agents.agent_by_key(session, key=key)
+        assert user is not None and user.role == "supervisor" and user.name == "lee"
+    engine.dispose()
+    bad = runner.invoke(app, ["users", "create", "x", "--role", "king", "--database", url])
+    assert bad.exit_code != 0 and "role" in bad.output
+    dup = runner.invoke(app, ["users", "create", "lee", "--database", url])
+    assert dup.exit_code != 0 and "already exists" in dup.output
