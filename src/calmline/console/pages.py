@@ -1,0 +1,78 @@
+"""The console's HTML pages: thin Jinja2 shells; the browser fills them from the API.
+
+Each page gets the playbook facts the scripts need (anger level bounds, routes, stages) inline as
+JSON, so a page needs one request for its shell and then only API calls.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request
+from fastapi import Path as PathParam
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+
+import calmline
+from calmline.engine.stages import STAGES
+from calmline.service.deps import StateDep
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
+router = APIRouter(prefix="/console", include_in_schema=False)
+
+STAGE_TITLES = {"venting": "Venting", "heard": "Heard", "understood": "Understood",
+                "resolving": "Resolving", "agreed": "Agreed",
+                "follow_up_scheduled": "Follow-up scheduled", "closed": "Closed"}
+
+
+def _meta(state: StateDep) -> Markup:
+    playbook = state.analyzer.playbook
+    data: dict[str, Any] = {
+        "levels": dict(playbook.anger.levels),
+        "routes": {name: route.description for name, route in playbook.routes.items()},
+        "stages": [{"id": s, "title": STAGE_TITLES.get(s, s)} for s in STAGES],
+    }
+    # `</` cannot end the script element early once escaped; the JSON stays valid
+    return Markup(json.dumps(data).replace("</", "<\\/"))
+
+
+def _page(request: Request, state: StateDep, template: str, title: str, page: str,
+          **extra: Any) -> HTMLResponse:
+    context = {"title": title, "page": page, "meta": _meta(state), "version": calmline.__version__,
+               **extra}
+    return TEMPLATES.TemplateResponse(request, template, context)
+
+
+@router.get("/", response_class=HTMLResponse)
+def conversations(request: Request, state: StateDep) -> HTMLResponse:
+    return _page(request, state, "list.html", "Conversations", "list")
+
+
+@router.get("/signin", response_class=HTMLResponse)
+def signin(request: Request, state: StateDep) -> HTMLResponse:
+    return _page(request, state, "signin.html", "Sign in", "signin")
+
+
+@router.get("/conversations/{conversation_id}", response_class=HTMLResponse)
+def conversation(request: Request, state: StateDep,
+                 conversation_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)]) -> HTMLResponse:
+    return _page(request, state, "conversation.html", f"Conversation {conversation_id}",
+                 "conversation", conversation_id=conversation_id)
+
+
+@router.get("/queue", response_class=HTMLResponse)
+def queue(request: Request, state: StateDep) -> HTMLResponse:
+    return _page(request, state, "queue.html", "Live queue", "queue")
+
+
+@router.get("/followups", response_class=HTMLResponse)
+def followups(request: Request, state: StateDep) -> HTMLResponse:
+    return _page(request, state, "followups.html", "Follow-ups", "followups")
+
+
+@router.get("/insights", response_class=HTMLResponse)
+def insights(request: Request, state: StateDep) -> HTMLResponse:
+    return _page(request, state, "insights.html", "Insights", "insights")

@@ -1,0 +1,143 @@
+// Shared by every console page: the API key, API calls, the signed-in user, small DOM helpers.
+export const META = JSON.parse(document.getElementById("meta").textContent);
+const KEY = "calmline.key";
+const DEMO = "calmline.demoKeys";
+
+export function getKey() {
+  return sessionStorage.getItem(KEY) || localStorage.getItem(KEY);
+}
+export function setKey(key, remember) {
+  clearKey();
+  (remember ? localStorage : sessionStorage).setItem(KEY, key);
+}
+export function clearKey() {
+  sessionStorage.removeItem(KEY);
+  localStorage.removeItem(KEY);
+}
+export function demoKeys() {
+  try { return JSON.parse(localStorage.getItem(DEMO) || "[]"); } catch { return []; }
+}
+export function addDemoKeys(users) {
+  const known = demoKeys().filter((u) => !users.some((n) => n.name === u.name));
+  localStorage.setItem(DEMO, JSON.stringify([...known, ...users]));
+}
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.error && body.error.message) || `request failed (${status})`);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+function toSignin() {
+  const next = location.pathname + location.search;
+  location.assign(`/console/signin?next=${encodeURIComponent(next)}`);
+}
+
+/** fetch JSON from the API with the user's key; 401 sends the user to the sign-in page. */
+export async function api(path, { method = "GET", body, signal, key } = {}) {
+  const headers = { Accept: "application/json" };
+  const token = key || getKey();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const response = await fetch(path, { method, headers, signal,
+    body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  let data = null;
+  if (text) { try { data = JSON.parse(text); } catch { data = text; } }
+  if (response.status === 401 && !key) { clearKey(); toSignin(); throw new ApiError(401, data); }
+  if (!response.ok) throw new ApiError(response.status, data);
+  return data;
+}
+
+/** The signed-in user ({id, name, role, supervises}); sends to sign-in when there is no key. */
+export async function signedIn() {
+  if (!getKey()) { toSignin(); return new Promise(() => {}); }
+  const me = await api("/console/api/me");
+  me.supervises = me.role === "supervisor" || me.role === "admin";
+  document.querySelectorAll("[data-role=supervisor]").forEach((n) => { n.hidden = !me.supervises; });
+  const who = document.getElementById("who-name");
+  if (who) {
+    who.replaceChildren(me.name, " ", h("span", { class: "role-tag" }, me.role));
+  }
+  const out = document.getElementById("signout");
+  if (out) out.addEventListener("click", () => { clearKey(); location.assign("/console/signin"); });
+  return me;
+}
+
+/** h("div", {class: "x", onclick: fn}, child, "text") → an element. */
+export function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name.startsWith("on") && typeof value === "function") node.addEventListener(name.slice(2), value);
+    else if (name === "dataset") Object.assign(node.dataset, value);
+    else node.setAttribute(name, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+export function toast(text, bad = false) {
+  const box = document.getElementById("toasts");
+  if (!box) return;
+  const item = h("div", { class: bad ? "toast bad" : "toast" }, text);
+  box.append(item);
+  setTimeout(() => item.remove(), bad ? 6000 : 3500);
+}
+
+export function failed(error) {
+  toast(error instanceof ApiError ? error.message : `Something went wrong: ${error.message || error}`, true);
+}
+
+export const LEVELS = ["calm", "annoyed", "frustrated", "angry", "hostile"];
+export function levelOf(score) {
+  let level = "calm";
+  for (const name of LEVELS.slice(1)) if (score >= META.levels[name]) level = name;
+  return level;
+}
+export function levelPill(level, score) {
+  const text = score === null || score === undefined ? level : `${level} ${Math.round(score * 100)}`;
+  return h("span", { class: `level-pill lv-${level}`, title: `anger ${level}` }, text);
+}
+
+const TIME = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+const DAY = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short" });
+export function when(iso) {
+  if (!iso) return "";
+  const date = new Date(iso);
+  const today = new Date();
+  return date.toDateString() === today.toDateString() ? TIME.format(date) : `${DAY.format(date)} ${TIME.format(date)}`;
+}
+export function ago(iso) {
+  if (!iso) return "";
+  const seconds = (Date.now() - new Date(iso).getTime()) / 1000;
+  const future = seconds < 0;
+  const s = Math.abs(seconds);
+  const text = s < 60 ? "moments" : s < 3600 ? `${Math.round(s / 60)} min` : s < 86400 ? `${Math.round(s / 3600)} h` : `${Math.round(s / 86400)} d`;
+  return future ? `in ${text}` : `${text} ago`;
+}
+/** Marks the moment a page shows its data (read by the browser tests to time page loads). */
+export function ready() {
+  performance.mark("calmline-ready");
+  document.body.dataset.ready = "1";
+}
+
+export function title(label) {
+  return String(label).replaceAll("_", " ");
+}
+export function stageTitle(stage) {
+  const found = META.stages.find((s) => s.id === stage);
+  return found ? found.title : title(stage || "");
+}
+/** 2026-11-25T17:00 in local time, for <input type=datetime-local>. */
+export function localInput(iso) {
+  if (!iso) return "";
+  const d = new Date(iso);
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}

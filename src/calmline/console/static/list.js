@@ -1,0 +1,81 @@
+import { addDemoKeys, ago, api, failed, h, levelPill, ready, signedIn, stageTitle, toast } from "./common.js";
+
+const me = await signedIn();
+const form = document.getElementById("filters");
+const body = document.querySelector("#conversations tbody");
+let people = { agents: {}, customers: {} };
+
+async function load() {
+  const params = new URLSearchParams();
+  for (const [name, value] of new FormData(form)) if (value) params.set(name, value);
+  params.set("limit", "100");
+  const rows = await api(`/v1/conversations?${params}`);
+  const customers = [...new Set(rows.map((r) => r.customer_id).filter(Boolean))].join(",");
+  people = await api(`/console/api/people?customers=${customers}`);
+  body.replaceChildren(...rows.map(row));
+  document.getElementById("list-empty").hidden = rows.length > 0;
+}
+
+function row(c) {
+  const href = `/console/conversations/${c.id}`;
+  const agent = people.agents[c.agent_id];
+  const tags = [];
+  if (c.escalated) tags.push(h("span", { class: "tag esc" }, "escalated"));
+  if (c.status === "closed") tags.push(h("span", { class: "tag closed" }, c.outcome || "closed"));
+  const tr = h("tr", { onclick: (e) => { if (e.target.tagName !== "A") location.assign(href); } },
+    h("td", {}, c.message_count ? levelPill(c.anger_level, c.anger_score) : h("span", { class: "muted small" }, "—")),
+    h("td", { class: "subject" }, h("a", { href }, c.subject || `Conversation ${c.id}`), " ", ...tags,
+      h("div", { class: "muted small" }, `#${c.id} · ${c.channel}`)),
+    h("td", {}, people.customers[c.customer_id] || h("span", { class: "muted" }, "—")),
+    h("td", {}, agent ? agent.name : h("span", { class: "muted" }, "unassigned")),
+    h("td", {}, stageTitle(c.stage)),
+    h("td", {}, c.message_count),
+    h("td", { class: "muted small", title: c.updated_at }, ago(c.updated_at)));
+  return tr;
+}
+
+form.addEventListener("change", () => load().catch(failed));
+
+const dialog = document.getElementById("new-dialog");
+document.getElementById("new-conversation").addEventListener("click", () => dialog.showModal());
+document.getElementById("new-cancel").addEventListener("click", () => dialog.close());
+document.getElementById("new-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const subject = document.getElementById("new-subject").value.trim();
+  const name = document.getElementById("new-customer").value.trim();
+  try {
+    const created = await api("/v1/conversations", { method: "POST", body: {
+      subject: subject || null, agent_id: me.id, channel: document.getElementById("new-channel").value,
+      customer: name ? { name } : null } });
+    location.assign(`/console/conversations/${created.id}`);
+  } catch (e) { failed(e); }
+});
+
+async function firstRun() {
+  const state = await api("/console/api/state");
+  const box = document.getElementById("first-run");
+  box.hidden = !state.empty;
+  const button = document.getElementById("load-demo");
+  if (!state.can_seed) {
+    button.hidden = true;
+    document.getElementById("demo-result").textContent = "An admin can load the demo data.";
+  }
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    button.textContent = "Loading demo data…";
+    try {
+      const result = await api("/console/api/demo", { method: "POST" });
+      addDemoKeys(result.users);
+      box.hidden = true;
+      toast(`Loaded ${result.conversations.length} demo conversations. Demo users' keys are on the sign-in page.`);
+      await load();
+    } catch (e) {
+      failed(e);
+      button.disabled = false;
+      button.textContent = "Load demo data";
+    }
+  });
+}
+
+await Promise.all([load(), firstRun()]).catch(failed);
+ready();

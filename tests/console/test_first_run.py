@@ -1,0 +1,72 @@
+"""First run: `calmline serve` on an empty store prints an admin key; the console offers demo data,
+and the demo conversations show every part of the console (abuse, legal threat, breather, overdue
+follow-up) to the agent and the supervisor."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from tests.console.conftest import ARTIFACTS, Server, Watched, sign_in
+
+
+def demo_user(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/console/signin")
+    page.get_by_role("button", name=f"Sign in as {name}").click()
+    page.wait_for_url(re.compile(r".*/console/$"))
+
+
+def test_first_run_demo_data(server: Server, watched: Watched) -> None:
+    key = server.admin_key()
+    assert key, f"serve printed no admin key:\n{server.output}"
+    page = watched.page()
+    page.goto("/")
+    page.wait_for_url(re.compile(r".*/console/signin.*"))
+    watched.shot(page, "01-signin")
+    sign_in(page, key)
+    page.wait_for_selector("body[data-ready]")
+    assert page.locator("#first-run").is_visible()
+    watched.shot(page, "02-first-run")
+    page.click("#load-demo")
+    page.wait_for_selector("#conversations tbody tr >> nth=3", timeout=60_000)
+    assert page.locator("#first-run").is_hidden()
+    page.select_option("select[name=status]", "")
+    page.wait_for_function("document.querySelectorAll('#conversations tbody tr').length === 6")
+    watched.shot(page, "03-list-demo")
+
+    # the agent who took the abuse: flags, auto-escalation, breather prompt
+    demo_user(page, "Alex")
+    page.click("#conversations a:has-text('Abusive: cracked TV')")
+    page.wait_for_selector("body[data-ready]")
+    page.wait_for_selector(".msg.customer .badge[data-flag=abuse]")
+    assert page.locator(".banner.esc").first.is_visible()
+    assert page.locator("#breather").is_visible()
+    page.locator(".msg.customer .badge[data-flag=abuse]").last.hover()
+    page.wait_for_selector(".evidence")
+    watched.shot(page, "04-agent-abusive")
+    page.goto("/console/")
+    page.click("#conversations a:has-text('Just arrived')")
+    page.wait_for_selector(".suggestion")
+    watched.shot(page, "05-agent-fresh")
+
+    # the supervisor: live queue with escalations, the overloaded agent and the overdue follow-up
+    demo_user(page, "Jordan")
+    page.goto("/console/queue")
+    page.wait_for_selector("body[data-ready]")
+    assert page.locator("#escalations li[data-escalation]").count() >= 3
+    assert page.locator("#overloaded li[data-agent]").count() >= 1
+    assert page.locator("#overdue li").first.inner_text() != "Nothing overdue."
+    watched.shot(page, "06-queue-demo")
+    page.click("#hottest a:has-text('Badly handled')")
+    page.wait_for_selector("body[data-ready]")
+    assert page.locator(".banner.readonly").is_visible()
+    watched.shot(page, "07-supervisor-readonly")
+    page.goto("/console/followups?status=overdue")
+    page.wait_for_selector("body[data-ready]")
+    assert page.locator("#followups li").count() >= 1
+    watched.shot(page, "08-followups-overdue")
+    page.goto("/console/insights")
+    page.wait_for_selector("body[data-ready]")
+    watched.shot(page, "09-insights")
+    (ARTIFACTS / "first-run-users.json").write_text(json.dumps(page.evaluate(
+        "JSON.parse(localStorage.getItem('calmline.demoKeys')).map(u => u.name)")))
