@@ -17,9 +17,16 @@ let openPopover = null;
 
 const draft = new DraftReview(id, (text) => { $("send").disabled = readOnly || !text.trim(); });
 
+let signature = "";
+
 async function refresh({ assist = true } = {}) {
   const fresh = await api(`/v1/conversations/${id}`);
   const changed = !conv || fresh.messages.length !== conv.messages.length;
+  // re-render only what changed, so polling never steals the keyboard focus
+  const now = JSON.stringify([fresh.messages.length, fresh.status, fresh.stage, fresh.escalations.map((e) => [e.id, e.status]),
+    fresh.followups.map((f) => [f.id, f.status, f.what, f.due])]);
+  if (!changed && now === signature) return;
+  signature = now;
   conv = fresh;
   readOnly = conv.status === "closed" || conv.agent_id !== me.id;
   if (changed || !people.agents[conv.agent_id]) people = await api(`/console/api/people?customers=${conv.customer_id || ""}`);
@@ -40,6 +47,7 @@ function renderHead() {
   pill.className = `level-pill lv-${conv.anger_level}`;
   pill.textContent = `now ${conv.anger_level}`;
   $("escalate-btn").hidden = readOnly;
+  $("close-btn").hidden = conv.status === "closed" || (readOnly && !me.supervises);
   $("composer").hidden = readOnly;
   $("roleplay").hidden = readOnly;
   if (!conv.messages.length && !readOnly) $("roleplay").open = true;
@@ -236,12 +244,22 @@ function renderEscalations() {
   }) : [h("li", { class: "muted small" }, "None.")]));
 }
 
-async function act(escalation, action) {
-  let body;
-  if (action === "resolve") {
-    const resolution = prompt("How was it resolved?");
-    if (!resolution) return;
-    body = { resolution };
+let resolving = null;
+$("resolve-cancel").addEventListener("click", () => $("resolve-dialog").close());
+$("resolve-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const resolution = $("resolve-text").value.trim();
+  if (!resolution || !resolving) return;
+  $("resolve-dialog").close();
+  act(resolving, "resolve", { resolution });
+});
+
+async function act(escalation, action, body) {
+  if (action === "resolve" && !body) {
+    resolving = escalation;
+    $("resolve-text").value = "";
+    $("resolve-dialog").showModal();
+    return;
   }
   try {
     await api(`/v1/escalations/${escalation.id}/${action}`, { method: "POST", body });
@@ -327,6 +345,22 @@ $("escalate-form").addEventListener("submit", async (event) => {
   } catch (e) {
     $("esc-error").textContent = e instanceof ApiError ? e.message : String(e);
     $("esc-error").hidden = false;
+  }
+});
+
+$("close-btn").addEventListener("click", () => { $("close-error").hidden = true; $("close-dialog").showModal(); });
+$("close-cancel").addEventListener("click", () => $("close-dialog").close());
+$("close-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const reason = $("close-reason").value.trim();
+  try {
+    await api(`/v1/conversations/${id}/close`, { method: "POST", body: { outcome: $("close-outcome").value, reason: reason || null } });
+    $("close-dialog").close();
+    toast("Conversation closed.");
+    await refresh();
+  } catch (e) {
+    $("close-error").textContent = e instanceof ApiError ? e.message : String(e);
+    $("close-error").hidden = false;
   }
 });
 

@@ -77,5 +77,14 @@ async function firstRun() {
   });
 }
 
-await Promise.all([load(), firstRun()]).catch(failed);
+async function breather() {
+  if (me.role !== "agent") return;
+  const load = await api(`/v1/agents/${me.id}/load`);
+  const box = document.getElementById("breather");
+  box.hidden = !load.breather;
+  box.replaceChildren(h("strong", {}, "Take a breather."), h("span", { class: "grow" },
+    ` Your stress load is ${load.load.toFixed(1)} (threshold ${load.thresholds.breather}). ${load.advice}`));
+}
+
+await Promise.all([load(), firstRun(), breather()]).catch(failed);
 ready();
