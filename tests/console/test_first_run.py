@@ -16,6 +16,31 @@ def demo_user(page, name: str) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_url(re.compile(r".*/console/$"))
 
 
+def tab_to(page, selector: str, limit: int = 80) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} is not reachable with Tab")
+
+
+def reply_with_the_keyboard(page) -> None:  # type: ignore[no-untyped-def]
+    """Keyboard only: open a flag's evidence, load a suggestion, send with Ctrl+Enter."""
+    page.locator("body").focus()
+    tab_to(page, ".badge")
+    page.wait_for_selector(".evidence")
+    page.keyboard.press("Escape")
+    tab_to(page, ".suggestion")
+    page.keyboard.press("Enter")
+    assert page.input_value("#draft")
+    page.wait_for_selector("#score.good, #score.fair")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector(".msg.agent >> nth=0")
+    if page.locator("#followup-dialog[open]").count():
+        page.keyboard.press("Enter")  # focus starts on the dialog's first field; Enter submits
+        page.wait_for_selector("#followup-dialog", state="hidden")
+
+
 def test_first_run_demo_data(server: Server, watched: Watched) -> None:
     key = server.admin_key()
     assert key, f"serve printed no admin key:\n{server.output}"
@@ -48,6 +73,7 @@ def test_first_run_demo_data(server: Server, watched: Watched) -> None:
     page.click("#conversations a:has-text('Just arrived')")
     page.wait_for_selector(".suggestion")
     watched.shot(page, "05-agent-fresh")
+    reply_with_the_keyboard(page)
 
     # the supervisor: live queue with escalations, the overloaded agent and the overdue follow-up
     demo_user(page, "Jordan")

@@ -87,6 +87,14 @@ def test_full_flow(server: Server, keys: dict[str, str], watched: Watched) -> No
         "since_last_keystroke_ms_max": max(r["since_input_ms"] for r in reviews),
     }
 
+    # the Escalate button: route and reason, recorded and shown
+    page.click("#escalate-btn")
+    page.select_option("#esc-route", "security")
+    page.fill("#esc-reason", "Customer says the order page showed someone else's address.")
+    page.click("#escalate-form button[type=submit]")
+    page.wait_for_selector("#escalate-dialog", state="hidden")
+    page.wait_for_selector("#conv-escalations li:has-text('Security')")
+
     # load a suggestion, make a promise, send; confirm the follow-up
     suggestion = page.locator("#suggestions .suggestion").first
     suggestion.click()
