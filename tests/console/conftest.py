@@ -14,9 +14,10 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
@@ -25,9 +26,8 @@ CHROMIUM = os.environ.get("CALMLINE_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "console"
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
-if not Path(CHROMIUM).exists():  # `make test` installs it with apt-get first
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+if TYPE_CHECKING:
+    from playwright import sync_api
 
 
 def free_port() -> int:
@@ -92,7 +92,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[sync_api.Browser]:
-    with sync_api.sync_playwright() as playwright:
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
+    if not Path(CHROMIUM).exists():  # `make test` installs it with apt-get first
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
         browser.close()
@@ -144,5 +147,3 @@ def sign_in(page: sync_api.Page, key: str) -> None:
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r".*/console/(\?.*)?$"))
 
-
-SignIn = Callable[[sync_api.Page, str], None]

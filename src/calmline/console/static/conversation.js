@@ -60,12 +60,15 @@ function renderBanners() {
       ? `This conversation is closed (${conv.outcome}). Read-only.`
       : `Read-only: this conversation belongs to ${(people.agents[conv.agent_id] || {}).name || "another agent"}.`));
   }
-  for (const e of conv.escalations.filter((x) => x.status !== "resolved")) {
-    const auto = e.trigger !== "manual";
-    banners.push(h("div", { class: "banner esc", role: "alert", dataset: { escalation: e.id } },
-      h("strong", {}, auto ? "calmline escalated this" : "Escalated"),
-      h("span", { class: "grow" }, ` to ${title(e.route)}: ${e.reason}`),
-      h("span", { class: "small" }, e.status === "acknowledged" ? "acknowledged by a supervisor" : "waiting for a supervisor")));
+  const live = conv.escalations.filter((x) => x.status !== "resolved");
+  for (const [auto, heading] of [[true, "calmline escalated this"], [false, "Escalated by hand"]]) {
+    const group = live.filter((e) => (e.trigger !== "manual") === auto);
+    if (!group.length) continue;
+    banners.push(h("div", { class: "banner esc", role: "alert", dataset: { auto: String(auto) } },
+      h("strong", {}, heading),
+      h("ul", { class: "plain grow" }, ...group.map((e) => h("li", { dataset: { escalation: e.id } },
+        h("strong", {}, title(e.route)), `: ${e.reason} `,
+        h("span", { class: "small" }, e.status === "acknowledged" ? "(acknowledged by a supervisor)" : "(waiting for a supervisor)"))))));
   }
   if (load && load.breather && sessionStorage.getItem("calmline.breather") !== String(load.last_event)) {
     banners.push(h("div", { class: "banner breather", role: "alert", id: "breather" },

@@ -1,0 +1,124 @@
+"""The console's pages and helper API through the real app (no browser needed)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from calmline.cases import agents, db
+from calmline.console import insights_view
+from calmline.service import create_app
+from calmline.settings import Settings
+
+PAGES = ["/console/", "/console/signin", "/console/conversations/1", "/console/queue",
+         "/console/followups", "/console/insights"]
+
+
+class Client:
+    def __init__(self, client: TestClient, keys: dict[str, str]) -> None:
+        self.client, self.keys = client, keys
+
+    def call(self, method: str, path: str, who: str = "admin", **kwargs: object):  # type: ignore[no-untyped-def]
+        return self.client.request(method, path, headers={"Authorization": f"Bearer {self.keys[who]}"},
+                                   **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def api(tmp_path: Path) -> Iterator[Client]:
+    url = f"sqlite:///{tmp_path / 'console.db'}"
+    engine = db.make_engine(url)
+    db.upgrade(engine)
+    keys = {}
+    with db.transaction(db.session_factory(engine)) as session:
+        for name, role in (("admin", "admin"), ("agent", "agent"), ("lead", "supervisor")):
+            keys[name] = agents.create_agent(session, name=name, role=role)[1]  # type: ignore[arg-type]
+    engine.dispose()
+    app = create_app(Settings(database_url=url))
+    with TestClient(app) as client:
+        yield Client(client, keys)
+    app.state.calmline.sessions.kw["bind"].dispose()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_are_served_without_a_key(api: Client, path: str) -> None:
+    response = api.client.get(path)
+    assert response.status_code == 200
+    assert "text/html" in response.headers["content-type"]
+    assert '<script id="meta" type="application/json">' in response.text
+
+
+def test_root_redirects_to_the_console_and_static_files_are_served(api: Client) -> None:
+    response = api.client.get("/", follow_redirects=False)
+    assert response.status_code in (302, 307) and response.headers["location"] == "/console/"
+    for name in ("console.css", "common.js", "conversation.js", "draft.js", "chart.js"):
+        assert api.client.get(f"/console/static/{name}").status_code == 200
+
+
+def test_helpers_need_a_key(api: Client) -> None:
+    assert api.client.get("/console/api/me").status_code == 401
+    assert api.call("GET", "/console/api/me", "agent").json()["role"] == "agent"
+
+
+def test_demo_data_is_for_admins_on_an_empty_store(api: Client) -> None:
+    assert api.call("GET", "/console/api/state", "agent").json() == {
+        "conversations": 0, "empty": True, "can_seed": False}
+    assert api.call("POST", "/console/api/demo", "lead").status_code == 403
+    seeded = api.call("POST", "/console/api/demo").json()
+    assert len(seeded["conversations"]) == 6
+    assert {u["role"] for u in seeded["users"]} == {"agent", "supervisor"}
+    assert all(u["key"].startswith("cl_") for u in seeded["users"])
+    assert api.call("POST", "/console/api/demo").status_code == 409  # only into an empty store
+    queue = api.call("GET", "/v1/supervisor/queue").json()
+    assert {e["trigger"] for e in queue["escalations"]} >= {"abuse", "churn"}
+    assert queue["overloaded"] and queue["overdue_followups"]
+    assigned = api.call("GET", "/v1/conversations?status=closed").json()
+    assert {c["outcome"] for c in assigned} == {"resolved"}
+
+
+def test_assist_gives_the_next_move_and_suggestions(api: Client) -> None:
+    case = api.call("POST", "/v1/conversations", "agent", json={}).json()["id"]
+    empty = api.call("GET", f"/console/api/conversations/{case}/assist", "agent").json()
+    assert empty["suggestions"] == [] and empty["next_move"]
+    api.call("POST", f"/v1/conversations/{case}/messages", "agent",
+             json={"role": "customer", "text": "My refund for order #A-1234 never came. Unacceptable!"})
+    assist = api.call("GET", f"/console/api/conversations/{case}/assist", "agent").json()
+    assert assist["stage"] == "venting" and assist["suggestions"]
+    lead = api.call("GET", "/console/api/me", "lead").json()["id"]
+    other = api.call("POST", "/v1/conversations", "lead", json={"agent_id": lead}).json()["id"]
+    assert api.call("GET", f"/console/api/conversations/{other}/assist", "agent").status_code == 403
+
+
+def test_the_agent_confirms_rewords_or_drops_a_follow_up(api: Client) -> None:
+    case = api.call("POST", "/v1/conversations", "agent", json={}).json()["id"]
+    api.call("POST", f"/v1/conversations/{case}/messages", "agent",
+             json={"role": "customer", "text": "Where is my parcel?"})
+    sent = api.call("POST", f"/v1/conversations/{case}/messages", "agent", json={
+        "role": "agent", "text": "I will call you back tomorrow and I will email the label today."}).json()
+    first, second = sent["followups"][:2]
+    kept = api.call("POST", f"/console/api/followups/{first['id']}/confirm", "agent",
+                    json={"keep": True, "what": "Call back about the parcel",
+                          "due": "2030-01-02T09:30:00Z"}).json()
+    assert kept["what"] == "Call back about the parcel" and kept["due"].startswith("2030-01-02T09:30")
+    dropped = api.call("POST", f"/console/api/followups/{second['id']}/confirm", "agent",
+                       json={"keep": False, "what": second["what"]}).json()
+    assert dropped["status"] == "cancelled"
+    again = api.call("POST", f"/console/api/followups/{second['id']}/confirm", "agent",
+                     json={"keep": True, "what": "x"})
+    assert again.status_code == 409
+
+
+def test_insights_need_a_supervisor_and_never_crash(api: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert api.call("GET", "/console/api/insights", "agent").json()["available"] is False
+    monkeypatch.setattr(insights_view, "_builder", lambda: None)
+    missing = api.call("GET", "/console/api/insights", "lead").json()
+    assert missing["available"] is False and "not available" in missing["reason"]
+
+    def broken(url: str) -> str:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(insights_view, "_builder", lambda: broken)
+    failed = api.call("GET", "/console/api/insights", "lead").json()
+    assert failed["available"] is False and "RuntimeError" in failed["reason"]
