@@ -1,15 +1,17 @@
 """Load benchmark: `calmline serve` on loopback, N concurrent clients posting customer messages.
 
-    python bench/load.py                      # SQLite and PostgreSQL, 50 clients, 2000 messages
-    python bench/load.py --backend sqlite --clients 20 --messages 500 --no-suggestions
+    python bench/load.py                      # SQLite and PostgreSQL, 50 clients, 200 msg/s
+    python bench/load.py --backend postgresql --workers 2 --rate 200 --messages 4000
+    python bench/load.py --backend sqlite --rate 0 --messages 500   # as fast as it goes
 
 For each backend: starts the server as a subprocess on a free port (SQLite file in a temp dir, or
 a private schema on PostgreSQL, dropped afterwards), creates a supervisor key with
 `calmline users create`, opens `--conversations` cases, and lets `--clients` httpx clients post
-customer messages round-robin over them (several clients write to each conversation at once) until
-`--messages` are sent or `--seconds` pass. Prints requests/s and p50/p90/p99 latency, then checks
-that every message sent is stored exactly once, with seq 1..n, and in each client's sending order.
-"""
+customer messages round-robin over them (several clients write to each conversation at once) on a
+fixed schedule of `--rate` messages per second (open loop: latency counts from when a message was
+due), until `--messages` are sent or `--seconds` pass. Prints the achieved requests/s and
+p50/p90/p99 latency, then checks that every message sent is stored exactly once, with seq 1..n,
+and in each client's sending order."""
 
 from __future__ import annotations
 
@@ -61,7 +63,22 @@ async def wait_up(base: str, proc: subprocess.Popen[bytes]) -> None:
     raise SystemExit("server did not come up in 30 s")
 
 
-async def drive(base: str, key: str, args: argparse.Namespace) -> dict[str, object]:
+def cpu_seconds(pid: int) -> float:
+    """User+system CPU of the server process and its workers so far (psutil comes with dask)."""
+    import psutil
+
+    total = 0.0
+    root = psutil.Process(pid)
+    for proc in [root, *root.children(recursive=True)]:
+        try:
+            times = proc.cpu_times()
+            total += times.user + times.system
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
+async def drive(base: str, key: str, args: argparse.Namespace, server_pid: int) -> dict[str, object]:
     headers = {"Authorization": f"Bearer {key}"}
     limits = httpx.Limits(max_connections=args.clients + 5)
     async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=60) as client:
@@ -71,27 +88,33 @@ async def drive(base: str, key: str, args: argparse.Namespace) -> dict[str, obje
         sent: dict[int, list[tuple[int, str]]] = defaultdict(list)  # conv -> (client, text)
         latencies: list[float] = []
         errors: list[str] = []
-        deadline = time.perf_counter() + args.seconds
         params = {"suggestions": "true" if args.suggestions else "false"}
+        began = time.perf_counter()
+        deadline = began + args.seconds
 
         async def worker(wid: int) -> None:
             for n in counter:
-                if time.perf_counter() > deadline:
+                due = began + n / args.rate if args.rate else time.perf_counter()
+                if due > deadline:
                     return
+                await asyncio.sleep(max(0.0, due - time.perf_counter()))
                 conv = convs[n % len(convs)]
                 text = f"[{wid}:{n}] " + TEXTS[n % len(TEXTS)].format(n=48000 + n)
-                start = time.perf_counter()
                 response = await client.post(f"/v1/conversations/{conv}/messages", params=params,
                                              json={"role": "customer", "text": text})
-                latencies.append(time.perf_counter() - start)
+                # from when the message was due, not when it went out: a server that falls behind
+                # the schedule is charged for the queueing it causes (no coordinated omission)
+                latencies.append(time.perf_counter() - due)
                 if response.status_code != 201:
                     errors.append(f"{response.status_code} {response.text[:200]}")
                 else:
                     sent[conv].append((wid, text))
 
-        began = time.perf_counter()
+        cpu_before, client_before = cpu_seconds(server_pid), time.process_time()
         await asyncio.gather(*(worker(i) for i in range(args.clients)))
         elapsed = time.perf_counter() - began
+        server_cpu = cpu_seconds(server_pid) - cpu_before
+        client_cpu = time.process_time() - client_before
         problems = await verify(client, sent)
     ordered = sorted(latencies)
 
@@ -102,6 +125,9 @@ async def drive(base: str, key: str, args: argparse.Namespace) -> dict[str, obje
             "rps": round(len(latencies) / elapsed, 1), "p50_ms": round(pct(0.50), 1),
             "p90_ms": round(pct(0.90), 1), "p99_ms": round(pct(0.99), 1),
             "mean_ms": round(1000 * statistics.fmean(ordered), 1) if ordered else 0.0,
+            "server_cpu_ms_per_msg": round(1000 * server_cpu / max(1, len(latencies)), 2),
+            "client_cpu_ms_per_msg": round(1000 * client_cpu / max(1, len(latencies)), 2),
+            "load_avg_1m": round(os.getloadavg()[0], 2),
             "verify": problems or "ok: every message stored exactly once, in order",
             "first_errors": errors[:3]}
 
@@ -140,11 +166,11 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict[str, object]:
     key = cli("users", "create", "bench", "--role", "supervisor", env=env).strip().splitlines()[-1]
     proc = subprocess.Popen([sys.executable, "-c", LAUNCH, "serve", "--port", str(port),
                              "--workers", str(args.workers), "--log-level", "warning"],
-                            env=env, cwd=tmp.name)
+                            env=env, cwd=tmp.name, stdout=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}"
         asyncio.run(wait_up(base, proc))
-        return {"backend": backend, **asyncio.run(drive(base, key, args))}
+        return {"backend": backend, **asyncio.run(drive(base, key, args, proc.pid))}
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -162,6 +188,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--messages", type=int, default=2000, help="total messages to post")
     parser.add_argument("--conversations", type=int, default=100)
+    parser.add_argument("--rate", type=float, default=200,
+                        help="messages per second, spread over the clients (0: as fast as they can)")
     parser.add_argument("--seconds", type=float, default=60, help="stop posting after this long")
     parser.add_argument("--workers", type=int, default=1, help="server worker processes")
     parser.add_argument("--no-suggestions", dest="suggestions", action="store_false",
@@ -170,8 +198,9 @@ def main() -> None:
     args = parser.parse_args()
     args.pg_dsn = args.pg_url.replace("postgresql+psycopg://", "postgresql://")
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
-    print(f"{args.clients} clients, {args.messages} messages over {args.conversations} conversations, "
-          f"suggestions {'on' if args.suggestions else 'off'}, {args.workers} worker(s)")
+    rate = f"{args.rate:g} msg/s" if args.rate else "as fast as possible"
+    print(f"{args.clients} clients, {args.messages} messages over {args.conversations} conversations at "
+          f"{rate}, suggestions {'on' if args.suggestions else 'off'}, {args.workers} server worker(s)")
     for backend in backends:
         result = run_backend(backend, args)
         print(" ".join(f"{k}={v}" for k, v in result.items()), flush=True)

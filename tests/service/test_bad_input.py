@@ -110,3 +110,15 @@ def test_body_without_length_is_counted(sqlite_api: Api) -> None:
     _error(response, 413, "too_large")
     hook = sqlite_api.client.post("/v1/webhooks/messages", content=chunks())
     _error(hook, 413, "too_large")
+
+
+def test_database_down_is_a_503_not_a_traceback() -> None:
+    from fastapi.testclient import TestClient
+
+    from calmline.service import create_app
+    from calmline.settings import Settings
+
+    app = create_app(Settings(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none"))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        assert client.get("/healthz").json()["status"] == "degraded"
+        _error(client.get("/v1/conversations", headers={"Authorization": "Bearer cl_x"}), 503, "unavailable")

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import Exists, exists, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from calmline.cases import audit
 from calmline.cases.errors import ConflictError, NotFoundError
@@ -49,12 +49,23 @@ def get_conversation(session: Session, *, conversation_id: int, for_update: bool
                      ) -> Conversation:
     query = select(Conversation).where(Conversation.id == conversation_id)
     if for_update:
-        # PostgreSQL: writers to one conversation queue here; SQLite already holds the db lock
-        query = query.with_for_update(of=Conversation)
+        # PostgreSQL: writers to one conversation queue here; SQLite already holds the db lock.
+        # Writers need none of the joined rows: skip the joins (customer, agent load on access).
+        query = (query.options(lazyload("*")).with_for_update(of=Conversation)
+                 .execution_options(populate_existing=True))
     conversation = session.scalars(query).unique().one_or_none()
     if conversation is None:
         raise NotFoundError(f"no conversation with id {conversation_id}")
     return conversation
+
+
+def owner_and_status(session: Session, *, conversation_id: int) -> tuple[int | None, str]:
+    """The owning agent and status alone: what a writer checks before the work (no joins)."""
+    row = session.execute(select(Conversation.agent_id, Conversation.status)
+                          .where(Conversation.id == conversation_id)).one_or_none()
+    if row is None:
+        raise NotFoundError(f"no conversation with id {conversation_id}")
+    return row[0], row[1]
 
 
 def by_external_id(session: Session, *, external_id: str) -> Conversation | None:

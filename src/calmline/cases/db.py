@@ -40,8 +40,10 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10,
         engine = create_engine(parsed, echo=echo, connect_args=args)
         _sqlite_tuning(engine, in_memory=parsed.database in (None, "", ":memory:"))
         return engine
+    # No pre-ping (a round trip per checkout, on every request): a connection the server dropped
+    # fails once, SQLAlchemy then discards the pool, and writes retry (`write_with_retry`).
     return create_engine(parsed, echo=echo, pool_size=pool_size, max_overflow=pool_size,
-                         pool_pre_ping=True, connect_args=args)
+                         connect_args=args)
 
 
 def _sqlite_tuning(engine: Engine, *, in_memory: bool) -> None:
@@ -96,13 +98,14 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
 def write_with_retry(factory: sessionmaker[Session], work: Callable[[Session], T], *,
                      attempts: int = 5) -> T:
     """Run `work` in one transaction, retrying it whole when a unique constraint lost a race
-    (two writers took the same message seq) or SQLite/PostgreSQL reported a transient conflict."""
+    (two writers took the same message seq), SQLite/PostgreSQL reported a transient conflict, or
+    the connection turned out to be dead (the server restarted)."""
     for attempt in range(1, attempts + 1):
         try:
             with factory() as session, session.begin():
                 return work(session)
         except (IntegrityError, OperationalError) as exc:
-            if attempt == attempts or not _transient(exc):
+            if attempt == attempts or not (exc.connection_invalidated or _transient(exc)):
                 raise
             time.sleep(0.005 * attempt)
     raise AssertionError("unreachable")

@@ -11,16 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from calmline.cases.models import Conversation, Message, utcnow
-
-
-def next_seq(session: Session, *, conversation_id: int) -> int:
-    current = session.scalar(
-        select(func.max(Message.seq)).where(Message.conversation_id == conversation_id))
-    return (current or 0) + 1
 
 
 def add_message(session: Session, *, conversation: Conversation, role: str, text: str,
@@ -28,7 +21,9 @@ def add_message(session: Session, *, conversation: Conversation, role: str, text
                 time: datetime | None = None, analysis: dict[str, Any] | None = None,
                 anger_score: float | None = None, stage: str | None = None) -> Message:
     """Insert the message as the conversation's next one and update the case's aggregates."""
-    seq = next_seq(session, conversation_id=conversation.id)
+    # the caller holds the case's row, and message_count is kept equal to the last seq in the
+    # same transactions, so it is the next seq without another query
+    seq = (conversation.message_count or 0) + 1
     message = Message(conversation_id=conversation.id, seq=seq, role=role, text=text,
                       channel=channel or conversation.channel, author=author, author_id=author_id,
                       time=time or utcnow(), analysis=analysis, anger_score=anger_score, stage=stage)

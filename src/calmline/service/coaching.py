@@ -46,31 +46,44 @@ class Assessment:
     latest: Analysis | None = None
 
 
+def _overlap(seen: tuple[Turn, ...], turns: tuple[Turn, ...]) -> int:
+    """The most leading turns of `turns` that are the trailing turns of `seen` (0 if none)."""
+    if not seen or not turns:
+        return 0
+    for start in (i for i, turn in enumerate(seen) if turn == turns[0]):
+        size = len(seen) - start
+        if size <= len(turns) and seen[start:] == turns[:size]:
+            return size
+    return 0
+
+
 def _analyses(analyzer: Analyzer, turns: tuple[Turn, ...], key: int | None
               ) -> tuple[Analysis | None, ...]:
-    """One Analysis per customer turn (None for agents), re-using what `key` saw last time when the
-    earlier turns are the same (also when the window of recent turns has slid on)."""
-    prefix, last = turns[:-1], turns[-1]
+    """One Analysis per customer turn (None for agents), each read in the context of the turns
+    before it. What `key` saw last time is re-used for the turns it shares (also when the window of
+    recent turns has slid on, or another writer added turns since); only the rest is analysed."""
     seen = _SEEN.get(key) if key is not None else None
-    if seen is not None and prefix and len(prefix) <= len(seen[0]) and seen[0][-len(prefix):] == prefix:
-        new = None if last.role == "agent" else analyzer.analyze(last.text, prefix, last.time)
-        analyses = (*seen[1][-len(prefix):], new)
-    else:
-        analyses = tuple(analyzer.analyze_conversation(turns))
+    reused = _overlap(seen[0], turns[:-1]) if seen is not None else 0
+    analyses: list[Analysis | None] = list(seen[1][len(seen[1]) - reused:]) if seen and reused else []
+    for index in range(reused, len(turns)):
+        turn = turns[index]
+        analyses.append(None if turn.role == "agent"
+                        else analyzer.analyze(turn.text, turns[:index], turn.time))
+    done = tuple(analyses)
     if key is not None:
-        latest = analyses[-1]
+        last, latest = turns[-1], done[-1]
         stored = Turn(last.role, last.text, last.time, latest.anger.score if latest else None)
-        _SEEN[key] = ((*prefix, stored), analyses)  # the turns as the store will hand them back
+        _SEEN[key] = ((*turns[:-1], stored), done)  # the turns as the store will hand them back
         _SEEN.move_to_end(key)
         if len(_SEEN) > _SEEN_SIZE:
             _SEEN.popitem(last=False)
     try:  # hand the engine what it would otherwise compute again
         from calmline.engine import moment
 
-        moment._CACHE[(id(analyzer), turns)] = analyses
+        moment._CACHE[(id(analyzer), turns)] = done
     except (ImportError, AttributeError):
         pass
-    return analyses
+    return done
 
 
 def analyze(analyzer: Analyzer, text: str, history: Sequence[HistoryItem],

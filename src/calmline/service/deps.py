@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -33,12 +34,18 @@ class User:
         return self.role in ("supervisor", "admin")
 
 
+KEY_CACHE_SECONDS = 10.0
+
+
 @dataclass(slots=True)
 class AppState:
     settings: Settings
     sessions: sessionmaker[Session]
     analyzer: Analyzer
     policy: WellbeingPolicy
+    # key hash -> (user, monotonic expiry): a key is looked up at most every KEY_CACHE_SECONDS,
+    # so a deactivated key stops working within that time
+    known_keys: dict[str, tuple[User, float]] = field(default_factory=dict)
 
 
 def get_state(request: Request) -> AppState:
@@ -62,11 +69,19 @@ def current_user(state: StateDep,
                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> User:
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise AuthenticationError("send an API key as `Authorization: Bearer KEY`")
+    digest, now = agents.hash_key(credentials.credentials), time.monotonic()
+    known = state.known_keys.get(digest)
+    if known is not None and known[1] > now:
+        return known[0]
     with state.sessions() as session:
         agent = agents.agent_by_key(session, key=credentials.credentials)
         if agent is None:
             raise AuthenticationError("unknown or revoked API key")
-        return User(agent.id, agent.name, agent.role)
+        user = User(agent.id, agent.name, agent.role)
+    if len(state.known_keys) > 10_000:
+        state.known_keys.clear()
+    state.known_keys[digest] = (user, now + KEY_CACHE_SECONDS)
+    return user
 
 
 UserDep = Annotated[User, Depends(current_user)]
@@ -92,8 +107,12 @@ def check_access(user: User, conversation: Conversation | None) -> None:
     """Agents see their own conversations only (403 for anyone else's)."""
     if conversation is None:
         raise NotFoundError("no such conversation")
-    if not user.supervises and conversation.agent_id != user.id:
-        raise PermissionDeniedError(f"conversation {conversation.id} belongs to another agent")
+    check_owner(user, conversation.id, conversation.agent_id)
+
+
+def check_owner(user: User, conversation_id: int, agent_id: int | None) -> None:
+    if not user.supervises and agent_id != user.id:
+        raise PermissionDeniedError(f"conversation {conversation_id} belongs to another agent")
 
 
 def is_agent_row(agent: Agent | None) -> bool:

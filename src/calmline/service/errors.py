@@ -1,7 +1,8 @@
 """The one place errors become HTTP responses: `{"error": {"code", "message", "detail"}}`.
 
 calmline's own errors map to 4xx by class; request validation to 422 (400 for a body that is
-not JSON); anything unexpected to a 500 with a generic message: no traceback reaches a client.
+not JSON); a database that cannot be reached to a 503; anything unexpected to a 500 with a generic message:
+no traceback reaches a client.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
 from calmline.cases.errors import (
@@ -80,6 +82,12 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
 
 
+async def _database_down(request: Request, exc: Exception) -> JSONResponse:
+    log.error("database error on %s %s: %s", request.method, request.url.path, exc)
+    return error_response(503, "unavailable", "the database is unavailable; try again shortly",
+                          headers={"Retry-After": "5"})
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return error_response(500, "internal", "internal error: the request was not completed")
@@ -89,4 +97,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(CalmlineError, _calmline_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(OperationalError, _database_down)
     app.add_exception_handler(Exception, _unexpected)

@@ -21,7 +21,7 @@ from calmline.cases.intake import Incoming, Recorded, record_message
 from calmline.cases.models import Message, utcnow
 from calmline.engine.analysis import Analysis
 from calmline.service import coaching
-from calmline.service.deps import AppState, User, check_access
+from calmline.service.deps import AppState, User, check_owner
 from calmline.service.schemas import (
     EscalationPublic,
     FollowUpPublic,
@@ -55,9 +55,9 @@ def post_message(state: AppState, user: User, *, conversation_id: int, body: Mes
                  with_suggestions: bool = True, actor_id: int | None = None) -> MessagePosted:
     check_length(state, body.text)
     with state.sessions() as session:
-        case = conversations.get_conversation(session, conversation_id=conversation_id)
-        check_access(user, case)
-        if case.status == "closed":
+        owner, status = conversations.owner_and_status(session, conversation_id=conversation_id)
+        check_owner(user, conversation_id, owner)
+        if status == "closed":
             raise ConflictError(f"conversation {conversation_id} is closed")
         history = conversations.recent_turns(session, conversation_id=conversation_id,
                                              last=COACH_TURNS)

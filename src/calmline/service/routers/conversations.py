@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 
 from calmline.cases import agents as agent_repo
 from calmline.cases import conversations as repo
@@ -105,8 +105,10 @@ def post_message(conversation_id: ConvId, body: MessageCreate, state: StateDep, 
                  ) -> MessagePosted:
     """Store a customer or agent message; answer with its analysis, the stage, the next move and
     suggested replies. Escalations and follow-ups it set off come back too."""
-    return intake.post_message(state, user, conversation_id=conversation_id, body=body,
-                               with_suggestions=suggestions)
+    posted = intake.post_message(state, user, conversation_id=conversation_id, body=body,
+                                 with_suggestions=suggestions)
+    # already validated: skip FastAPI's second validation pass of this large body (the hot path)
+    return JSONResponse(posted.model_dump(mode="json"), status_code=201)  # type: ignore[return-value]
 
 
 @router.post("/{conversation_id}/close", response_model=ConversationPublic)
