@@ -118,3 +118,13 @@ def test_users_and_keys(factory: sessionmaker[Session]) -> None:
         assert agents.agent_by_key(s, key=key + "x") is None
     with pytest.raises(ConflictError), db.transaction(factory) as s:
         agents.create_agent(s, name="sue", role="agent")
+
+
+def test_migrations_match_the_models(engine: Engine) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from calmline.cases.models import Base
+
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []

@@ -35,12 +35,19 @@ def sign(secret: str, body: bytes) -> str:
 
 
 def _service_user(state: AppState) -> User:
+    """The user the webhook acts as (created on first use; its key is never shown or needed)."""
     name = state.settings.webhook_agent
-    with db.transaction(state.sessions) as session:
+
+    def work(session: Session) -> User:
         agent = agent_repo.agent_by_name(session, name=name)
         if agent is None:
             agent, _key = agent_repo.create_agent(session, name=name, role="supervisor")
         return User(agent.id, agent.name, agent.role)
+
+    try:
+        return db.write_with_retry(state.sessions, work)
+    except ConflictError:  # a concurrent first event created it: use that one
+        return db.write_with_retry(state.sessions, work)
 
 
 def _conversation_id(state: AppState, event: WebhookEvent, user: User) -> int:
