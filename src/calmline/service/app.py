@@ -76,4 +76,6 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
                    audit, webhooks):
         app.include_router(module.router, prefix="/v1")
     # Other parts of calmline (the web console) mount their routers below, one line each.
+    from calmline.console import mount as mount_console  # imported here: the console imports service
+    mount_console(app)
     return app
