@@ -91,6 +91,12 @@ def test_first_run_demo_data(server: Server, watched: Watched) -> None:
     page.wait_for_selector("body[data-ready]")
     assert page.locator("#followups li").count() >= 1
     watched.shot(page, "08-followups-overdue")
+    overdue = page.locator("#followups li").first
+    overdue.get_by_role("textbox", name="Result").fill("Called back, reset link re-sent, customer is in.")
+    overdue.get_by_role("button", name="Complete").click()
+    page.wait_for_selector("#fu-empty:not([hidden])")
+    page.get_by_role("tab", name="Done").click()
+    page.wait_for_selector("#followups li:has-text('Called back')")
     page.goto("/console/insights")
     page.wait_for_selector("body[data-ready]")
     watched.shot(page, "09-insights")

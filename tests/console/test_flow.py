@@ -136,6 +136,11 @@ def test_full_flow(server: Server, keys: dict[str, str], watched: Watched) -> No
                       headers={"Authorization": f"Bearer {keys['supervisor']}"}).json()
     assert {e["id"]: e["status"] for e in found}[int(escalation_id or 0)] == "acknowledged"
     watched.shot(queue, "16-flow-acknowledged")
+    done = queue.locator(f"#acknowledged li[data-escalation='{escalation_id}']")
+    done.get_by_role("button", name="Resolve…").click()
+    done.get_by_role("textbox", name="Resolution").fill("Refund approved by the team lead.")
+    done.get_by_role("button", name="Resolve", exact=True).click()
+    queue.wait_for_selector(f"li[data-escalation='{escalation_id}']", state="detached")
 
     # every other page renders without errors; time their loads
     for name, path in (("conversation", f"/console/conversations/{conversation_id}"),

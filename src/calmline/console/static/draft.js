@@ -2,7 +2,7 @@
 // with the calmer rewrite on hover (or when the caret is inside), the checklist and the score.
 import { api, h, when } from "./common.js";
 
-const DEBOUNCE_MS = 60;
+const DEBOUNCE_MS = 50;
 export const metrics = (window.calmlineMetrics = window.calmlineMetrics || { reviews: [] });
 
 export class DraftReview {

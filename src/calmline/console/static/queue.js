@@ -41,9 +41,9 @@ async function act(e, action, body) {
   } catch (err) { failed(err); }
 }
 
-function render(queue, acknowledged, conversations) {
+function render(queue, acknowledged, conversations, force) {
   const editing = document.activeElement && document.activeElement.closest("form");
-  if (editing) return false;  // do not wipe a resolution being typed
+  if (editing && !force) return false;  // do not wipe a resolution being typed
   $("n-esc").textContent = queue.escalations.length;
   $("n-esc").className = queue.escalations.length ? "count hot" : "count";
   $("escalations").replaceChildren(...(queue.escalations.length ? queue.escalations.map((e) => escalationItem(e, conversations))
@@ -80,7 +80,7 @@ async function tick(force = false) {
       api("/v1/escalations?status=acknowledged&limit=50"), api("/v1/conversations?status=open&limit=200")]);
     if (!Object.keys(people.agents).length || force) people = await api("/console/api/people");
     const conversations = new Map([...open, ...queue.hottest].map((c) => [c.id, c]));
-    if (render(queue, acknowledged, conversations)) lastOk = new Date();
+    if (render(queue, acknowledged, conversations, force)) lastOk = new Date();
   } catch (e) {
     if (force) failed(e);
   } finally {
