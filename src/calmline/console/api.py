@@ -114,9 +114,9 @@ def confirm_followup(followup_id: Annotated[int, Path(ge=1, le=MAX_ID)], body: F
             audit.record(session, actor_id=user.id, entity="followup", entity_id=followup_id,
                          action="cancelled", detail={"reason": followup.result})
             return followup_public(followup)
-        due = body.due.astimezone(UTC) if body.due and body.due.tzinfo else body.due
-        if due is not None and due.tzinfo is None:
-            due = due.replace(tzinfo=UTC)
+        due = body.due
+        if due is not None:  # a time without a zone is taken as UTC
+            due = due.astimezone(UTC) if due.tzinfo else due.replace(tzinfo=UTC)
         changed = {"what": body.what} if body.what != followup.what else {}
         if due is not None and due != followup.due:
             changed["due"] = due.isoformat()
