@@ -122,3 +122,32 @@ def test_insights_need_a_supervisor_and_never_crash(api: Client, monkeypatch: py
     monkeypatch.setattr(insights_view, "_builder", lambda: broken)
     failed = api.call("GET", "/console/api/insights", "lead").json()
     assert failed["available"] is False and "RuntimeError" in failed["reason"]
+
+
+def test_helper_api_never_fails(api: Client) -> None:
+    """Schemathesis over the console's own helper routes (the service's test covers /v1)."""
+    schemathesis = pytest.importorskip("schemathesis")
+    from hypothesis import HealthCheck, given, settings
+    from schemathesis.checks import not_a_server_error
+
+    schema = schemathesis.openapi.from_asgi("/openapi.json", api.client.app).include(
+        path_regex="^/console/api/")
+    case_id = api.call("POST", "/v1/conversations", "agent", json={}).json()["id"]
+    api.call("POST", f"/v1/conversations/{case_id}/messages", "agent",
+             json={"role": "agent", "text": "I will call you back tomorrow."})
+    headers = {"Authorization": f"Bearer {api.keys['admin']}"}
+    failures = []
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 7
+    for operation in operations:
+
+        @settings(max_examples=12, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @given(case=operation.as_strategy())
+        def run(case: schemathesis.Case) -> None:
+            case.call_and_validate(headers=headers, checks=[not_a_server_error])
+
+        try:
+            run()
+        except Exception as exc:  # report every operation's failure at once
+            failures.append(f"{operation.label}: {str(exc)[:1500]}")
+    assert not failures, "\n\n".join(failures)

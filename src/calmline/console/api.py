@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 
 from calmline.cases import audit, db
@@ -29,7 +29,7 @@ from calmline.console import demo_seed, insights_view
 from calmline.service import coaching, intake
 from calmline.service.deps import AdminDep, SessionDep, StateDep, UserDep, check_access
 from calmline.service.routers.followups import public as followup_public
-from calmline.service.schemas import FollowUpPublic
+from calmline.service.schemas import FollowUpPublic, Time
 
 router = APIRouter(prefix="/console/api", tags=["console"])
 MAX_ID = 2**31 - 1
@@ -41,11 +41,21 @@ class Me(BaseModel):
     role: str
 
 
+def _no_nul(value: str) -> str:
+    if "\x00" in value or not value.strip():
+        raise ValueError("give the follow-up as text (not blank, no NUL characters)")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("text must be valid Unicode (no lone surrogates)") from exc
+    return value
+
+
 class FollowUpConfirm(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    keep: bool = True
-    what: str = Field(min_length=1, max_length=2000)
-    due: datetime | None = None
+    keep: bool = Field(True, description="false drops it (not a real promise)")
+    what: Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_no_nul)]
+    due: Time = Field(None, description="when it is due; a time without a zone is UTC")
 
 
 @router.get("/me", response_model=Me)
@@ -73,7 +83,7 @@ def demo(state: StateDep, user: AdminDep) -> dict[str, Any]:
 def people(session: SessionDep, user: UserDep,
            customers: Annotated[str, Query(max_length=5000, pattern=r"^[0-9,]*$")] = ""
            ) -> dict[str, Any]:
-    ids = sorted({int(x) for x in customers.split(",") if x})[:500]
+    ids = sorted({int(x) for x in customers.split(",") if x and len(x) <= 10 and int(x) <= MAX_ID})[:500]
     agents = {a.id: {"name": a.name, "role": a.role}
               for a in session.scalars(select(Agent).where(Agent.active.is_(True)))}
     found: list[Customer] = list(session.scalars(select(Customer).where(Customer.id.in_(ids)))) if ids else []
@@ -114,9 +124,7 @@ def confirm_followup(followup_id: Annotated[int, Path(ge=1, le=MAX_ID)], body: F
             audit.record(session, actor_id=user.id, entity="followup", entity_id=followup_id,
                          action="cancelled", detail={"reason": followup.result})
             return followup_public(followup)
-        due = body.due
-        if due is not None:  # a time without a zone is taken as UTC
-            due = due.astimezone(UTC) if due.tzinfo else due.replace(tzinfo=UTC)
+        due = body.due  # aware UTC already (schemas.Time)
         changed = {"what": body.what} if body.what != followup.what else {}
         if due is not None and due != followup.due:
             changed["due"] = due.isoformat()
