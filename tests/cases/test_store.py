@@ -128,3 +128,21 @@ def test_migrations_match_the_models(engine: Engine) -> None:
 
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+
+
+def test_readers_do_not_wait_for_a_writer(factory: sessionmaker[Session]) -> None:
+    """While a write transaction is open, a reader sees the last committed state at once."""
+    _agent, conv = _conversation(factory)
+    readers = db.read_session_factory(factory.kw["bind"])
+    with db.transaction(factory) as writer:
+        record_message(writer, conversation_id=conv, incoming=Incoming(role="customer", text="x"),
+                       actor_id=None, policy=POLICY)
+        writer.flush()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            def count() -> int:
+                with readers() as s:
+                    return int(s.scalar(select(func.count()).select_from(Message)) or 0)
+
+            assert pool.submit(count).result(timeout=5) == 0
+    with readers() as s:
+        assert s.scalar(select(func.count()).select_from(Message)) == 1

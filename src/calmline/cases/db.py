@@ -24,6 +24,7 @@ from calmline.errors import InputError
 
 T = TypeVar("T")
 MIGRATIONS = Path(__file__).with_name("migrations")
+READ_ONLY = "calmline_read_only"
 
 
 def make_engine(url: str, *, echo: bool = False, pool_size: int = 10,
@@ -60,13 +61,20 @@ def _sqlite_tuning(engine: Engine, *, in_memory: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # take the write lock up front: a deferred transaction that later upgrades to a writer
-        # fails with "database is locked" instead of waiting its turn
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # writers take the write lock up front: a deferred transaction that later upgrades to a
+        # writer fails with "database is locked" instead of waiting its turn. Readers (WAL) read a
+        # snapshot without the lock, so they never queue behind writers.
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def read_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for reading only (on SQLite they begin deferred; elsewhere the same as writers)."""
+    return sessionmaker(bind=engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 
 
 @contextmanager

@@ -68,7 +68,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
                   description="De-escalation copilot: cases, escalations, follow-ups and agent load.")
     analyzer = build_analyzer(settings)
     app.state.calmline = AppState(settings, db.session_factory(engine), analyzer,
-                                  policy_from(settings, analyzer.playbook))
+                                  policy_from(settings, analyzer.playbook),
+                                  readers=db.read_session_factory(engine))
     errors.install(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.include_router(health.router)

@@ -31,7 +31,7 @@ _LOCK = threading.RLock()
 
 
 _SEEN: OrderedDict[int, tuple[tuple[Turn, ...], tuple[Analysis | None, ...]]] = OrderedDict()
-_SEEN_SIZE = 4096
+_SEEN_SIZE = 1024  # cases remembered; about 150 KB each at most (30 turns of analyses)
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,6 +43,8 @@ class AppState:
     sessions: sessionmaker[Session]
     analyzer: Analyzer
     policy: WellbeingPolicy
+    # sessions for reads only: on SQLite they do not take the write lock (`db.read_session_factory`)
+    readers: sessionmaker[Session] | None = None
     # key hash -> (user, monotonic expiry): a key is looked up at most every KEY_CACHE_SECONDS,
     # so a deactivated key stops working within that time
     known_keys: dict[str, tuple[User, float]] = field(default_factory=dict)
@@ -58,7 +60,7 @@ StateDep = Annotated[AppState, Depends(get_state)]
 
 def get_session(state: StateDep) -> Iterator[Session]:
     """A read session; writes open their own transaction (`db.write_with_retry`)."""
-    with state.sessions() as session:
+    with (state.readers or state.sessions)() as session:
         yield session
 
 
@@ -73,7 +75,7 @@ def current_user(state: StateDep,
     known = state.known_keys.get(digest)
     if known is not None and known[1] > now:
         return known[0]
-    with state.sessions() as session:
+    with (state.readers or state.sessions)() as session:
         agent = agents.agent_by_key(session, key=credentials.credentials)
         if agent is None:
             raise AuthenticationError("unknown or revoked API key")

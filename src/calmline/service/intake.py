@@ -54,7 +54,7 @@ def reasons_of(analysis: Analysis) -> list[Reason]:
 def post_message(state: AppState, user: User, *, conversation_id: int, body: MessageCreate,
                  with_suggestions: bool = True, actor_id: int | None = None) -> MessagePosted:
     check_length(state, body.text)
-    with state.sessions() as session:
+    with (state.readers or state.sessions)() as session:
         owner, status = conversations.owner_and_status(session, conversation_id=conversation_id)
         check_owner(user, conversation_id, owner)
         if status == "closed":
