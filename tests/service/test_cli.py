@@ -28,3 +28,13 @@ def test_db_upgrade_and_users_create(tmp_path: Path) -> None:
     assert bad.exit_code != 0 and "role" in bad.output
     dup = runner.invoke(app, ["users", "create", "lee", "--database", url])
     assert dup.exit_code != 0 and "already exists" in dup.output
+
+
+def test_unreachable_database_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    runner = CliRunner()
+    for url in (f"sqlite:///{tmp_path}/missing/dir/x.db", "postgresql+psycopg://u:secret@127.0.0.1:1/none"):
+        done = runner.invoke(app, ["db", "upgrade", "--database", url])
+        assert done.exit_code != 0 and "cannot open the database" in done.output, done.output
+        assert "Traceback" not in done.output and "secret" not in done.output
+    bad = runner.invoke(app, ["serve", "--log-level", "loud"])
+    assert bad.exit_code != 0 and "--log-level" in bad.output

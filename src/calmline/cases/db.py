@@ -17,9 +17,16 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
+from calmline.cases.errors import DatabaseUnavailableError
 from calmline.errors import InputError
 
 T = TypeVar("T")
@@ -95,8 +102,13 @@ def alembic_config(engine: Engine | None = None, url: str | None = None) -> Conf
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema of `engine`'s database up to `revision` (idempotent)."""
-    command.upgrade(alembic_config(engine), revision)
+    """Bring the schema of `engine`'s database up to `revision` (idempotent). The first thing
+    every command does with a database, so an unreachable one is reported here, in one line."""
+    try:
+        command.upgrade(alembic_config(engine), revision)
+    except (OperationalError, InterfaceError) as exc:
+        where = engine.url.render_as_string(hide_password=True)
+        raise DatabaseUnavailableError(f"cannot open the database {where}: {exc.orig}") from exc
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:

@@ -23,3 +23,7 @@ class AuthenticationError(CalmlineError):
 
 class TooLargeError(InputError):
     """A text is longer than the configured limit."""
+
+
+class DatabaseUnavailableError(CalmlineError):
+    """The database cannot be opened or reached (wrong URL, server down, unwritable file)."""

@@ -16,6 +16,7 @@ users_app = typer.Typer(help="Users of the service and their API keys.", no_args
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 DatabaseOption = Annotated[str | None, typer.Option(
     "--database", help="database URL (default: CALMLINE_DATABASE_URL, else ./calmline.db)")]
 
@@ -31,7 +32,7 @@ def serve_command(
     port: Annotated[int, typer.Option(help="TCP port", min=0, max=65535)] = 8000,
     workers: Annotated[int, typer.Option(help="worker processes", min=1, max=64)] = 1,
     database: DatabaseOption = None,
-    log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
+    log_level: Annotated[str, typer.Option(help="server log level: " + ", ".join(LOG_LEVELS))] = "info",
 ) -> None:
     """Serve the HTTP API (OpenAPI at /docs); brings the database schema up to date first."""
     import os
@@ -40,6 +41,8 @@ def serve_command(
 
     from calmline.cases import db
 
+    if log_level not in LOG_LEVELS:
+        raise InputError(f"--log-level must be one of {', '.join(LOG_LEVELS)}, not {log_level!r}")
     if database:
         os.environ["CALMLINE_DATABASE_URL"] = database  # seen by every worker's settings
         get_settings.cache_clear()
