@@ -30,7 +30,8 @@ from calmline.signals.base import Turn
 _LOCK = threading.RLock()
 
 
-_SEEN: OrderedDict[int, tuple[tuple[Turn, ...], tuple[Analysis | None, ...]]] = OrderedDict()
+# (analyzer, case id) -> the turns seen last time and their analyses
+_SEEN: OrderedDict[tuple[int, int], tuple[tuple[Turn, ...], tuple[Analysis | None, ...]]] = OrderedDict()
 _SEEN_SIZE = 1024  # cases remembered; about 150 KB each at most (30 turns of analyses)
 
 
@@ -62,7 +63,8 @@ def _analyses(analyzer: Analyzer, turns: tuple[Turn, ...], key: int | None
     """One Analysis per customer turn (None for agents), each read in the context of the turns
     before it. What `key` saw last time is re-used for the turns it shares (also when the window of
     recent turns has slid on, or another writer added turns since); only the rest is analysed."""
-    seen = _SEEN.get(key) if key is not None else None
+    slot = (id(analyzer), key) if key is not None else None
+    seen = _SEEN.get(slot) if slot is not None else None
     reused = _overlap(seen[0], turns[:-1]) if seen is not None else 0
     analyses: list[Analysis | None] = list(seen[1][len(seen[1]) - reused:]) if seen and reused else []
     for index in range(reused, len(turns)):
@@ -70,11 +72,11 @@ def _analyses(analyzer: Analyzer, turns: tuple[Turn, ...], key: int | None
         analyses.append(None if turn.role == "agent"
                         else analyzer.analyze(turn.text, turns[:index], turn.time))
     done = tuple(analyses)
-    if key is not None:
+    if slot is not None:
         last, latest = turns[-1], done[-1]
         stored = Turn(last.role, last.text, last.time, latest.anger.score if latest else None)
-        _SEEN[key] = ((*turns[:-1], stored), done)  # the turns as the store will hand them back
-        _SEEN.move_to_end(key)
+        _SEEN[slot] = ((*turns[:-1], stored), done)  # the turns as the store will hand them back
+        _SEEN.move_to_end(slot)
         if len(_SEEN) > _SEEN_SIZE:
             _SEEN.popitem(last=False)
     try:  # hand the engine what it would otherwise compute again

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from calmline.cases import agents
 from calmline.cases.errors import AuthenticationError, NotFoundError, PermissionDeniedError
-from calmline.cases.models import Agent, Conversation
+from calmline.cases.models import Conversation
 from calmline.cases.wellbeing import WellbeingPolicy
 from calmline.engine.analyzer import Analyzer
 from calmline.settings import Settings
@@ -115,7 +115,3 @@ def check_access(user: User, conversation: Conversation | None) -> None:
 def check_owner(user: User, conversation_id: int, agent_id: int | None) -> None:
     if not user.supervises and agent_id != user.id:
         raise PermissionDeniedError(f"conversation {conversation_id} belongs to another agent")
-
-
-def is_agent_row(agent: Agent | None) -> bool:
-    return agent is not None and agent.active
