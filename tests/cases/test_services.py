@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy.orm import Session, sessionmaker
 
 from calmline.cases import agents, audit, conversations, db, escalations, followups, wellbeing
@@ -108,3 +110,17 @@ def test_migrations_downgrade_and_upgrade(tmp_path: object) -> None:
     db.downgrade(engine)
     db.upgrade(engine)
     engine.dispose()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 24 * 60), st.floats(0, 3)), max_size=30),
+       st.integers(0, 600), st.integers(1, 240))
+def test_stress_load_only_decays_and_adds_up(events: list[tuple[int, float]], wait: int,
+                                             half_life: int) -> None:
+    now = utcnow()
+    timed = [(now - timedelta(minutes=age), hostility) for age, hostility in events]
+    hl = timedelta(minutes=half_life)
+    load = wellbeing.decayed(timed, now=now, half_life=hl)
+    later = wellbeing.decayed(timed, now=now + timedelta(minutes=wait), half_life=hl)
+    assert 0 <= later <= load + 1e-9 <= sum(h for _, h in events) + 1e-6
+    assert later == pytest.approx(load * 0.5 ** (wait / half_life), rel=1e-6, abs=1e-9)
