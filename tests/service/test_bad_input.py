@@ -122,3 +122,10 @@ def test_database_down_is_a_503_not_a_traceback() -> None:
     with TestClient(app, raise_server_exceptions=False) as client:
         assert client.get("/healthz").json()["status"] == "degraded"
         _error(client.get("/v1/conversations", headers={"Authorization": "Bearer cl_x"}), 503, "unavailable")
+
+
+def test_duplicate_external_id_is_a_conflict(api: Api) -> None:
+    made = api.client.post("/v1/conversations", json={"external_id": "zd-1"}, headers=api.h("agent"))
+    assert made.status_code == 201
+    _error(api.client.post("/v1/conversations", json={"external_id": "zd-1"}, headers=api.h("agent")),
+           409, "conflict")

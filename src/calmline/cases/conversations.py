@@ -34,6 +34,11 @@ def create_conversation(session: Session, *, agent_id: int | None, channel: str 
                         subject: str | None = None, customer_external_id: str | None = None,
                         customer_name: str | None = None, external_id: str | None = None,
                         actor_id: int | None = None) -> Conversation:
+    """A new case. A helpdesk id (`external_id`) names at most one case (ConflictError)."""
+    if external_id is not None:
+        existing = by_external_id(session, external_id=external_id)
+        if existing is not None:
+            raise ConflictError(f"conversation {existing.id} already has the external id {external_id!r}")
     customer = customer_for(session, external_id=customer_external_id, name=customer_name)
     conversation = Conversation(agent_id=agent_id, channel=channel, subject=subject,
                                 customer_id=customer.id if customer else None,

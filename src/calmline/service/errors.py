@@ -15,7 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException
 
 from calmline.cases.errors import (
@@ -82,6 +82,12 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
 
 
+async def _integrity(request: Request, exc: Exception) -> JSONResponse:
+    # a safety net: writers check uniqueness first, so this is a race that lost twice
+    log.warning("integrity error on %s %s: %s", request.method, request.url.path, exc)
+    return error_response(409, "conflict", "the change conflicts with stored data; try again")
+
+
 async def _database_down(request: Request, exc: Exception) -> JSONResponse:
     log.error("database error on %s %s: %s", request.method, request.url.path, exc)
     return error_response(503, "unavailable", "the database is unavailable; try again shortly",
@@ -97,5 +103,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(CalmlineError, _calmline_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(IntegrityError, _integrity)
     app.add_exception_handler(OperationalError, _database_down)
     app.add_exception_handler(Exception, _unexpected)

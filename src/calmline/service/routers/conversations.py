@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse, PlainTextResponse
+from sqlalchemy.orm import Session
 
 from calmline.cases import agents as agent_repo
 from calmline.cases import conversations as repo
@@ -56,13 +57,16 @@ def create(body: ConversationCreate, state: StateDep, user: UserDep) -> Created:
         body = body.model_copy(update={"agent_id": user.id})
     owner = _owner(state, user, body)
     customer = body.customer
-    with db.transaction(state.sessions) as session:
+
+    def work(session: Session) -> Created:  # retried whole if a concurrent create took the ids
         case = repo.create_conversation(
             session, agent_id=owner, channel=body.channel, subject=body.subject,
             customer_external_id=customer.external_id if customer else None,
             customer_name=customer.name if customer else None, external_id=body.external_id,
             actor_id=user.id)
         return Created(id=case.id)
+
+    return db.write_with_retry(state.sessions, work)
 
 
 @router.get("", response_model=list[ConversationPublic])
