@@ -78,6 +78,11 @@ def test_demo_data_is_for_admins_on_an_empty_store(api: Client) -> None:
     assert {c["outcome"] for c in assigned} == {"resolved"}
 
 
+def test_scenarios_for_role_play(api: Client) -> None:
+    found = api.call("GET", "/console/api/scenarios", "agent").json()
+    assert len(found) >= 6 and all(s["lines"] and s["title"] for s in found)
+
+
 def test_assist_gives_the_next_move_and_suggestions(api: Client) -> None:
     case = api.call("POST", "/v1/conversations", "agent", json={}).json()["id"]
     empty = api.call("GET", f"/console/api/conversations/{case}/assist", "agent").json()

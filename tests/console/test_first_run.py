@@ -41,6 +41,22 @@ def reply_with_the_keyboard(page) -> None:  # type: ignore[no-untyped-def]
         page.wait_for_selector("#followup-dialog", state="hidden")
 
 
+def role_play_a_recorded_customer(page) -> None:  # type: ignore[no-untyped-def]
+    """A trainee opens a fresh case and plays the agent against a recorded customer."""
+    page.goto("/console/")
+    page.click("#new-conversation")
+    page.fill("#new-subject", "Training: laptop order")
+    page.click("#new-form button[type=submit]")
+    page.wait_for_selector("body[data-ready]")
+    page.select_option("#scenario", label="Laptop order that never arrived (Dana)")
+    for line in (1, 2):
+        page.click("#scenario-next")
+        page.wait_for_selector(f"#scenario-status:has-text('line {line + 1} of')")
+    assert page.locator(".msg.customer").count() == 2
+    watched_name = "05b-role-play"
+    page.screenshot(path=str(ARTIFACTS / f"{watched_name}.png"))
+
+
 def test_first_run_demo_data(server: Server, watched: Watched) -> None:
     key = server.admin_key()
     assert key, f"serve printed no admin key:\n{server.output}"
@@ -74,6 +90,7 @@ def test_first_run_demo_data(server: Server, watched: Watched) -> None:
     page.wait_for_selector(".suggestion")
     watched.shot(page, "05-agent-fresh")
     reply_with_the_keyboard(page)
+    role_play_a_recorded_customer(page)
 
     # the supervisor: live queue with escalations, the overloaded agent and the overdue follow-up
     demo_user(page, "Jordan")

@@ -4,6 +4,7 @@
 - `GET  /console/api/state`: whether the case store is empty (first run offers demo data);
 - `POST /console/api/demo`: load the demo conversations (admins, empty store only);
 - `GET  /console/api/people`: names of users and of the customers of the given ids;
+- `GET  /console/api/scenarios`: recorded customers (their lines) for role-play training;
 - `GET  /console/api/conversations/{id}/assist`: stage, next move and suggested replies for the
   next reply, without posting anything (the API returns them only in answer to a new message);
 - `POST /console/api/followups/{id}/confirm`: the agent confirms, corrects or drops a follow-up
@@ -89,6 +90,12 @@ def people(session: SessionDep, user: UserDep,
     found: list[Customer] = list(session.scalars(select(Customer).where(Customer.id.in_(ids)))) if ids else []
     return {"agents": agents, "customers": {c.id: c.name or c.external_id or f"customer {c.id}"
                                             for c in found}}
+
+
+@router.get("/scenarios")
+def scenarios(user: UserDep) -> list[dict[str, Any]]:
+    """Recorded customers for role-play: the customer lines of the demo conversations."""
+    return demo_seed.scenarios()
 
 
 @router.get("/conversations/{conversation_id}/assist")

@@ -22,11 +22,25 @@ from calmline.service.deps import AppState, User
 from calmline.service.schemas import MessageCreate
 
 DATA = Path(__file__).with_name("demo_conversations.json")
+BUNDLED_CHAT = Path(__file__).parents[1] / "demo" / "angry_chat.json"
 
 
 def load_data(path: Path = DATA) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
+
+
+def scenarios() -> list[dict[str, Any]]:
+    """Recorded customers for role-play: each demo conversation's customer lines, in order."""
+    found = [{"title": spec["subject"].split(": ", 1)[-1].capitalize(),
+              "customer": (spec.get("customer") or {}).get("name"),
+              "lines": [m["text"] for m in spec["messages"] if m["role"] == "customer"]}
+             for spec in load_data()["conversations"]]
+    if BUNDLED_CHAT.is_file():
+        chat = json.loads(BUNDLED_CHAT.read_text(encoding="utf-8"))
+        found.insert(0, {"title": "Laptop order that never arrived", "customer": "Dana",
+                         "lines": [m["text"] for m in chat["messages"] if m["role"] == "customer"]})
+    return [s for s in found if s["lines"]]
 
 
 def _users(state: AppState, specs: list[dict[str, str]]) -> tuple[dict[str, User], list[dict[str, Any]]]:

@@ -97,7 +97,7 @@ function marked(text, groups) {
 function evidenceGroups(analysis) {
   const groups = [];
   const unique = (list) => list.filter((e, i) => list.findIndex((o) => o.start === e.start && o.end === e.end) === i);
-  if (analysis.anger.evidence.length) {
+  if (analysis.anger.evidence.length && analysis.anger.level !== "calm") {
     groups.push({ key: "anger", label: `why ${analysis.anger.level}`, soft: true, reason: analysis.anger.reason, evidence: unique(analysis.anger.evidence), all: analysis.anger.evidence });
   }
   for (const f of analysis.flags) {
@@ -318,17 +318,57 @@ $("draft").addEventListener("keydown", (e) => {
   if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); send(); }
 });
 
+async function postCustomer(text) {
+  const posted = await api(`/v1/conversations/${id}/messages?suggestions=false`, { method: "POST", body: { role: "customer", text } });
+  load = null;
+  await refresh();
+  if (posted.escalations.length) toast(`calmline escalated to ${posted.escalations.map((e) => title(e.route)).join(", ")}.`);
+}
+
+// role-play against a recorded customer: each click posts their next line
+let scenarios = [];
+const playKey = `calmline.scenario.${id}`;
+function scenarioState() {
+  try { return JSON.parse(sessionStorage.getItem(playKey)) || { index: -1, next: 0 }; } catch { return { index: -1, next: 0 }; }
+}
+function showScenario() {
+  const state = scenarioState();
+  const scenario = scenarios[state.index];
+  $("scenario").value = scenario ? String(state.index) : "";
+  $("scenario-next").disabled = !scenario || state.next >= scenario.lines.length;
+  $("scenario-status").textContent = scenario
+    ? (state.next >= scenario.lines.length ? `All ${scenario.lines.length} lines played.` : `Next: line ${state.next + 1} of ${scenario.lines.length}.`) : "";
+}
+api("/console/api/scenarios").then((found) => {
+  scenarios = found;
+  $("scenario").append(...found.map((s, i) => h("option", { value: String(i) }, `${s.title}${s.customer ? ` (${s.customer})` : ""}`)));
+  showScenario();
+}).catch(() => {});
+$("scenario").addEventListener("change", () => {
+  sessionStorage.setItem(playKey, JSON.stringify({ index: $("scenario").value === "" ? -1 : Number($("scenario").value), next: 0 }));
+  showScenario();
+});
+$("scenario-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const state = scenarioState();
+  const scenario = scenarios[state.index];
+  if (!scenario || state.next >= scenario.lines.length) return;
+  $("scenario-next").disabled = true;
+  try {
+    await postCustomer(scenario.lines[state.next]);
+    sessionStorage.setItem(playKey, JSON.stringify({ index: state.index, next: state.next + 1 }));
+  } catch (e) { failed(e); }
+  showScenario();
+});
+
 $("customer-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const box = $("customer-text");
   const text = box.value.trim();
   if (!text) return;
   try {
-    const posted = await api(`/v1/conversations/${id}/messages?suggestions=false`, { method: "POST", body: { role: "customer", text } });
+    await postCustomer(text);
     box.value = "";
-    load = null;
-    await refresh();
-    if (posted.escalations.length) toast(`calmline escalated to ${posted.escalations.map((e) => title(e.route)).join(", ")}.`);
   } catch (e) { failed(e); }
 });
 
