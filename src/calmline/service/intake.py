@@ -3,6 +3,10 @@
 The message is analysed in the context of the case's last `COACH_TURNS` turns (read with the anger
 scores already stored), the same turns the coach reads for the stage and next move, so a long case
 costs the same per message as a short one.
+
+Analysing outside the transaction keeps the write lock short (a few milliseconds), at one cost:
+two messages posted to the same case at the same instant are each analysed without the other.
+Both are stored, in the order their transactions commit, each exactly once.
 """
 
 from __future__ import annotations
