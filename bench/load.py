@@ -6,12 +6,12 @@
 
 For each backend: starts the server as a subprocess on a free port (SQLite file in a temp dir, or
 a private schema on PostgreSQL, dropped afterwards), creates a supervisor key with
-`calmline users create`, opens `--conversations` cases, and lets `--clients` clients (each one
-keep-alive connection) post customer messages round-robin over them (several clients write to each conversation at once) on a
-fixed schedule of `--rate` messages per second (open loop: latency counts from when a message was
-due), until `--messages` are sent or `--seconds` pass. Prints the achieved requests/s and
-p50/p90/p99 latency, then checks that every message sent is stored exactly once, with seq 1..n,
-and in each client's sending order."""
+`calmline users create`, opens `--conversations` cases, and lets `--clients` clients (one
+keep-alive connection each) post customer messages round-robin over them (several clients write
+to each conversation at once) on a fixed schedule of `--rate` messages per second (open loop:
+latency counts from when a message was due), until `--messages` are sent or `--seconds` pass.
+Prints the achieved requests/s, p50/p90/p99 latency and the server's CPU per message, then checks
+that every message sent is stored exactly once, with seq 1..n, and in each client's sending order."""
 
 from __future__ import annotations
 
