@@ -1,3 +1,5 @@
+"""Liveness for monitors and load balancers: no key needed, never an error status."""
+
 from __future__ import annotations
 
 from typing import Any
