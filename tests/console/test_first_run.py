@@ -103,6 +103,11 @@ def test_first_run_demo_data(server: Server, watched: Watched) -> None:
     page.click("#hottest a:has-text('Badly handled')")
     page.wait_for_selector("body[data-ready]")
     assert page.locator(".banner.readonly").is_visible()
+    page.wait_for_selector(".msg.agent .badge[data-flag=minimise]")  # sent replies are coached too
+    page.wait_for_selector(".msg.agent .badge[data-flag=policy]")
+    page.click("#summary-card summary")
+    page.wait_for_function("!document.querySelector('#case-summary').textContent.startsWith('Loading')")
+    assert "call you back" in page.inner_text("#case-summary")
     watched.shot(page, "07-supervisor-readonly")
     page.goto("/console/followups?status=overdue")
     page.wait_for_selector("body[data-ready]")

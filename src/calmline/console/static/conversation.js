@@ -106,6 +106,27 @@ function evidenceGroups(analysis) {
   return groups;
 }
 
+/** The coach's review of each sent reply, as it stood when it was sent (shown on the bubble). */
+const sentReviews = new Map();
+async function reviewSent() {
+  const todo = conv.messages.filter((m) => m.role === "agent" && !sentReviews.has(m.id));
+  if (!todo.length) return;
+  await Promise.all(todo.map(async (m) => {
+    const before = conv.messages.filter((x) => x.seq < m.seq).slice(-30).map((x) => ({ role: x.role, text: x.text, time: x.time }));
+    try {
+      const review = await api("/v1/reviews", { method: "POST", body: { conversation: { channel: conv.channel, messages: before }, draft: m.text } });
+      sentReviews.set(m.id, review.available === false ? null : review);
+    } catch { sentReviews.set(m.id, null); }
+  }));
+  renderChat(true);
+}
+
+function replyGroups(review) {
+  const unique = (list) => list.filter((e, i) => list.findIndex((o) => o.start === e.start && o.end === e.end) === i);
+  return review.anti_patterns.map((a) => ({ key: a.label, label: a.title, reason: a.why, rewrite: a.rewrite,
+    evidence: unique(a.evidence), all: a.evidence }));
+}
+
 function closePopover() {
   if (!openPopover) return;
   openPopover.badge.setAttribute("aria-expanded", "false");
@@ -123,6 +144,7 @@ function showPopover(item, badge, group, pinned) {
     h("strong", {}, group.reason || group.label),
     group.route ? h("div", { class: "small muted" }, `route: ${title(group.route)}${group.score ? ` · score ${Math.round(group.score * 100)}` : ""}`) : null,
     h("div", { class: "quote" }, "Words: ", words),
+    group.rewrite ? h("div", {}, h("strong", {}, "Calmer: "), group.rewrite) : null,
     h("ul", { class: "rules" }, ...[...new Set(group.all.map((e) => `${e.text} — ${e.rule}`))].slice(0, 6).map((r) => h("li", {}, r))));
   document.body.append(pop);
   place(pop, badge);
@@ -144,7 +166,8 @@ function message(m) {
   const isCustomer = m.role === "customer";
   const a = m.analysis;
   const level = isCustomer && a ? a.anger.level : null;
-  const groups = isCustomer && a ? evidenceGroups(a) : [];
+  const review = isCustomer ? null : sentReviews.get(m.id);
+  const groups = isCustomer && a ? evidenceGroups(a) : review ? replyGroups(review) : [];
   const item = h("li", { class: `msg ${m.role}${level ? ` lv-${level}` : ""}`, dataset: { seq: m.seq, level: level || "" } });
   const badges = groups.map((g, i) => {
     const badge = h("button", { type: "button", class: g.soft ? "badge soft" : "badge", id: `b-${m.id}-${i}`,
@@ -164,6 +187,10 @@ function message(m) {
   if (level) headBits.push(levelPill(level, a.anger.score));
   if (isCustomer && a && a.anger.trend) headBits.push(h("span", {}, `trend ${a.anger.trend}`));
   if (isCustomer && a && a.venting.venting) headBits.push(h("span", { class: "tag", title: a.venting.reason }, "venting"));
+  if (review) {
+    const grade = review.score >= 70 ? "good" : review.score >= 40 ? "fair" : "poor";
+    headBits.push(h("span", { class: `reply-score ${grade}`, title: `coach score of this reply when it was sent: ${review.next_move}` }, `reply score ${review.score}`));
+  }
   item.append(h("span", { class: "band", "aria-hidden": "true" }),
     h("div", { class: "bubble" }, h("div", { class: "head" }, ...headBits),
       h("div", { class: "text" }, ...marked(m.text, groups)),
@@ -181,6 +208,7 @@ function renderChat(changed) {
   }
   chat.replaceChildren(...conv.messages.map(message));
   chat.scrollTop = chat.scrollHeight;
+  reviewSent().catch(() => {});
 }
 
 function renderSide() {
@@ -200,6 +228,7 @@ function renderSide() {
     : [h("span", { class: "muted small" }, "No facts yet.")]));
   for (const chip of document.querySelectorAll("#wants .chip, #facts .chip")) chip.disabled = readOnly;
   renderFollowups(); renderEscalations(); renderStages(conv.stage);
+  loadSummary();
 }
 
 function factText(f) {
@@ -390,6 +419,15 @@ $("escalate-form").addEventListener("submit", async (event) => {
     $("esc-error").hidden = false;
   }
 });
+
+async function loadSummary() {
+  if (!$("summary-card").open) return;
+  try {
+    const data = await api(`/v1/conversations/${id}/summary`);
+    $("case-summary").textContent = data.text;
+  } catch (e) { $("case-summary").textContent = `No summary: ${e.message}`; }
+}
+$("summary-card").addEventListener("toggle", loadSummary);
 
 $("close-btn").addEventListener("click", () => { $("close-error").hidden = true; $("close-dialog").showModal(); });
 $("close-cancel").addEventListener("click", () => $("close-dialog").close());
