@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.service.conftest import Api
 
 ANGRY = "This is RIDICULOUS!!! Third time I'm asking. I want a refund for order 48213 NOW."
@@ -174,3 +176,22 @@ def test_audit_log_records_every_state_change(api: Api) -> None:
     assert ids == sorted(ids) and {"conversation", "message"} <= {e["entity"] for e in everything}
     later = api.client.get("/v1/audit", params={"after": ids[-2]}, headers=api.h("supervisor")).json()
     assert [e["id"] for e in later] == ids[-1:]
+
+
+def test_each_message_is_analysed_once(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The case's stored turns come back exactly as they were analysed (text, time, anger), so
+    posting the n-th message analyses one message, not all n (on both databases)."""
+    analyzer = api.client.app.state.calmline.analyzer  # type: ignore[attr-defined]
+    seen: list[str] = []
+    original = type(analyzer)._analyze
+
+    def counting(self: object, text: str, *args: object) -> object:
+        seen.append(text)
+        return original(self, text, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(type(analyzer), "_analyze", counting)
+    conv = api.conversation()
+    for i in range(6):
+        seen.clear()
+        api.say(conv, f"Message {i}: where is my ORDER {48000 + i}?!", suggestions="false")
+        assert seen == [f"Message {i}: where is my ORDER {48000 + i}?!"], seen
