@@ -79,6 +79,12 @@ def test_full_flow(server: Server, keys: dict[str, str], watched: Watched) -> No
     page.wait_for_selector("#rewrite-tip:not([hidden])")
     watched.shot(page, "11-flow-draft-flagged")
     reviews = page.evaluate("window.calmlineMetrics.reviews")
+
+    # what they want and the facts: one click each into the draft
+    page.click("#facts .chip:has-text('LP-48213')")
+    page.click("#wants .chip:has-text('refund')")
+    draft = page.input_value("#draft")
+    assert "order LP-48213" in draft and "would like a refund" in draft
     timings["draft_review"] = {
         "reviews": len(reviews),
         "request_ms_median": statistics.median(r["request_ms"] for r in reviews),
