@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -54,6 +55,7 @@ def run_child(config: str, source: Path, result: Path) -> dict[str, Any]:
             "report_seconds": report["meta"]["seconds"], "messages": report["import"]["messages"],
             "messages_per_second": report["meta"]["messages_per_second"],
             "peak_memory_mb": round(peak / 2**20),
+            "load_average_15min": round(os.getloadavg()[2], 2),
             "figures": {k: v for k, v in report.items() if k != "meta"}}
 
 
@@ -79,7 +81,7 @@ def summary_line(r: dict[str, Any]) -> str:
     return (f"{r['config']:>5}: {r['messages']:,} messages in {r['wall_seconds']} s "
             f"({r['messages_per_second']:,.0f} messages/s in the report), peak memory "
             f"{r['peak_memory_mb']} MB; 1M at this rate: {per_million / 60:.1f} min "
-            f"[{'meets' if ok else 'misses'} the goal]")
+            f"[{'meets' if ok else 'misses'} the goal]; 15-min load average {r['load_average_15min']}")
 
 
 def main() -> None:

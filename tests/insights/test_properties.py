@@ -13,12 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calmline.insights.collect import collect_chunk
-from calmline.insights.figures import BREATHER, figures, replay_load
+from calmline.insights.figures import figures, replay_load
 from calmline.insights.importers import read_threads
 from calmline.insights.model import ImportTally
 from calmline.insights.redact import redact
 from calmline.insights.stats import SCALE, Stats, merge_all
 from calmline.insights.trends import spikes
+from calmline.playbook.schema import WellbeingConfig
 
 from .conftest import CONVERSATIONS
 
@@ -91,8 +92,11 @@ def test_spikes_need_a_real_jump() -> None:
 def test_load_replays_the_service_model() -> None:
     angry = round(0.9 * SCALE)
     burst = [(0, angry), (1, angry), (2, angry), (3, angry)]  # four angry messages in four minutes
-    peak, crossings = replay_load(burst)
-    assert peak > BREATHER and crossings == 1
+    policy = WellbeingConfig()  # the service's defaults: half-life 30 min, breather at 3.0
+    peak, crossings = replay_load(burst, policy)
+    assert peak > policy.breather and crossings == 1
     spread = [(i * 120, angry) for i in range(10)]  # one every two hours: it decays in between
-    assert replay_load(spread) == (pytest.approx(0.9 * 16 / 15, abs=1e-3), 0)
-    assert replay_load(burst + [(600, angry), (601, angry), (602, angry), (603, angry)])[1] == 2
+    assert replay_load(spread, policy) == (pytest.approx(0.9 * 16 / 15, abs=1e-3), 0)
+    later = [(600 + m, points) for m, points in burst]
+    assert replay_load(burst + later, policy)[1] == 2
+    assert replay_load(burst, WellbeingConfig(breather=4.0, overload=5.0))[1] == 0

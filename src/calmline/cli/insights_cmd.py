@@ -51,8 +51,8 @@ def insights_command(
         "--columns",
         help="CSV mapping, e.g. conversation=ticket_id,role=sender,text=body,time=ts,author=agent")] = None,
     engine: Annotated[str, typer.Option("--engine", help="local (processes here) or dask")] = "local",
-    workers: Annotated[int, typer.Option("--workers", "--processes",
-                                         help="local processes")] = min(2, os.cpu_count() or 1),
+    workers: Annotated[int, typer.Option("--processes", "--workers",
+                                         help="local worker processes")] = min(2, os.cpu_count() or 1),
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address")] = None,
     playbook: Annotated[Path | None, typer.Option("--playbook", help="a team's own playbook YAML")] = None,
 ) -> None:
@@ -61,10 +61,11 @@ def insights_command(
     options = RunOptions(inputs, fmt, parse_columns(columns), engine, workers, scheduler,
                          str(playbook) if playbook else None, database=db)
     total = _estimate([p for p in inputs if p.is_file()], fmt, db)
-    with Progress(SpinnerColumn(), TextColumn("analysing"), BarColumn(), MofNCompleteColumn(),
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("messages"), TimeElapsedColumn(), console=console, transient=True) as bar:
-        task = bar.add_task("insights", total=total)
-        data = run_insights(options, lambda n: bar.advance(task, n))
+        # CSV inputs are grouped on disk before the first chunk is analysed: say so meanwhile
+        task = bar.add_task("reading", total=total)
+        data = run_insights(options, lambda n: bar.update(task, advance=n, description="analysing"))
     json_path = json_out or out.with_suffix(".json")
     write_report(data, out, json_path)
     meta, imported = data["meta"], data["import"]

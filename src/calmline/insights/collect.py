@@ -25,7 +25,6 @@ RANK = {name: i for i, name in enumerate(LEVELS)}
 CALMER = 1_000  # a next message at least 0.1 less angry counts as calmer
 THREATS = ("violence", "legal", "regulator", "social_media", "churn", "self_harm")
 SECS_BUCKETS = (60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 172800)
-STRESS_MIN_ANGER = 3_000  # as the live service (cases/wellbeing.py): calmer messages add no stress
 
 
 @lru_cache(maxsize=4)
@@ -49,12 +48,14 @@ def day_of(time: datetime | None) -> int:
 def collect_chunk(threads: Sequence[Thread], playbook: str | None = None) -> Stats:
     """The tally of `threads`; the example exchanges it keeps are already redacted."""
     analyzer = analyzer_for(playbook)
+    wellbeing = analyzer.playbook.wellbeing
+    stress = (round(wellbeing.min_anger * SCALE), round(wellbeing.abuse_stress * SCALE))
     stats = Stats()
     for thread in threads:
         turns = [Turn(m.role, m.text, m.time) for m in thread.messages]
         analyses = analyzer.analyze_conversation(turns)
         handling = review_thread(turns, analyses)
-        _count(stats, thread, analyses, handling)
+        _count(stats, thread, analyses, handling, stress)
     stats.best = [_redacted(e) for e in stats.best]
     stats.worst = [_redacted(e) for e in stats.worst]
     return stats
@@ -65,7 +66,7 @@ def _redacted(e: Exchange) -> Exchange:
 
 
 def _count(stats: Stats, thread: Thread, analyses: Sequence[Analysis | None],
-           handling: ThreadHandling | None) -> None:
+           handling: ThreadHandling | None, stress: tuple[int, int]) -> None:
     customer = [a for a in analyses if a is not None]
     stats.totals.update(threads=1, messages=len(analyses), customer=len(customer),
                         agent=len(analyses) - len(customer))
@@ -76,7 +77,7 @@ def _count(stats: Stats, thread: Thread, analyses: Sequence[Analysis | None],
     if any(a.escalate.escalate for a in customer):
         stats.totals["flagged_escalation"] += 1
     stats.outcome[(handling.outcome if handling else None) or "open"] += 1
-    _agent_load(stats, thread, analyses)
+    _agent_load(stats, thread, analyses, stress)
     if handling is not None:
         _handling(stats, thread, analyses, handling)
 
@@ -130,7 +131,11 @@ def _receiver(thread: Thread, index: int) -> str | None:
     return (agent.author or "(unknown agent)") if agent else None
 
 
-def _agent_load(stats: Stats, thread: Thread, analyses: Sequence[Analysis | None]) -> None:
+def _agent_load(stats: Stats, thread: Thread, analyses: Sequence[Analysis | None],
+                stress: tuple[int, int]) -> None:
+    """Hostility received per agent; stress events as the playbook's wellbeing section defines
+    them (the live service's model): (min anger, extra for abuse) in 1/SCALE units."""
+    min_anger, abuse_extra = stress
     for agent in {m.author or "(unknown agent)" for m in thread.messages if m.role == "agent"}:
         stats.agent[(agent, "conversations")] += 1
     for index, a in enumerate(analyses):
@@ -145,11 +150,11 @@ def _agent_load(stats: Stats, thread: Thread, analyses: Sequence[Analysis | None
         stats.agent[(agent, "abuse")] += abuse
         stats.agent[(agent, "threats")] += any(a.flag(t) for t in THREATS)
         score, time = round(a.anger.score * SCALE), thread.messages[index].time
-        if score >= STRESS_MIN_ANGER or abuse:
+        if score >= min_anger or abuse:
             if time is None:
                 stats.agent[(agent, "undated stress")] += 1
             else:
-                stats.agent_minutes[(agent, minute_of(time))] += score + (SCALE if abuse else 0)
+                stats.agent_minutes[(agent, minute_of(time))] += score + (abuse_extra if abuse else 0)
 
 
 def _neighbours(analyses: Sequence[Analysis | None], index: int) -> tuple[int | None, int | None]:

@@ -13,12 +13,11 @@ from calmline.insights.collect import LEVELS, SECS_BUCKETS
 from calmline.insights.intervals import newcombe, wilson
 from calmline.insights.stats import SCALE, Stats
 from calmline.insights.trends import trend
+from calmline.playbook.schema import WellbeingConfig
 
-# The live service's stress model (cases/wellbeing.py, settings.py defaults): each received message
-# of anger >= 0.3 adds its anger (+1 when abuse), the load halves every 30 minutes, and at 3.0 the
-# agent is prompted to take a breather. Replaying it over the history shows who would have been.
-BREATHER = 3.0
-HALF_LIFE_MINUTES = 30.0
+# Agent load replays the live service's stress model (the playbook's `wellbeing` section): each
+# received message of anger >= min_anger adds its anger (+abuse_stress when abuse), the load
+# halves every half_life_minutes, and at `breather` the agent is prompted to take a breather.
 MIN_COMPARE = 10  # below this many replies on either side, "what works" says "too few"
 
 
@@ -30,11 +29,11 @@ def share(part: int, whole: int) -> float:
     return _r(part / whole) if whole else 0.0
 
 
-def figures(stats: Stats) -> dict[str, Any]:
-    """Every figure of the report, keyed by section."""
+def figures(stats: Stats, wellbeing: WellbeingConfig | None = None) -> dict[str, Any]:
+    """Every figure of the report, keyed by section (agent load under `wellbeing`'s model)."""
     return {"overview": overview(stats), "triggers": triggers(stats), "trend": trend(stats),
             "trajectories": trajectories(stats), "handling": handling(stats),
-            "agent_load": agent_load(stats),
+            "agent_load": agent_load(stats, wellbeing or WellbeingConfig()),
             "training": {"best": [e.to_dict() for e in stats.best],
                          "worst": [e.to_dict() for e in stats.worst]}}
 
@@ -146,26 +145,26 @@ def handling(stats: Stats) -> dict[str, Any]:
             "what_works": [_works_row(stats, lb, title) for lb, title in labels.items()]}
 
 
-def replay_load(events: list[tuple[int, int]]) -> tuple[float, int]:
-    """Peak decayed load over (minute, points) events, and how often it crossed BREATHER."""
+def replay_load(events: list[tuple[int, int]], wellbeing: WellbeingConfig) -> tuple[float, int]:
+    """Peak decayed load over (minute, points) events, and how often it crossed the breather."""
     load, peak, crossings, last = 0.0, 0.0, 0, None
     for minute, points in sorted(events):
         if last is not None:
-            load *= 0.5 ** ((minute - last) / HALF_LIFE_MINUTES)
+            load *= 0.5 ** ((minute - last) / wellbeing.half_life_minutes)
         before, load, last = load, load + points / SCALE, minute
         peak = max(peak, load)
-        crossings += before < BREATHER <= load
+        crossings += before < wellbeing.breather <= load
     return _r(peak), crossings
 
 
-def agent_load(stats: Stats) -> list[dict[str, Any]]:
+def agent_load(stats: Stats, wellbeing: WellbeingConfig) -> list[dict[str, Any]]:
     """Hostility each agent received, and the breathers the live service would have prompted."""
     events: dict[str, list[tuple[int, int]]] = {}
     for (agent, minute), points in stats.agent_minutes.items():
         events.setdefault(agent, []).append((minute, points))
     rows = []
     for agent in sorted({a for a, _ in stats.agent}):
-        peak, crossings = replay_load(events.get(agent, []))
+        peak, crossings = replay_load(events.get(agent, []), wellbeing)
         row: dict[str, Any] = {"agent": agent, **{k: stats.agent[(agent, k)] for k in (
             "conversations", "messages received", "angry or hostile", "abuse", "threats")}}
         row.update(peak_load=peak, breathers=crossings, needed_breather=crossings > 0,

@@ -11,10 +11,11 @@ from typing import Any
 from calmline.errors import InputError
 from calmline.insights.database import display_url, read_database
 from calmline.insights.engines import Progress, _noop, chunked, dask_client, run_dask, run_local
-from calmline.insights.figures import BREATHER, HALF_LIFE_MINUTES, figures
+from calmline.insights.figures import figures
 from calmline.insights.handling import unavailable_reason
 from calmline.insights.importers import read_threads
 from calmline.insights.model import ImportTally, Thread
+from calmline.playbook import load_playbook
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ def run_insights(options: RunOptions, progress: Progress = _noop) -> dict[str, A
     for path in options.inputs:
         if not Path(path).is_file():
             raise InputError(f"no such input file: {path}")
+    wellbeing = load_playbook(options.playbook).wellbeing
     tally = ImportTally()
     chunks = chunked(read_all(options, tally), options.chunk_threads)
     started = time.perf_counter()
@@ -76,6 +78,5 @@ def run_insights(options: RunOptions, progress: Progress = _noop) -> dict[str, A
     meta = {"inputs": inputs, "engine": options.engine, "where": where,
             "seconds": round(elapsed, 2),
             "messages_per_second": round(tally.messages / elapsed, 1) if elapsed > 0 else None,
-            "handling_unavailable": unavailable_reason(), "breather": BREATHER,
-            "half_life_minutes": HALF_LIFE_MINUTES}
-    return {"meta": meta, "import": tally.to_dict(), **figures(stats)}
+            "handling_unavailable": unavailable_reason(), "wellbeing": wellbeing.model_dump()}
+    return {"meta": meta, "import": tally.to_dict(), **figures(stats, wellbeing)}
