@@ -253,7 +253,7 @@ async function renderAssist() {
     return;
   }
   list.replaceChildren(...assist.suggestions.map((s) => h("li", {}, h("button", { type: "button", class: "suggestion", disabled: readOnly,
-    onclick: () => { draft.set(s.text); toast("Suggestion loaded into your draft: make it yours before sending."); } },
+    title: "Load into your draft (make it yours before sending)", onclick: () => draft.set(s.text) },
     s.text, h("span", { class: "meta" }, h("span", {}, s.placeholders.length ? `fill in: ${s.placeholders.join(", ")}` : title(s.source.replace("template:", ""))), h("span", {}, `score ${s.score}`))))));
 }
 

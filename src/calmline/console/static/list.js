@@ -88,4 +88,9 @@ async function breather() {
 }
 
 await Promise.all([load(), firstRun(), breather()]).catch(failed);
+// keep the list current (new conversations from the webhook, anger changing) while it is open
+setInterval(() => {
+  const focused = document.activeElement && document.activeElement.closest("#conversations, #filters");
+  if (!document.hidden && !dialog.open && !focused) load().catch(() => {});
+}, 10000);
 ready();

@@ -7,6 +7,7 @@ const REFRESH_MS = 4000;
 let people = { agents: {}, customers: {} };
 let lastOk = null;
 let busy = false;
+let seen = null;  // escalation ids already shown: new ones are highlighted
 
 function convLink(id, text) {
   return h("a", { href: `/console/conversations/${id}` }, text || `Conversation ${id}`);
@@ -24,7 +25,8 @@ function escalationItem(e, conversations) {
   if (e.status === "open") buttons.push(h("button", { type: "button", class: "btn small primary", onclick: () => act(e, "acknowledge") }, "Acknowledge"));
   buttons.push(h("button", { type: "button", class: "btn small", onclick: () => { resolveForm.hidden = false; resolveForm.querySelector("input").focus(); } }, "Resolve…"));
   buttons.push(h("a", { class: "btn small ghost", href: `/console/conversations/${e.conversation_id}` }, "Open"));
-  return h("li", { dataset: { escalation: e.id, conversation: e.conversation_id } },
+  const fresh = seen !== null && !seen.has(e.id);
+  return h("li", { class: fresh ? "fresh" : null, dataset: { escalation: e.id, conversation: e.conversation_id } },
     h("div", { class: "row" }, h("div", { class: "grow" },
       h("strong", {}, title(e.route)), " · ", convLink(e.conversation_id, c ? c.subject : null),
       h("div", { class: "small muted" }, `${e.trigger === "manual" ? "raised by an agent" : `automatic (${title(e.trigger)})`} · ${ago(e.created_at)}`),
@@ -48,6 +50,7 @@ function render(queue, acknowledged, conversations, force) {
   $("n-esc").className = queue.escalations.length ? "count hot" : "count";
   $("escalations").replaceChildren(...(queue.escalations.length ? queue.escalations.map((e) => escalationItem(e, conversations))
     : [h("li", { class: "muted small" }, "No open escalations.")]));
+  seen = new Set([...queue.escalations, ...acknowledged].map((e) => e.id));
   $("n-ack").textContent = acknowledged.length;
   $("acknowledged").replaceChildren(...(acknowledged.length ? acknowledged.map((e) => escalationItem(e, conversations))
     : [h("li", { class: "muted small" }, "None.")]));
