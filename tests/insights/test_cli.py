@@ -39,9 +39,15 @@ def test_insights_errors_are_one_line(tmp_path: Path) -> None:
 
 
 def test_insights_over_the_database(tmp_path: Path) -> None:
-    from .test_database import _store
+    from sqlalchemy import create_engine
 
-    url = _store(tmp_path / "cases.db")
+    from calmline.cases.models import Base
+
+    from .test_database import fill
+
+    url = f"sqlite:///{tmp_path / 'cases.db'}"
+    Base.metadata.create_all(create_engine(url))
+    fill(url)
     out = tmp_path / "db.html"
     result = CliRunner().invoke(app, ["insights", "--db", url, "--out", str(out), "--processes", "1"])
     assert result.exit_code == 0, result.output

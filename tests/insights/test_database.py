@@ -1,13 +1,20 @@
-"""Insights over the service's case store: the same figures as the same conversations exported."""
+"""Insights over the service's case store: the same figures as the same conversations exported.
+
+Run on SQLite and, where one is reachable, on PostgreSQL (a private schema of
+`CALMLINE_TEST_PG_URL`, dropped afterwards), like the storage tests.
+"""
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
 from calmline.cases.models import Agent, Base, Conversation, Message
@@ -19,12 +26,42 @@ from calmline.insights.run import RunOptions, run_insights
 
 from .conftest import CONVERSATIONS
 
+PG_URL = os.environ.get("CALMLINE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
-def _store(path: Path, extra: bool = False) -> str:
-    """A SQLite case store holding the hand-made conversations (agents known by author_id)."""
-    url = f"sqlite:///{path}"
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database with the case store's tables."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'cases.db'}"
+        engine = create_engine(url)
+        Base.metadata.create_all(engine)
+        engine.dispose()
+        yield url
+        return
+    schema = f"calmline_insights_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL, connect_args={"connect_timeout": 3})
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:  # no server here: the SQLite case still runs
+        admin.dispose()
+        pytest.skip(f"PostgreSQL at {PG_URL} unreachable: {type(exc).__name__}")
+    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
     engine = create_engine(url)
     Base.metadata.create_all(engine)
+    engine.dispose()
+    try:
+        yield url
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def fill(url: str, extra: bool = False) -> str:
+    """Put the hand-made conversations (agents known by author_id) into the store at `url`."""
+    engine = create_engine(url)
     with Session(engine) as session, session.begin():
         agents = {name: Agent(name=name, role="agent", key_hash=name * 8) for name in ("ann", "bob")}
         session.add_all(agents.values())
@@ -53,9 +90,9 @@ def _figures(report: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in report.items() if k not in ("meta", "import")}
 
 
-def test_database_reads_threads_and_reports_bad_messages(tmp_path: Path) -> None:
+def test_database_reads_threads_and_reports_bad_messages(empty_store: str) -> None:
     tally = ImportTally()
-    threads = list(read_database(_store(tmp_path / "c.db", extra=True), tally))
+    threads = list(read_database(fill(empty_store, extra=True), tally))
     assert [t.key for t in threads] == ["a", "b", "c"]
     assert [m.author for m in threads[0].messages] == [None, "ann", None]
     assert threads[0].messages[0].time is not None and threads[0].messages[0].time.tzinfo is not None
@@ -63,18 +100,18 @@ def test_database_reads_threads_and_reports_bad_messages(tmp_path: Path) -> None
     assert [b.reason.split(": ")[1] for b in tally.bad_examples] == ["unknown role 'system'", "empty text"]
 
 
-def test_database_report_equals_the_same_conversations_exported(tmp_path: Path,
+def test_database_report_equals_the_same_conversations_exported(empty_store: str,
                                                                   conversations_jsonl: Path) -> None:
-    url = _store(tmp_path / "c.db")
+    url = fill(empty_store)
     from_db = run_insights(RunOptions([], database=url, workers=1))
     from_file = run_insights(RunOptions([conversations_jsonl], workers=1))
     assert _figures(from_db) == _figures(from_file)
-    assert from_db["meta"]["inputs"] == [url]
+    assert from_db["meta"]["inputs"] == [display_url(url)]
 
 
 def test_console_page_renders_and_is_cached_until_a_message_arrives(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    url = _store(tmp_path / "c.db")
+        empty_store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = fill(empty_store)
     runs: list[int] = []
     real = page.run_insights
     monkeypatch.setattr(page, "run_insights", lambda options: runs.append(1) or real(options))
@@ -83,7 +120,8 @@ def test_console_page_renders_and_is_cached_until_a_message_arrives(
     assert page.render_database_report(url) == html and len(runs) == 1
     engine = create_engine(url)
     with Session(engine) as session, session.begin():
-        session.add(Message(conversation_id=2, seq=4, role="customer", text="still waiting!!"))
+        case = session.scalars(select(Conversation).where(Conversation.external_id == "a")).one()
+        session.add(Message(conversation_id=case.id, seq=4, role="customer", text="still waiting!!"))
     engine.dispose()
     page.render_database_report(url)
     assert len(runs) == 2

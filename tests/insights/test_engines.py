@@ -37,9 +37,12 @@ def test_dask_local_cluster_equals_local(export: Path) -> None:
     distributed = pytest.importorskip("distributed")
     local = run_insights(RunOptions([export], workers=1, chunk_threads=24))
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        on_dask = run_insights(RunOptions([export], engine="dask", client=client, chunk_threads=4))
+                                  dashboard_address=None) as cluster:
+        # by address, as `--scheduler` does: the run opens (and closes) its own client
+        options = RunOptions([export], engine="dask", scheduler=cluster.scheduler_address, chunk_threads=4)
+        on_dask = run_insights(options)
     assert json.dumps(_figures(on_dask), sort_keys=True) == json.dumps(_figures(local), sort_keys=True)
+    assert on_dask["meta"]["where"].startswith("2 Dask worker(s) at tcp://")
 
 
 def test_dask_needs_a_scheduler(export: Path) -> None:

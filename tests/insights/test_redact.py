@@ -18,6 +18,8 @@ from calmline.insights.redact import luhn, redact
     ("@AmericanAir where is my bag", "@user where is my bag"),
     ("I paid $120 on 12/03 and waited 2 hours", "I paid $120 on 12/03 and waited 2 hours"),
     ("#crapquality #usedtolovevw", "#crapquality #usedtolovevw"),  # hashtags are not order ids
+    ("on 2015-02-22, or 02.03.2024", "on 2015-02-22, or 02.03.2024"),  # dates are not phones
+    ("call me on 07700 900123", "call me on [PHONE]"),
     ("", ""),
 ])
 def test_redact(text: str, expected: str) -> None:

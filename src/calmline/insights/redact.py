@@ -19,6 +19,7 @@ EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 CARD = re.compile(r"\b\d(?:[ -]?\d){12,18}\b")
 PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ().-]{5,18}\d\b")
 HANDLE = re.compile(r"(?<![\w@])@\w{1,30}")
+DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")  # not phone numbers
 
 
 def luhn(digits: str) -> bool:
@@ -49,8 +50,9 @@ def _card(match: re.Match[str]) -> str:
 
 
 def _phone(match: re.Match[str]) -> str:
-    digits = len(re.sub(r"\D", "", match.group(0)))
-    return "[PHONE]" if 7 <= digits <= 15 else match.group(0)
+    text = match.group(0)
+    digits = len(re.sub(r"\D", "", text))
+    return "[PHONE]" if 7 <= digits <= 15 and not DATE.fullmatch(text.strip()) else text
 
 
 def redact(text: str) -> str:

@@ -69,7 +69,8 @@ def run_insights(options: RunOptions, progress: Progress = _noop) -> dict[str, A
             if options.client is None:
                 client.close()
     else:
-        where = f"{max(1, options.workers)} process(es)"
+        workers = max(1, options.workers)
+        where = f"{workers} process{'es' if workers > 1 else ''}"
         stats = run_local(chunks, options.workers, options.playbook, progress)
     elapsed = time.perf_counter() - started
     inputs = [str(p) for p in options.inputs]
