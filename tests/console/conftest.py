@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -43,25 +44,36 @@ class Server:
     process: subprocess.Popen[str]
     output: list[str] = field(default_factory=list)
 
-    def admin_key(self) -> str | None:
-        for line in self.output:
-            found = re.search(r"admin key: (\S+)", line)
-            if found:
-                return found.group(1)
-        return None
+    def admin_key(self, wait: float = 5.0) -> str | None:
+        """The first admin's key, as `calmline serve` printed it on the empty store."""
+        deadline = time.monotonic() + wait
+        while True:
+            for line in list(self.output):
+                found = re.search(r"admin key: (\S+)", line)
+                if found:
+                    return found.group(1)
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.1)
 
 
 def start_server(workdir: Path) -> Iterator[Server]:
     """`calmline serve` on a fresh SQLite file, as `make run` starts it (first start included)."""
     port = free_port()
     database_url = f"sqlite:///{workdir / 'console.db'}"
-    env = {**os.environ, "CALMLINE_DATABASE_URL": database_url}
+    env = {**os.environ, "CALMLINE_DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
     exe = Path(sys.executable).with_name("calmline")
     command = [str(exe)] if exe.exists() else [sys.executable, "-m", "calmline.cli.main"]
     process = subprocess.Popen([*command, "serve", "--port", str(port), "--log-level", "warning"],
                                cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True)
     server = Server(f"http://127.0.0.1:{port}", database_url, process)
+
+    def drain() -> None:  # keep the pipe empty (a full pipe would block the server) and keep the lines
+        for line in process.stdout or ():
+            server.output.append(line.rstrip("\n"))
+
+    threading.Thread(target=drain, daemon=True).start()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -70,13 +82,12 @@ def start_server(workdir: Path) -> Iterator[Server]:
         except httpx.HTTPError:
             pass
         if process.poll() is not None:
-            raise RuntimeError(f"calmline serve exited: {process.stdout.read() if process.stdout else ''}")
+            time.sleep(0.2)
+            raise RuntimeError("calmline serve exited:\n" + "\n".join(server.output))
         time.sleep(0.2)
     else:
         process.kill()
         raise RuntimeError("calmline serve did not come up in 60 s")
-    os.set_blocking(process.stdout.fileno(), False)  # type: ignore[union-attr]
-    server.output.extend((process.stdout.read() or "").splitlines())  # type: ignore[union-attr]
     yield server
     process.terminate()
     try:
