@@ -106,3 +106,12 @@ def test_format_detection_and_unknown_format(tmp_path: Path) -> None:
         detect_format(Path("a.txt"))
     with pytest.raises(InputError, match="unknown format"):
         list(read_threads([tmp_path / "a.jsonl"], fmt="xml"))
+
+
+def test_tsv_files_are_tab_separated(tmp_path: Path) -> None:
+    path = tmp_path / "export.tsv"
+    path.write_text("ticket_id\tspeaker\tbody\nt1\tcustomer\tmy bill, again, is wrong\n"
+                    "t1\tagent\tsorry, checking\n", encoding="utf-8")
+    threads, tally = _read(path)
+    assert [m.text for m in threads[0].messages] == ["my bill, again, is wrong", "sorry, checking"]
+    assert tally.bad == 0

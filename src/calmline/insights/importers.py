@@ -59,7 +59,7 @@ def detect_format(path: Path) -> str:
         return "json"
     if suffix in (".csv", ".tsv"):
         with _open(path) as handle:
-            header = next(csv.reader(handle), [])
+            header = next(csv.reader(handle, delimiter=delimiter(path)), [])
         return "twcs" if set(TWCS_COLUMNS) <= {h.strip() for h in header} else "csv"
     raise InputError(f"{path}: cannot tell the format from the name; pass --format")
 
@@ -86,6 +86,11 @@ def read_threads(paths: Iterable[str | Path], fmt: str = "auto", columns: Mappin
             yield thread
 
 
+def delimiter(path: Path) -> str:
+    """Tab for .tsv files, comma for everything else."""
+    return "\t" if path.suffix.lower() == ".tsv" else ","
+
+
 def _open(path: Path) -> IO[str]:
     try:
         return path.open("r", encoding="utf-8-sig", newline="")
@@ -110,7 +115,9 @@ def read_jsonl(path: Path, tally: ImportTally, columns: Mapping[str, str]) -> It
             tally.rows += 1
             try:
                 yield _thread(json.loads(line), f"{path.name}:{number}")
-            except (json.JSONDecodeError, InputError) as exc:
+            except json.JSONDecodeError as exc:
+                tally.reject(path.name, number, f"not valid JSON: {exc.msg} (column {exc.colno})")
+            except InputError as exc:
                 tally.reject(path.name, number, _reason(exc))
 
 
@@ -170,7 +177,7 @@ def _csv_msg(row: Mapping[str, str | None], cols: Mapping[str, str | None]) -> t
 def read_csv(path: Path, tally: ImportTally, columns: Mapping[str, str]) -> Iterator[Thread]:
     """One message per row; rows grouped by the conversation column (on disk, any order)."""
     with _open(path) as handle, Spool() as spool:
-        reader = csv.DictReader(handle)
+        reader = csv.DictReader(handle, delimiter=delimiter(path))
         cols = _resolve(list(reader.fieldnames or []), columns, path)
         start = reader.line_num + 1
         for row in reader:

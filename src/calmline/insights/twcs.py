@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from calmline.errors import InputError
-from calmline.insights.importers import TWCS_COLUMNS, _open
+from calmline.insights.importers import TWCS_COLUMNS, _open, delimiter
 from calmline.insights.model import ImportTally, Msg, Thread
 from calmline.insights.spool import Spool
 from calmline.insights.timeparse import parse_time
@@ -50,7 +50,7 @@ def _load(path: Path, spool: Spool, tally: ImportTally) -> None:
     spool.db.executescript("CREATE TABLE raw (id INTEGER, parent INTEGER, line INTEGER);"
                            "CREATE TABLE links (id INTEGER PRIMARY KEY, parent INTEGER, root INTEGER);")
     with _open(path) as handle:
-        reader = csv.DictReader(handle)
+        reader = csv.DictReader(handle, delimiter=delimiter(path))
         missing = set(TWCS_COLUMNS) - {h.strip() for h in reader.fieldnames or []}
         if missing:
             raise InputError(f"{path}: not the Twitter layout, missing {', '.join(sorted(missing))}")
