@@ -245,7 +245,13 @@ function renderStages(stage, venting) {
 
 async function renderAssist() {
   const assist = await api(`/console/api/conversations/${id}/assist`);
-  $("next-move").textContent = assist.next_move || "—";
+  // the move in one sentence up front; the coach's wording hints after it
+  const move = assist.next_move || "—";
+  const cut = move.search(/[.!?]\s/);
+  const first = cut > 0 ? move.slice(0, cut + 1) : move;
+  const rest = cut > 0 ? move.slice(cut + 2) : "";
+  $("next-move").replaceChildren(h("span", { class: "move" }, first[0].toUpperCase() + first.slice(1)),
+    rest ? h("span", { class: "move-hints muted small" }, ` ${rest}`) : "");
   $("next-move").dataset.ready = "1";
   const list = $("suggestions");
   if (!assist.suggestions.length) {
