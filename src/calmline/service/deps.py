@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from calmline.cases import agents
 from calmline.cases.errors import AuthenticationError, NotFoundError, PermissionDeniedError
@@ -50,7 +51,11 @@ class AppState:
     known_keys: dict[str, tuple[User, float]] = field(default_factory=dict)
 
 
-def get_state(request: Request) -> AppState:
+# The dependencies that never block are `async def`: FastAPI runs a plain `def` dependency in the
+# thread pool, a hand-off per dependency per request that costs more than the work itself.
+
+
+async def get_state(request: Request) -> AppState:
     state: AppState = request.app.state.calmline
     return state
 
@@ -67,35 +72,41 @@ def get_session(state: StateDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def current_user(state: StateDep,
-                 credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> User:
+async def current_user(state: StateDep,
+                       credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+                       ) -> User:
+    """The caller, from a key remembered for KEY_CACHE_SECONDS or looked up (in the thread pool)."""
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise AuthenticationError("send an API key as `Authorization: Bearer KEY`")
     digest, now = agents.hash_key(credentials.credentials), time.monotonic()
     known = state.known_keys.get(digest)
     if known is not None and known[1] > now:
         return known[0]
-    with (state.readers or state.sessions)() as session:
-        agent = agents.agent_by_key(session, key=credentials.credentials)
-        if agent is None:
-            raise AuthenticationError("unknown or revoked API key")
-        user = User(agent.id, agent.name, agent.role)
+    user = await run_in_threadpool(_lookup, state, credentials.credentials)
     if len(state.known_keys) > 10_000:
         state.known_keys.clear()
     state.known_keys[digest] = (user, now + KEY_CACHE_SECONDS)
     return user
 
 
+def _lookup(state: AppState, key: str) -> User:
+    with (state.readers or state.sessions)() as session:
+        agent = agents.agent_by_key(session, key=key)
+        if agent is None:
+            raise AuthenticationError("unknown or revoked API key")
+        return User(agent.id, agent.name, agent.role)
+
+
 UserDep = Annotated[User, Depends(current_user)]
 
 
-def supervisor(user: UserDep) -> User:
+async def supervisor(user: UserDep) -> User:
     if not user.supervises:
         raise PermissionDeniedError("this needs a supervisor or admin key")
     return user
 
 
-def admin(user: UserDep) -> User:
+async def admin(user: UserDep) -> User:
     if user.role != "admin":
         raise PermissionDeniedError("this needs an admin key")
     return user
