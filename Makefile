@@ -6,7 +6,7 @@ PIP    := $(BIN)/python -m pip
 DATA   ?= ../shared/data
 export CALMLINE_DATA_DIR ?= $(abspath $(DATA))
 
-.PHONY: run test lint models bench demo clean
+.PHONY: run test lint models bench demo clean insights-sample chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,13 +20,21 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(PIP) install --quiet -e '.[dev,bench]'
 	touch $(VENV)/.installed $@
 
-## run: create the environment, install, and run the main job (the demo until the service lands)
+## run: create the environment, install, and serve the API (and console) on http://127.0.0.1:8000
 run: $(VENV)/.installed
-	$(BIN)/calmline demo
+	$(BIN)/calmline serve
 
 ## test: install the dev environment and run ruff, mypy and pytest
-test: $(VENV)/.installed-dev lint
+test: $(VENV)/.installed-dev lint chromium
 	$(BIN)/python -m pytest
+
+# the console's browser tests drive Debian's Chromium (Playwright never downloads a browser)
+chromium:
+	@test -x /usr/bin/chromium || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  echo "installing chromium with apt-get"; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium \
+	  || { $$SUDO apt-get update -q && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; } \
+	  || echo "could not install chromium: the browser tests will be skipped"; }
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench
@@ -40,6 +48,12 @@ models: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/accuracy.py
 	$(BIN)/python bench/speed.py
+
+## insights-sample: build the public-tweets sample (docs/insights.md) and its insights report
+insights-sample: $(VENV)/.installed
+	mkdir -p bench/out
+	$(BIN)/python -m calmline.insights.sample --data $(CALMLINE_DATA_DIR) --out bench/out/public_sample.csv
+	$(BIN)/calmline insights bench/out/public_sample.csv --out bench/out/public_report.html
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .mypy_cache .ruff_cache .pytest_cache
