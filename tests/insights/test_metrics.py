@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -87,3 +88,14 @@ def test_intervals() -> None:
     assert wilson(0, 0) == (0.0, 1.0)
     low, high = newcombe(8, 10, 2, 10)
     assert low < 0.6 < high and -1 <= low and high <= 1
+
+
+def test_trigger_after_midnight_of_the_last_day_is_in_the_trend(tmp_path: Path) -> None:
+    path = tmp_path / "late.jsonl"
+    path.write_text(json.dumps({"id": "late", "messages": [
+        {"role": "customer", "text": "hello", "time": "2026-03-02T23:50:00Z"},
+        {"role": "customer", "text": "My package never arrived and nobody updated me!!",
+         "time": "2026-03-03T00:10:00Z"}]}) + "\n", encoding="utf-8")
+    trend = run_insights(RunOptions([path], workers=1))["trend"]
+    assert trend["periods"] == ["2026-03-02", "2026-03-03"]
+    assert trend["series"]["area:delivery"] == [0, 1]

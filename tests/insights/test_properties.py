@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,9 @@ from hypothesis import strategies as st
 from calmline.insights.collect import collect_chunk
 from calmline.insights.figures import figures, replay_load
 from calmline.insights.importers import read_threads
-from calmline.insights.model import ImportTally
+from calmline.insights.model import ImportTally, Msg, Thread
 from calmline.insights.redact import redact
+from calmline.insights.report import render_html
 from calmline.insights.stats import SCALE, Stats, merge_all
 from calmline.insights.trends import spikes
 from calmline.playbook.schema import WellbeingConfig
@@ -100,3 +102,26 @@ def test_load_replays_the_service_model() -> None:
     later = [(600 + m, points) for m, points in burst]
     assert replay_load(burst + later, policy)[1] == 2
     assert replay_load(burst, WellbeingConfig(breather=4.0, overload=5.0))[1] == 0
+
+
+messages = st.builds(
+    Msg, st.sampled_from(["customer", "agent"]),
+    st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=200)
+    | st.sampled_from(["I am FURIOUS, call me on 555-123-4567 or mail a.b@c.io!!", "Calm down.",
+                       "I'm sorry, I will refund order #AB-12345 today by 5pm."]),
+    st.none() | st.datetimes(datetime(2020, 1, 1), datetime(2030, 1, 1), timezones=st.just(UTC)),
+    st.none() | st.sampled_from(["ann", "bob", "<b>eve</b>"]))
+
+
+@settings(max_examples=25, deadline=None)
+@given(threads=st.lists(st.lists(messages, min_size=1, max_size=5), min_size=1, max_size=4))
+def test_any_conversations_give_a_report(threads: list[list[Msg]]) -> None:
+    """Unicode, control characters, markup and odd times: counted, and rendered escaped."""
+    stats = collect_chunk([Thread(f"t{i}", tuple(m)) for i, m in enumerate(threads)])
+    data = {"meta": {"inputs": ["x"], "engine": "local", "where": "1 process", "seconds": 1,
+                     "messages_per_second": 1, "handling_unavailable": None,
+                     "wellbeing": WellbeingConfig().model_dump()},
+            "import": ImportTally().to_dict(), **figures(stats)}
+    assert data["overview"]["messages"] == sum(len(t) for t in threads)
+    html = render_html(json.loads(json.dumps(data)))
+    assert "<b>eve</b>" not in html and "<script" not in html

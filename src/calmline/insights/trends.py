@@ -28,7 +28,8 @@ def _bucket(ordinal: int, weekly: bool) -> int:
 
 
 def _periods(stats: Stats) -> tuple[list[int], bool]:
-    known = [d for d in stats.days if d]
+    # a trigger can first show on a later day than its conversation started (past midnight)
+    known = [d for d in stats.days if d] + [d for _, d in stats.trig_days if d]
     if not known:
         return [], False
     weekly = max(known) - min(known) > 42
