@@ -42,8 +42,8 @@ class Api:
 
 
 def make_api(url: str, engine: Engine, **overrides: object) -> Iterator[Api]:
-    settings = Settings(database_url=url, webhook_secret=SECRET, max_text_chars=5000,
-                        **overrides)  # type: ignore[arg-type]
+    options: dict[str, object] = {"webhook_secret": SECRET, "max_text_chars": 5000, **overrides}
+    settings = Settings(database_url=url, **options)  # type: ignore[arg-type]
     keys, ids = {}, {}
     with db.transaction(db.session_factory(engine)) as session:
         for name, role in (("agent", "agent"), ("other", "agent"), ("supervisor", "supervisor"),

@@ -10,8 +10,9 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import Engine
 
-from tests.service.conftest import SECRET, Api
+from tests.service.conftest import SECRET, Api, make_api
 
 
 def _error(response: object, status: int, code: str | None = None) -> dict[str, object]:
@@ -129,3 +130,9 @@ def test_duplicate_external_id_is_a_conflict(api: Api) -> None:
     assert made.status_code == 201
     _error(api.client.post("/v1/conversations", json={"external_id": "zd-1"}, headers=api.h("agent")),
            409, "conflict")
+
+
+def test_webhook_without_a_secret_is_off(migrated: dict[str, tuple[str, Engine]]) -> None:
+    url, engine = migrated["sqlite"]
+    for api in make_api(url, engine, webhook_secret=""):
+        _error(api.client.post("/v1/webhooks/messages", content=b"{}"), 404, "not_found")

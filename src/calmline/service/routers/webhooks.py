@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from calmline.cases import agents as agent_repo
 from calmline.cases import conversations as repo
 from calmline.cases import db, wellbeing
-from calmline.cases.errors import AuthenticationError, ConflictError
+from calmline.cases.errors import AuthenticationError, ConflictError, NotFoundError
 from calmline.errors import InputError
 from calmline.service import intake
 from calmline.service.deps import AppState, StateDep, User
@@ -72,7 +72,7 @@ async def message_event(request: Request, state: StateDep,
     """One message event from a helpdesk (`WebhookEvent` JSON), verified by its signature."""
     secret = state.settings.webhook_secret
     if not secret:
-        raise ConflictError("the webhook is disabled: set CALMLINE_WEBHOOK_SECRET")
+        raise NotFoundError("the webhook is disabled: set CALMLINE_WEBHOOK_SECRET to enable it")
     raw = await request.body()
     if not x_calmline_signature or not hmac.compare_digest(sign(secret, raw), x_calmline_signature):
         raise AuthenticationError("missing or wrong X-Calmline-Signature")
