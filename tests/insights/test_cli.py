@@ -58,3 +58,25 @@ def test_insights_over_the_database(tmp_path: Path) -> None:
 def test_insights_needs_something_to_read() -> None:
     result = CliRunner().invoke(app, ["insights"])
     assert result.exit_code == 2 and "nothing to read" in result.output
+
+
+def test_a_teams_playbook_reaches_the_workers(conversations_jsonl: Path, tmp_path: Path) -> None:
+    from importlib import resources
+
+    import yaml
+
+    data = yaml.safe_load(resources.files("calmline.playbook").joinpath("default.yaml").read_text("utf-8"))
+    data["wellbeing"].update(breather=0.5, overload=5.0)  # a team with a hair trigger
+    team = tmp_path / "team.yaml"
+    team.write_text(yaml.safe_dump(data), encoding="utf-8")
+    out = tmp_path / "team.html"
+    result = CliRunner().invoke(app, ["insights", str(conversations_jsonl), "--playbook", str(team),
+                                      "--out", str(out), "--processes", "2"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    assert report["meta"]["wellbeing"]["breather"] == 0.5
+    assert {a["agent"] for a in report["agent_load"] if a["needed_breather"]} == {"ann", "bob"}
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("anger: [not, a, mapping]\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["insights", str(conversations_jsonl), "--playbook", str(bad)])
+    assert result.exit_code == 2 and "invalid playbook" in result.output

@@ -11,13 +11,15 @@ from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
 
+import yaml
+
 from calmline.engine.analysis import Analysis
 from calmline.engine.analyzer import Analyzer
 from calmline.insights.handling import ThreadHandling, review_thread
 from calmline.insights.model import Thread
 from calmline.insights.redact import redact
 from calmline.insights.stats import SCALE, Exchange, Stats
-from calmline.playbook import load_playbook
+from calmline.playbook import Playbook
 from calmline.signals.base import Turn
 
 LEVELS = ("calm", "annoyed", "frustrated", "angry", "hostile")
@@ -29,10 +31,17 @@ SECS_BUCKETS = (60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 172800)
 
 @lru_cache(maxsize=4)
 def analyzer_for(playbook: str | None) -> Analyzer:
-    """One analyzer per worker process (and playbook), built on first use."""
+    """One analyzer per worker process (and playbook), built on first use.
+
+    `playbook` is the YAML text of a team's playbook (None: the packaged one). Workers get the
+    text, not a path, because a Dask worker on another machine has no copy of the file; the
+    driver has already validated it with `load_playbook`, so it cannot fail here.
+    """
     import calmline
 
-    return Analyzer(load_playbook(playbook)) if playbook else calmline.default_analyzer()
+    if playbook is None:
+        return calmline.default_analyzer()
+    return Analyzer(Playbook.model_validate(yaml.safe_load(playbook)))
 
 
 def minute_of(time: datetime) -> int:

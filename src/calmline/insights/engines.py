@@ -38,7 +38,10 @@ def _noop(done: int) -> None:
 
 def run_local(chunks: Iterable[list[Thread]], workers: int = 2, playbook: str | None = None,
               progress: Progress = _noop) -> Stats:
-    """Analyse in this process (workers=1) or in a pool of `workers` processes."""
+    """Analyse in this process (workers=1) or in a pool of `workers` processes.
+
+    `playbook` is a playbook's YAML text (None: the packaged one), as `collect_chunk` takes it.
+    """
     total = Stats()
     if workers <= 1:
         for chunk in chunks:

@@ -56,7 +56,8 @@ def run_insights(options: RunOptions, progress: Progress = _noop) -> dict[str, A
     for path in options.inputs:
         if not Path(path).is_file():
             raise InputError(f"no such input file: {path}")
-    wellbeing = load_playbook(options.playbook).wellbeing
+    wellbeing = load_playbook(options.playbook).wellbeing  # validates a team's playbook up front
+    playbook = Path(options.playbook).read_text("utf-8") if options.playbook else None
     tally = ImportTally()
     chunks = chunked(read_all(options, tally), options.chunk_threads)
     started = time.perf_counter()
@@ -64,14 +65,14 @@ def run_insights(options: RunOptions, progress: Progress = _noop) -> dict[str, A
         client = options.client or dask_client(str(options.scheduler))
         try:
             where = f"{len(client.nthreads())} Dask worker(s) at {client.scheduler.address}"
-            stats = run_dask(chunks, client, options.playbook, progress)
+            stats = run_dask(chunks, client, playbook, progress)
         finally:
             if options.client is None:
                 client.close()
     else:
         workers = max(1, options.workers)
         where = f"{workers} process{'es' if workers > 1 else ''}"
-        stats = run_local(chunks, options.workers, options.playbook, progress)
+        stats = run_local(chunks, options.workers, playbook, progress)
     elapsed = time.perf_counter() - started
     inputs = [str(p) for p in options.inputs]
     if options.database:

@@ -3,7 +3,7 @@
     python -m calmline.insights.sample --data ../shared/data --out sample.csv [--messages N]
 
 The public files hold single customer tweets, not threads. Threads are recombined: the tweets of
-one airline (or complaint domain) are taken in time order, one to three at a time, as a customer's
+one airline (or complaint domain) are taken in time order, one to four at a time, as a customer's
 turns; between them an agent reply is drawn from the small bank below (good and bad replies, so
 the coach has something to find), each agent belonging to that airline's team. Airline tweets keep
 their real times; the complaint tweets have none, so their threads are undated. With --messages
