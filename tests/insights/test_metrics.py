@@ -99,3 +99,27 @@ def test_trigger_after_midnight_of_the_last_day_is_in_the_trend(tmp_path: Path) 
     trend = run_insights(RunOptions([path], workers=1))["trend"]
     assert trend["periods"] == ["2026-03-02", "2026-03-03"]
     assert trend["series"]["area:delivery"] == [0, 1]
+
+
+def test_headlines_say_what_matters_and_do_not_over_read(report: dict[str, Any]) -> None:
+    lines = report["headlines"]
+    assert lines[0].startswith("Most common trigger: billing refund (area), in 67% of conversations")
+    assert any(line.startswith("Of 2 conversations with two or more customer messages, 50% de-escalated")
+               for line in lines)
+    assert not any("calmer customer" in line for line in lines)  # one reply compared: too few
+
+
+def test_headlines_name_a_behaviour_only_when_its_interval_clears_zero() -> None:
+    from calmline.insights.headlines import _what_works
+
+    def row(title: str, s1: int, n1: int, s2: int, n2: int) -> dict[str, Any]:
+        low, high = newcombe(s1, n1, s2, n2)
+        return {"title": title, "enough_data": min(n1, n2) >= 10, "difference": s1 / n1 - s2 / n2,
+                "difference_ci95": [low, high], "with": {"replies": n1}, "without": {"replies": n2}}
+
+    lines = _what_works({"available": True, "what_works": [
+        row("acknowledges the feeling", 80, 100, 40, 100), row("hides behind policy", 10, 100, 50, 100),
+        row("thanks the customer", 52, 100, 50, 100), row("reassures", 5, 5, 1, 5)]})
+    assert [line.split(":")[0] + ":" + line.split('"')[1] for line in lines] == [
+        "Followed by a calmer customer:acknowledges the feeling",
+        "Followed by a less calm customer:hides behind policy"]

@@ -10,6 +10,7 @@ from typing import Any
 
 from calmline.insights import handling as adapter
 from calmline.insights.collect import LEVELS, SECS_BUCKETS
+from calmline.insights.headlines import headlines
 from calmline.insights.intervals import newcombe, wilson
 from calmline.insights.stats import SCALE, Stats
 from calmline.insights.trends import trend
@@ -30,12 +31,14 @@ def share(part: int, whole: int) -> float:
 
 
 def figures(stats: Stats, wellbeing: WellbeingConfig | None = None) -> dict[str, Any]:
-    """Every figure of the report, keyed by section (agent load under `wellbeing`'s model)."""
-    return {"overview": overview(stats), "triggers": triggers(stats), "trend": trend(stats),
-            "trajectories": trajectories(stats), "handling": handling(stats),
-            "agent_load": agent_load(stats, wellbeing or WellbeingConfig()),
-            "training": {"best": [e.to_dict() for e in stats.best],
-                         "worst": [e.to_dict() for e in stats.worst]}}
+    """Every figure of the report, keyed by section (agent load under `wellbeing`'s model), and
+    the headlines drawn from them."""
+    fig = {"overview": overview(stats), "triggers": triggers(stats), "trend": trend(stats),
+           "trajectories": trajectories(stats), "handling": handling(stats),
+           "agent_load": agent_load(stats, wellbeing or WellbeingConfig()),
+           "training": {"best": [e.to_dict() for e in stats.best],
+                        "worst": [e.to_dict() for e in stats.worst]}}
+    return {"headlines": headlines(fig), **fig}
 
 
 def overview(stats: Stats) -> dict[str, Any]:

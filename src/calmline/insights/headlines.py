@@ -1,0 +1,62 @@
+"""The few sentences a support lead reads first: what to fix upstream, what works, who is strained.
+
+Derived from the finished figures only (so they are as deterministic as the figures), and careful
+with small samples: a behaviour is called helpful or harmful only when its interval excludes zero.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MIN_SHARE = 0.01  # a trigger in fewer conversations is too rare to call the angriest
+
+
+def _name(trigger: dict[str, Any]) -> str:
+    return f'{trigger["label"].replace("_", " ")} ({trigger["kind"]})'
+
+
+def headlines(fig: dict[str, Any]) -> list[str]:
+    """Plain sentences, most important first; empty when there is nothing to say."""
+    out: list[str] = []
+    total = fig["overview"]["conversations"]
+    triggers = fig["triggers"]
+    if triggers:
+        top = triggers[0]
+        out.append(f"Most common trigger: {_name(top)}, in {100 * top['share_of_conversations']:.0f}% "
+                   f"of conversations ({top['conversations']:,} of {total:,}).")
+        common = [t for t in triggers if t["share_of_conversations"] >= MIN_SHARE]
+        angriest = max(common or triggers, key=lambda t: (t["avg_anger"], t["key"]))
+        out.append(f"Angriest trigger: {_name(angriest)}, average anger {angriest['avg_anger']:.2f}.")
+    if fig["trend"]["spikes"]:
+        out.append(f"Biggest spike: {fig['trend']['spikes'][0]['text']}.")
+    shares = fig["trajectories"]["shares"]
+    multi = fig["trajectories"]["conversations_with_2_plus_customer_messages"]
+    if multi:
+        out.append(f"Of {multi:,} conversations with two or more customer messages, "
+                   f"{100 * shares['de-escalated']['share']:.0f}% de-escalated and "
+                   f"{100 * shares['escalated']['share']:.0f}% escalated.")
+    out += _what_works(fig["handling"])
+    strained = [a["agent"] for a in fig["agent_load"] if a["needed_breather"]]
+    if strained:
+        out.append(f"{len(strained)} agent(s) would have been prompted to take a breather: "
+                   f"{', '.join(strained[:5])}{'…' if len(strained) > 5 else ''}.")
+    return out
+
+
+def _what_works(handling: dict[str, Any]) -> list[str]:
+    if not handling.get("available"):
+        return []
+    readable = [r for r in handling["what_works"] if r["enough_data"]]
+    helps = [r for r in readable if r["difference_ci95"][0] > 0]
+    hurts = [r for r in readable if r["difference_ci95"][1] < 0]
+    out = [f"Followed by a calmer customer: \"{r['title']}\" ({100 * r['difference']:+.0f} points, "
+           f"95% CI {100 * r['difference_ci95'][0]:+.0f} to {100 * r['difference_ci95'][1]:+.0f}, "
+           f"{r['with']['replies']:,} replies)." for r in sorted(helps, key=lambda r: -r["difference"])[:3]]
+    out += [f"Followed by a less calm customer: \"{r['title']}\" ({100 * r['difference']:+.0f} points, "
+            f"95% CI {100 * r['difference_ci95'][0]:+.0f} to {100 * r['difference_ci95'][1]:+.0f}, "
+            f"{r['with']['replies']:,} replies)." for r in sorted(hurts, key=lambda r: r["difference"])[:3]]
+    if readable and not out:
+        compared = max(r["with"]["replies"] + r["without"]["replies"] for r in readable)
+        out.append(f"No behaviour or anti-pattern is clearly followed by a calmer (or angrier) "
+                   f"customer yet ({compared:,} replies compared).")
+    return out
