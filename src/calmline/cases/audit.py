@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from calmline.cases.models import AuditEntry
+from calmline.cases.db import insert_row, table_of
+from calmline.cases.models import AuditEntry, utcnow
 
 
 def record(session: Session, *, actor_id: int | None, entity: str, entity_id: int, action: str,
@@ -17,6 +18,14 @@ def record(session: Session, *, actor_id: int | None, entity: str, entity_id: in
                        detail=detail)
     session.add(entry)
     return entry
+
+
+def record_now(session: Session, *, actor_id: int | None, entity: str, entity_id: int,
+               action: str, detail: dict[str, Any] | None = None) -> None:
+    """`record` as one INSERT issued now (no ORM object), for the message hot path."""
+    insert_row(session, table_of(AuditEntry), {
+        "time": utcnow(), "actor_id": actor_id, "entity": entity, "entity_id": entity_id,
+        "action": action, "detail": detail})
 
 
 def history(session: Session, *, entity: str | None = None, entity_id: int | None = None,

@@ -11,12 +11,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, Table, create_engine, event, insert
+from sqlalchemy.engine import CursorResult, make_url
 from sqlalchemy.exc import (
     ArgumentError,
     DBAPIError,
@@ -140,3 +140,17 @@ def _transient(exc: DBAPIError) -> bool:
     text = str(exc.orig).lower()
     return any(word in text for word in ("uq_message_seq", "unique", "locked", "deadlock",
                                          "could not serialize"))
+
+
+def table_of(model: type[Any]) -> Table:
+    """The Core table of a mapped class (for the hot paths written without the ORM)."""
+    return cast(Table, model.__table__)
+
+
+def insert_row(session: Session, table: Table, values: dict[str, Any]) -> int:
+    """INSERT one row now, in the session's transaction; returns its new primary key."""
+    result = cast("CursorResult[Any]", session.execute(insert(table).values(values)))
+    key = result.inserted_primary_key
+    if key is None:
+        raise AssertionError(f"no primary key came back from the insert into {table.name}")
+    return int(key[0])

@@ -1,7 +1,7 @@
 """Recording one message and everything it sets off, in the caller's transaction.
 
 The caller (the service) analyses the text first, outside any transaction; `record_message` then
-locks the case, appends the message with the next seq, opens the escalations the analysis calls
+claims the case's next seq (locking its row), appends the message, opens the escalations the analysis calls
 for, files the agent's promises as follow-ups and adds the customer's hostility to the agent's
 stress load. Either all of it is stored or none of it is.
 """
@@ -16,11 +16,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from calmline.cases import audit
-from calmline.cases.conversations import get_conversation
-from calmline.cases.errors import ConflictError
 from calmline.cases.escalations import Reason, raise_escalation
 from calmline.cases.followups import Promise, from_promises
-from calmline.cases.messages import add_message
+from calmline.cases.messages import append_message
 from calmline.cases.models import Escalation, FollowUp, Message
 from calmline.cases.wellbeing import WellbeingPolicy, record_stress
 
@@ -53,19 +51,15 @@ class Recorded:
 def record_message(session: Session, *, conversation_id: int, incoming: Incoming,
                    actor_id: int | None, policy: WellbeingPolicy,
                    followup_due: timedelta = timedelta(hours=24)) -> Recorded:
-    conversation = get_conversation(session, conversation_id=conversation_id, for_update=True)
-    if conversation.status == "closed":
-        raise ConflictError(f"conversation {conversation_id} is closed")
-    message = add_message(session, conversation=conversation, role=incoming.role, text=incoming.text,
-                          channel=incoming.channel, author=incoming.author,
-                          author_id=actor_id if incoming.role == "agent" else None,
-                          time=incoming.time, analysis=incoming.analysis,
-                          anger_score=incoming.anger_score, stage=incoming.stage)
-    if incoming.anger_level is not None:
-        conversation.anger_level = incoming.anger_level
-    audit.record(session, actor_id=actor_id, entity="message", entity_id=message.id, action="added",
-                 detail={"conversation_id": conversation_id, "seq": message.seq,
-                         "role": incoming.role, "stage": incoming.stage})
+    message, owner = append_message(
+        session, conversation_id=conversation_id, role=incoming.role, text=incoming.text,
+        channel=incoming.channel, author=incoming.author,
+        author_id=actor_id if incoming.role == "agent" else None, time=incoming.time,
+        analysis=incoming.analysis, anger_score=incoming.anger_score,
+        anger_level=incoming.anger_level, stage=incoming.stage)
+    audit.record_now(session, actor_id=actor_id, entity="message", entity_id=message.id,
+                     action="added", detail={"conversation_id": conversation_id, "seq": message.seq,
+                                             "role": incoming.role, "stage": incoming.stage})
     done = Recorded(message)
     for reason in incoming.escalations:
         escalation = raise_escalation(session, conversation_id=conversation_id, reason=reason,
@@ -75,10 +69,10 @@ def record_message(session: Session, *, conversation_id: int, incoming: Incoming
     if incoming.role == "agent" and incoming.promises:
         done.followups = from_promises(
             session, conversation_id=conversation_id, promises=incoming.promises,
-            owner_id=conversation.agent_id or actor_id, message_id=message.id,
+            owner_id=owner or actor_id, message_id=message.id,
             default_due=followup_due, actor_id=actor_id)
     if incoming.role == "customer":
-        record_stress(session, policy=policy, agent_id=conversation.agent_id,
+        record_stress(session, policy=policy, agent_id=owner,
                       anger=incoming.anger_score, abuse=incoming.abuse,
                       conversation_id=conversation_id, message_id=message.id, time=message.time)
     return done

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from calmline.cases.db import insert_row, table_of
 from calmline.cases.models import Agent, StressEvent, utcnow
 
 
@@ -51,11 +52,12 @@ def record_stress(session: Session, *, policy: WellbeingPolicy, agent_id: int | 
     """Record the hostility of one received message (None when it adds no stress)."""
     if agent_id is None or anger is None or (anger < policy.min_anger and not abuse):
         return None
-    event = StressEvent(agent_id=agent_id, conversation_id=conversation_id, message_id=message_id,
-                        time=time or utcnow(), abuse=abuse,
-                        hostility=round(anger + (policy.abuse_stress if abuse else 0.0), 4))
-    session.add(event)
-    return event
+    fields = {"agent_id": agent_id, "conversation_id": conversation_id, "message_id": message_id,
+              "time": time or utcnow(), "abuse": abuse,
+              "hostility": round(anger + (policy.abuse_stress if abuse else 0.0), 4)}
+    # one INSERT now, not an ORM object: this runs for every hostile customer message
+    event_id = insert_row(session, table_of(StressEvent), fields)
+    return StressEvent(id=event_id, **fields)
 
 
 def decayed(events: Sequence[tuple[datetime, float]], *, now: datetime, half_life: timedelta) -> float:
