@@ -146,3 +146,16 @@ def test_readers_do_not_wait_for_a_writer(factory: sessionmaker[Session]) -> Non
             assert pool.submit(count).result(timeout=5) == 0
     with readers() as s:
         assert s.scalar(select(func.count()).select_from(Message)) == 1
+
+
+def test_seq_without_update_returning(tmp_path: object) -> None:
+    """Older SQLite (before 3.35) has no UPDATE ... RETURNING: the seq is read back instead."""
+    engine = db.make_engine(f"sqlite:///{tmp_path}/old.db")
+    db.upgrade(engine)
+    engine.dialect.update_returning = False
+    factory = db.session_factory(engine)
+    _agent, conv = _conversation(factory)
+    assert [_post(factory, conv, f"m{i}") for i in range(3)] == [1, 2, 3]
+    with pytest.raises(NotFoundError):
+        _post(factory, 424242, "x")
+    engine.dispose()
