@@ -10,6 +10,7 @@ from sqlalchemy import Exists, exists, select
 from sqlalchemy.orm import Session, lazyload
 
 from calmline.cases import audit
+from calmline.cases.db import table_of
 from calmline.cases.errors import ConflictError, NotFoundError
 from calmline.cases.models import Conversation, Customer, FollowUp, Message, utcnow
 
@@ -66,8 +67,9 @@ def get_conversation(session: Session, *, conversation_id: int, for_update: bool
 
 def owner_and_status(session: Session, *, conversation_id: int) -> tuple[int | None, str]:
     """The owning agent and status alone: what a writer checks before the work (no joins)."""
-    row = session.execute(select(Conversation.agent_id, Conversation.status)
-                          .where(Conversation.id == conversation_id)).one_or_none()
+    cases = table_of(Conversation)
+    row = session.connection().execute(select(cases.c.agent_id, cases.c.status)
+                                       .where(cases.c.id == conversation_id)).one_or_none()
     if row is None:
         raise NotFoundError(f"no conversation with id {conversation_id}")
     return row[0], row[1]
@@ -92,10 +94,11 @@ def messages_of(session: Session, *, conversation_id: int, last: int | None = No
 def recent_turns(session: Session, *, conversation_id: int, last: int) -> list[dict[str, Any]]:
     """The last `last` turns as the engine reads them (role, text, time, stored anger score), in
     order: only those columns are read, not the stored analyses (the cost of every message post)."""
-    query = (select(Message.role, Message.text, Message.time, Message.anger_score)
-             .where(Message.conversation_id == conversation_id)
-             .order_by(Message.seq.desc()).limit(last))
-    rows = session.execute(query).all()
+    messages = table_of(Message)
+    query = (select(messages.c.role, messages.c.text, messages.c.time, messages.c.anger_score)
+             .where(messages.c.conversation_id == conversation_id)
+             .order_by(messages.c.seq.desc()).limit(last))
+    rows = session.connection().execute(query).all()
     return [{"role": role, "text": text, "time": time, "anger": anger}
             for role, text, time, anger in reversed(rows)]
 

@@ -11,10 +11,9 @@ service: it is written in SQLAlchemy Core, three statements and no ORM unit of w
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import case, select, update
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from calmline.cases.db import insert_row, table_of
@@ -46,14 +45,15 @@ def append_message(session: Session, *, conversation_id: int, role: str, text: s
         values["anger_level"] = anger_level
     claim = update(CASES).where(CASES.c.id == conversation_id, CASES.c.status == "open").values(values)
     wanted = (CASES.c.message_count, CASES.c.agent_id, CASES.c.channel)
-    if session.get_bind().dialect.update_returning:
-        row = session.execute(claim.returning(*wanted)).one_or_none()
+    connection = session.connection()  # Core statements, straight on the transaction's connection
+    if connection.dialect.update_returning:
+        row = connection.execute(claim.returning(*wanted)).one_or_none()
     else:  # SQLite before 3.35: the update holds the lock, the read sees our own write
-        done = session.execute(claim)
-        row = (session.execute(select(*wanted).where(CASES.c.id == conversation_id)).one_or_none()
-               if cast("CursorResult[Any]", done).rowcount else None)
+        done = connection.execute(claim)
+        row = (connection.execute(select(*wanted).where(CASES.c.id == conversation_id)).one_or_none()
+               if done.rowcount else None)
     if row is None:
-        status = session.scalar(select(CASES.c.status).where(CASES.c.id == conversation_id))
+        status = connection.scalar(select(CASES.c.status).where(CASES.c.id == conversation_id))
         if status is None:
             raise NotFoundError(f"no conversation with id {conversation_id}")
         raise ConflictError(f"conversation {conversation_id} is {status}")
