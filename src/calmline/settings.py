@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     database_echo: bool = Field(False, description="log every SQL statement (debugging only)")
     database_pool_size: int = Field(10, ge=1, le=200,
                                     description="connections kept open to PostgreSQL")
+    threads: int = Field(
+        4, ge=1, le=200,
+        description="requests worked on at once per server process; the work is mostly CPU (one "
+                    "core per process), so more threads only add switching, not throughput")
     max_text_chars: int = Field(
         20_000, ge=100, le=1_000_000,
         description="longest message or draft text accepted; longer ones get HTTP 413")

@@ -6,8 +6,11 @@ The analyzer is built once per app (models loaded, playbook validated) and share
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
+from anyio import to_thread
 from fastapi import FastAPI
 
 import calmline
@@ -64,7 +67,16 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
                             pool_size=settings.database_pool_size)
     if migrate:
         db.upgrade(engine)
-    app = FastAPI(title="calmline", version=calmline.__version__,
+    threads = settings.threads
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # the pool that runs the (blocking) endpoints; anyio's default of 40 threads only makes
+        # them take turns on the GIL, which costs CPU and spreads latency
+        to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+
+    app = FastAPI(title="calmline", version=calmline.__version__, lifespan=lifespan,
                   description="De-escalation copilot: cases, escalations, follow-ups and agent load.")
     analyzer = build_analyzer(settings)
     app.state.calmline = AppState(settings, db.session_factory(engine), analyzer,
