@@ -27,9 +27,10 @@ class Settings(BaseSettings):
     database_pool_size: int = Field(10, ge=1, le=200,
                                     description="connections kept open to PostgreSQL")
     threads: int = Field(
-        4, ge=1, le=200,
-        description="requests worked on at once per server process; the work is mostly CPU (one "
-                    "core per process), so more threads only add switching, not throughput")
+        2, ge=1, le=200,
+        description="requests worked on at once per server process: one analyses (the engine runs "
+                    "one message at a time) while another waits on the database; more threads only "
+                    "take turns on the GIL (raise it for a slow, remote database)")
     max_text_chars: int = Field(
         20_000, ge=100, le=1_000_000,
         description="longest message or draft text accepted; longer ones get HTTP 413")

@@ -71,8 +71,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        # the pool that runs the (blocking) endpoints; anyio's default of 40 threads only makes
-        # them take turns on the GIL, which costs CPU and spreads latency
+        # the pool that runs the (blocking) endpoints: anyio's default of 40 threads only makes
+        # them take turns on the GIL, which costs CPU and spreads latency (settings.threads)
         to_thread.current_default_thread_limiter().total_tokens = threads
         yield
 
