@@ -1,8 +1,15 @@
 """`calmline.service.asgi:app`: the app uvicorn imports (configured from CALMLINE_* settings).
 
-Built on import on purpose: this module exists only to be named on a server's command line.
+Built on import on purpose: this module exists only to be named on a server's command line. The
+models, playbooks and app built here live as long as the server process, so they are moved out of
+the garbage collector's reach (`gc.freeze`): full collections otherwise walk them all and stall
+requests.
 """
+
+import gc
 
 from calmline.service.app import create_app
 
 app = create_app()
+gc.collect()
+gc.freeze()
