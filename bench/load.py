@@ -1,6 +1,6 @@
 """Load benchmark: `calmline serve` on loopback, N concurrent clients posting customer messages.
 
-    python bench/load.py                      # SQLite and PostgreSQL, 50 clients, 200 msg/s
+    python bench/load.py                      # SQLite and PostgreSQL, 50 clients, 200 msg/s, 2 workers
     python bench/load.py --backend postgresql --workers 2 --rate 200 --messages 4000
     python bench/load.py --backend sqlite --rate 0 --messages 500   # as fast as it goes
 
@@ -230,7 +230,8 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200,
                         help="messages per second, spread over the clients (0: as fast as they can)")
     parser.add_argument("--seconds", type=float, default=60, help="stop posting after this long")
-    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="server worker processes (`calmline serve --workers`; one per core)")
     parser.add_argument("--no-suggestions", dest="suggestions", action="store_false",
                         help="ask the server not to compose suggested replies")
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
