@@ -11,7 +11,7 @@ BENCH = Path(__file__).parents[2] / "bench" / "load.py"
 
 def test_load_bench_small_run_stores_every_message_once_in_order() -> None:
     done = subprocess.run([sys.executable, str(BENCH), "--backend", "sqlite", "--clients", "5",
-                           "--messages", "40", "--conversations", "4", "--rate", "0"],
+                           "--messages", "40", "--conversations", "4", "--rate", "0", "--workers", "1"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     result = done.stdout.strip().splitlines()[-1]
