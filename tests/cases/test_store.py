@@ -159,3 +159,17 @@ def test_seq_without_update_returning(tmp_path: object) -> None:
     with pytest.raises(NotFoundError):
         _post(factory, 424242, "x")
     engine.dispose()
+
+
+def test_case_aggregates_follow_the_messages(factory: sessionmaker[Session]) -> None:
+    _agent, conv = _conversation(factory)
+    for anger, level, stage in ((0.5, "frustrated", "venting"), (0.9, "hostile", None),
+                                (None, None, "heard"), (0.2, "calm", None)):
+        with db.transaction(factory) as s:
+            record_message(s, conversation_id=conv, actor_id=None, policy=POLICY, incoming=Incoming(
+                role="customer" if anger is not None else "agent", text="x", anger_score=anger,
+                anger_level=level, stage=stage))
+    with factory() as s:
+        case = conversations.get_conversation(s, conversation_id=conv)
+        assert (case.anger_score, case.peak_anger, case.anger_level) == (0.2, 0.9, "calm")
+        assert case.stage == "heard" and case.message_count == 4 and case.updated_at >= case.created_at

@@ -13,15 +13,30 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, select, update
+from sqlalchemy import Float, Integer, String, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
 from calmline.cases.db import insert_row, table_of
 from calmline.cases.errors import ConflictError, NotFoundError
-from calmline.cases.models import Conversation, Message, utcnow
+from calmline.cases.models import Conversation, Message, UTCDateTime, utcnow
 
 CASES = table_of(Conversation)
 MESSAGES = table_of(Message)
+_ANGER = bindparam("new_anger", type_=Float())
+# prebuilt, the values as parameters (a statement built per call costs more than running it);
+# a None parameter leaves that aggregate as it was
+_CLAIM = (update(CASES)
+          .where(CASES.c.id == bindparam("case_id", type_=Integer()), CASES.c.status == "open")
+          .values(message_count=CASES.c.message_count + 1,
+                  updated_at=bindparam("now", type_=UTCDateTime()),
+                  stage=func.coalesce(bindparam("new_stage", type_=String()), CASES.c.stage),
+                  anger_score=func.coalesce(_ANGER, CASES.c.anger_score),
+                  peak_anger=case((_ANGER > CASES.c.peak_anger, _ANGER), else_=CASES.c.peak_anger),
+                  anger_level=func.coalesce(bindparam("new_level", type_=String()),
+                                            CASES.c.anger_level)))
+_WANTED = (CASES.c.message_count, CASES.c.agent_id, CASES.c.channel)
+_CLAIM_RETURNING = _CLAIM.returning(*_WANTED)
+_READ_BACK = select(*_WANTED).where(CASES.c.id == bindparam("case_id", type_=Integer()))
 
 
 def append_message(session: Session, *, conversation_id: int, role: str, text: str,
@@ -34,24 +49,14 @@ def append_message(session: Session, *, conversation_id: int, role: str, text: s
     Returns the message (detached, with its id) and the case's owner. NotFoundError for an unknown
     case, ConflictError for a closed one."""
     now = utcnow()
-    values: dict[str, Any] = {"message_count": CASES.c.message_count + 1, "updated_at": now}
-    if stage:
-        values["stage"] = stage
-    if anger_score is not None:
-        values["anger_score"] = anger_score
-        values["peak_anger"] = case((CASES.c.peak_anger < anger_score, anger_score),
-                                    else_=CASES.c.peak_anger)
-    if anger_level is not None:
-        values["anger_level"] = anger_level
-    claim = update(CASES).where(CASES.c.id == conversation_id, CASES.c.status == "open").values(values)
-    wanted = (CASES.c.message_count, CASES.c.agent_id, CASES.c.channel)
+    params = {"case_id": conversation_id, "now": now, "new_stage": stage or None,
+              "new_anger": anger_score, "new_level": anger_level}
     connection = session.connection()  # Core statements, straight on the transaction's connection
     if connection.dialect.update_returning:
-        row = connection.execute(claim.returning(*wanted)).one_or_none()
+        row = connection.execute(_CLAIM_RETURNING, params).one_or_none()
     else:  # SQLite before 3.35: the update holds the lock, the read sees our own write
-        done = connection.execute(claim)
-        row = (connection.execute(select(*wanted).where(CASES.c.id == conversation_id)).one_or_none()
-               if done.rowcount else None)
+        done = connection.execute(_CLAIM, params)
+        row = connection.execute(_READ_BACK, params).one_or_none() if done.rowcount else None
     if row is None:
         status = connection.scalar(select(CASES.c.status).where(CASES.c.id == conversation_id))
         if status is None:
