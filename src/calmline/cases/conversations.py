@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Exists, exists, select
+from sqlalchemy import Exists, Integer, bindparam, exists, select
 from sqlalchemy.orm import Session, lazyload
 
 from calmline.cases import audit
@@ -65,11 +65,18 @@ def get_conversation(session: Session, *, conversation_id: int, for_update: bool
     return conversation
 
 
+# the two reads of every message post, prebuilt (a statement built per call costs more than it)
+_CASES, _MESSAGES = table_of(Conversation), table_of(Message)
+_OWNER = (select(_CASES.c.agent_id, _CASES.c.status)
+          .where(_CASES.c.id == bindparam("case_id", type_=Integer())))
+_TURNS = (select(_MESSAGES.c.role, _MESSAGES.c.text, _MESSAGES.c.time, _MESSAGES.c.anger_score)
+          .where(_MESSAGES.c.conversation_id == bindparam("case_id", type_=Integer()))
+          .order_by(_MESSAGES.c.seq.desc()).limit(bindparam("last", type_=Integer())))
+
+
 def owner_and_status(session: Session, *, conversation_id: int) -> tuple[int | None, str]:
     """The owning agent and status alone: what a writer checks before the work (no joins)."""
-    cases = table_of(Conversation)
-    row = session.connection().execute(select(cases.c.agent_id, cases.c.status)
-                                       .where(cases.c.id == conversation_id)).one_or_none()
+    row = session.connection().execute(_OWNER, {"case_id": conversation_id}).one_or_none()
     if row is None:
         raise NotFoundError(f"no conversation with id {conversation_id}")
     return row[0], row[1]
@@ -94,11 +101,7 @@ def messages_of(session: Session, *, conversation_id: int, last: int | None = No
 def recent_turns(session: Session, *, conversation_id: int, last: int) -> list[dict[str, Any]]:
     """The last `last` turns as the engine reads them (role, text, time, stored anger score), in
     order: only those columns are read, not the stored analyses (the cost of every message post)."""
-    messages = table_of(Message)
-    query = (select(messages.c.role, messages.c.text, messages.c.time, messages.c.anger_score)
-             .where(messages.c.conversation_id == conversation_id)
-             .order_by(messages.c.seq.desc()).limit(last))
-    rows = session.connection().execute(query).all()
+    rows = session.connection().execute(_TURNS, {"case_id": conversation_id, "last": last}).all()
     return [{"role": role, "text": text, "time": time, "anger": anger}
             for role, text, time, anger in reversed(rows)]
 
