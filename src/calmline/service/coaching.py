@@ -140,3 +140,14 @@ def promises(text: str, now: datetime | None = None) -> list[Promise]:
     with _LOCK:
         found = extract_commitments(text, now)
     return [Promise(c.what, c.due, c.due_text, c.evidence.text) for c in found]
+
+
+def warm_up(analyzer: Analyzer) -> None:
+    """Load everything the engine loads on first use (coach, templates, commitment rules), so the
+    server's first requests are not the slow ones."""
+    turns: list[HistoryItem] = [
+        {"role": "customer", "text": "My order 48213 is late and nobody called me back!"},
+        {"role": "agent", "text": "I'm sorry about that. I will call you back tomorrow at 10am."}]
+    assess(analyzer, turns)
+    review(analyzer, "Thanks for your patience, let me check that for you.", turns)
+    promises("I will email you the label by Friday.")
