@@ -238,8 +238,8 @@ def main() -> None:
     args = parser.parse_args()
     args.pg_dsn = args.pg_url.replace("postgresql+psycopg://", "postgresql://")
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
-    rate = f"{args.rate:g} msg/s" if args.rate else "as fast as possible"
-    print(f"{args.clients} clients, {args.messages} messages over {args.conversations} conversations at "
+    rate = f"at {args.rate:g} msg/s" if args.rate else "as fast as possible"
+    print(f"{args.clients} clients, {args.messages} messages over {args.conversations} conversations "
           f"{rate}, suggestions {'on' if args.suggestions else 'off'}, {args.workers} server worker(s)")
     for backend in backends:
         result = run_backend(backend, args)
