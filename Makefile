@@ -6,7 +6,7 @@ PIP    := $(BIN)/python -m pip
 DATA   ?= ../shared/data
 export CALMLINE_DATA_DIR ?= $(abspath $(DATA))
 
-.PHONY: run test lint models bench demo clean insights-sample chromium
+.PHONY: run test lint models bench bench-scale demo clean insights-sample chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,10 +44,16 @@ lint: $(VENV)/.installed-dev
 models: $(VENV)/.installed-dev
 	$(BIN)/python -m calmline.models.train --data $(CALMLINE_DATA_DIR) --out src/calmline/models/artifacts
 
-## bench: accuracy against baselines, and speed
-bench: $(VENV)/.installed-dev
+## bench: accuracy against baselines, analyzer speed, service load, console timings (bench/README.md)
+bench: $(VENV)/.installed-dev chromium
 	$(BIN)/python bench/accuracy.py
 	$(BIN)/python bench/speed.py
+	$(BIN)/python bench/load.py
+	$(BIN)/python bench/console.py
+
+## bench-scale: the insights report on 1,000,000 generated messages (about 20 minutes on 2 cores)
+bench-scale: $(VENV)/.installed-dev
+	$(BIN)/python bench/scale.py
 
 ## insights-sample: build the public-tweets sample (docs/insights.md) and its insights report
 insights-sample: $(VENV)/.installed

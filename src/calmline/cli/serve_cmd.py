@@ -50,7 +50,8 @@ def serve_command(
     db.upgrade(engine)
     _first_admin(engine)
     engine.dispose()
-    console.print(f"calmline serving on http://{host}:{port} (API docs at /docs)", highlight=False)
+    console.print(f"calmline serving on http://{host}:{port}: console at /console/, API docs at /docs",
+                  highlight=False)
     uvicorn.run("calmline.service.asgi:app", host=host, port=port, workers=workers,
                 log_level=log_level, access_log=False)
 
