@@ -60,6 +60,14 @@ def test_anger_orders_messages_sensibly(analyzer: Analyzer) -> None:
     assert any(e.source == "cue" for e in furious.anger.evidence)
 
 
+def test_the_same_failure_again_raises_anger_with_its_words(analyzer: Analyzer) -> None:
+    once = analyzer.analyze("My parcel is late.")
+    again = analyzer.analyze("This is the third time my parcel is late.")
+    assert again.anger.score > once.anger.score
+    assert any(e.rule == "anger.lexicon.repeated_failure" and e.text == "third time"
+               for e in again.anger.evidence)
+
+
 def test_abuse_makes_the_message_hostile(analyzer: Analyzer) -> None:
     assert analyzer.analyze("you are a useless moron").anger.level == "hostile"
 
