@@ -38,3 +38,17 @@ def test_unreachable_database_is_one_line_not_a_traceback(tmp_path: Path) -> Non
         assert "Traceback" not in done.output and "secret" not in done.output
     bad = runner.invoke(app, ["serve", "--log-level", "loud"])
     assert bad.exit_code != 0 and "--log-level" in bad.output
+
+
+def test_serve_on_a_taken_port_says_so_before_touching_the_database(tmp_path: Path) -> None:
+    import socket
+
+    url = f"sqlite:///{tmp_path / 'untouched.db'}"
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = CliRunner().invoke(app, ["serve", "--port", str(port), "--database", url])
+    assert done.exit_code != 0 and f"127.0.0.1:{port}" in done.output and "--port" in done.output
+    assert "Traceback" not in done.output
+    assert not (tmp_path / "untouched.db").exists()

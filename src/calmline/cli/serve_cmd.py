@@ -43,6 +43,7 @@ def serve_command(
 
     if log_level not in LOG_LEVELS:
         raise InputError(f"--log-level must be one of {', '.join(LOG_LEVELS)}, not {log_level!r}")
+    _check_port_free(host, port)
     if database:
         os.environ["CALMLINE_DATABASE_URL"] = database  # seen by every worker's settings
         get_settings.cache_clear()
@@ -54,6 +55,24 @@ def serve_command(
                   highlight=False)
     uvicorn.run("calmline.service.asgi:app", host=host, port=port, workers=workers,
                 log_level=log_level, access_log=False)
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Fail before migrating and printing keys when the address is taken (a second `make run`)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise InputError(f"cannot listen on {host!r}: {exc.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise InputError(f"cannot listen on {host}:{port}: {exc.strerror}; is calmline already "
+                             "running? Pick another port with --port") from None
 
 
 def _first_admin(engine: Engine) -> None:
