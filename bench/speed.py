@@ -5,8 +5,11 @@
 Texts: GoEmotions dev ($CALMLINE_DATA_DIR/goemotions/dev.tsv). Reports analyzer build (load)
 time, messages/s one by one (and through a batch API if calmline has one), p50/p90/p99/max
 latency of single calls (time.perf_counter_ns around each call, after a warm-up), VADER's
-messages/s and the ratio, and peak RSS after loading and after the run. The process is pinned
-to one CPU. Writes bench/out/speed.json.
+messages/s and the ratio, and peak RSS after loading and after the run. Then the reply coach:
+`review` latency of each labelled agent reply (tests/data/agent_replies.jsonl) as the next turn
+of the bundled 12-turn demo chat, cold (the conversation read afresh for every draft: the first
+review of a conversation) and warm (the conversation already read: the console reviewing a draft
+as the agent types). The process is pinned to one CPU. Writes bench/out/speed.json.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from common import choose_playbook, data_dir, write_json
 
 GOAL_P99_MS = 5.0
 GOAL_RATE = 10_000.0
+GOAL_REVIEW_P99_MS = 10.0
+REPO = Path(__file__).resolve().parent.parent
 WARMUP = 300
 
 
@@ -87,6 +92,32 @@ def batch_rate(analyzer: calmline.Analyzer, texts: Sequence[str], passes: int) -
     return passes * len(texts) / (time.perf_counter() - start)
 
 
+def review_latencies(analyzer: calmline.Analyzer) -> dict[str, Any]:
+    """p50/p99 of `review` for every labelled draft against a 12-turn conversation."""
+    import json
+
+    from calmline.conversation import read_conversation
+    from calmline.engine import moment
+    from calmline.engine.coach import review
+    from calmline.signals.base import Turn
+
+    turns = read_conversation(REPO / "src" / "calmline" / "demo" / "angry_chat.json").turns()[:12]
+    while len(turns) < 12:  # the demo chat has 11 turns: one more customer question
+        turns.append(Turn("customer", "And the refund, when exactly will I see it?", None))
+    lines = (REPO / "tests" / "data" / "agent_replies.jsonl").read_text("utf-8").splitlines()
+    drafts = [json.loads(line)["text"] for line in lines if line.strip()]
+    for draft in drafts[:20]:
+        review(draft, turns, analyzer)
+
+    def cold(draft: str) -> Any:
+        moment._MOMENTS.clear()  # forget the read conversation: measure the first review
+        return review(draft, turns, analyzer)
+
+    return {"turns": len(turns), "drafts": len(drafts),
+            "cold_ms": latencies_ms(cold, drafts),
+            "warm_ms": latencies_ms(lambda d: review(d, turns, analyzer), drafts)}
+
+
 def vader_rate(texts: Sequence[str], passes: int) -> float:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
@@ -111,7 +142,9 @@ def measure(texts: list[str], playbook: Any, passes: int) -> dict[str, Any]:
     rss_run = current_rss_mib()
     peak_run = peak_rss_mib()
     vader = vader_rate(texts, passes)
-    return {"load_s": load_s, "rss_before_load_mib": rss_start, "rss_after_load_mib": rss_loaded,
+    reviews = review_latencies(analyzer)
+    return {"review": reviews, "load_s": load_s, "rss_before_load_mib": rss_start,
+            "rss_after_load_mib": rss_loaded,
             "peak_rss_after_load_mib": peak_loaded, "rss_after_run_mib": rss_run,
             "peak_rss_after_run_mib": peak_run, "rate_one_by_one": one_by_one, "rate_batch": batch,
             "latency_ms": latency, "vader_rate": vader, "ratio_vs_vader": one_by_one / vader}
@@ -124,6 +157,8 @@ def mib(value: float | None) -> str:
 def report(result: dict[str, Any]) -> None:
     lat = result["latency_ms"]
     batch = result["rate_batch"]
+    rv = result["review"]
+    cold, warm = rv["cold_ms"], rv["warm_ms"]
     lines = [
         f"measured:          {result['measured']} ({result['cpu']}, Python {result['python']})",
         f"texts:             {result['n']:,} GoEmotions dev messages x {result['passes']} pass(es)",
@@ -139,7 +174,12 @@ def report(result: dict[str, Any]) -> None:
         f"after run {result['peak_rss_after_run_mib']:.1f}",
         f"RSS now (MiB):     before load {mib(result['rss_before_load_mib'])}, after load "
         f"{mib(result['rss_after_load_mib'])}, after run {mib(result['rss_after_run_mib'])}",
+        f"review (ms), {rv['turns']}-turn chat, {rv['drafts']} drafts: cold p50 {cold['p50']:.2f}"
+        f" p99 {cold['p99']:.2f} max {cold['max']:.2f}; warm p50 {warm['p50']:.2f}"
+        f" p99 {warm['p99']:.2f} max {warm['max']:.2f}",
         f"goal p99 <= {GOAL_P99_MS} ms:   {'met' if result['goal_p99_met'] else 'NOT met'}",
+        f"goal review p99 <= {GOAL_REVIEW_P99_MS} ms (cold): "
+        f"{'met' if cold['p99'] <= GOAL_REVIEW_P99_MS else 'NOT met'}",
         f"goal >= {GOAL_RATE:,.0f} msgs/s: {'met' if result['goal_rate_met'] else 'NOT met'}",
     ]
     print("\n".join(lines))
