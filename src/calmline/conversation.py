@@ -4,8 +4,10 @@
         {"role": "customer", "text": "...", "time": "2026-11-24T10:00:00Z"},
         {"role": "agent", "text": "..."}]}
 
-`role` is customer or agent; `time`, `author` and `channel` are optional. A bare JSON list of
-messages is accepted too. docs/conversation.schema.json is generated from these models.
+`role` is customer or agent; `time`, `author` and `channel` are optional. A conversation's
+optional `customer` is the customer's id in the team's own system (insights uses it to see who
+comes back). A bare JSON list of messages is accepted too. docs/conversation.schema.json is
+generated from these models.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ class Conversation(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     id: str | None = None
+    customer: str | None = Field(default=None, max_length=200, description=(
+        "the customer's id in the team's own system; optional (insights: who comes back)"))
     channel: Channel = "chat"
     messages: list[Message] = Field(default_factory=list)
 

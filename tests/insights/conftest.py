@@ -16,11 +16,11 @@ BAD_REPLY = "Calm down, that is our policy."
 FRUSTRATED = "My package never arrived and no one has updated me. I am so frustrated."
 
 CONVERSATIONS: list[dict[str, Any]] = [
-    {"id": "a", "messages": [
+    {"id": "a", "customer": "cust-1", "messages": [
         {"role": "customer", "text": ANGRY, "time": "2026-03-02T10:00:00Z"},
         {"role": "agent", "text": GOOD_REPLY, "time": "2026-03-02T10:05:00Z", "author": "ann"},
         {"role": "customer", "text": CALM, "time": "2026-03-02T10:10:00Z"}]},
-    {"id": "b", "messages": [
+    {"id": "b", "customer": "cust-1", "messages": [
         {"role": "customer", "text": "ok thanks", "time": "2026-03-03T09:00:00Z"},
         {"role": "agent", "text": BAD_REPLY, "time": "2026-03-03T09:01:00Z", "author": "bob"},
         {"role": "customer", "text": ABUSE, "time": "2026-03-03T09:02:00Z"}]},

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
-from calmline.cases.models import Agent, Base, Conversation, Message
+from calmline.cases.models import Agent, Base, Conversation, Customer, Message
 from calmline.errors import InputError
 from calmline.insights import page
 from calmline.insights.database import display_url, read_database
@@ -67,8 +67,14 @@ def fill(url: str, extra: bool = False) -> str:
         session.add_all(agents.values())
         session.flush()
         session.add(Conversation(channel="chat"))  # a case with no messages yet
+        customers = {c["customer"]: Customer(external_id=c["customer"])
+                     for c in CONVERSATIONS if c.get("customer")}
+        session.add_all(customers.values())
+        session.flush()
         for conv in CONVERSATIONS:
-            case = Conversation(external_id=conv["id"], channel="chat")
+            customer = customers.get(conv.get("customer", ""))
+            case = Conversation(external_id=conv["id"], channel="chat",
+                                customer_id=customer.id if customer else None)
             session.add(case)
             session.flush()
             for seq, m in enumerate(conv["messages"], start=1):
@@ -94,6 +100,7 @@ def test_database_reads_threads_and_reports_bad_messages(empty_store: str) -> No
     tally = ImportTally()
     threads = list(read_database(fill(empty_store, extra=True), tally))
     assert [t.key for t in threads] == ["a", "b", "c"]
+    assert [t.customer for t in threads] == ["cust-1", "cust-1", None]
     assert [m.author for m in threads[0].messages] == [None, "ann", None]
     assert threads[0].messages[0].time is not None and threads[0].messages[0].time.tzinfo is not None
     assert tally.rows == 9 and tally.bad == 2

@@ -15,9 +15,13 @@ from .conftest import CONVERSATIONS
 
 @pytest.fixture(scope="module")
 def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """24 conversations: the three hand-made ones, eight times over (distinct ids)."""
+    """24 conversations: the three hand-made ones, eight times over (distinct ids), a day apart;
+    customers span copies four apart, so one customer's conversations land in different chunks."""
     path = tmp_path_factory.mktemp("engines") / "export.jsonl"
-    lines = [json.dumps({**c, "id": f"{c['id']}{n}"}) for n in range(8) for c in CONVERSATIONS]
+    lines = [json.dumps({**c, "id": f"{c['id']}{n}", "customer": f"{c.get('customer', 'solo')}-{n % 4}",
+                         "messages": [{**m, "time": m["time"].replace("2026-03-0", f"2026-0{n + 1}-0")}
+                                      for m in c["messages"]]})
+             for n in range(8) for c in CONVERSATIONS]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -31,6 +35,7 @@ def test_local_two_processes_equals_one(export: Path) -> None:
     two = run_insights(RunOptions([export], workers=2, chunk_threads=5))
     assert _figures(one) == _figures(two)
     assert one["overview"]["conversations"] == 24
+    assert one["returns"]["customers"] == 8 and one["returns"]["returns"] == 16
 
 
 def test_dask_local_cluster_equals_local(export: Path) -> None:

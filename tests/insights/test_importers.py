@@ -96,6 +96,7 @@ def test_twcs_rebuilds_threads_from_reply_links(tmp_path: Path) -> None:
         ["delayed again", "sorry to hear that"]]
     assert [m.role for m in threads[0].messages] == ["customer", "agent", "agent", "customer"]
     assert threads[0].messages[1].author == "AirHelp"
+    assert [t.customer for t in threads] == ["alice", "bob"]  # the first inbound tweet's author
     assert sorted((b.line, b.reason.split(" ")[0]) for b in tally.bad_examples) == [
         (8, "duplicate"), (9, "inbound"), (10, "unknown")]
 

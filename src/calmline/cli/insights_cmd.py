@@ -49,7 +49,8 @@ def insights_command(
     fmt: Annotated[str, typer.Option("--format", help="auto|jsonl|json|csv|twcs")] = "auto",
     columns: Annotated[str | None, typer.Option(
         "--columns",
-        help="CSV mapping, e.g. conversation=ticket_id,role=sender,text=body,time=ts,author=agent")] = None,
+        help="CSV mapping, e.g. conversation=ticket_id,role=sender,text=body,time=ts,author=agent,"
+             "customer=client_id")] = None,
     engine: Annotated[str, typer.Option("--engine", help="local (processes here) or dask")] = "local",
     workers: Annotated[int, typer.Option("--processes", "--workers",
                                          help="local worker processes")] = min(2, os.cpu_count() or 1),

@@ -18,6 +18,7 @@ from calmline.engine.analyzer import Analyzer
 from calmline.insights.handling import ThreadHandling, review_thread
 from calmline.insights.model import Thread
 from calmline.insights.redact import redact
+from calmline.insights.returns import visit
 from calmline.insights.stats import SCALE, Exchange, Stats
 from calmline.playbook import Playbook
 from calmline.signals.base import Turn
@@ -82,7 +83,10 @@ def _count(stats: Stats, thread: Thread, analyses: Sequence[Analysis | None],
     stats.levels.update(a.anger.level for a in customer)
     stats.days[day_of(thread.messages[0].time)] += 1
     _triggers(stats, thread, analyses)
-    _trajectory(stats, thread, analyses)
+    trajectory = _trajectory(stats, thread, analyses)
+    if thread.customer is not None:
+        first = next((RANK[a.anger.level] for a in customer), None)
+        stats.visits[visit(thread.customer, thread.messages[0].time, first, trajectory)] += 1
     if any(a.escalate.escalate for a in customer):
         stats.totals["flagged_escalation"] += 1
     stats.outcome[(handling.outcome if handling else None) or "open"] += 1
@@ -107,20 +111,22 @@ def _triggers(stats: Stats, thread: Thread, analyses: Sequence[Analysis | None])
                 stats.trig_days[(key, day_of(msg.time or thread.messages[0].time))] += 1
 
 
-def _trajectory(stats: Stats, thread: Thread, analyses: Sequence[Analysis | None]) -> None:
+def _trajectory(stats: Stats, thread: Thread, analyses: Sequence[Analysis | None]) -> str:
+    """Count the conversation's trajectory and time to calm; return its class (returns.CLASSES)."""
     ranks = [(i, RANK[a.anger.level]) for i, a in enumerate(analyses) if a is not None]
     if len(ranks) < 2:
-        stats.trajectory["single message"] += 1
+        kind = "single message"
     else:
         first, last = ranks[0][1], ranks[-1][1]
-        stats.trajectory["de-escalated" if last < first else "escalated" if last > first else "stayed"] += 1
+        kind = "de-escalated" if last < first else "escalated" if last > first else "stayed"
+    stats.trajectory[kind] += 1
     upset = next((i for i, r in ranks if r >= RANK["frustrated"]), None)
     if upset is None:
-        return
+        return kind
     calm = next((i for i, r in ranks if i > upset and r <= RANK["annoyed"]), None)
     if calm is None:
         stats.totals["never_calmed"] += 1
-        return
+        return kind
     stats.totals["calmed"] += 1
     stats.calm_turns[min(calm - upset, 30)] += 1
     start, end = thread.messages[upset].time, thread.messages[calm].time
@@ -129,6 +135,7 @@ def _trajectory(stats: Stats, thread: Thread, analyses: Sequence[Analysis | None
         stats.calm_secs[sum(secs > b for b in SECS_BUCKETS)] += 1
         stats.totals["calm_secs_sum"] += secs
         stats.totals["calm_timed"] += 1
+    return kind
 
 
 def _receiver(thread: Thread, index: int) -> str | None:

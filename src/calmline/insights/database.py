@@ -39,12 +39,12 @@ def reader_engine(url: str) -> Engine:
         raise InputError(f"not a usable database URL {display_url(url)!r}: {exc}") from exc
 
 
-Row = tuple[int, str | None, int, str, str, datetime | None, str | None]
+Row = tuple[int, str | None, int, str, str, datetime | None, str | None, str | None]
 
 
 def _page(engine: Engine, after: int) -> tuple[int, list[Row]] | None:
     """The next PAGE conversation ids after `after`: the last of them, and their messages."""
-    from calmline.cases.models import Agent, Conversation, Message
+    from calmline.cases.models import Agent, Conversation, Customer, Message
 
     with engine.connect() as connection:
         ids = connection.scalars(select(Conversation.id).where(Conversation.id > after)
@@ -53,12 +53,14 @@ def _page(engine: Engine, after: int) -> tuple[int, list[Row]] | None:
             return None
         query = (select(Message.conversation_id, Conversation.external_id, Message.id,
                         Message.role, Message.text, Message.time,
-                        func.coalesce(Message.author, Agent.name))
+                        func.coalesce(Message.author, Agent.name), Customer.external_id,
+                        Conversation.customer_id)
                  .join(Conversation, Conversation.id == Message.conversation_id)
                  .outerjoin(Agent, Agent.id == Message.author_id)
+                 .outerjoin(Customer, Customer.id == Conversation.customer_id)
                  .where(Message.conversation_id.in_(ids))
                  .order_by(Message.conversation_id, Message.seq))
-        rows = [tuple(row) for row in connection.execute(query)]
+        rows = [(*row[:7], _customer(row[7], row[8])) for row in connection.execute(query)]
     return ids[-1], rows  # type: ignore[return-value]
 
 
@@ -67,6 +69,7 @@ def read_database(url: str, tally: ImportTally) -> Iterator[Thread]:
 
     A message with an unknown role or no text is a bad row (its message id stands in for the
     line number); a conversation with no usable message is skipped and not counted as a thread.
+    A conversation's customer is its customer's `external_id`, else `customer-<id>`.
     """
     engine = reader_engine(url)
     try:
@@ -84,12 +87,13 @@ def _threads(engine: Engine, tally: ImportTally) -> Iterator[Thread]:
         after, rows = page
         key: int | None = None
         name: str | None = None
+        customer: str | None = None
         messages: list[Msg] = []
-        for conversation, external, message_id, role, text, time, author in rows:
+        for conversation, external, message_id, role, text, time, author, cust in rows:
             if conversation != key:
                 if key is not None and messages:
-                    yield Thread(name or f"case-{key}", tuple(messages))
-                key, name, messages = conversation, external, []
+                    yield Thread(name or f"case-{key}", tuple(messages), customer)
+                key, name, customer, messages = conversation, external, cust, []
             tally.rows += 1
             if role not in ("customer", "agent"):
                 tally.reject(SOURCE, message_id, f"message {message_id}: unknown role {role!r}")
@@ -98,7 +102,14 @@ def _threads(engine: Engine, tally: ImportTally) -> Iterator[Thread]:
             else:
                 messages.append(Msg(_role(role), text, time, author))
         if key is not None and messages:
-            yield Thread(name or f"case-{key}", tuple(messages))
+            yield Thread(name or f"case-{key}", tuple(messages), customer)
+
+
+def _customer(external: str | None, customer_id: int | None) -> str | None:
+    """The customer's own id where the store has one, else its row id; None without a customer."""
+    if customer_id is None:
+        return None
+    return external or f"customer-{customer_id}"
 
 
 def _role(value: str) -> Role:

@@ -12,6 +12,7 @@ from calmline.insights import handling as adapter
 from calmline.insights.collect import LEVELS, SECS_BUCKETS
 from calmline.insights.headlines import headlines
 from calmline.insights.intervals import newcombe, wilson
+from calmline.insights.returns import returns
 from calmline.insights.stats import SCALE, Stats
 from calmline.insights.trends import trend
 from calmline.playbook.schema import WellbeingConfig
@@ -34,7 +35,8 @@ def figures(stats: Stats, wellbeing: WellbeingConfig | None = None) -> dict[str,
     """Every figure of the report, keyed by section (agent load under `wellbeing`'s model), and
     the headlines drawn from them."""
     fig = {"overview": overview(stats), "triggers": triggers(stats), "trend": trend(stats),
-           "trajectories": trajectories(stats), "handling": handling(stats),
+           "trajectories": trajectories(stats), "returns": returns(stats.visits, stats.totals["threads"]),
+           "handling": handling(stats),
            "agent_load": agent_load(stats, wellbeing or WellbeingConfig()),
            "training": {"best": [e.to_dict() for e in stats.best],
                         "worst": [e.to_dict() for e in stats.worst]}}

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from calmline.insights import returns
+
 MIN_SHARE = 0.01  # a trigger in fewer conversations is too rare to call the angriest
 
 
@@ -35,6 +37,7 @@ def headlines(fig: dict[str, Any]) -> list[str]:
         out.append(f"Of {multi:,} conversations with two or more customer messages, "
                    f"{100 * shares['de-escalated']['share']:.0f}% de-escalated and "
                    f"{100 * shares['escalated']['share']:.0f}% escalated.")
+    out += returns.headline(fig["returns"])
     out += _what_works(fig["handling"])
     strained = [a["agent"] for a in fig["agent_load"] if a["needed_breather"]]
     if strained:

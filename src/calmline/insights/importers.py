@@ -28,6 +28,7 @@ CSV_DEFAULTS: dict[str, tuple[str, ...]] = {
     "text": ("text", "message", "body", "content"),
     "time": ("time", "timestamp", "created_at", "date"),
     "author": ("author", "agent", "agent_id", "author_id"),
+    "customer": ("customer_id", "customer", "client_id", "user_id"),
 }
 ROLE_WORDS: dict[str, Role] = {
     "customer": "customer", "user": "customer", "client": "customer", "caller": "customer",
@@ -103,7 +104,7 @@ def _thread(data: Any, key: str) -> Thread:
     msgs = tuple(Msg(m.role, m.text, m.time, m.author) for m in conversation.messages)
     if not msgs:
         raise InputError(f"{key}: the conversation has no messages")
-    return Thread(conversation.id or key, msgs)
+    return Thread(conversation.id or key, msgs, (conversation.customer or "").strip() or None)
 
 
 def read_jsonl(path: Path, tally: ImportTally, columns: Mapping[str, str]) -> Iterator[Thread]:
@@ -159,7 +160,8 @@ def _resolve(header: list[str], columns: Mapping[str, str], path: Path) -> dict[
     return resolved
 
 
-def _csv_msg(row: Mapping[str, str | None], cols: Mapping[str, str | None]) -> tuple[str, Msg]:
+def _csv_msg(row: Mapping[str, str | None],
+             cols: Mapping[str, str | None]) -> tuple[str, Msg, str | None]:
     def get(field: str) -> str:
         name = cols[field]
         return (row.get(name) or "").strip() if name else ""
@@ -171,11 +173,13 @@ def _csv_msg(row: Mapping[str, str | None], cols: Mapping[str, str | None]) -> t
         raise ValueError(f"unknown role {get('role')[:30]!r} (expected customer or agent)")
     if not text:
         raise ValueError("empty text")
-    return key, Msg(role, text, parse_time(get("time")), get("author") or None)
+    return key, Msg(role, text, parse_time(get("time")), get("author") or None), get("customer") or None
 
 
 def read_csv(path: Path, tally: ImportTally, columns: Mapping[str, str]) -> Iterator[Thread]:
-    """One message per row; rows grouped by the conversation column (on disk, any order)."""
+    """One message per row; rows grouped by the conversation column (on disk, any order).
+
+    A thread's customer is the first non-empty `customer` value in its (time-ordered) rows."""
     with _open(path) as handle, Spool() as spool:
         reader = csv.DictReader(handle, delimiter=delimiter(path))
         cols = _resolve(list(reader.fieldnames or []), columns, path)

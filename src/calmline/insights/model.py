@@ -25,10 +25,15 @@ class Msg:
 
 @dataclass(frozen=True, slots=True)
 class Thread:
-    """One conversation, its messages in order. `key` is unique and sortable within a run."""
+    """One conversation, its messages in order. `key` is unique and sortable within a run.
+
+    `customer` is the customer's id where the input has one (the "do they come back" figure
+    follows customers across conversations); None where it has not.
+    """
 
     key: str
     messages: tuple[Msg, ...]
+    customer: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,6 +45,7 @@ def charts(data: dict[str, Any]) -> dict[str, Markup]:
            "levels": svg.hbars(levels, color=svg.PALETTE[3]),
            "trend": svg.lines(trend["periods"], series, marks, width=900),
            "trajectory": svg.stacked([(k, v["conversations"]) for k, v in shares.items()], width=900)}
+    out["returns"] = _returns_chart(data["returns"])
     handling = data["handling"]
     if handling.get("available"):
         usage = [(r["title"], r["share"], f'{100 * r["share"]:.1f}% ({r["replies"]:,})')
@@ -58,6 +59,15 @@ def charts(data: dict[str, Any]) -> dict[str, Markup]:
                    misuse=svg.hbars(bad, color=svg.PALETTE[1], width=900),
                    works=svg.intervals(works, width=900))
     return {k: Markup(v) for k, v in out.items()}
+
+
+def _returns_chart(fig: dict[str, Any]) -> str:
+    """Came back angry after each kind of conversation (blue) against all returns (grey)."""
+    overall = fig["came_back_angry"]
+    everyone = (overall["share"], *overall["ci95"])
+    rows = [(name, (g["share"], *g["ci95"]), everyone, g["enough_data"])
+            for name, g in fig["by_previous"].items() if g["returns"]]
+    return svg.intervals(rows, width=900)
 
 
 def render_html(data: dict[str, Any]) -> str:

@@ -67,6 +67,7 @@ class Stats:
     works: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     agent: Counter[tuple[str, str]] = field(default_factory=Counter)
     agent_minutes: Counter[tuple[str, int]] = field(default_factory=Counter)
+    visits: Counter[tuple[str, int, int, str]] = field(default_factory=Counter)  # see returns.py
     best: list[Exchange] = field(default_factory=list)
     worst: list[Exchange] = field(default_factory=list)
 

@@ -3,13 +3,15 @@
 Columns: tweet_id, author_id, inbound (True = the customer), created_at, text,
 response_tweet_id, in_response_to_tweet_id. Every tweet joins the thread of the tweet it answers;
 a thread's key is its root tweet (the first tweet, answering nothing in the file). Roots are found
-on disk by pointer jumping in SQLite, so memory stays bounded.
+on disk by pointer jumping in SQLite, so memory stays bounded. A thread's customer is the
+author_id of its first inbound tweet (the customer who opened it, in the usual layout).
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from calmline.errors import InputError
@@ -105,6 +107,7 @@ def read_twcs(path: Path, tally: ImportTally) -> Iterator[Thread]:
     with Spool() as spool:
         _load(path, spool, tally)
         _resolve_roots(spool)
-        yield from spool.threads(
-            key_sql="printf('%020d', links.root)",
-            join="JOIN links ON links.id = CAST(msgs.k AS INTEGER)")
+        for thread in spool.threads(key_sql="printf('%020d', links.root)",
+                                    join="JOIN links ON links.id = CAST(msgs.k AS INTEGER)"):
+            customer = next((m.author for m in thread.messages if m.role == "customer"), None)
+            yield replace(thread, customer=customer)
