@@ -1,4 +1,7 @@
-"""`calmline serve`, `calmline db upgrade` and `calmline users create`: the service's commands."""
+"""`calmline serve`, `calmline db upgrade` and `calmline users create`: the service's commands.
+
+The rest of the key lifecycle (`users list | rotate | deactivate`) is in `users_cmd`.
+"""
 
 from __future__ import annotations
 

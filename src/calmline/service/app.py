@@ -28,6 +28,7 @@ from calmline.service.routers import (
     escalations,
     followups,
     health,
+    me,
     reviews,
     supervisor,
     users,
@@ -86,7 +87,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.include_router(health.router)
     for module in (conversations, reviews, escalations, followups, agents, supervisor, users,
-                   audit, webhooks):
+                   me, audit, webhooks):
         app.include_router(module.router, prefix="/v1")
     # Other parts of calmline (the web console) mount their routers below, one line each.
     from calmline.console import mount as mount_console  # imported here: the console imports service

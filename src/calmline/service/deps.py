@@ -46,9 +46,12 @@ class AppState:
     policy: WellbeingPolicy
     # sessions for reads only: on SQLite they do not take the write lock (`db.read_session_factory`)
     readers: sessionmaker[Session] | None = None
-    # key hash -> (user, monotonic expiry): a key is looked up at most every KEY_CACHE_SECONDS,
-    # so a deactivated key stops working within that time
+    # key hash -> (user, monotonic expiry): a key is looked up at most every KEY_CACHE_SECONDS.
+    # A rotation or deactivation through this process forgets the user at once (`forget_user`);
+    # other worker processes (and changes made with the CLI) see it within KEY_CACHE_SECONDS.
     known_keys: dict[str, tuple[User, float]] = field(default_factory=dict)
+    # bumped by every `forget_user`: a lookup that began before it is not cached (see current_user)
+    key_epoch: int = 0
 
 
 # The dependencies that never block are `async def`: FastAPI runs a plain `def` dependency in the
@@ -82,11 +85,29 @@ async def current_user(state: StateDep,
     known = state.known_keys.get(digest)
     if known is not None and known[1] > now:
         return known[0]
+    epoch = state.key_epoch
     user = await run_in_threadpool(_lookup, state, credentials.credentials)
     if len(state.known_keys) > 10_000:
         state.known_keys.clear()
     state.known_keys[digest] = (user, now + KEY_CACHE_SECONDS)
+    if state.key_epoch != epoch:
+        # a key was revoked while this lookup ran: what it read may predate that commit, so it
+        # answers this one request (which raced the revocation) but is not remembered. Checked
+        # after the insert: a `forget_user` that bumps later also evicts what was just put there.
+        state.known_keys.pop(digest, None)
     return user
+
+
+def forget_user(state: AppState, user_id: int) -> None:
+    """Drop every cached key of `user_id`, after a commit that rotated or revoked it.
+
+    Called from the (threaded) endpoints, so it never iterates the live dict: `list(...)` copies
+    it in one step under the GIL, and `pop` tolerates an entry another request already dropped.
+    """
+    state.key_epoch += 1
+    for digest, (user, _expiry) in list(state.known_keys.items()):
+        if user.id == user_id:
+            state.known_keys.pop(digest, None)
 
 
 def _lookup(state: AppState, key: str) -> User:

@@ -279,6 +279,27 @@ class UserCreated(BaseModel):
     key: str = Field(description="the API key: shown this once, only its hash is stored")
 
 
+class UserPublic(_Out):
+    """A user as admins see it: never the key, nor its hash."""
+
+    id: int
+    name: str
+    role: str
+    active: bool
+    created_at: datetime
+
+
+class Me(BaseModel):
+    id: int
+    name: str
+    role: str
+
+
+class UserKey(BaseModel):
+    id: int
+    key: str = Field(description="the new API key: shown this once; the previous key no longer works")
+
+
 class WebhookEvent(_In):
     conversation: ShortText = Field(description="the helpdesk's conversation id")
     role: Role
