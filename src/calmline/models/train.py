@@ -128,6 +128,13 @@ def best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
     return float(thr[i]), float(f1[i])
 
 
+def _library_versions() -> dict[str, str]:
+    import scipy
+    import sklearn
+
+    return {"numpy": np.__version__, "scipy": scipy.__version__, "scikit-learn": sklearn.__version__}
+
+
 def make_clf(c: float, cw: str | None) -> LogisticRegression:
     return LogisticRegression(C=c, class_weight=cw, solver="liblinear", max_iter=1000,
                               random_state=SEED)
@@ -202,6 +209,9 @@ def train_one(name: str, train: Sequence[Example], dev: Mapping[str, Sequence[Ex
     c, cw, thr, cv_f1 = select(x, y, log)
     clf = make_clf(c, cw).fit(x, y)
     metadata = dict(meta, cv_f1=round(cv_f1, 4), seed=SEED, created_by="calmline.models.train",
+                    # liblinear's result can move in the last digits between library releases:
+                    # the same versions reproduce the artefact exactly
+                    trained_with=_library_versions(),
                     hyperparameters={"C": c, "class_weight": cw, "min_df": MIN_DF,
                                      "prune": PRUNE, "solver": "liblinear"})
     model = to_model(name, clf, vocab, thr, metadata)
