@@ -19,6 +19,7 @@ def test_insights_writes_report_and_json(conversations_jsonl: Path, tmp_path: Pa
                                       "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert "4 conversations" in result.output and "1 bad rows" in result.output
+    assert "more.jsonl:2" in result.output  # the skipped row is named on the console too
     html = out.read_text(encoding="utf-8")
     assert html.count("<svg") >= 6 and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "<script" not in html and "more.jsonl" in html
@@ -80,3 +81,12 @@ def test_a_teams_playbook_reaches_the_workers(conversations_jsonl: Path, tmp_pat
     bad.write_text("anger: [not, a, mapping]\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["insights", str(conversations_jsonl), "--playbook", str(bad)])
     assert result.exit_code == 2 and "invalid playbook" in result.output
+
+
+def test_inputs_with_nothing_readable_are_an_error_and_write_no_report(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"messages": [', encoding="utf-8")
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(app, ["insights", str(broken), "--out", str(out), "--workers", "1"])
+    assert result.exit_code == 2 and "no conversation could be read" in result.output
+    assert "broken.json" in result.output and not out.exists()

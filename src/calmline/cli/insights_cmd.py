@@ -17,6 +17,7 @@ from rich.progress import (
 )
 
 from calmline.cli.app import app, console, friendly_errors
+from calmline.errors import InputError
 from calmline.insights.importers import parse_columns
 from calmline.insights.report import write_report
 from calmline.insights.run import RunOptions, run_insights
@@ -67,12 +68,20 @@ def insights_command(
         # CSV inputs are grouped on disk before the first chunk is analysed: say so meanwhile
         task = bar.add_task("reading", total=total)
         data = run_insights(options, lambda n: bar.update(task, advance=n, description="analysing"))
+    meta, imported = data["meta"], data["import"]
+    problems = [f"{b['source']}:{b['line']}: {b['reason']}" for b in imported["bad_examples"][:5]]
+    if not imported["threads"]:
+        raise InputError("no conversation could be read from the inputs"
+                         + (": " + "; ".join(problems) if problems else ""))
     json_path = json_out or out.with_suffix(".json")
     write_report(data, out, json_path)
-    meta, imported = data["meta"], data["import"]
     console.print(f"[bold]{imported['threads']:,}[/] conversations, {imported['messages']:,} messages "
                   f"in {meta['seconds']} s ({meta['messages_per_second'] or 0:,.0f} messages/s); "
                   f"{imported['bad_rows']:,} bad rows skipped")
+    for problem in problems:
+        console.print(f"  [yellow]skipped[/] {problem}", highlight=False)
+    if imported["bad_rows"] > len(problems):
+        console.print(f"  … and {imported['bad_rows'] - len(problems):,} more (listed in the report)")
     if meta["handling_unavailable"]:
         console.print(f"[yellow]handling section unavailable:[/] {meta['handling_unavailable']}")
     console.print(f"report: {out}\nfigures: {json_path}")
