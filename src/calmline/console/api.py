@@ -30,10 +30,9 @@ from calmline.console import demo_seed, insights_view
 from calmline.service import coaching, intake
 from calmline.service.deps import AdminDep, SessionDep, StateDep, UserDep, check_access
 from calmline.service.routers.followups import public as followup_public
-from calmline.service.schemas import FollowUpPublic, Time
+from calmline.service.schemas import MAX_ID, FollowUpPublic, Time, storable_text
 
 router = APIRouter(prefix="/console/api", tags=["console"])
-MAX_ID = 2**31 - 1
 
 
 class Me(BaseModel):
@@ -43,13 +42,9 @@ class Me(BaseModel):
 
 
 def _no_nul(value: str) -> str:
-    if "\x00" in value or not value.strip():
-        raise ValueError("give the follow-up as text (not blank, no NUL characters)")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ValueError("text must be valid Unicode (no lone surrogates)") from exc
-    return value
+    if not value.strip():
+        raise ValueError("give the follow-up as text (not blank)")
+    return storable_text(value)
 
 
 class FollowUpConfirm(BaseModel):

@@ -19,6 +19,7 @@ from markupsafe import Markup
 import calmline
 from calmline.engine.stages import STAGES
 from calmline.service.deps import StateDep
+from calmline.service.schemas import MAX_ID
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -58,7 +59,7 @@ def signin(request: Request, state: StateDep) -> HTMLResponse:
 
 @router.get("/conversations/{conversation_id}", response_class=HTMLResponse)
 def conversation(request: Request, state: StateDep,
-                 conversation_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)]) -> HTMLResponse:
+                 conversation_id: Annotated[int, PathParam(ge=1, le=MAX_ID)]) -> HTMLResponse:
     return _page(request, state, "conversation.html", f"Conversation {conversation_id}",
                  "conversation", conversation_id=conversation_id)
 

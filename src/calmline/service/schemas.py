@@ -19,7 +19,8 @@ Level = Literal["calm", "annoyed", "frustrated", "angry", "hostile"]
 MAX_ID = 2**31 - 1
 
 
-def _storable(value: str) -> str:
+def storable_text(value: str) -> str:
+    """Text the database can hold: no NUL characters, no lone surrogates."""
     if "\x00" in value:
         raise ValueError("text must not contain NUL characters")
     try:
@@ -42,8 +43,8 @@ def _utc(value: datetime | None) -> datetime | None:
     return out
 
 
-Text = Annotated[str, AfterValidator(_storable)]
-ShortText = Annotated[str, Field(max_length=300), AfterValidator(_storable)]
+Text = Annotated[str, AfterValidator(storable_text)]
+ShortText = Annotated[str, Field(max_length=300), AfterValidator(storable_text)]
 Time = Annotated[datetime | None, AfterValidator(_utc)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
@@ -187,7 +188,7 @@ class ConversationDetail(ConversationPublic):
 
 class CloseRequest(_In):
     outcome: Outcome
-    reason: Annotated[str, Field(max_length=2000), AfterValidator(_storable)] | None = Field(
+    reason: Annotated[str, Field(max_length=2000), AfterValidator(storable_text)] | None = Field(
         None, description="required to close as resolved while follow-ups are open")
 
 
@@ -219,21 +220,21 @@ class ReviewRequest(_In):
 class EscalationCreate(_In):
     route: Annotated[str, Field(min_length=1, max_length=50)] = Field(
         "supervisor", description="a route declared in the playbook")
-    reason: Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_storable)]
+    reason: Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(storable_text)]
 
 
 class EscalationResolve(_In):
-    resolution: Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_storable)]
+    resolution: Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(storable_text)]
 
 
 class FollowUpCreate(_In):
-    what: Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_storable)]
+    what: Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(storable_text)]
     due: Time = None
     owner_id: Id | None = None
 
 
 class FollowUpComplete(_In):
-    result: Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_storable)]
+    result: Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(storable_text)]
 
 
 class AgentLoadPublic(BaseModel):
@@ -268,7 +269,7 @@ class AuditPublic(_Out):
 
 
 class UserCreate(_In):
-    name: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_storable)]
+    name: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(storable_text)]
     role: UserRole = "agent"
 
 
