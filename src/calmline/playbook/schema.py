@@ -148,6 +148,26 @@ class WellbeingConfig(_Strict):
         return self
 
 
+class CaseConfig(_Strict):
+    """Reading the whole case, not its last message (issue 9): how a peak of anger fades.
+
+    The case carries its hottest reading forward, halving every `half_life_turns` customer turns
+    and every `half_life_minutes` between them; a customer's new message reads at least as its own
+    score. Silence is not calm: the reading is as of the customer's last turn.
+    """
+
+    half_life_turns: float = Field(3.0, gt=0, le=100,
+                                   description="carried anger halves every this many customer turns")
+    half_life_minutes: float = Field(60.0, gt=0, le=7 * 24 * 60,
+                                     description="... and every this many minutes between them")
+    trend_window: int = Field(3, ge=2, le=20, description="customer turns the trend compares")
+    trend_min_change: float = Field(0.1, ge=0.0, le=1.0,
+                                    description="the least change that is rising or cooling")
+    cooling_needs_reply: bool = Field(
+        True, description="a calmer message with no agent reply since the hotter one is steady, "
+                          "not cooling (an unanswered customer has not calmed down)")
+
+
 class Playbook(_Strict):
     """The whole method. `extra` is forbidden everywhere so a typo fails loudly at start-up."""
 
@@ -165,6 +185,7 @@ class Playbook(_Strict):
     venting: VentingConfig = VentingConfig()
     escalation: EscalationConfig = EscalationConfig()
     wellbeing: WellbeingConfig = WellbeingConfig()
+    case: CaseConfig = CaseConfig()
 
     @model_validator(mode="after")
     def _routes_exist(self) -> Playbook:
