@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Exists, Integer, bindparam, exists, select
+from sqlalchemy import Exists, Integer, bindparam, case, exists, select
 from sqlalchemy.orm import Session, lazyload
 
 from calmline.cases import audit
 from calmline.cases.db import table_of
 from calmline.cases.errors import ConflictError, NotFoundError
-from calmline.cases.models import Conversation, Customer, FollowUp, Message, utcnow
+from calmline.cases.models import Conversation, Customer, Escalation, FollowUp, Message, utcnow
 
 Outcome = Literal["resolved", "escalated", "abandoned", "transferred"]
 
@@ -111,10 +111,18 @@ def _overdue_clause(now: datetime) -> Exists:
                           FollowUp.due.is_not(None), FollowUp.due < now)
 
 
+def _open_escalation_clause() -> Exists:
+    return exists().where(Escalation.conversation_id == Conversation.id,
+                          Escalation.status != "resolved")
+
+
 def list_conversations(session: Session, *, agent_id: int | None = None, status: str | None = None,
                        anger_level: str | None = None, escalated: bool | None = None,
                        overdue: bool | None = None, order: str = "recent", limit: int = 50,
                        offset: int = 0, now: datetime | None = None) -> Sequence[Conversation]:
+    """Cases matching the filters. `anger_level` is the case's (decayed) level. "hottest" puts
+    cases with an unresolved escalation first, then the hottest case reading (the peak carried
+    forward and fading, not the last message's anger), newest first among equals."""
     query = select(Conversation)
     if agent_id is not None:
         query = query.where(Conversation.agent_id == agent_id)
@@ -128,7 +136,9 @@ def list_conversations(session: Session, *, agent_id: int | None = None, status:
         clause = _overdue_clause(now or utcnow())
         query = query.where(clause if overdue else ~clause)
     if order == "hottest":
-        query = query.order_by(Conversation.anger_score.desc(), Conversation.id.desc())
+        escalated_now = case((_open_escalation_clause(), 1), else_=0)
+        query = query.order_by(escalated_now.desc(), Conversation.anger_score.desc(),
+                               Conversation.id.desc())
     else:
         query = query.order_by(Conversation.updated_at.desc(), Conversation.id.desc())
     return session.scalars(query.limit(limit).offset(offset)).unique().all()

@@ -1,8 +1,12 @@
 """Escalations (PLAYBOOK §2): automatic from the analyzer's reasons, or raised by hand.
 
 Each is a recorded event with who (null = the analyzer), when, why, the route and its status
-(open → acknowledged → resolved). An open escalation of the same conversation, route and trigger
-is not duplicated: the customer repeating a threat does not page the legal team twice.
+(open → acknowledged → resolved). One message gives one escalation per route carrying all its
+reasons (`merge_reasons`: abuse and a manager request are one page to a supervisor, not two).
+While a case has an escalation open on a route, an automatic reason for that route opens no
+other: the customer repeating a threat does not page the legal team twice, and a new trigger is
+added to the open escalation's reasons instead, so nothing is dropped. An agent's manual
+escalation is refused only while one of theirs is open on that route.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from calmline.cases import audit
 from calmline.cases.conversations import get_conversation
 from calmline.cases.errors import ConflictError, NotFoundError
 from calmline.cases.models import Escalation, utcnow
+from calmline.cases.reading import route_resolved
 
 Status = Literal["open", "acknowledged", "resolved"]
 
@@ -32,25 +37,77 @@ class Reason:
     evidence: dict[str, Any] | None = None
 
 
+def merge_reasons(reasons: Sequence[Reason]) -> list[Reason]:
+    """One reason per route, in the order the routes first appear: its `trigger` is the first
+    trigger, its `reason` every reason, its evidence every trigger with its own spans
+    (`{"triggers": [{"trigger", "reason", "spans"}], "spans": [all of them]}`)."""
+    by_route: dict[str, list[Reason]] = {}
+    for reason in reasons:
+        by_route.setdefault(reason.route, []).append(reason)
+    return [Reason(route, group[0].trigger, "; ".join(dict.fromkeys(r.reason for r in group)),
+                   _evidence(group)) for route, group in by_route.items()]
+
+
+def _parts(reason: Reason) -> list[dict[str, Any]]:
+    """The triggers a reason stands for, each with its reason and spans."""
+    listed = (reason.evidence or {}).get("triggers")
+    if isinstance(listed, list) and listed:
+        return [dict(t) for t in listed if isinstance(t, dict)]
+    spans = (reason.evidence or {}).get("spans") or []
+    return [{"trigger": reason.trigger, "reason": reason.reason, "spans": list(spans)}]
+
+
+def _evidence(group: Sequence[Reason]) -> dict[str, Any]:
+    parts: dict[str, dict[str, Any]] = {}
+    for reason in group:
+        for part in _parts(reason):
+            parts.setdefault(str(part.get("trigger")), part)
+    triggers = list(parts.values())
+    return {"triggers": triggers, "spans": [s for t in triggers for s in t.get("spans") or ()]}
+
+
 def raise_escalation(session: Session, *, conversation_id: int, reason: Reason,
                      message_id: int | None = None, actor_id: int | None = None) -> Escalation | None:
-    """Open an escalation, unless the same one is already open (then None)."""
-    duplicate = session.scalar(select(Escalation.id).where(
+    """Open an escalation, unless one already covers it (then None): for an automatic reason
+    (`actor_id` None) any unresolved escalation of the case on the route, which takes the new
+    triggers into its reasons; for a manual one an unresolved manual escalation on the route."""
+    query = select(Escalation).where(
         Escalation.conversation_id == conversation_id, Escalation.route == reason.route,
-        Escalation.trigger == reason.trigger, Escalation.status != "resolved").limit(1))
-    if duplicate is not None:
+        Escalation.status != "resolved").order_by(Escalation.id)
+    if actor_id is not None:
+        query = query.where(Escalation.trigger == reason.trigger)
+    existing = session.scalars(query.limit(1)).first()
+    if existing is not None:
+        _add_triggers(session, existing, reason)
         return None
     escalation = Escalation(conversation_id=conversation_id, message_id=message_id,
                             route=reason.route, trigger=reason.trigger, reason=reason.reason,
-                            evidence=reason.evidence, status="open", raised_by=actor_id)
+                            evidence=_evidence([reason]), status="open", raised_by=actor_id)
     session.add(escalation)
     session.flush()
     conversation = get_conversation(session, conversation_id=conversation_id)
     conversation.escalated = True
     audit.record(session, actor_id=actor_id, entity="escalation", entity_id=escalation.id,
                  action="opened", detail={"conversation_id": conversation_id, "route": reason.route,
-                                          "trigger": reason.trigger, "auto": actor_id is None})
+                                          "trigger": reason.trigger, "auto": actor_id is None,
+                                          "triggers": escalation.triggers})
     return escalation
+
+
+def _add_triggers(session: Session, escalation: Escalation, reason: Reason) -> None:
+    """Fold the triggers of `reason` that `escalation` lacks into its reasons (audited)."""
+    known = set(escalation.triggers)
+    new = [p for p in _parts(reason) if str(p.get("trigger")) not in known]
+    if not new:
+        return
+    current = Reason(escalation.route, escalation.trigger, escalation.reason, escalation.evidence)
+    extra = [Reason(reason.route, str(p["trigger"]), str(p.get("reason") or ""), {"triggers": [p]})
+             for p in new]
+    merged = merge_reasons([current, *extra])[0]
+    escalation.reason, escalation.evidence = merged.reason, merged.evidence
+    audit.record(session, actor_id=None, entity="escalation", entity_id=escalation.id,
+                 action="reasons_added",
+                 detail={"triggers": [str(p["trigger"]) for p in new]})
 
 
 def get_escalation(session: Session, *, escalation_id: int) -> Escalation:
@@ -100,4 +157,5 @@ def resolve(session: Session, *, escalation_id: int, actor_id: int, resolution: 
     escalation.resolved_by, escalation.resolved_at, escalation.resolution = actor_id, now, resolution
     audit.record(session, actor_id=actor_id, entity="escalation", entity_id=escalation_id,
                  action="resolved", detail={"resolution": resolution})
+    route_resolved(session, conversation_id=escalation.conversation_id, route=escalation.route)
     return escalation

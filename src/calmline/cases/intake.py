@@ -2,8 +2,9 @@
 
 The caller (the service) analyses the text first, outside any transaction; `record_message` then
 claims the case's next seq (locking its row), appends the message, opens the escalations the analysis calls
-for, files the agent's promises as follow-ups and adds the customer's hostility to the agent's
-stress load. Either all of it is stored or none of it is.
+for (one per route, with all of its reasons), files the agent's promises as follow-ups, adds the
+customer's hostility to the agent's stress load and advances the case's reading (peak and decayed
+anger, trend, open wants and flags). Either all of it is stored or none of it is.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from calmline.cases import audit
-from calmline.cases.escalations import Reason, raise_escalation
+from calmline.cases.escalations import Reason, merge_reasons, raise_escalation
 from calmline.cases.followups import Promise, from_promises
 from calmline.cases.messages import append_message
 from calmline.cases.models import Escalation, FollowUp, Message
+from calmline.cases.reading import record_turn
 from calmline.cases.wellbeing import WellbeingPolicy, record_stress
+from calmline.engine.case_reading import CaseReading, CaseRules, CaseTurn, default_rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +49,15 @@ class Recorded:
     message: Message
     escalations: list[Escalation] = field(default_factory=list)
     followups: list[FollowUp] = field(default_factory=list)
+    reading: CaseReading | None = None
 
 
 def record_message(session: Session, *, conversation_id: int, incoming: Incoming,
                    actor_id: int | None, policy: WellbeingPolicy,
-                   followup_due: timedelta = timedelta(hours=24)) -> Recorded:
+                   followup_due: timedelta = timedelta(hours=24),
+                   rules: CaseRules | None = None) -> Recorded:
+    """Store the message and what it sets off; `rules` (the playbook's case reading, the packaged
+    one by default) say how the case's anger fades."""
     message, owner = append_message(
         session, conversation_id=conversation_id, role=incoming.role, text=incoming.text,
         channel=incoming.channel, author=incoming.author,
@@ -61,7 +68,7 @@ def record_message(session: Session, *, conversation_id: int, incoming: Incoming
                      action="added", detail={"conversation_id": conversation_id, "seq": message.seq,
                                              "role": incoming.role, "stage": incoming.stage})
     done = Recorded(message)
-    for reason in incoming.escalations:
+    for reason in merge_reasons(incoming.escalations):
         escalation = raise_escalation(session, conversation_id=conversation_id, reason=reason,
                                       message_id=message.id)
         if escalation is not None:
@@ -75,4 +82,8 @@ def record_message(session: Session, *, conversation_id: int, incoming: Incoming
         record_stress(session, policy=policy, agent_id=owner,
                       anger=incoming.anger_score, abuse=incoming.abuse,
                       conversation_id=conversation_id, message_id=message.id, time=message.time)
+    turn = CaseTurn.from_stored(incoming.role, time=message.time, score=incoming.anger_score,
+                                analysis=incoming.analysis)
+    done.reading = record_turn(session, conversation_id=conversation_id, turn=turn,
+                               rules=rules or default_rules())
     return done

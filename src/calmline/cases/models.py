@@ -84,9 +84,13 @@ class Conversation(Base):
     subject: Mapped[str | None] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(20), default="open")  # open | closed
     stage: Mapped[str] = mapped_column(String(30), default="venting")
-    anger_score: Mapped[float] = mapped_column(Float, default=0.0)  # of the latest customer message
+    # the case's anger (engine.case_reading): the peak carried forward and fading, not the last
+    # message's; it ranks the queue. `reading` is the whole CaseReading.to_dict() (null on cases
+    # stored before it existed, rebuilt from their messages on the next one).
+    anger_score: Mapped[float] = mapped_column(Float, default=0.0)
     anger_level: Mapped[str] = mapped_column(String(20), default="calm")
     peak_anger: Mapped[float] = mapped_column(Float, default=0.0)
+    reading: Mapped[dict[str, Any] | None] = mapped_column()
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
     message_count: Mapped[int] = mapped_column(Integer, default=0)
     outcome: Mapped[str | None] = mapped_column(String(30))
@@ -151,6 +155,17 @@ class Escalation(Base):
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
     resolved_at: Mapped[datetime | None] = mapped_column()
     resolution: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def triggers(self) -> list[str]:
+        """Every trigger behind this escalation: one message can give a route several reasons
+        (abuse and a manager request both go to a supervisor); `trigger` is the first of them."""
+        listed = (self.evidence or {}).get("triggers")
+        if isinstance(listed, list):
+            names = [str(t["trigger"]) for t in listed if isinstance(t, dict) and t.get("trigger")]
+            if names:
+                return names
+        return [self.trigger]
 
 
 class FollowUp(Base):

@@ -34,6 +34,14 @@ def _facts(analyses: list[dict[str, Any]]) -> list[str]:
     return list(seen)[:8]
 
 
+def _anger(reading: dict[str, Any] | None, score: float, peak: float, level: str
+           ) -> dict[str, Any]:
+    """The case's anger: `level`/`case` the case reading's, `latest` the last customer message's."""
+    latest = (reading or {}).get("latest_score")
+    return {"latest": latest if latest is not None else score, "peak": peak, "case": score,
+            "level": level, "trend": (reading or {}).get("trend")}
+
+
 def build_summary(session: Session, *, conversation_id: int) -> dict[str, Any]:
     """The summary as JSON-ready data; `text` holds the same as a short paragraph."""
     case = get_conversation(session, conversation_id=conversation_id)
@@ -51,8 +59,8 @@ def build_summary(session: Session, *, conversation_id: int) -> dict[str, Any]:
                  "overdue": is_overdue(f)} for f in followups]
     data: dict[str, Any] = {
         "conversation_id": case.id, "status": case.status, "outcome": case.outcome,
-        "stage": case.stage, "anger": {"latest": case.anger_score, "peak": case.peak_anger,
-                                       "level": case.anger_level},
+        "stage": case.stage, "anger": _anger(case.reading, case.anger_score, case.peak_anger,
+                                             case.anger_level),
         "issue": issue, "cause": _labels(analyses, "causes"),
         "done": {"agent_messages": sum(1 for m in messages if m.role == "agent"),
                  "stages_reached": list(dict.fromkeys(done)),

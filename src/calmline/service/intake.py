@@ -24,6 +24,7 @@ from calmline.cases.followups import is_overdue
 from calmline.cases.intake import Incoming, Recorded, record_message
 from calmline.cases.models import Message, utcnow
 from calmline.engine.analysis import Analysis
+from calmline.engine.case_reading import CaseRules
 from calmline.service import coaching
 from calmline.service.deps import AppState, User, check_owner
 from calmline.service.schemas import (
@@ -70,12 +71,14 @@ def post_message(state: AppState, user: User, *, conversation_id: int, body: Mes
     assessment = coaching.assess(state.analyzer, [*history, turn], with_suggestions=with_suggestions,
                                  key=conversation_id)
     incoming = replace(_read(state, body, time, assessment.latest), stage=assessment.stage)
+    rules = CaseRules.from_playbook(state.analyzer.playbook)
 
     def work(session: Session) -> Recorded:
         return record_message(session, conversation_id=conversation_id, incoming=incoming,
                               actor_id=actor_id if actor_id is not None else user.id,
                               policy=state.policy,
-                              followup_due=timedelta(hours=state.settings.followup_default_hours))
+                              followup_due=timedelta(hours=state.settings.followup_default_hours),
+                              rules=rules)
 
     done = db.write_with_retry(state.sessions, work)
     now = utcnow()

@@ -85,6 +85,33 @@ class Created(BaseModel):
     id: int
 
 
+class OpenItemPublic(BaseModel):
+    label: str
+    since: int = Field(description="the customer turn (1-based) that first raised it")
+    last: int = Field(description="the customer turn that last raised it")
+    times: int
+    route: str | None = Field(None, description="flags: the route it escalated to; open until "
+                                                "that escalation is resolved")
+
+
+class CaseReadingPublic(BaseModel):
+    """The case-level reading: the whole conversation, not its last message."""
+
+    score: float = Field(description="the case's anger: the peak carried forward, fading per "
+                                     "customer turn and per minute; never below the latest message")
+    level: Level
+    peak_score: float
+    peak_level: Level
+    peak_turn: int | None = Field(None, description="the customer turn (1-based) of the peak")
+    latest_score: float | None
+    latest_level: Level | None
+    trend: Literal["rising", "steady", "cooling"] | None = Field(
+        None, description="over the customer's turns; a calmer message nobody answered is steady")
+    customer_turns: int
+    open_wants: list[OpenItemPublic] = Field(description="asked for and not yet answered")
+    open_flags: list[OpenItemPublic] = Field(description="raised and not yet handled")
+
+
 class ConversationPublic(_Out):
     id: int
     status: str
@@ -94,9 +121,10 @@ class ConversationPublic(_Out):
     customer_id: int | None
     external_id: str | None
     subject: str | None
-    anger_score: float
+    anger_score: float = Field(description="the case's anger (reading.score), not the last message's")
     anger_level: str
     peak_anger: float
+    reading: CaseReadingPublic | None = Field(None, description="null until the first message")
     escalated: bool
     message_count: int
     outcome: str | None
@@ -133,8 +161,12 @@ class EscalationPublic(_Out):
     conversation_id: int
     message_id: int | None
     route: str
-    trigger: str
+    trigger: str = Field(description="the first of `triggers`")
+    triggers: list[str] = Field(default_factory=list,
+                                description="every trigger behind it (one escalation per route)")
     reason: str
+    evidence: dict[str, Any] | None = Field(
+        None, description='{"triggers": [{"trigger", "reason", "spans"}], "spans": [...]}')
     status: str
     raised_by: int | None
     created_at: datetime
