@@ -29,10 +29,30 @@ function escalationItem(e, conversations) {
   return h("li", { class: fresh ? "fresh" : null, dataset: { escalation: e.id, conversation: e.conversation_id } },
     h("div", { class: "row" }, h("div", { class: "grow" },
       h("strong", {}, title(e.route)), " · ", convLink(e.conversation_id, c ? c.subject : null),
-      h("div", { class: "small muted" }, `${e.trigger === "manual" ? "raised by an agent" : `automatic (${title(e.trigger)})`} · ${ago(e.created_at)}`),
+      h("div", { class: "small muted" }, `${e.trigger === "manual" ? "raised by an agent" : `automatic (${(e.triggers && e.triggers.length ? e.triggers : [e.trigger]).map(title).join(" + ")})`} · ${ago(e.created_at)}`),
       h("div", { class: "small" }, e.reason)),
     c ? levelPill(c.anger_level, c.anger_score) : null),
     h("div", { class: "btns" }, ...buttons), resolveForm);
+}
+
+// The case's reading, not its last message: the level pill is the case's (the peak carried
+// forward and fading), with the peak, the trend and what is still open beside it.
+function caseLine(c) {
+  const r = c.reading;
+  if (!r) return `peak ${Math.round(c.peak_anger * 100)}`;
+  const open = [...r.open_flags.map((f) => f.label), ...r.open_wants.map((w) => w.label)];
+  return [`peak ${r.peak_level} ${Math.round(r.peak_score * 100)}`,
+    r.latest_level && r.latest_level !== r.level ? `last message ${r.latest_level}` : null,
+    r.trend, open.length ? `open: ${[...new Set(open)].map(title).join(", ")}` : null].filter(Boolean).join(" · ");
+}
+
+function hotItem(c, paged) {
+  return h("li", { dataset: { conversation: c.id } },
+    h("div", { class: "row" }, h("div", { class: "grow" }, convLink(c.id, c.subject),
+      paged ? h("span", { class: "count hot", title: "open escalation" }, "escalated") : null,
+      h("div", { class: "small muted" }, `${(people.agents[c.agent_id] || {}).name || "unassigned"} · ${stageTitle(c.stage)} · ${ago(c.updated_at)}`),
+      h("div", { class: "small" }, caseLine(c))),
+    levelPill(c.anger_level, c.anger_score)));
 }
 
 async function act(e, action, body) {
@@ -54,10 +74,9 @@ function render(queue, acknowledged, conversations, force) {
   $("n-ack").textContent = acknowledged.length;
   $("acknowledged").replaceChildren(...(acknowledged.length ? acknowledged.map((e) => escalationItem(e, conversations))
     : [h("li", { class: "muted small" }, "None.")]));
-  $("hottest").replaceChildren(...(queue.hottest.length ? queue.hottest.filter((c) => c.message_count).slice(0, 8).map((c) => h("li", {},
-    h("div", { class: "row" }, h("div", { class: "grow" }, convLink(c.id, c.subject),
-      h("div", { class: "small muted" }, `${(people.agents[c.agent_id] || {}).name || "unassigned"} · ${stageTitle(c.stage)} · peak ${Math.round(c.peak_anger * 100)} · ${ago(c.updated_at)}`)),
-    levelPill(c.anger_level, c.anger_score)))) : [h("li", { class: "muted small" }, "No open conversations.")]));
+  const paged = new Set(queue.escalations.map((e) => e.conversation_id));
+  $("hottest").replaceChildren(...(queue.hottest.length ? queue.hottest.filter((c) => c.message_count).slice(0, 8).map((c) => hotItem(c, paged.has(c.id)))
+    : [h("li", { class: "muted small" }, "No open conversations.")]));
   $("n-agents").textContent = queue.overloaded.length;
   $("n-agents").className = queue.overloaded.length ? "count hot" : "count";
   $("overloaded").replaceChildren(...(queue.overloaded.length ? queue.overloaded.map((a) => h("li", { dataset: { agent: a.agent_id } },

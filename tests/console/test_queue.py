@@ -1,0 +1,48 @@
+"""The live queue in a real browser ranks by the case, not its last message (issue 9.4): a hostile
+manager request followed by "Hello?? Is anyone there?" stays first, above a calm case, with one
+supervisor escalation carrying both of its reasons."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from tests.console.conftest import Server, Watched, sign_in
+
+
+def _post(server: Server, key: str, path: str, body: dict[str, object]) -> dict[str, object]:
+    response = httpx.post(f"{server.url}{path}", json=body, headers={"Authorization": f"Bearer {key}"},
+                          timeout=30)
+    assert response.status_code == 201, response.text
+    data: dict[str, object] = response.json()
+    return data
+
+
+def test_queue_puts_the_abusive_case_first(server: Server, watched: Watched) -> None:
+    admin = server.admin_key()
+    assert admin, f"serve printed no admin key:\n{server.output}"
+    agent = str(_post(server, admin, "/v1/users", {"name": "Queue Agent", "role": "agent"})["key"])
+    lead = str(_post(server, admin, "/v1/users", {"name": "Queue Lead", "role": "supervisor"})["key"])
+    calm = _post(server, agent, "/v1/conversations", {"subject": "Shipping question"})["id"]
+    _post(server, agent, f"/v1/conversations/{calm}/messages",
+          {"role": "customer", "text": "Hi, could you tell me when my order ships?"})
+    abusive = _post(server, agent, "/v1/conversations", {"subject": "Wants a manager"})["id"]
+    for text in ("You people are useless… I want your manager RIGHT NOW", "Hello?? Is anyone there?"):
+        _post(server, agent, f"/v1/conversations/{abusive}/messages", {"role": "customer", "text": text})
+
+    page = watched.page()
+    sign_in(page, lead)
+    page.goto("/console/queue")
+    page.wait_for_selector("body[data-ready]")
+    first = page.locator("#hottest li[data-conversation]").first
+    assert first.get_attribute("data-conversation") == str(abusive)
+    text = first.inner_text()
+    assert "escalated" in text and "peak hostile" in text and "open:" in text
+    assert "manager" in text and "cooling" not in text
+    pill = first.locator(".level-pill")
+    assert re.search(r"lv-(angry|hostile)", pill.get_attribute("class") or "")
+    paged = page.locator(f"#escalations li[data-conversation='{abusive}']")
+    assert paged.count() == 1
+    assert "abuse + manager" in paged.inner_text()
+    watched.shot(page, "20-queue-case-reading")
