@@ -1,6 +1,6 @@
 """Speed of the full `analyze` on one core, next to VADER on the same texts in the same run.
 
-    .venv/bin/python bench/speed.py [--passes N] [--limit N] [--playbook PATH]
+    .venv/bin/python bench/speed.py [--passes N] [--limit N] [--playbook PATH] [--fast-path]
 
 Texts: GoEmotions dev ($CALMLINE_DATA_DIR/goemotions/dev.tsv). Reports analyzer build (load)
 time, messages/s one by one (and through a batch API if calmline has one), p50/p90/p99/max
@@ -10,6 +10,9 @@ messages/s and the ratio, and peak RSS after loading and after the run. Then the
 of the bundled 12-turn demo chat, cold (the conversation read afresh for every draft: the first
 review of a conversation) and warm (the conversation already read: the console reviewing a draft
 as the agent types). The process is pinned to one CPU. Writes bench/out/speed.json.
+
+`--fast-path` measures the analyzer batch runs use: lexicon and linear models, semantic tier off
+(`Analyzer(playbook, encoder=None)`); without it the analyzer loads the semantic tier when it can.
 """
 
 from __future__ import annotations
@@ -127,10 +130,13 @@ def vader_rate(texts: Sequence[str], passes: int) -> float:
     return rate(vader.polarity_scores, texts, passes)
 
 
-def measure(texts: list[str], playbook: Any, passes: int) -> dict[str, Any]:
+def measure(texts: list[str], playbook: Any, passes: int, fast_path: bool = False
+            ) -> dict[str, Any]:
     rss_start = current_rss_mib()
     start = time.perf_counter()
-    analyzer = calmline.Analyzer(calmline.load_playbook(playbook))
+    loaded = calmline.load_playbook(playbook)
+    analyzer = (calmline.Analyzer(loaded, encoder=None) if fast_path
+                else calmline.Analyzer(loaded))
     load_s = time.perf_counter() - start
     peak_loaded = peak_rss_mib()
     rss_loaded = current_rss_mib()
@@ -190,15 +196,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--passes", type=int, default=1, help="passes over the texts")
     parser.add_argument("--limit", type=int, default=None, help="first N texts only")
     parser.add_argument("--playbook", default=None, help="playbook YAML (default: shipped)")
+    parser.add_argument("--fast-path", action="store_true",
+                        help="semantic tier off: lexicon and linear models only (batch runs)")
     args = parser.parse_args(argv)
     cpu = pin_one_core()
     texts = [row.text for row in load_goemotions(data_dir() / "goemotions" / "dev.tsv")]
     texts = texts[: args.limit] if args.limit else texts
     playbook, label = choose_playbook(args.playbook)
+    if args.fast_path:
+        label += ", fast path (semantic tier off)"
     result: dict[str, Any] = {"measured": label, "cpu": cpu, "python": platform.python_version(),
                               "machine": platform.machine(), "n": len(texts),
                               "passes": args.passes}
-    result.update(measure(texts, playbook, args.passes))
+    result["fast_path"] = args.fast_path
+    result.update(measure(texts, playbook, args.passes, args.fast_path))
     result["goal_p99_met"] = result["latency_ms"]["p99"] <= GOAL_P99_MS
     result["goal_rate_met"] = result["rate_one_by_one"] >= GOAL_RATE
     report(result)
