@@ -217,3 +217,26 @@ class AuditEntry(Base):
     entity_id: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[dict[str, Any] | None] = mapped_column()
+
+
+class Correction(Base):
+    """A person's verdict that calmline read a customer message wrong (issue 9.5).
+
+    `kind` says what was wrong (the level, or a flag, want or cause missed or wrongly given) and
+    `label` the level it should have been or the label concerned. One person marks the same thing
+    on the same message once (`uq_correction`); `calmline train --from-corrections` turns the rows
+    into playbook examples.
+    """
+
+    __tablename__ = "corrections"
+    __table_args__ = (UniqueConstraint("message_id", "kind", "label", "created_by",
+                                       name="uq_correction"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
