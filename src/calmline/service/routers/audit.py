@@ -17,7 +17,7 @@ router = APIRouter(prefix="/audit", tags=["audit"], responses=ERRORS)
 @router.get("", response_model=list[AuditPublic])
 def history(session: SessionDep, user: SupervisorDep,
             entity: Annotated[str | None, Query(pattern="^(conversation|message|escalation|followup|"
-                                                        "agent)$")] = None,
+                                                        "agent|correction)$")] = None,
             entity_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
             after: Annotated[int, Query(ge=0, le=2**62, description="entries after this id")] = 0,
             limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[AuditPublic]:
