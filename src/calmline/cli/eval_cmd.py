@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from calmline.cli.app import app, console, err_console, friendly_errors
+from calmline.errors import InputError
 
 if TYPE_CHECKING:
     from calmline.engine.analyzer import Analyzer
@@ -42,6 +43,23 @@ def _run(task: Task, analyzer: Analyzer, rows: Sequence[Any], file: Path) -> Tas
     return replace(result, file=str(file))
 
 
+def _compare(task: Task, rows: Sequence[Any], file: Path, playbook: Path | None,
+             json_output: bool) -> None:
+    """Run the task with the shipped playbook and with `playbook`, and show both side by side."""
+    from calmline.engine.analyzer import Analyzer
+    from calmline.evaluation import compare
+    from calmline.playbook import load_playbook
+
+    if playbook is None:
+        raise InputError("--compare needs --playbook TEAM.yaml: the playbook to set beside the shipped one")
+    team = _run(task, Analyzer(load_playbook(playbook)), rows, file)
+    shipped = _run(task, Analyzer(load_playbook()), rows, file)
+    if json_output:
+        typer.echo(compare.to_json_line(shipped, team, str(playbook)))
+    else:
+        compare.render_compare(shipped, team, console, str(playbook))
+
+
 @app.command("eval")
 @friendly_errors
 def eval_command(
@@ -52,6 +70,8 @@ def eval_command(
         "--json", help="print one JSON object (the last and only line of stdout)")] = False,
     playbook: Annotated[Path | None, typer.Option(
         "--playbook", help="evaluate with this playbook instead of the default")] = None,
+    compare: Annotated[bool, typer.Option(
+        "--compare", help="also run the shipped playbook on the same rows and show both")] = False,
     limit: Annotated[int | None, typer.Option(
         "--limit", help="evaluate only the first N rows", show_default=False)] = None,
 ) -> None:
@@ -76,6 +96,9 @@ def eval_command(
 
     spec = get_task(task)
     rows = load_rows(spec, file, limit)
+    if compare:
+        _compare(spec, rows, file, playbook, json_output)
+        return
     analyzer = Analyzer(load_playbook(playbook))
     result = _run(spec, analyzer, rows, file)
     if json_output:

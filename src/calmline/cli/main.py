@@ -8,6 +8,7 @@ from calmline.cli import (  # noqa: F401
     eval_cmd,
     insights_cmd,
     serve_cmd,
+    train_cmd,
     users_cmd,
 )
 from calmline.cli.app import app
