@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import httpx
+
 from tests.service.conftest import Api
 
 TEXT = "I shall be telling the parish newsletter all about your shop."
@@ -12,10 +14,10 @@ def _messages(api: Api, who: str = "agent") -> tuple[int, int]:
     conv = api.conversation(who)
     customer = api.say(conv, TEXT, who=who)
     reply = api.say(conv, "I am sorry to hear that.", role="agent", who=who)
-    return int(customer["id"]), int(reply["id"])  # type: ignore[call-overload]
+    return int(str(customer["id"])), int(str(reply["id"]))
 
 
-def _mark(api: Api, message: int, who: str = "agent", **body: object):  # type: ignore[no-untyped-def]
+def _mark(api: Api, message: int, who: str = "agent", **body: object) -> httpx.Response:
     payload = {"kind": "missed_flag", "label": "public", **body}
     return api.client.post(f"/v1/messages/{message}/corrections", json=payload, headers=api.h(who))
 

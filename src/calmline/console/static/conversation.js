@@ -2,6 +2,7 @@
 import { ApiError, META, api, ago, failed, h, levelPill, localInput, ready, signedIn, stageTitle, title, toast, when } from "./common.js";
 import { trendChart } from "./chart.js";
 import { DraftReview } from "./draft.js";
+import { loadCorrections, readingControl } from "./correction.js";
 
 const id = Number(document.getElementById("conv").dataset.id);
 const me = await signedIn();
@@ -30,6 +31,7 @@ async function refresh({ assist = true } = {}) {
   conv = fresh;
   readOnly = conv.status === "closed" || conv.agent_id !== me.id;
   if (changed || !people.agents[conv.agent_id]) people = await api(`/console/api/people?customers=${conv.customer_id || ""}`);
+  if (changed) await loadCorrections(id).catch(() => {});
   renderHead(); renderChat(changed); renderSide();
   if (!readOnly && (changed || load === null)) load = await api(`/v1/agents/${me.id}/load`).catch(() => null);
   renderBanners();
@@ -194,7 +196,9 @@ function message(m) {
   item.append(h("span", { class: "band", "aria-hidden": "true" }),
     h("div", { class: "bubble" }, h("div", { class: "head" }, ...headBits),
       h("div", { class: "text" }, ...marked(m.text, groups)),
-      badges.length ? h("div", { class: "flags" }, ...badges) : null));
+      badges.length ? h("div", { class: "flags" }, ...badges) : null,
+      // anyone who may act on the case can say calmline read this message wrong
+      isCustomer && a && (me.supervises || conv.agent_id === me.id) ? readingControl(m, () => renderChat(true)) : null));
   return item;
 }
 
