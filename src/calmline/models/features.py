@@ -7,6 +7,7 @@ character offsets of the text it came from, so ``text[t.start:t.end]`` is always
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
@@ -195,7 +196,9 @@ def _analyse_chunk(chunk: str) -> tuple[_Rel, _Rel]:
             continue  # "$$$", "###", "%%%": not a masked swear (unlike "****" or "#@%!")
         else:  # url, num, grawlix
             norm = _FIXED_NORMS[kind or ""]
-        toks.append((start, end, norm))
+        # Interned, as the models' feature names are: a weight look-up then finds the very
+        # same string object (no character comparison).
+        toks.append((start, end, sys.intern(norm)))
     result = (tuple(toks), tuple(cues))
     if len(_CHUNK_CACHE) >= _CHUNK_CACHE_MAX:
         _CHUNK_CACHE.clear()

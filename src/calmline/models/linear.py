@@ -11,11 +11,14 @@ import gzip
 import json
 import math
 import re
+import sys
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial, reduce
 from importlib import resources
+from itertools import compress
+from operator import add, is_not, itemgetter, neg
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from calmline.models.features import Token, features, tokenize
 
@@ -81,6 +84,25 @@ class LinearTextModel:
         return self._score_features(features(tokens))
 
     def _score_features(self, feats: list[tuple[str, int, int]]) -> ModelScore:
+        return self._score_distinct(_distinct(feats))
+
+    def _score_distinct(self, distinct: _Distinct) -> ModelScore:
+        """Score the distinct features (first-seen order): the weights of the known ones are added
+        in that order, and the top contributions are the largest |weight|, ties broken by span,
+        then name. The loops run in C (map, compress, reduce, sorted)."""
+        names, keyed = distinct
+        weights = list(map(self.weights.get, names))
+        known = list(map(_is_weight, weights))
+        hit = cast("list[float]", list(compress(weights, known)))  # the known ones: floats
+        p = _sigmoid(reduce(add, hit, self.intercept))
+        rows = sorted(zip(map(neg, map(abs, hit)), compress(keyed, known), hit, strict=True))
+        contributions = tuple(
+            Contribution(name, w, start, end) for _, (start, end, name), w in rows[:TOP_CONTRIBUTIONS]
+        )
+        return ModelScore(p, contributions, p >= self.threshold)
+
+    def _score_features_loop(self, feats: list[tuple[str, int, int]]) -> ModelScore:
+        """The plain-loop reference of `_score_features` (kept for the equivalence tests)."""
         get = self.weights.get
         z = self.intercept
         seen: set[str] = set()
@@ -102,7 +124,7 @@ class LinearTextModel:
 
     def score(self, text: str) -> ModelScore:
         """Probability that ``text`` is positive, with the top contributing features."""
-        return self._score_features(text_features(text))
+        return self._score_distinct(_text_distinct(text))
 
     def probability(self, text: str) -> float:
         """Just the probability (skips building contributions)."""
@@ -113,7 +135,34 @@ class LinearTextModel:
         return self.probability(text) >= self.threshold
 
 
+# The distinct feature names of a text in first-seen order, and (start, end, name) of each one's
+# first occurrence: what every model scores.
+_Distinct = tuple[list[str], list[tuple[int, int, str]]]
+_is_weight = partial(is_not, None)
+_NAME = itemgetter(0)
+_START_END_NAME = itemgetter(1, 2, 0)
+
+
+def _distinct(feats: list[tuple[str, int, int]]) -> _Distinct:
+    names = list(map(_NAME, feats))
+    first = dict(zip(reversed(names), reversed(feats), strict=True))  # last write: first occurrence
+    order = list(dict.fromkeys(names))
+    return order, list(map(_START_END_NAME, map(first.__getitem__, order)))
+
+
 _LAST_FEATURES: list[tuple[str, list[tuple[str, int, int]]]] = [("", [])]
+_LAST_DISTINCT: list[tuple[str, _Distinct]] = [("", ([], []))]
+
+
+def _text_distinct(text: str) -> _Distinct:
+    """`_distinct(text_features(text))`, remembering the last text (the analyzer's models score
+    the same message in turn)."""
+    last_text, last = _LAST_DISTINCT[0]  # one read: safe when threads share the module
+    if last_text == text and text:
+        return last
+    distinct = _distinct(text_features(text))
+    _LAST_DISTINCT[0] = (text, distinct)
+    return distinct
 
 
 def text_features(text: str) -> list[tuple[str, int, int]]:
@@ -144,7 +193,8 @@ def model_from_dict(data: dict[str, Any]) -> LinearTextModel:
     return LinearTextModel(
         name=str(data["name"]),
         intercept=float(data["intercept"]),
-        weights={str(k): float(v) for k, v in weights.items()},
+        # Interned, as token norms are (see features._analyse_chunk): look-ups compare identity.
+        weights={sys.intern(str(k)): float(v) for k, v in weights.items()},
         threshold=float(data.get("threshold", 0.5)),
         metadata=dict(data.get("metadata") or {}),
     )
