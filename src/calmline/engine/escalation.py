@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from calmline.engine.analysis import Escalation, EscalationReason, Fact
 from calmline.playbook.schema import Playbook
 from calmline.signals.base import Evidence, Finding
-from calmline.signals.matcher import PhraseMatcher
+from calmline.signals.matcher import Candidates, PhraseMatcher
 from calmline.signals.text import NormalizedText
 
 _MONEY = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -22,6 +22,10 @@ def _amount(fact: Fact) -> float | None:
     return value * 1000 if fact.value.strip().lower().endswith("k") else value
 
 
+def _matcher(topic: tuple[str, str, PhraseMatcher]) -> PhraseMatcher:
+    return topic[2]
+
+
 class EscalationPolicy:
     """Built once per analyzer; `decide` is cheap and pure."""
 
@@ -32,6 +36,7 @@ class EscalationPolicy:
                                                          topic, "pattern"))
             for name, topic in playbook.escalation.authority.topics.items()
         ]
+        self._topic_candidates = Candidates(self._topics, _matcher)
 
     def decide(
         self,
@@ -71,7 +76,7 @@ class EscalationPolicy:
                         f"asks for {money_wants[0].label} of {fact.value}, above the agent's "
                         f"limit of {cfg.refund_limit:g}", (ev, *money_wants[0].evidence)))
                     break
-        for name, route, matcher in self._topics:
+        for name, route, matcher in self._topic_candidates(text):
             hits = matcher.find(text, limit=3)
             if hits:
                 found.append(EscalationReason(route, name, matcher.reason, tuple(hits)))

@@ -11,12 +11,16 @@ from typing import ClassVar
 from calmline.models.linear import LinearTextModel
 from calmline.playbook.schema import Playbook
 from calmline.signals.base import DetectionContext, Evidence, Finding, register
-from calmline.signals.matcher import PhraseMatcher
+from calmline.signals.matcher import Candidates, PhraseMatcher
 from calmline.signals.modelref import model_evidence, resolve_model
 from calmline.signals.text import NormalizedText
 
 # Lexicon groups whose words, when not aimed at the agent, make the `swearing` flag.
 VENTING_GROUPS = ("swearing", "insult")
+
+
+def _itself(matcher: PhraseMatcher) -> PhraseMatcher:
+    return matcher
 
 
 @register
@@ -36,6 +40,7 @@ class AbuseDetector:
         self._swearing = swearing
         self._swear_words = [PhraseMatcher.from_group(f"anger.lexicon.{g.name}", g)
                              for g in playbook.anger.lexicon if g.name in VENTING_GROUPS]
+        self._swear_candidates = Candidates(self._swear_words, _itself)
 
     def detect(self, text: NormalizedText, context: DetectionContext) -> list[Finding]:
         findings: list[Finding] = []
@@ -52,7 +57,7 @@ class AbuseDetector:
                                     self._abuse.reason if self._abuse else "abuse",
                                     tuple(targeted) + model_evidence, route=self._abuse_route))
             return findings
-        swears = [e for matcher in self._swear_words for e in matcher.find(text)]
+        swears = [e for matcher in self._swear_candidates(text) for e in matcher.find(text)]
         if swears and self._swearing is not None:
             score = max(0.6, probability)
             findings.append(Finding("swearing", round(score, 4), self.name, self._swearing.reason,

@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from calmline.playbook.schema import Playbook
 from calmline.signals.base import DetectionContext, Finding, register
-from calmline.signals.phrases import build, match_groups
+from calmline.signals.phrases import build, candidates, match_groups
 from calmline.signals.text import NormalizedText
 
 
@@ -23,6 +23,7 @@ class CausesDetector:
 
     def __init__(self, playbook: Playbook) -> None:
         self._matchers = build("causes", playbook.causes) + build("areas", playbook.areas)
+        self._candidates = candidates(self._matchers)
 
     def detect(self, text: NormalizedText, context: DetectionContext) -> list[Finding]:
-        return match_groups(text, self._matchers, self.name)
+        return match_groups(text, self._candidates(text), self.name)

@@ -7,12 +7,16 @@ from typing import ClassVar
 
 from calmline.playbook.schema import Playbook
 from calmline.signals.base import DetectionContext, Finding, register
-from calmline.signals.matcher import PhraseMatcher
+from calmline.signals.matcher import Candidates, PhraseMatcher
 from calmline.signals.negation import is_negated
 from calmline.signals.text import NormalizedText
 
 # Flags with their own detector (abuse reads a model and a target; swearing is derived).
 _OWN_DETECTOR = frozenset({"abuse", "swearing"})
+
+
+def _matcher(flag: tuple[str, str | None, PhraseMatcher]) -> PhraseMatcher:
+    return flag[2]
 
 
 @register
@@ -30,12 +34,17 @@ class ThreatsDetector:
             for name, flag in playbook.flags.items()
             if name not in _OWN_DETECTOR and flag.patterns
         ]
+        self._candidates = Candidates(self._flags, _matcher)
 
     def detect(self, text: NormalizedText, context: DetectionContext) -> list[Finding]:
         findings = []
-        lowered = text.original.lower()  # evidence offsets are in the original text
-        for label, route, matcher in self._flags:
-            hits = [e for e in matcher.find(text) if not is_negated(lowered, e.start)]
+        lowered = ""  # evidence offsets are in the original text
+        for label, route, matcher in self._candidates(text):
+            found = matcher.find(text)
+            if not found:
+                continue
+            lowered = lowered or text.original.lower()
+            hits = [e for e in found if not is_negated(lowered, e.start)]
             if hits:
                 score = min(0.99, 0.8 + 0.05 * (len(hits) - 1))
                 findings.append(Finding(label, score, self.name, matcher.reason, tuple(hits),

@@ -8,8 +8,10 @@ word start, and is skipped outright unless one of its required literals occurs i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
+from typing import Generic, TypeVar
 
 from calmline.playbook.schema import PhraseGroup
 from calmline.signals import literals as literal_index
@@ -20,6 +22,9 @@ try:  # the regex parser is private; without it every group simply always runs
     from re import _parser as _sre_parse  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover
     _sre_parse = None
+
+T = TypeVar("T")
+
 
 def compile_patterns(patterns: Iterable[str], *, raw: bool = False) -> re.Pattern[str] | None:
     """One alternation for all patterns (one scan per message); None when there are none."""
@@ -111,3 +116,45 @@ class PhraseMatcher:
             if len(found) >= limit:
                 break
         return found
+
+
+class Candidates(Generic[T]):
+    """The items (each holding a matcher) whose matcher can match a text, in their order.
+
+    `PhraseMatcher.find` returns nothing when none of a group's literals is present; a message
+    holds one or two literals on average, so instead of asking each of a detector's groups, this
+    looks its groups up by the literals present. Groups without literals are always candidates.
+    """
+
+    __slots__ = ("_items", "_always", "_always_items", "_by_literal", "_literals")
+
+    def __init__(self, items: Iterable[T], matcher_of: Callable[[T], PhraseMatcher]) -> None:
+        self._items = tuple(items)
+        self._always: tuple[int, ...] = ()
+        by_literal: dict[str, list[int]] = {}
+        for i, item in enumerate(self._items):
+            matcher = matcher_of(item)
+            if matcher.regex is None:
+                continue
+            if matcher.literals is None:
+                self._always += (i,)
+            for literal in matcher.literals or ():
+                by_literal.setdefault(literal, []).append(i)
+        self._always_items = tuple(self._items[i] for i in self._always)
+        self._by_literal = {literal: tuple(found) for literal, found in by_literal.items()}
+        self._literals = frozenset(by_literal)
+
+    def __call__(self, text: NormalizedText) -> Sequence[T]:
+        present = text.present
+        if not present:
+            return self._always_items
+        found = present & self._literals
+        if not found:
+            return self._always_items
+        if len(found) == 1 and not self._always:
+            (literal,) = found
+            indices: Iterable[int] = self._by_literal[literal]
+        else:
+            indices = sorted(set(chain(self._always, *map(self._by_literal.__getitem__, found))))
+        items = self._items
+        return [items[i] for i in indices]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from calmline.playbook.schema import PhraseGroup
 from calmline.signals.base import Finding
-from calmline.signals.matcher import PhraseMatcher
+from calmline.signals.matcher import Candidates, PhraseMatcher
 from calmline.signals.negation import is_negated
 from calmline.signals.text import NormalizedText
 
@@ -15,14 +15,27 @@ def build(section: str, groups: Mapping[str, PhraseGroup]) -> list[tuple[str, Ph
     return [(label, PhraseMatcher.from_group(f"{section}.{label}", g)) for label, g in groups.items()]
 
 
+def _matcher(group: tuple[str, PhraseMatcher]) -> PhraseMatcher:
+    return group[1]
+
+
+def candidates(matchers: Sequence[tuple[str, PhraseMatcher]]) -> Candidates[tuple[str, PhraseMatcher]]:
+    """Look the groups up by the literals a message holds (see `Candidates`)."""
+    return Candidates(matchers, _matcher)
+
+
 def match_groups(
-    text: NormalizedText, matchers: list[tuple[str, PhraseMatcher]], detector: str
+    text: NormalizedText, matchers: Sequence[tuple[str, PhraseMatcher]], detector: str
 ) -> list[Finding]:
     """Score = 0.6 for one un-negated hit, +0.1 per further hit, at most 0.95."""
-    lowered = text.original.lower()
+    lowered = ""
     findings = []
     for label, matcher in matchers:
-        hits = [e for e in matcher.find(text) if not is_negated(lowered, e.start)]
+        found = matcher.find(text)
+        if not found:
+            continue
+        lowered = lowered or text.original.lower()
+        hits = [e for e in found if not is_negated(lowered, e.start)]
         if hits:
             score = min(0.95, 0.6 + 0.1 * (len(hits) - 1)) * min(1.0, matcher.weight)
             findings.append(Finding(label, round(score, 4), detector, matcher.reason, tuple(hits)))
