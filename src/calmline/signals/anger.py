@@ -9,7 +9,7 @@ from typing import ClassVar
 from calmline.models.linear import LinearTextModel
 from calmline.playbook.schema import Playbook
 from calmline.signals.base import DetectionContext, Evidence, Finding, register
-from calmline.signals.matcher import PhraseMatcher
+from calmline.signals.matcher import Candidates, PhraseMatcher
 from calmline.signals.modelref import model_evidence, resolve_model
 from calmline.signals.text import NormalizedText
 
@@ -28,6 +28,10 @@ def _logit(p: float) -> float:
 
 def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
+
+
+def _itself(matcher: PhraseMatcher) -> PhraseMatcher:
+    return matcher
 
 
 def calibrate(probability: float, threshold: float, bound: float, ceiling: float = 1.0) -> float:
@@ -55,6 +59,7 @@ class AngerDetector:
         self._ceiling = cfg.model_ceiling
         self._cues = {cue.name: cue for cue in cfg.cues}
         self._lexicon = [PhraseMatcher.from_group(f"anger.lexicon.{g.name}", g) for g in cfg.lexicon]
+        self._lexicon_candidates = Candidates(self._lexicon, _itself)
         names = ([cfg.model] if cfg.model else []) + list(cfg.extra_models)
         self._models: list[LinearTextModel] = [resolve_model(name) for name in names]
 
@@ -70,7 +75,7 @@ class AngerDetector:
                 evidence.extend(model_evidence(model, result, text.original))
             base = sum(calibrated) / len(calibrated)
         boost = 0.0
-        for matcher in self._lexicon:
+        for matcher in self._lexicon_candidates(text):
             hits = matcher.find(text, limit=3)
             if hits:
                 boost += matcher.weight * (1 + 0.25 * (len(hits) - 1))
@@ -86,21 +91,24 @@ class AngerDetector:
     def _cue_boost(self, text: NormalizedText, evidence: list[Evidence]) -> float:
         boost = 0.0
         original = text.original
-        if (cue := self._cues.get("caps")) is not None:
-            words = _WORD.findall(original)
+        if (cue := self._cues.get("caps")) is not None and not original.islower():
             caps = [m for m in _CAPS_WORD.finditer(original) if m.group(0) not in _ACRONYMS]
-            if len(caps) >= 2 or (caps and len(words) <= 3):
-                share = len(caps) / max(len(words), 1)
+            words = len(_WORD.findall(original)) if caps else 0
+            if len(caps) >= 2 or (caps and words <= 3):
+                share = len(caps) / max(words, 1)
                 boost += cue.weight * min(1.0, 0.4 + share)
                 evidence.extend(Evidence(m.start(), m.end(), m.group(0), "cue", "anger.cues.caps",
                                          cue.weight) for m in caps[:5])
-        if (cue := self._cues.get("exclamations")) is not None:
+        if (cue := self._cues.get("exclamations")) is not None and (
+                "!" in original or "?" in original):
             bangs = list(_BANGS.finditer(original))
             if bangs:
                 boost += cue.weight * min(1.0, 0.5 * len(bangs) + 0.1 * len(bangs[0].group(0)))
                 evidence.extend(Evidence(m.start(), m.end(), m.group(0), "cue",
                                          "anger.cues.exclamations", cue.weight) for m in bangs[:3])
-        if (cue := self._cues.get("elongation")) is not None:
+        # A run in the original is a run in the normalised text too (lower-casing, unmasking
+        # and de-leeting never change a letter into another), so no cut means no run.
+        if (cue := self._cues.get("elongation")) is not None and text._cuts:
             runs = list(_ELONGATED.finditer(original))
             if runs:
                 boost += cue.weight

@@ -87,7 +87,8 @@ class FactsDetector:
                                  (ev,), value=value))
 
         lowered = original.lower()
-        if _DIGIT.search(original):
+        digits = _DIGIT.search(original) is not None
+        if digits:
             for m in self._id.finditer(original):
                 add("order_id", m.start(), m.end(), m.group(1), "id")
             for regex in (_HASH_ID, _CODE_ID):
@@ -100,7 +101,7 @@ class FactsDetector:
                 prefix = _WAIT_PREFIX.search(original, max(0, m.start() - 40), m.start())
                 start = prefix.start() if prefix else m.start()
                 add("duration", start, m.end(), m.group(0), "duration")
-        if _DIGIT.search(original) or any(map(lowered.__contains__, _DATE_WORDS)):
+        if digits or any(map(lowered.__contains__, _DATE_WORDS)):
             for m in _DATE.finditer(original):
                 add("date", m.start(), m.end(), m.group(0), "date")
         self._find_products(original, add)
@@ -110,8 +111,8 @@ class FactsDetector:
         if self._products is not None:
             for m in self._products.finditer(original):
                 add("product", m.start(), m.end(), m.group(0), "products")
-        if original.isupper():  # all-caps shouting: capitals say nothing about names
-            return
+        if original.isupper() or original.islower():  # all-caps shouting: capitals say nothing
+            return  # about names; and a name needs a capital ([A-Z] in _PRODUCT)
         for m in _PRODUCT.finditer(original):
             name = m.group(1)
             if name.split()[0] not in _NOT_PRODUCTS:

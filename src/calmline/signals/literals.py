@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from operator import itemgetter
 
 import ahocorasick
 
 _lock = threading.Lock()
 _known: set[str] = set()
 _automaton: ahocorasick.Automaton | None = None
+_value = itemgetter(1)
 
 
 def register(literals: Iterable[str]) -> None:
@@ -42,4 +44,4 @@ def present(text: str) -> frozenset[str]:
     automaton = _automaton or _build()
     if automaton is None or not text:
         return frozenset()
-    return frozenset(value for _, value in automaton.iter(text))
+    return frozenset(map(_value, automaton.iter(text)))
