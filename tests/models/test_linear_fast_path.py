@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calmline.models.features import features, tokenize
+from calmline.models.features import features, text_features, tokenize
 from calmline.models.linear import LinearTextModel, load_model
 
 # Tied weights: the order of equal |weight| contributions is decided by span, then name.
@@ -38,3 +38,10 @@ def test_examples() -> None:
     for text in ("", "SOOO angry!!! a b a b", "sh1t f***ing a$$ b a aa", "a a a a a a a b b b b"):
         _same(TIES, text)
         _same(load_model("anger"), text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aAbB sS!?*#@$%&1 0\n\t'’.,:/😡👍🏽\u200d[NAME]https://www.x_", max_size=60))
+def test_text_features_lists_what_features_of_tokenize_lists(text: str) -> None:
+    assert text_features(text) == features(tokenize(text))
+    assert text_features(text) == features(tokenize(text))  # cached chunks: the same again

@@ -266,8 +266,64 @@ def features(tokens: Sequence[Token]) -> list[tuple[str, int, int]]:
 
 
 def text_features(text: str) -> list[tuple[str, int, int]]:
-    """``features(tokenize(text))`` in one call."""
-    return features(tokenize(text))
+    """``features(tokenize(text))`` in one call, without building the tokens: each chunk's
+    features (offsets relative to the chunk) are cached, and only the bigram joining a chunk to
+    the one before is made per message."""
+    if not isinstance(text, str):  # as tokenize: never crash on bad input
+        text = str(text)
+    feats: list[tuple[str, int, int]] = []
+    extend = feats.extend
+    append = feats.append
+    cues: list[tuple[str, int, int]] = []
+    cache = _CHUNK_FEATS
+    find = text.find
+    pos = 0
+    prev_norm = ""
+    prev_start = -1
+    for chunk in text.split():
+        s = find(chunk, pos)
+        pos = s + len(chunk)
+        entry = cache.get(chunk)
+        if entry is None:
+            entry = _chunk_feats(chunk)
+        cached, first_norm, first_end, last_norm, last_start, chunk_cues = entry
+        if not cached:
+            continue
+        rel: Sequence[tuple[str, int, int]] = (
+            [(name, s + a, s + b) for name, a, b in cached] if s else cached)
+        if prev_start >= 0:
+            append(rel[0])
+            append((prev_norm + " " + first_norm, prev_start, s + first_end))
+            extend(rel[1:])
+        else:
+            extend(rel)
+        prev_norm = last_norm
+        prev_start = s + last_start
+        if chunk_cues:
+            cues.extend([(name, s + a, s + b) for name, a, b in chunk_cues] if s else chunk_cues)
+    if cues:
+        extend(cues)
+    return feats
+
+
+# A chunk's features as `features` lists them (offsets relative to the chunk; its first token's
+# bigram with the chunk before is left out), its first token's norm and end, its last token's
+# norm and start, and its <caps>/<elong> cue features.
+_ChunkFeats = tuple[tuple[tuple[str, int, int], ...], str, int, str, int, tuple[tuple[str, int, int], ...]]
+_CHUNK_FEATS: dict[str, _ChunkFeats] = {}
+
+
+def _chunk_feats(chunk: str) -> _ChunkFeats:
+    hit = _CHUNK_CACHE.get(chunk)
+    toks, cues = hit if hit is not None else _analyse_chunk(chunk)
+    rel = tuple(features([_tuple_new(Token, tok) for tok in toks]))
+    entry: _ChunkFeats = (rel, toks[0][2] if toks else "", toks[0][1] if toks else 0,
+                          toks[-1][2] if toks else "", toks[-1][0] if toks else 0,
+                          tuple((name, a, b) for a, b, name in cues))
+    if len(_CHUNK_FEATS) >= _CHUNK_CACHE_MAX:
+        _CHUNK_FEATS.clear()
+    _CHUNK_FEATS[chunk] = entry
+    return entry
 
 
 def feature_names(text: str) -> list[str]:

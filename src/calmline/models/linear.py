@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, cast
 
 from calmline.models.features import Token, features, tokenize
+from calmline.models.features import text_features as _text_features
 
 __all__ = [
     "Contribution",
@@ -171,7 +172,7 @@ def text_features(text: str) -> list[tuple[str, int, int]]:
     last_text, last_feats = _LAST_FEATURES[0]  # one read: safe when threads share the module
     if last_text == text and text:
         return last_feats
-    feats = features(tokenize(text))
+    feats = _text_features(text)
     _LAST_FEATURES[0] = (text, feats)
     return feats
 
