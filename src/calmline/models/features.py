@@ -316,7 +316,9 @@ _CHUNK_FEATS: dict[str, _ChunkFeats] = {}
 def _chunk_feats(chunk: str) -> _ChunkFeats:
     hit = _CHUNK_CACHE.get(chunk)
     toks, cues = hit if hit is not None else _analyse_chunk(chunk)
-    rel = tuple(features([_tuple_new(Token, tok) for tok in toks]))
+    # Interned like the models' feature names (unigrams already are): look-ups compare identity.
+    rel = tuple((sys.intern(name), a, b)
+                for name, a, b in features([_tuple_new(Token, tok) for tok in toks]))
     entry: _ChunkFeats = (rel, toks[0][2] if toks else "", toks[0][1] if toks else 0,
                           toks[-1][2] if toks else "", toks[-1][0] if toks else 0,
                           tuple((name, a, b) for a, b, name in cues))
