@@ -22,9 +22,9 @@ SITUATIONS: dict[str, list[dict[str, str]]] = {
     "hear": NAMED,
     "understand": [*NAMED, {"role": "agent", "text": "I'm so sorry, that sounds really frustrating."},
                    {"role": "customer", "text": "It is. I need it for work."}],
-    "resolve": [*NAMED, {"role": "agent", "text": "I'm sorry. So order LP-48213 was due last Friday "
-                                                  "and hasn't arrived, right?"},
-                {"role": "customer", "text": "Yes. I want a refund, or a replacement sent quickly."}],
+    "resolve": [*NAMED, {"role": "agent", "text": "I'm sorry, that sounds really frustrating. So order "
+                                                  "LP-48213 was due last Friday and hasn't arrived, right?"},
+                {"role": "customer", "text": "Yes, that's right. A refund or a replacement would be fine."}],
     "agree": [*NAMED, {"role": "agent", "text": "I'm sorry. So order LP-48213 was due last Friday, "
                                                 "right? I can send a replacement within 2 business days."},
               {"role": "customer", "text": "Hmm. I need it before my trip on Friday."}],

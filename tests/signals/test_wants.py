@@ -21,9 +21,15 @@ from tests.signals.helpers import assert_evidence_points_at_text
         ("The delivery was fine, thank you", set()),
     ],
 )
-def test_wants(analyzer: Analyzer, text: str, wants: set[str]) -> None:
+def test_wants(analyzer: Analyzer, fast_analyzer: Analyzer, text: str, wants: set[str]) -> None:
+    """The fast path reads exactly these; the semantic tier may add a want the words imply, but
+    never drops one, never adds one to a message that wants nothing, and never one refused."""
+    fast = fast_analyzer.analyze(text)
+    assert set(fast.want_labels()) == wants
     analysis = analyzer.analyze(text)
-    assert set(analysis.want_labels()) == wants
-    for want in analysis.wants:
+    assert wants <= set(analysis.want_labels()) if wants else not analysis.wants
+    if "don't want a refund" in text:
+        assert "refund" not in analysis.want_labels()
+    for want in (*analysis.wants, *fast.wants):
         assert_evidence_points_at_text(analysis, want)
         assert 0 < want.score <= 1

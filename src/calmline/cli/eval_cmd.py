@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from calmline.evaluation.metrics import TaskResult
     from calmline.evaluation.tasks import Task
 
-TASK_HELP = "anger | intensity | offensive | targeted | cause | behaviours | esconv | epitome | courtesy"
+TASK_HELP = ("anger | intensity | offensive | targeted | cause | sentiment | safety | support | behaviours | "
+             "esconv | epitome | courtesy")
 
 
 def _run(task: Task, analyzer: Analyzer, rows: Sequence[Any], file: Path) -> TaskResult:
@@ -74,6 +75,9 @@ def eval_command(
         "--compare", help="also run the shipped playbook on the same rows and show both")] = False,
     limit: Annotated[int | None, typer.Option(
         "--limit", help="evaluate only the first N rows", show_default=False)] = None,
+    split: Annotated[str | None, typer.Option(
+        "--split", help="safety and support only: evaluate one split (train, dev or test)",
+        show_default=False)] = None,
 ) -> None:
     """Score calmline on a public dataset file (precision/recall/F1, correlations, confusion).
 
@@ -87,6 +91,12 @@ def eval_command(
 
     cause: airline complaints CSV; negativereason vs calmline areas and causes.
 
+    sentiment: airline complaints CSV; levels on negative, neutral and positive tweets.
+
+    safety: the team's safety set (data/safety, a file or the folder); danger recall, precision, false alarms.
+
+    support: the team's support set (data/support); level, causes, wants, flags, venting.
+
     Details and the cause mapping: docs/eval.md.
     """
     from calmline.engine.analyzer import Analyzer
@@ -95,7 +105,7 @@ def eval_command(
     from calmline.playbook import load_playbook
 
     spec = get_task(task)
-    rows = load_rows(spec, file, limit)
+    rows = load_rows(spec, file, limit, split)
     if compare:
         _compare(spec, rows, file, playbook, json_output)
         return

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from calmline.engine.analysis import Analysis, Anger, Fact, Venting
 from calmline.engine.escalation import EscalationPolicy
 from calmline.engine.trend import rising_over_turns, trend
 from calmline.errors import DetectorError, InputError
-from calmline.playbook.schema import Playbook
+from calmline.playbook.schema import LEVELS, Playbook
 from calmline.signals.base import DetectionContext, Detector, Evidence, Finding, Turn, registry
 from calmline.signals.text import normalize
+
+if TYPE_CHECKING:
+    from calmline.semantic.encoder import MiniLMEncoder
 
 HistoryItem = Turn | str | Mapping[str, Any]
 _ROUTED_FLAGS = ("abuse", "swearing")  # flags raised by the abuse detector
@@ -44,15 +47,41 @@ def as_turn(item: HistoryItem) -> Turn:
 
 
 class Analyzer:
-    def __init__(self, playbook: Playbook) -> None:
+    """Runs the playbook's detectors; owns the semantic encoder it was given (or loaded).
+
+    `encoder="auto"` loads the semantic tier when the playbook enables it and the model package is
+    installed; when it cannot, every analysis notes that it was read with the fast path only.
+    `encoder=None` asks for the fast path (batch runs).
+    """
+
+    def __init__(self, playbook: Playbook,
+                 encoder: MiniLMEncoder | Literal["auto"] | None = "auto") -> None:
         self.playbook = playbook
         factories = registry()
         missing = [name for name in playbook.detectors if name not in factories]
         if missing:
             raise DetectorError(
                 f"playbook names unknown detectors {missing}; known: {sorted(factories)}")
-        self.detectors: list[Detector] = [factories[name](playbook) for name in playbook.detectors]
+        self.semantic_note: str | None = None
+        if encoder == "auto":
+            encoder = self._load_encoder(playbook)
+        self.encoder = encoder
+        self.detectors: list[Detector] = [
+            factories[name](playbook, encoder=encoder)  # type: ignore[call-arg]
+            if getattr(factories[name], "needs_encoder", False) else factories[name](playbook)
+            for name in playbook.detectors]
         self._escalation = EscalationPolicy(playbook)
+
+    def _load_encoder(self, playbook: Playbook) -> MiniLMEncoder | None:
+        if not playbook.semantic.enabled or "semantic" not in playbook.detectors:
+            return None
+        from calmline.semantic.encoder import MiniLMEncoder, SemanticUnavailableError
+
+        try:
+            return MiniLMEncoder()
+        except SemanticUnavailableError as exc:
+            self.semantic_note = f"read with the fast path only (semantic tier off: {exc})"
+            return None
 
     def analyze(
         self, text: str, history: Iterable[HistoryItem] | None = None,
@@ -106,6 +135,8 @@ class Analyzer:
             text = text[:limit]
         if not text.strip():
             notes.append("empty message")
+        if self.semantic_note:
+            notes.append(self.semantic_note)
         norm = normalize(text)
         prior: dict[str, list[Finding]] = {}
         for detector in self.detectors:
@@ -117,12 +148,15 @@ class Analyzer:
                   notes: list[str]) -> Analysis:
         pb = self.playbook
         found = [f for findings in prior.values() for f in findings]
-        flags = tuple(f for f in found if f.label in pb.flags and f.detector != "wants")
-        anger = self._anger(prior.get("anger", []), flags, history)
+        flags = merge_findings(f for f in found if f.label in pb.flags and f.detector != "wants"
+                               and f.section in (None, "flags"))
+        semantic = prior.get("semantic", [])
+        anger = self._anger(prior.get("anger", []), flags, history,
+                            next((f for f in semantic if f.label == "anger_level"), None))
         facts = tuple(Fact(f.label, f.value or f.evidence[0].text, f.evidence[0].text,
                            f.evidence[0].start, f.evidence[0].end)
                       for f in prior.get("facts", []) if f.evidence)
-        wants = tuple(prior.get("wants", []))
+        wants = merge_findings([*prior.get("wants", []), *(f for f in semantic if f.section == "wants")])
         venting_found = next(iter(prior.get("venting", [])), None)
         venting = (Venting(True, venting_found.reason, venting_found.evidence) if venting_found
                    else Venting(False, "the message asks for something or is calm"))
@@ -131,23 +165,32 @@ class Analyzer:
                                    pb.anger.levels.get(pb.escalation.rising.min_level, 0.0)
                                    if pb.escalation.rising.min_level != "calm" else 0.0)
         escalate = self._escalation.decide(norm, flags, wants, facts, rising)
-        known = {"anger", "abuse", "threats", "wants", "causes", "facts", "venting"}
+        known = {"anger", "abuse", "threats", "wants", "causes", "facts", "venting", "semantic"}
         extra = tuple(f for name, fs in prior.items() for f in fs
-                      if name not in known or f.label == "offensive")
+                      if name not in known or f.label == "offensive" or f.section == "watch")
+        causes = [*prior.get("causes", []), *(f for f in semantic if f.section in ("causes", "areas"))]
         return Analysis(
             text=norm.original, anger=anger,
-            causes=tuple(f for f in prior.get("causes", []) if f.label in pb.causes),
-            areas=tuple(f for f in prior.get("causes", []) if f.label in pb.areas),
+            causes=merge_findings(f for f in causes if f.label in pb.causes),
+            areas=merge_findings(f for f in causes if f.label in pb.areas),
             wants=wants, facts=facts, flags=flags, venting=venting, escalate=escalate,
             extra=extra, notes=tuple(notes))
 
     def _anger(self, found: list[Finding], flags: tuple[Finding, ...],
-               history: Sequence[Turn]) -> Anger:
+               history: Sequence[Turn], semantic: Finding | None = None) -> Anger:
         cfg = self.playbook.anger
         base = next((f for f in found if f.label == "anger"), None)
         score = base.score if base else 0.0
         evidence: tuple[Evidence, ...] = base.evidence if base else ()
         reason = base.reason if base else "no anger detector in the playbook"
+        if semantic is not None and (LEVELS.index(cfg.level_of(semantic.score))
+                                     > LEVELS.index(cfg.level_of(score))):
+            # Meaning can raise the level (polite fury, sarcasm, deadlines carry no angry words);
+            # it never lowers what the words and cues show, and moves the score only when it
+            # reads a higher level.
+            reason += f"; raised by meaning: {semantic.reason}"
+            evidence = evidence + semantic.evidence
+            score = semantic.score
         for flag in flags:
             floor = self._floor(flag.label)
             if floor > score:
@@ -157,3 +200,23 @@ class Analyzer:
         scores = [t.anger for t in history if t.role == "customer" and t.anger is not None]
         return Anger(round(score, 4), cfg.level_of(score), evidence,
                      trend([*scores, score], cfg), base.raw_score if base else None, reason)
+
+
+def merge_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """One finding per label: the strongest one's score and reason, every detector's evidence.
+
+    The fast path and the semantic tier often find the same flag or want; people should see it once,
+    with both the phrase that matched and the example sentence it resembles.
+    """
+    merged: dict[str, Finding] = {}
+    for finding in findings:
+        seen = merged.get(finding.label)
+        if seen is None:
+            merged[finding.label] = finding
+            continue
+        strong, weak = (finding, seen) if finding.score > seen.score else (seen, finding)
+        merged[finding.label] = Finding(
+            strong.label, strong.score, strong.detector, strong.reason,
+            strong.evidence + tuple(e for e in weak.evidence if e not in strong.evidence),
+            strong.raw_score, strong.route or weak.route, strong.value or weak.value, strong.section)
+    return tuple(merged.values())

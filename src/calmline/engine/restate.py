@@ -48,7 +48,8 @@ class CustomerFacts:
                 facts.setdefault((fact.kind, fact.value.lower()), fact)
             for finding in (*analysis.causes, *analysis.areas):
                 for ev in finding.evidence:
-                    terms.update(dict.fromkeys(stems(ev.text)))
+                    if ev.source != "semantic":  # a whole sentence that reads like a cause is not its words
+                        terms.update(dict.fromkeys(stems(ev.text)))
         return cls(tuple(facts.values()), tuple(terms), question_stems(latest.text) if latest else ())
 
 

@@ -49,7 +49,7 @@ from typing import Any
 from calmline.engine.analysis import Analysis
 from calmline.engine.analyzer import Analyzer
 from calmline.errors import CalmlineError, InputError
-from calmline.evaluation import coach_tasks, datasets
+from calmline.evaluation import coach_tasks, datasets, team_sets
 from calmline.evaluation.datasets import (
     AirlineRow,
     EmotionRow,
@@ -198,6 +198,44 @@ def run_cause(analyzer: Analyzer, rows: Sequence[AirlineRow], tick: Tick | None 
     return result
 
 
+def run_sentiment(analyzer: Analyzer, rows: Sequence[AirlineRow], tick: Tick | None = None
+                  ) -> TaskResult:
+    """How levels fall on tweets a crowd labelled negative, neutral or positive.
+
+    Negative tweets read as calm are anger calmline missed; positive tweets read as frustrated or
+    worse are false alarms. Levels are an ordinal reading, so no single F1 is given.
+    """
+    analyses = analyze_all(analyzer, (r.text for r in rows), tick)
+    levels = analyzer.playbook.anger
+    metrics: dict[str, float | int | None] = {}
+    for sentiment in ("negative", "neutral", "positive"):
+        scores = [a.anger.score for a, r in zip(analyses, rows, strict=True) if r.sentiment == sentiment]
+        metrics[f"{sentiment}_n"] = len(scores)
+        if not scores:
+            continue
+        calm = sum(s < levels.levels["annoyed"] for s in scores)
+        metrics[f"{sentiment}_calm"] = round(calm / len(scores), 4)
+        metrics[f"{sentiment}_frustrated_or_worse"] = round(
+            sum(s >= levels.levels["frustrated"] for s in scores) / len(scores), 4)
+    return TaskResult("sentiment", len(rows), metrics, notes=(
+        "negative_calm: negative tweets read as calm (missed anger); positive_frustrated_or_worse: "
+        "false alarms on praise",))
+
+
+def run_team_safety(analyzer: Analyzer, rows: Sequence[team_sets.TeamRow], tick: Tick | None = None
+                    ) -> TaskResult:
+    return team_sets.run_safety(analyze_all(analyzer, (r.text for r in rows), tick), rows)
+
+
+def run_team_support(analyzer: Analyzer, rows: Sequence[team_sets.TeamRow], tick: Tick | None = None
+                     ) -> TaskResult:
+    team_sets.check_support_gold(rows)
+    pb = analyzer.playbook
+    labels: dict[str, Sequence[str]] = {"causes": list(pb.causes), "wants": list(pb.wants),
+                                        "flags": list(pb.flags)}
+    return team_sets.run_support(analyze_all(analyzer, (r.text for r in rows), tick), rows, labels)
+
+
 def _targeted_rows(path: Path) -> Iterator[OlidRow]:
     for row in datasets.load_olid(path):
         if row.subtask_a == "OFF":
@@ -224,6 +262,12 @@ TASKS: dict[str, Task] = {
                      _targeted_rows, run_targeted),
     "cause": Task("cause", "Airline complaints CSV: negativereason vs calmline areas/causes",
                   _cause_rows, run_cause),
+    "sentiment": Task("sentiment", "Airline complaints CSV: levels on negative, neutral and positive tweets",
+                      datasets.load_airline, run_sentiment),
+    "safety": Task("safety", "the team's safety set (data/safety): violence, self-harm, account security",
+                   team_sets.load_team_rows, run_team_safety),
+    "support": Task("support", "the team's support set (data/support): level, causes, wants, flags, venting",
+                    team_sets.load_team_rows, run_team_support),
     "behaviours": Task("behaviours", "labelled agent replies JSONL: per-behaviour P/R/F1",
                        coach_tasks.load_agent_replies, coach_tasks.run_behaviours),
     "esconv": Task("esconv", "ESConv valid.jsonl: supporter strategy -> behaviour, per-strategy F1",
@@ -242,19 +286,28 @@ def get_task(name: str) -> Task:
     return task
 
 
-def load_rows(task: Task, path: str | Path, limit: int | None = None) -> list[Any]:
-    """The task's rows from `path` (the first `limit` of them); InputError when there are none."""
+def load_rows(task: Task, path: str | Path, limit: int | None = None, split: str | None = None
+              ) -> list[Any]:
+    """The task's rows from `path` (the first `limit` of them, of one `split` of the team's sets);
+    InputError when there are none."""
     if limit is not None and limit < 1:
         raise InputError(f"--limit must be at least 1, not {limit}")
-    rows = list(islice(task.load(Path(path)), limit))
+    loaded: Iterable[Any] = task.load(Path(path))
+    if split is not None:
+        if split not in team_sets.SPLITS:
+            raise InputError(f"--split must be one of {', '.join(team_sets.SPLITS)}, not {split!r}")
+        if task.name not in ("safety", "support"):
+            raise InputError(f"--split applies to the team's sets (safety, support), not {task.name!r}")
+        loaded = (row for row in loaded if row.split == split)
+    rows = list(islice(loaded, limit))
     if not rows:
         raise InputError(f"{path}: no rows to evaluate for task {task.name!r}")
     return rows
 
 
 def evaluate(name: str, path: str | Path, analyzer: Analyzer, limit: int | None = None,
-             tick: Tick | None = None) -> TaskResult:
+             tick: Tick | None = None, split: str | None = None) -> TaskResult:
     """Load `path` for task `name`, run it, and return the result (with `file` set)."""
     task = get_task(name)
-    result = task.run(analyzer, load_rows(task, path, limit), tick)
+    result = task.run(analyzer, load_rows(task, path, limit, split), tick)
     return replace(result, file=str(path))

@@ -22,6 +22,17 @@ class PhraseGroup(_Strict):
     reason: str = Field("", description="one line shown to people as the evidence's rule")
     weight: float = Field(1.0, ge=0.0, le=5.0)
     raw: bool = Field(False, description="do not add word boundaries around the patterns")
+    examples: list[str] = Field(
+        default_factory=list,
+        description="sentences that carry this label, in customers' words: the semantic tier fires "
+                    "when a sentence of the message is close enough to one of them")
+    near_misses: list[str] = Field(
+        default_factory=list,
+        description="sentences that share the label's words but not its meaning (\"this wait is "
+                    "killing me\"): a sentence closer to one of these than to any example does not fire")
+    similarity: float | None = Field(
+        None, ge=0.0, le=1.0,
+        description="this label's own similarity threshold (default: semantic.threshold)")
 
     @field_validator("patterns")
     @classmethod
@@ -61,6 +72,10 @@ class AngerConfig(_Strict):
     cues: list[Cue] = Field(default_factory=list)
     lexicon: list[NamedPhraseGroup] = Field(default_factory=list)
     trend: Trend = Trend()
+    examples: dict[LevelName, list[str]] = Field(
+        default_factory=dict,
+        description="typical customer sentences at each level: the semantic tier reads a message's "
+                    "level from the closest of them")
 
     @field_validator("levels")
     @classmethod
@@ -85,6 +100,10 @@ class AngerConfig(_Strict):
 class FlagConfig(PhraseGroup):
     route: str
     anger_floor: LevelName | None = Field(None, description="the least anger this flag implies")
+    danger: bool = Field(
+        False, description="a danger to someone (violence, self-harm, account takeover): read for "
+                           "recall first, never dropped because a phrase was negated, and a weaker "
+                           "sign is still shown to the agent as one to check")
     model: str | None = None
     model_weight: float = Field(0.5, ge=0.0, le=1.0)
 
@@ -103,6 +122,8 @@ class VentingConfig(_Strict):
     burst_messages: int = Field(3, ge=2)
     burst_seconds: int = Field(120, ge=1)
     request_patterns: list[str] = Field(default_factory=list)
+    examples: list[str] = Field(default_factory=list, description="all feeling, no request")
+    near_misses: list[str] = Field(default_factory=list, description="angry, but asks for something")
 
 
 class RisingConfig(_Strict):
@@ -125,6 +146,22 @@ class AuthorityConfig(_Strict):
 class EscalationConfig(_Strict):
     rising: RisingConfig = RisingConfig()
     authority: AuthorityConfig = AuthorityConfig()
+
+
+class SemanticConfig(_Strict):
+    """The semantic tier: how close a sentence must be to a label's examples to carry the label."""
+
+    enabled: bool = Field(True, description="false: read with the fast path (lexicon + linear models) only")
+    threshold: float = Field(0.72, ge=0.0, le=1.0,
+                             description="least cosine similarity to the closest example to fire")
+    margin: float = Field(0.05, ge=0.0, le=1.0,
+                          description="the closest example must beat the closest near miss by this much")
+    max_sentences: int = Field(
+        16, ge=1, le=200, description="sentences read per message (first ones, then the last ones)")
+    neighbours: int = Field(7, ge=1, le=50, description="level examples that vote on the anger level")
+    heads: str | None = Field(
+        "semantic_heads", description="trained heads: a shipped artefact name, a path to a team's "
+                                      "file (`calmline train --from-corrections`), or null for examples only")
 
 
 class Limits(_Strict):
@@ -184,6 +221,7 @@ class Playbook(_Strict):
     facts: FactsConfig = FactsConfig()
     venting: VentingConfig = VentingConfig()
     escalation: EscalationConfig = EscalationConfig()
+    semantic: SemanticConfig = SemanticConfig()
     wellbeing: WellbeingConfig = WellbeingConfig()
     case: CaseConfig = CaseConfig()
 

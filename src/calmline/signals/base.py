@@ -51,6 +51,9 @@ class Finding:
     raw_score: float | None = None
     route: str | None = None
     value: str | None = None  # a normalised value when the finding is a fact ("2 hours")
+    # The playbook section the label belongs to ("flags", "wants", "causes", "areas") when a
+    # detector reads several sections: "manager" is both a flag and a want.
+    section: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

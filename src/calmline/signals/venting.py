@@ -29,17 +29,28 @@ class VentingDetector:
 
     def detect(self, text: NormalizedText, context: DetectionContext) -> list[Finding]:
         anger = next((f.score for f in context.prior.get("anger", ()) if f.label == "anger"), 0.0)
+        meant = max((f.score for f in context.prior.get("semantic", ()) if f.label == "anger_level"),
+                    default=anger)
         burst = self._burst(context, angry=anger >= self._cfg.min_anger)
         if burst:
             return [Finding("venting", 0.8, self.name, burst)]
+        semantic = context.prior.get("semantic", ())
+        wants = [*context.prior.get("wants", ()), *(f for f in semantic if f.section == "wants")]
+        asks = [f.label for f in wants if f.label in _ACTION_WANTS]
+        meaning = next((f for f in semantic if f.section == "venting"), None)
+        if meaning is not None and not asks and max(anger, meant) >= context.playbook.anger.levels["annoyed"]:
+            return [Finding("venting", meaning.score, self.name,
+                            "all feeling, no request yet: let them finish before offering a fix; "
+                            + meaning.reason, meaning.evidence)]
         if anger < self._cfg.min_anger:
             return []
-        asks = [f.label for f in context.prior.get("wants", ()) if f.label in _ACTION_WANTS]
         request = self._requests.search(text.norm) if self._requests else None
         if asks or request or "?" in text.original:
             return []
         feeling = tuple(e for f in context.prior.get("anger", ()) for e in f.evidence
                         if e.source != "model")[:5]
+        if not feeling:  # a plain report of what went wrong is not venting, however cross it reads
+            return []
         return [Finding("venting", round(min(0.95, anger), 4), self.name,
                         "all feeling, no request yet: let them finish before offering a fix",
                         feeling)]

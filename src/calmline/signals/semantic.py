@@ -1,0 +1,274 @@
+"""The semantic tier as a detector: meaning, not keywords.
+
+Each sentence of a customer message is embedded (all-MiniLM-L6-v2) and read two ways:
+- against the example sentences the playbook gives every flag, want and cause: a label fires when a
+  sentence is close enough to one of its examples and closer to it than to any of its near misses
+  ("this wait is killing me" is a near miss of `violence`);
+- by the label's head, a small linear model trained on the team's own labelled messages
+  (`semantic/heads.py`), which reads every sentence and the whole message.
+The evidence names the sentence, the closest playbook example and the similarity, so a team lead
+sees why, and a team adapts a detector by adding sentences to the YAML. The message's anger level
+is read from the level head, or from the closest level examples without one.
+
+Without an encoder (the model package is not installed) the detector finds nothing and the
+analyzer notes that it read with the fast path only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+import numpy as np
+
+from calmline.playbook.schema import LEVELS, Playbook
+from calmline.semantic.heads import Head, Heads
+from calmline.signals.base import DetectionContext, Evidence, Finding, register
+from calmline.signals.matcher import PhraseMatcher
+from calmline.signals.negation import is_negated
+from calmline.signals.text import NormalizedText
+
+if TYPE_CHECKING:
+    from calmline.semantic.encoder import MiniLMEncoder
+
+SECTIONS = ("flags", "wants", "causes", "areas")
+_SENTENCE = re.compile(r"[^.!?\n;]+(?:[.!?;]+|\n+|$)")
+_WORD = re.compile(r"\w")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+def split_sentences(text: str, limit: int) -> list[Sentence]:
+    """Sentences with their offsets; a long message keeps its first and last ones (a P.S. counts)."""
+    found = []
+    for match in _SENTENCE.finditer(text):
+        raw = match.group()
+        stripped = raw.strip()
+        if not _WORD.search(stripped):
+            continue
+        start = match.start() + raw.index(stripped[0])
+        found.append(Sentence(start, start + len(stripped), stripped))
+    if len(found) > limit:
+        head = limit - limit // 4
+        found = found[:head] + found[-(limit - head):]
+    return found
+
+
+def instances(vectors: np.ndarray) -> np.ndarray:
+    """What a head reads: every sentence, plus the whole message (their mean) when there are several.
+
+    The sentences catch one dangerous line in a long email; the mean catches a meaning no single
+    sentence carries ("I've been saving up my meds. honestly what's the point").
+    """
+    if len(vectors) < 2:
+        return vectors
+    mean = vectors.mean(0)
+    return np.vstack([vectors, (mean / max(float(np.linalg.norm(mean)), 1e-12))[None]])
+
+
+def level_value(playbook: Playbook, level: str) -> float:
+    """The middle of a level's band on the anger scale (calm: half the annoyed bound)."""
+    bounds = [0.0, *[playbook.anger.levels[n] for n in ("annoyed", "frustrated", "angry", "hostile")], 1.0]
+    i = LEVELS.index(level)
+    return (bounds[i] + bounds[i + 1]) / 2
+
+
+@dataclass(frozen=True, slots=True)
+class LabelIndex:
+    """A label's playbook examples and near misses, embedded, and its trained head if any."""
+
+    section: str
+    label: str
+    route: str | None
+    reason: str
+    threshold: float
+    examples: tuple[str, ...]
+    positive: np.ndarray
+    near_misses: tuple[str, ...]
+    negative: np.ndarray
+    head: Head | None = None
+    phrases: PhraseMatcher | None = None  # the label's own patterns: an explicit "no" to them wins
+    danger: bool = False
+
+
+@register
+class SemanticDetector:
+    """Flags, wants and causes by meaning; the level by the level head or the closest level examples."""
+
+    name: ClassVar[str] = "semantic"
+    labels: ClassVar[tuple[str, ...]] = ("flags", "wants", "causes", "areas", "venting", "anger_level")
+    needs_encoder: ClassVar[bool] = True
+
+    def __init__(self, playbook: Playbook, encoder: MiniLMEncoder | None = None) -> None:
+        self._playbook = playbook
+        self._cfg = playbook.semantic
+        self._encoder = encoder if playbook.semantic.enabled else None
+        self.indexes: list[LabelIndex] = []
+        self.venting_index: LabelIndex | None = None
+        self.heads: Heads | None = None
+        self._levels = np.zeros((0, 384), dtype=np.float32)
+        self._level_values = np.zeros(0, dtype=np.float32)
+        self._level_texts: tuple[str, ...] = ()
+        if self._encoder is not None:
+            self._build(playbook, self._encoder)
+
+    @property
+    def active(self) -> bool:
+        return self._encoder is not None
+
+    def _build(self, playbook: Playbook, encoder: MiniLMEncoder) -> None:
+        from calmline.semantic.encoder import WEIGHTS_SHA256, cached_embeddings
+        from calmline.semantic.heads import load_heads
+
+        if self._cfg.heads:
+            self.heads = load_heads(self._cfg.heads, WEIGHTS_SHA256)
+        groups = [(section, label, group) for section in SECTIONS
+                  for label, group in getattr(playbook, section).items() if group.examples]
+        level_texts = [(level, text) for level in LEVELS for text in playbook.anger.examples.get(level, [])]
+        venting = playbook.venting
+        texts = [t for _, _, g in groups for t in (*g.examples, *g.near_misses)]
+        texts += [*venting.examples, *venting.near_misses, *(t for _, t in level_texts)]
+        vectors = cached_embeddings(encoder, texts)
+        at = 0
+
+        def take(n: int) -> np.ndarray:
+            nonlocal at
+            at += n
+            return vectors[at - n:at]
+
+        for section, label, group in groups:
+            route = getattr(group, "route", None)
+            phrases = (PhraseMatcher.from_group(f"{section}.{label}", group, source="pattern")
+                       if group.patterns else None)
+            self.indexes.append(LabelIndex(
+                section, label, route if route != "none" else None, group.reason,
+                group.similarity if group.similarity is not None else self._cfg.threshold,
+                tuple(group.examples), take(len(group.examples)),
+                tuple(group.near_misses), take(len(group.near_misses)),
+                self.heads.head(section, label) if self.heads else None, phrases,
+                bool(getattr(group, "danger", False))))
+        if venting.examples:
+            self.venting_index = LabelIndex(
+                "venting", "venting", None, "all feeling, no request yet", self._cfg.threshold,
+                tuple(venting.examples), take(len(venting.examples)),
+                tuple(venting.near_misses), take(len(venting.near_misses)),
+                self.heads.head("venting", "venting") if self.heads else None)
+        else:
+            take(len(venting.near_misses))
+        self._levels = take(len(level_texts))
+        self._level_texts = tuple(t for _, t in level_texts)
+        self._level_values = np.asarray([level_value(playbook, lvl) for lvl, _ in level_texts],
+                                        dtype=np.float32)
+
+    def level_examples(self) -> tuple[np.ndarray, np.ndarray]:
+        """The embedded level examples and the score each stands for (training reads them)."""
+        return self._levels, self._level_values
+
+    def detect(self, text: NormalizedText, context: DetectionContext) -> list[Finding]:
+        if self._encoder is None:
+            return []
+        sentences = split_sentences(text.original, self._cfg.max_sentences)
+        if not sentences:
+            return []
+        vectors = self._encoder.encode([s.text for s in sentences])
+        read = instances(vectors)
+        whole = Sentence(sentences[0].start, sentences[-1].end,
+                         text.original[sentences[0].start:sentences[-1].end])
+        sentences = [*sentences, whole] if len(sentences) > 1 else sentences
+        lowered = text.original.lower()
+        findings = [f for index in self.indexes
+                    if not self._refused(index, text, lowered) and (f := self._label(index, sentences, read))]
+        if self.venting_index is not None:
+            found = self._label(self.venting_index, sentences, read)
+            if found is not None:
+                findings.append(found)
+        fast = next((f.score for f in context.prior.get("anger", ()) if f.label == "anger"), 0.0)
+        if level := self._level(sentences, read[-1], fast):
+            findings.append(level)
+        return findings
+
+    @staticmethod
+    def _refused(index: LabelIndex, text: NormalizedText, lowered: str) -> bool:
+        """The customer names the label only to say no ("I don't want a refund, I want a
+        replacement"): resemblance must not overrule that. Danger flags are never refused."""
+        if index.phrases is None or index.danger:
+            return False
+        hits = index.phrases.find(text)
+        return bool(hits) and all(is_negated(lowered, e.start) for e in hits)
+
+    def _label(self, index: LabelIndex, sentences: list[Sentence], read: np.ndarray) -> Finding | None:
+        """`sentences[i]` is what `read[i]` embeds: each sentence, then the whole message."""
+        sims = read @ index.positive.T  # instances × examples
+        closest = sims.argmax(1)
+        best = sims[np.arange(len(read)), closest]
+        near = (read @ index.negative.T).max(1) if len(index.near_misses) else np.full(len(read), -1.0)
+        by_example = (best >= index.threshold) & (best >= near + self._cfg.margin)
+        probs = index.head.probabilities(read) if index.head is not None else np.zeros(len(read))
+        by_head = probs >= index.head.threshold if index.head is not None else np.zeros(len(read), bool)
+        hits = np.flatnonzero(by_example | by_head)
+        if not len(hits):
+            return self._watch(index, sentences, probs)
+        top = int(max(hits, key=lambda i: (probs[i], best[i])))
+        evidence = tuple(self._evidence(index, sentences, int(i), float(best[i]), int(closest[i]))
+                         for i in sorted(hits, key=lambda i: -max(probs[i], best[i]))[:3])
+        example = index.examples[int(closest[top])]
+        where = ("the whole message" if top > 0 and top == len(read) - 1 and len(read) > 1
+                 else f"\"{sentences[top].text[:80]}\"")
+        reason = (f"{index.reason or index.label}: {where} reads like the playbook example "
+                  f"\"{example}\" (similarity {float(best[top]):.2f})")
+        if index.head is not None:
+            reason += f"; the model trained on the team's labelled messages gives {float(probs[top]):.2f}"
+        score = round(float(min(0.99, max(probs[top], 0.5 + float(best[top]) / 2))), 4)
+        return Finding(index.label, score, self.name, reason, evidence, route=index.route,
+                       section=index.section)
+
+    def _watch(self, index: LabelIndex, sentences: list[Sentence], probs: np.ndarray) -> Finding | None:
+        """A danger sign too weak to flag and route: the agent should check, gently."""
+        head = index.head
+        if head is None or head.watch is None or not len(probs) or probs.max() < head.watch:
+            return None
+        top = int(probs.argmax())
+        s = sentences[top]
+        return Finding(
+            index.label, round(float(probs[top]), 4), self.name,
+            f"possible {index.reason or index.label}, not certain: \"{s.text[:80]}\" resembles messages the "
+            f"team labelled so ({float(probs[top]):.2f}); check with the customer before routing",
+            (Evidence(s.start, s.end, s.text, "semantic", f"watch.{index.label}",
+                      round(float(probs[top]), 3)),),
+            section="watch")
+
+    def _evidence(self, index: LabelIndex, sentences: list[Sentence], i: int, similarity: float,
+                  closest: int) -> Evidence:
+        rule = f"{index.section}.{index.label}: like \"{index.examples[closest]}\""
+        s = sentences[i]
+        return Evidence(s.start, s.end, s.text, "semantic", rule, round(similarity, 3))
+
+    def _level(self, sentences: list[Sentence], pooled: np.ndarray, fast: float) -> Finding | None:
+        if not len(self._levels):
+            return None
+        sims = self._levels @ pooled
+        nearest = int(sims.argmax())
+        like = f"\"{self._level_texts[nearest]}\" (similarity {float(sims[nearest]):.2f})"
+        evidence = (Evidence(sentences[-1].start, sentences[-1].end, sentences[-1].text, "semantic",
+                             f"anger.examples.{self._level_of(nearest)}: like {like}",
+                             round(float(sims[nearest]), 3)),)
+        if self.heads is not None and self.heads.level is not None:
+            estimate = self.heads.level.score(pooled, fast)
+        else:
+            k = min(self._cfg.neighbours, len(sims))
+            top = np.argpartition(-sims, k - 1)[:k]
+            weights = np.exp((sims[top] - sims[top].max()) * 20.0)
+            estimate = float((weights * self._level_values[top]).sum() / weights.sum())
+        level = self._playbook.anger.level_of(estimate)
+        return Finding("anger_level", round(estimate, 4), self.name,
+                       f"the meaning reads {level}; closest level example {like}", evidence)
+
+    def _level_of(self, i: int) -> str:
+        value = float(self._level_values[i])
+        return self._playbook.anger.level_of(value)
