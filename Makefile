@@ -46,14 +46,16 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-## models: retrain the shipped model artefacts from ../shared/data (fixed seeds) and print dev metrics
+## models: retrain the shipped model artefacts from ../shared/data and the team's data/ (fixed seeds)
 models: $(VENV)/.installed-dev
 	$(BIN)/python -m calmline.models.train --data $(CALMLINE_DATA_DIR) --out src/calmline/models/artifacts
+	$(BIN)/python -m calmline.semantic.train_heads --data data --public $(CALMLINE_DATA_DIR) --out src/calmline/models/artifacts
 
 ## bench: accuracy against baselines, analyzer speed, service load, console timings (bench/README.md)
 bench: $(VENV)/.installed-dev chromium
 	$(BIN)/python bench/accuracy.py
-	$(BIN)/python bench/speed.py
+	$(BIN)/python bench/speed.py --fast-path
+	$(BIN)/python bench/speed.py --texts support
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/console.py
 

@@ -2,7 +2,10 @@
 
     .venv/bin/python bench/accuracy.py [--limit N] [--playbook PATH]
 
-Runs every `calmline eval` task through calmline.evaluation (the same code as the CLI), then,
+Runs every `calmline eval` task through calmline.evaluation (the same code as the CLI), with the
+semantic tier and, in the "fast path" column, without it (what batch runs and installs without the
+model read, and what the previous release read); the team's own sets are measured on their test
+split (tuning used train and dev only). Then,
 on the same rows and with the same metric functions: VADER (anger score = max(0, -compound),
 angry when compound <= -0.05), alt-profanity-check (offensive when predict_prob >= 0.5) and a
 TF-IDF + logistic regression anger classifier fitted here on GoEmotions train; the coach's tasks
@@ -47,6 +50,15 @@ class Run:
     file: str  # relative to the data dir
     metrics: tuple[str, ...]
     select: Callable[[Any], bool] | None = None  # keep only these rows
+    split: str | None = None  # the team's sets: which split
+
+
+TEAM = REPO / "data"
+SAFETY_METRICS = ("recall", "precision", "violence_recall", "self_harm_recall", "account_security_recall",
+                  "violence_recall_with_watch", "self_harm_recall_with_watch",
+                  "account_security_recall_with_watch", "hard_negative_false_alarms", "danger_routed")
+SUPPORT_METRICS = ("level_within_one", "level_exact", "causes_micro_f1", "wants_micro_f1", "flags_micro_f1",
+                   "venting_f1")
 
 
 RUNS = (
@@ -60,6 +72,10 @@ RUNS = (
     Run("targeted/olid", "targeted", "olid/olid-training-v1.0.tsv", ("macro_f1", "f1")),
     Run("cause/airline", "cause", "airline_complaints/tweets_shared.csv",
         ("macro_f1", "accuracy", "coverage")),
+    Run("levels/airline", "sentiment", "airline_complaints/tweets_shared.csv",
+        ("negative_calm", "positive_frustrated_or_worse")),
+    Run("safety/team-test", "safety", str(TEAM / "safety"), SAFETY_METRICS, split="test"),
+    Run("support/team-test", "support", str(TEAM / "support"), SUPPORT_METRICS, split="test"),
     Run("coach/labelled-replies", "behaviours", str(REPO / "tests" / "data" / "agent_replies.jsonl"),
         ("macro_f1",)),
     Run("coach/esconv", "esconv", "esconv/valid.jsonl", ("macro_f1",)),
@@ -67,8 +83,17 @@ RUNS = (
     Run("coach/courtesy", "courtesy", "goemotions/dev.tsv", ("macro_f1",)),
 )
 GOALS = {("anger", "f1"): 0.55, ("intensity", "pearson"): 0.65,
-         ("offensive/olid", "macro_f1"): 0.78}
-BASELINES = ("vader", "profanity_check", "tfidf_lr", "keyword")
+         ("offensive/olid", "macro_f1"): 0.78,
+         **{("safety/team-test", f"{c}_recall"): 0.95 for c in ("violence", "self_harm", "account_security")},
+         ("safety/team-test", "precision"): 0.85,
+         ("support/team-test", "level_within_one"): 0.85, ("support/team-test", "level_exact"): 0.55,
+         ("support/team-test", "causes_micro_f1"): 0.75, ("support/team-test", "wants_micro_f1"): 0.80,
+         ("support/team-test", "flags_micro_f1"): 0.85, ("support/team-test", "venting_f1"): 0.75}
+# Goals where lower is better: met when the value is at most the goal.
+CEILINGS = {("levels/airline", "negative_calm"): 0.25,
+            ("levels/airline", "positive_frustrated_or_worse"): 0.10,
+            ("safety/team-test", "hard_negative_false_alarms"): 0.05}
+BASELINES = ("fast_path", "vader", "profanity_check", "tfidf_lr", "keyword")
 
 
 def vader_scorer() -> Scorer:
@@ -109,6 +134,15 @@ def baseline(name: str, task: str, rows: Sequence[Any], scorer: Scorer) -> TaskR
         return classification_result(task, gold, pred, ANGER_LABELS, "angry", scores)
     if task == "intensity" and name in ("vader", "tfidf_lr"):
         return correlation_result(task, [r.intensity for r in rows], scorer(texts))
+    if task == "sentiment" and name == "vader":
+        scores, result = scorer(texts), {}
+        for sentiment in ("negative", "positive"):
+            chosen = [sc for sc, r in zip(scores, rows, strict=True) if r.sentiment == sentiment]
+            if chosen:  # VADER's anger = max(0, -compound); calm below 0.05, frustrated from 0.45
+                result[f"{sentiment}_calm"] = round(sum(sc < 0.05 for sc in chosen) / len(chosen), 4)
+                result[f"{sentiment}_frustrated_or_worse"] = round(
+                    sum(sc >= 0.45 for sc in chosen) / len(chosen), 4)
+        return TaskResult(task, len(rows), result)
     if task == "offensive" and name == "profanity_check":
         scores = scorer(texts)
         gold = [OFFENSIVE_LABELS[r.offensive] for r in rows]
@@ -117,18 +151,19 @@ def baseline(name: str, task: str, rows: Sequence[Any], scorer: Scorer) -> TaskR
     return None
 
 
-def run_all(analyzer: Analyzer, data: Path, limit: int | None,
-            scorers: dict[str, Scorer]) -> dict[str, dict[str, Any]]:
+def run_all(analyzer: Analyzer, fast: Analyzer, data: Path, limit: int | None,
+            scorers: dict[str, Scorer], runs: Sequence[Run] = RUNS) -> dict[str, dict[str, Any]]:
     results: dict[str, dict[str, Any]] = {}
-    for run in RUNS:
+    for run in runs:
         task = get_task(run.task)
-        rows = load_rows(task, data / run.file, None if run.select else limit)
+        rows = load_rows(task, data / run.file, None if run.select else limit, run.split)
         rows = [r for r in rows if run.select(r)][:limit] if run.select else rows
         print(f"  {run.key}: {len(rows):,} rows ...", file=sys.stderr, flush=True)
         start = time.perf_counter()
         result = task.run(analyzer, rows, None)
         entry: dict[str, Any] = {"calmline": result, "seconds": time.perf_counter() - start,
-                                 "file": run.file}
+                                 "file": run.file, "split": run.split,
+                                 "fast_path": task.run(fast, rows, None)}
         for name, scorer in scorers.items():
             entry[name] = baseline(name, run.task, rows, scorer)
         results[run.key] = entry
@@ -138,6 +173,8 @@ def run_all(analyzer: Analyzer, data: Path, limit: int | None,
 def table_rows(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for run in RUNS:
+        if run.key not in results:
+            continue
         entry = results[run.key]
         for metric in run.metrics:
             row: dict[str, Any] = {"task": run.key, "metric": metric, "n": entry["calmline"].n,
@@ -149,8 +186,10 @@ def table_rows(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                 found = entry.get(name)
                 row[name] = found.metrics.get(metric) if found is not None else None
             goal = row["goal"] = GOALS.get((run.key, metric))
+            ceiling = row["ceiling"] = CEILINGS.get((run.key, metric))
             value = row["calmline"]
-            row["met"] = None if goal is None or value is None else value >= goal
+            row["met"] = (None if value is None else value >= goal if goal is not None
+                          else value <= ceiling if ceiling is not None else None)
             rows.append(row)
     return rows
 
@@ -160,32 +199,36 @@ def show(rows: list[dict[str, Any]], label: str) -> None:
         return "-" if value is None else f"{value:.3f}"
 
     table = Table(title=f"calmline accuracy ({label})", title_justify="left")
-    for name in ("task", "metric", "n", "calmline", "VADER", "profanity-check", "TF-IDF+LR",
+    for name in ("task", "metric", "n", "calmline", "fast path", "VADER", "profanity-check", "TF-IDF+LR",
                  "keyword", "goal", "met"):
         table.add_column(name, justify="left" if name in ("task", "metric") else "right")
     for r in rows:
         met = {None: "", True: "yes", False: "NO"}[r["met"]]
-        goal = "" if r["goal"] is None else f">= {r['goal']}"
+        goal = (f">= {r['goal']}" if r["goal"] is not None
+                else f"<= {r['ceiling']}" if r["ceiling"] is not None else "")
         table.add_row(r["task"], r["metric"], f"{r['n']:,}", cell(r["calmline"]),
                       *(cell(r[name]) for name in BASELINES), goal, met)
-    Console(width=140).print(table)
+    Console(width=160).print(table)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="first N rows of each file")
     parser.add_argument("--playbook", default=None, help="playbook YAML (default: shipped)")
+    parser.add_argument("--only", default=None, help="run only the tasks whose key contains this text")
     args = parser.parse_args(argv)
     data = data_dir()
     playbook, label = choose_playbook(args.playbook)
     analyzer = Analyzer(load_playbook(playbook))
+    fast = Analyzer(analyzer.playbook, encoder=None)  # what batch runs (and installs without the model) read
     print("fitting TF-IDF+LR on goemotions/train.tsv ...", file=sys.stderr, flush=True)
     scorers = {"vader": vader_scorer(), "profanity_check": profanity_scorer(),
                "tfidf_lr": tfidf_scorer(data / "goemotions" / "train.tsv")}
-    results = run_all(analyzer, data, args.limit, scorers)
+    runs = [r for r in RUNS if not args.only or args.only in r.key]
+    results = run_all(analyzer, fast, data, args.limit, scorers, runs)
     rows = table_rows(results)
     show(rows, label)
-    out = write_json("accuracy.json", {
+    out = write_json("accuracy.json" if not args.only else "accuracy-partial.json", {
         "measured": label, "data_dir": str(data), "limit": args.limit, "table": rows,
         "results": {key: {name: (value.to_dict() if isinstance(value, TaskResult) else value)
                           for name, value in entry.items()} for key, entry in results.items()}})

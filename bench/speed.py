@@ -13,6 +13,8 @@ as the agent types). The process is pinned to one CPU. Writes bench/out/speed.js
 
 `--fast-path` measures the analyzer batch runs use: lexicon and linear models, semantic tier off
 (`Analyzer(playbook, encoder=None)`); without it the analyzer loads the semantic tier when it can.
+`--texts support` measures on the team's support messages (data/support: chat, email, call and
+social, up to about 1,900 characters) instead of GoEmotions' short comments.
 """
 
 from __future__ import annotations
@@ -31,8 +33,9 @@ import calmline
 from calmline.evaluation.datasets import load_goemotions
 from common import choose_playbook, data_dir, write_json
 
-GOAL_P99_MS = 5.0
-GOAL_RATE = 10_000.0
+GOAL_P99_MS = 5.0  # the fast path
+GOAL_SEMANTIC_P99_MS = 20.0  # with the semantic tier, per customer message on one core
+GOAL_RATE = 10_000.0  # the fast path
 GOAL_REVIEW_P99_MS = 10.0
 REPO = Path(__file__).resolve().parent.parent
 WARMUP = 300
@@ -167,7 +170,7 @@ def report(result: dict[str, Any]) -> None:
     cold, warm = rv["cold_ms"], rv["warm_ms"]
     lines = [
         f"measured:          {result['measured']} ({result['cpu']}, Python {result['python']})",
-        f"texts:             {result['n']:,} GoEmotions dev messages x {result['passes']} pass(es)",
+        f"texts:             {result['n']:,} {result['texts']} messages x {result['passes']} pass(es)",
         f"analyzer load:     {result['load_s'] * 1000:,.0f} ms",
         f"analyze, 1 by 1:   {result['rate_one_by_one']:,.0f} msgs/s",
         "analyze, batch:    " + (f"{batch:,.0f} msgs/s" if batch else
@@ -183,11 +186,12 @@ def report(result: dict[str, Any]) -> None:
         f"review (ms), {rv['turns']}-turn chat, {rv['drafts']} drafts: cold p50 {cold['p50']:.2f}"
         f" p99 {cold['p99']:.2f} max {cold['max']:.2f}; warm p50 {warm['p50']:.2f}"
         f" p99 {warm['p99']:.2f} max {warm['max']:.2f}",
-        f"goal p99 <= {GOAL_P99_MS} ms:   {'met' if result['goal_p99_met'] else 'NOT met'}",
+        f"goal p99 <= {result['goal_p99_ms']} ms:   {'met' if result['goal_p99_met'] else 'NOT met'}",
         f"goal review p99 <= {GOAL_REVIEW_P99_MS} ms (cold): "
         f"{'met' if cold['p99'] <= GOAL_REVIEW_P99_MS else 'NOT met'}",
-        f"goal >= {GOAL_RATE:,.0f} msgs/s: {'met' if result['goal_rate_met'] else 'NOT met'}",
     ]
+    if result["goal_rate_met"] is not None:
+        lines.append(f"goal >= {GOAL_RATE:,.0f} msgs/s: {'met' if result['goal_rate_met'] else 'NOT met'}")
     print("\n".join(lines))
 
 
@@ -198,9 +202,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--playbook", default=None, help="playbook YAML (default: shipped)")
     parser.add_argument("--fast-path", action="store_true",
                         help="semantic tier off: lexicon and linear models only (batch runs)")
+    parser.add_argument("--texts", choices=("goemotions", "support"), default="goemotions",
+                        help="GoEmotions dev comments, or the team's support messages")
     args = parser.parse_args(argv)
     cpu = pin_one_core()
-    texts = [row.text for row in load_goemotions(data_dir() / "goemotions" / "dev.tsv")]
+    if args.texts == "support":
+        from calmline.evaluation.team_sets import load_team_rows
+
+        texts = [row.text for row in load_team_rows(REPO / "data" / "support")]
+    else:
+        texts = [row.text for row in load_goemotions(data_dir() / "goemotions" / "dev.tsv")]
     texts = texts[: args.limit] if args.limit else texts
     playbook, label = choose_playbook(args.playbook)
     if args.fast_path:
@@ -210,10 +221,13 @@ def main(argv: list[str] | None = None) -> None:
                               "passes": args.passes}
     result["fast_path"] = args.fast_path
     result.update(measure(texts, playbook, args.passes, args.fast_path))
-    result["goal_p99_met"] = result["latency_ms"]["p99"] <= GOAL_P99_MS
-    result["goal_rate_met"] = result["rate_one_by_one"] >= GOAL_RATE
+    result["texts"] = args.texts
+    result["goal_p99_ms"] = GOAL_P99_MS if args.fast_path else GOAL_SEMANTIC_P99_MS
+    result["goal_p99_met"] = result["latency_ms"]["p99"] <= result["goal_p99_ms"]
+    result["goal_rate_met"] = result["rate_one_by_one"] >= GOAL_RATE if args.fast_path else None
     report(result)
-    print(f"wrote {write_json('speed.json', result)}")
+    name = f"speed-{'fast-path' if args.fast_path else 'semantic'}-{args.texts}.json"
+    print(f"wrote {write_json(name, result)}")
 
 
 if __name__ == "__main__":

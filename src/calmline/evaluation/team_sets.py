@@ -100,10 +100,12 @@ def run_safety(analyses: Sequence[Analysis], rows: Sequence[TeamRow]) -> TaskRes
     for label in SAFETY_LABELS:
         hits = [label in w for w, g in zip(watched, gold, strict=True) if label in g]
         metrics[f"{label}_recall_with_watch"] = round(sum(hits) / len(hits), 4) if hits else None
-    hard_watched = [w for w, r in zip(watched, rows, strict=True) if r.kind == "hard_negative"]
+    # a hard negative may still carry another danger label (a violence look-alike that is an
+    # account takeover): only labels the reader did not give count as false alarms
+    hard_watched = [w - g for w, g, r in zip(watched, gold, rows, strict=True) if r.kind == "hard_negative"]
     metrics["hard_negative_watch_rate"] = (round(sum(bool(w) for w in hard_watched) / len(hard_watched), 4)
                                            if hard_watched else None)
-    hard = [p for p, r in zip(pred, rows, strict=True) if r.kind == "hard_negative"]
+    hard = [p - g for p, g, r in zip(pred, gold, rows, strict=True) if r.kind == "hard_negative"]
     metrics["hard_negatives"] = len(hard)
     metrics["hard_negative_false_alarms"] = round(sum(bool(p) for p in hard) / len(hard), 4) if hard else None
     routed = [bool(a.escalate.routes) for a, g in zip(analyses, gold, strict=True) if g]

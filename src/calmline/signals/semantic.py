@@ -173,7 +173,7 @@ class SemanticDetector:
     def detect(self, text: NormalizedText, context: DetectionContext) -> list[Finding]:
         if self._encoder is None:
             return []
-        sentences = split_sentences(text.original, self._cfg.max_sentences)
+        sentences = self._within_budget(split_sentences(text.original, self._cfg.max_sentences))
         if not sentences:
             return []
         vectors = self._encoder.encode([s.text for s in sentences])
@@ -192,6 +192,23 @@ class SemanticDetector:
         if level := self._level(sentences, read[-1], fast):
             findings.append(level)
         return findings
+
+    def _within_budget(self, sentences: list[Sentence]) -> list[Sentence]:
+        """Bound the cost of a long email: keep sentences from both ends, first ones first, until
+        `semantic.max_tokens` is spent (the fast path still reads the whole message)."""
+        assert self._encoder is not None
+        costs = [self._encoder.count_tokens(s.text) for s in sentences]
+        if sum(costs) <= self._cfg.max_tokens:
+            return sentences
+        order = [i for pair in zip(range(len(sentences)), reversed(range(len(sentences))), strict=True)
+                 for i in pair][:len(sentences)]
+        kept: set[int] = set()
+        spent = 0
+        for i in dict.fromkeys(order):
+            if spent + costs[i] <= self._cfg.max_tokens or not kept:
+                kept.add(i)
+                spent += costs[i]
+        return [sentences[i] for i in sorted(kept)]
 
     @staticmethod
     def _refused(index: LabelIndex, text: NormalizedText, lowered: str) -> bool:
