@@ -73,3 +73,22 @@ def test_a_new_case_has_no_reading_yet(api: Api) -> None:
     api.say(conv, "Thanks, that's all I needed.", role="agent")
     reading = _get(api, f"/v1/conversations/{conv}", who="agent")["reading"]
     assert reading["customer_turns"] == 0 and reading["trend"] is None
+
+
+def test_danger_outranks_a_louder_case_in_the_queue(api: Api) -> None:
+    """PLAYBOOK §2: a quiet account-takeover report goes above a hostile, abusive case, and its
+    security escalation above the supervisor's."""
+    abusive = api.conversation()
+    api.say(abusive, HOSTILE)
+    takeover = api.conversation()
+    posted = api.say(takeover, "somebody logged into my account from another country and changed my "
+                               "email and password")
+    assert [e["route"] for e in posted["escalations"]] == ["security"]  # type: ignore[index]
+    abusive_again = api.conversation()
+    api.say(abusive_again, HOSTILE)  # the newest escalation is not a danger one
+
+    queue = _get(api, "/v1/supervisor/queue")
+    assert queue["hottest"][0]["id"] == takeover
+    assert queue["escalations"][0]["conversation_id"] == takeover
+    assert queue["escalations"][0]["route"] == "security"
+    assert {e["route"] for e in queue["escalations"][1:]} == {"supervisor"}

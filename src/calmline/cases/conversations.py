@@ -111,18 +111,22 @@ def _overdue_clause(now: datetime) -> Exists:
                           FollowUp.due.is_not(None), FollowUp.due < now)
 
 
-def _open_escalation_clause() -> Exists:
-    return exists().where(Escalation.conversation_id == Conversation.id,
-                          Escalation.status != "resolved")
+def _open_escalation_clause(routes: Sequence[str] | None = None) -> Exists:
+    clause = exists().where(Escalation.conversation_id == Conversation.id,
+                            Escalation.status != "resolved")
+    return clause.where(Escalation.route.in_(list(routes))) if routes is not None else clause
 
 
 def list_conversations(session: Session, *, agent_id: int | None = None, status: str | None = None,
                        anger_level: str | None = None, escalated: bool | None = None,
                        overdue: bool | None = None, order: str = "recent", limit: int = 50,
-                       offset: int = 0, now: datetime | None = None) -> Sequence[Conversation]:
+                       offset: int = 0, now: datetime | None = None,
+                       danger_routes: Sequence[str] = ()) -> Sequence[Conversation]:
     """Cases matching the filters. `anger_level` is the case's (decayed) level. "hottest" puts
-    cases with an unresolved escalation first, then the hottest case reading (the peak carried
-    forward and fading, not the last message's anger), newest first among equals."""
+    cases with an unresolved escalation to a danger route first (PLAYBOOK §2: danger outranks
+    everything: a quiet self-harm message before a loud complaint), then any other unresolved
+    escalation, then the hottest case reading (the peak carried forward and fading, not the last
+    message's anger), newest first among equals."""
     query = select(Conversation)
     if agent_id is not None:
         query = query.where(Conversation.agent_id == agent_id)
@@ -136,7 +140,8 @@ def list_conversations(session: Session, *, agent_id: int | None = None, status:
         clause = _overdue_clause(now or utcnow())
         query = query.where(clause if overdue else ~clause)
     if order == "hottest":
-        escalated_now = case((_open_escalation_clause(), 1), else_=0)
+        escalated_now = case((_open_escalation_clause(danger_routes), 2),
+                             (_open_escalation_clause(), 1), else_=0)
         query = query.order_by(escalated_now.desc(), Conversation.anger_score.desc(),
                                Conversation.id.desc())
     else:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from calmline.cases import audit
@@ -119,8 +119,13 @@ def get_escalation(session: Session, *, escalation_id: int) -> Escalation:
 
 def list_escalations(session: Session, *, status: Status | None = None,
                      conversation_id: int | None = None, route: str | None = None,
-                     agent_id: int | None = None, limit: int = 100) -> Sequence[Escalation]:
-    query = select(Escalation).order_by(Escalation.created_at.desc(), Escalation.id.desc())
+                     agent_id: int | None = None, limit: int = 100,
+                     first_routes: Sequence[str] = ()) -> Sequence[Escalation]:
+    """Newest first; escalations to `first_routes` (the danger routes) before all others."""
+    query = select(Escalation)
+    if first_routes:
+        query = query.order_by(case((Escalation.route.in_(list(first_routes)), 0), else_=1))
+    query = query.order_by(Escalation.created_at.desc(), Escalation.id.desc())
     if status is not None:
         query = query.where(Escalation.status == status)
     if conversation_id is not None:

@@ -52,8 +52,12 @@ def render_analysis(analysis: Analysis, title: str = "customer message") -> Rend
         ("   trend " + TREND_ARROW[anger.trend] if anger.trend else "", "italic"),
     )
     parts: list[RenderableType] = [head, highlight(analysis.text, anger.evidence)]
-    if analysis.causes or analysis.areas:
-        parts.append(_findings_table("causes", analysis.causes + analysis.areas))
+    if anger.level != "calm" and anger.reason:
+        parts.append(Text.assemble(("why ", "bold"), (anger.reason, "dim")))
+    if analysis.causes:
+        parts.append(_findings_table("causes", analysis.causes))
+    if analysis.areas:
+        parts.append(_findings_table("areas", analysis.areas))
     if analysis.wants:
         parts.append(_findings_table("wants", analysis.wants))
     if analysis.facts:
@@ -65,6 +69,9 @@ def render_analysis(analysis: Analysis, title: str = "customer message") -> Rend
         parts.append(line)
     if analysis.flags:
         parts.append(_findings_table("flags", analysis.flags, show_route=True))
+    watch = tuple(f for f in analysis.extra if f.section == "watch")
+    if watch:
+        parts.append(_findings_table("check with the customer (not routed)", watch))
     venting = analysis.venting
     parts.append(Text.assemble(("venting ", "bold"),
                                ("yes — " if venting.venting else "no — ", "magenta"),

@@ -100,6 +100,10 @@ class AngerConfig(_Strict):
 class FlagConfig(PhraseGroup):
     route: str
     anger_floor: LevelName | None = Field(None, description="the least anger this flag implies")
+    target_patterns: list[str] = Field(
+        default_factory=list,
+        description="a sentence the semantic tier reads as this flag must also name one of these "
+                    "(abuse is aimed at someone: 'you', 'your staff'); empty: no such check")
     danger: bool = Field(
         False, description="a danger to someone (violence, self-harm, account takeover): read for "
                            "recall first, never dropped because a phrase was negated, and a weaker "

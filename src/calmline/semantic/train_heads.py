@@ -46,7 +46,7 @@ PRECISE = frozenset({"abuse"})
 MIN_THRESHOLD = 0.2
 FLAG_ALARMS = 0.02  # most false danger flags on ordinary support messages (dev)
 HARD_ALARMS = 0.10  # ... and on the hard negatives of the safety set
-WATCH_ALARMS = 0.08  # most ordinary messages a danger watch may fire on
+WATCH_ALARMS = 0.04  # most ordinary messages a danger watch may fire on
 SECTIONS = ("flags", "wants", "causes")
 console = Console(stderr=True)
 

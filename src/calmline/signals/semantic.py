@@ -17,6 +17,7 @@ analyzer notes that it read with the fast path only.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -72,6 +73,12 @@ def instances(vectors: np.ndarray) -> np.ndarray:
     return np.vstack([vectors, (mean / max(float(np.linalg.norm(mean)), 1e-12))[None]])
 
 
+def _target(patterns: Sequence[str]) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE)
+
+
 def level_value(playbook: Playbook, level: str) -> float:
     """The middle of a level's band on the anger scale (calm: half the annoyed bound)."""
     bounds = [0.0, *[playbook.anger.levels[n] for n in ("annoyed", "frustrated", "angry", "hostile")], 1.0]
@@ -95,6 +102,7 @@ class LabelIndex:
     head: Head | None = None
     phrases: PhraseMatcher | None = None  # the label's own patterns: an explicit "no" to them wins
     danger: bool = False
+    target: re.Pattern[str] | None = None  # a hit sentence must name one of these (abuse)
 
 
 @register
@@ -152,7 +160,7 @@ class SemanticDetector:
                 tuple(group.examples), take(len(group.examples)),
                 tuple(group.near_misses), take(len(group.near_misses)),
                 self.heads.head(section, label) if self.heads else None, phrases,
-                bool(getattr(group, "danger", False))))
+                bool(getattr(group, "danger", False)), _target(getattr(group, "target_patterns", ()))))
         if venting.examples:
             self.venting_index = LabelIndex(
                 "venting", "venting", None, "all feeling, no request yet", self._cfg.threshold,
@@ -229,6 +237,8 @@ class SemanticDetector:
         probs = index.head.probabilities(read) if index.head is not None else np.zeros(len(read))
         by_head = probs >= index.head.threshold if index.head is not None else np.zeros(len(read), bool)
         hits = np.flatnonzero(by_example | by_head)
+        if index.target is not None:
+            hits = np.asarray([i for i in hits if index.target.search(sentences[i].text)], dtype=int)
         if not len(hits):
             return self._watch(index, sentences, probs)
         top = int(max(hits, key=lambda i: (probs[i], best[i])))
@@ -254,8 +264,9 @@ class SemanticDetector:
         s = sentences[top]
         return Finding(
             index.label, round(float(probs[top]), 4), self.name,
-            f"possible {index.reason or index.label}, not certain: \"{s.text[:80]}\" resembles messages the "
-            f"team labelled so ({float(probs[top]):.2f}); check with the customer before routing",
+            f"a weak sign of {index.label.replace('_', ' ')} ({index.reason or index.label}), not certain: "
+            f"\"{s.text[:80]}\" resembles messages the team labelled so ({float(probs[top]):.2f}); "
+            "check with the customer before routing",
             (Evidence(s.start, s.end, s.text, "semantic", f"watch.{index.label}",
                       round(float(probs[top]), 3)),),
             section="watch")

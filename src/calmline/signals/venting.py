@@ -40,8 +40,7 @@ class VentingDetector:
         meaning = next((f for f in semantic if f.section == "venting"), None)
         if meaning is not None and not asks and max(anger, meant) >= context.playbook.anger.levels["annoyed"]:
             return [Finding("venting", meaning.score, self.name,
-                            "all feeling, no request yet: let them finish before offering a fix; "
-                            + meaning.reason, meaning.evidence)]
+                            "let them finish before offering a fix: " + meaning.reason, meaning.evidence)]
         if anger < self._cfg.min_anger:
             return []
         request = self._requests.search(text.norm) if self._requests else None

@@ -105,6 +105,10 @@ function evidenceGroups(analysis) {
   for (const f of analysis.flags) {
     groups.push({ key: f.label, label: title(f.label), reason: f.reason, route: f.route, evidence: unique(f.evidence), all: f.evidence, score: f.score });
   }
+  // a danger sign too weak to route: the agent is asked to check, gently
+  for (const f of (analysis.extra || []).filter((x) => x.section === "watch")) {
+    groups.push({ key: `watch-${f.label}`, label: `check: ${title(f.label)}?`, watch: true, reason: f.reason, evidence: unique(f.evidence), all: f.evidence, score: f.score });
+  }
   return groups;
 }
 
@@ -172,7 +176,7 @@ function message(m) {
   const groups = isCustomer && a ? evidenceGroups(a) : review ? replyGroups(review) : [];
   const item = h("li", { class: `msg ${m.role}${level ? ` lv-${level}` : ""}`, dataset: { seq: m.seq, level: level || "" } });
   const badges = groups.map((g, i) => {
-    const badge = h("button", { type: "button", class: g.soft ? "badge soft" : "badge", id: `b-${m.id}-${i}`,
+    const badge = h("button", { type: "button", class: g.soft ? "badge soft" : g.watch ? "badge watch" : "badge", id: `b-${m.id}-${i}`,
       "aria-expanded": "false", dataset: { flag: g.key } }, g.label);
     badge.addEventListener("mouseenter", () => showPopover(item, badge, g, false));
     badge.addEventListener("mouseleave", () => { if (openPopover && !openPopover.pinned && openPopover.badge === badge) closePopover(); });

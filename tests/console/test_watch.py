@@ -1,0 +1,45 @@
+"""A weak danger sign in a real browser: not routed, but shown on the message as a soft "check"
+badge with the words and the reason, so the agent asks before anything is escalated."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.console.conftest import Server, Watched, sign_in
+
+WEAK_SIGN = "I've been giving my things away this week, cancel the phone too"
+
+
+def _post(server: Server, key: str, path: str, body: dict[str, object]) -> dict[str, object]:
+    response = httpx.post(f"{server.url}{path}", json=body, headers={"Authorization": f"Bearer {key}"},
+                          timeout=30)
+    assert response.status_code == 201, response.text
+    data: dict[str, object] = response.json()
+    return data
+
+
+def test_a_weak_self_harm_sign_is_shown_to_check(server: Server, watched: Watched) -> None:
+    admin = server.admin_key()
+    assert admin, f"serve printed no admin key:\n{server.output}"
+    agent = str(_post(server, admin, "/v1/users", {"name": "Watch Agent", "role": "agent"})["key"])
+    case = _post(server, agent, "/v1/conversations", {"subject": "Cancel my phone"})["id"]
+    posted = _post(server, agent, f"/v1/conversations/{case}/messages",
+                   {"role": "customer", "text": WEAK_SIGN})
+    analysis = posted["analysis"]
+    assert isinstance(analysis, dict)
+    watch = [f for f in analysis["extra"] if f["section"] == "watch"]
+    assert [f["label"] for f in watch] == ["self_harm"], analysis["extra"]
+    assert "wellbeing" not in analysis["escalate"]["routes"]
+
+    page = watched.page()
+    sign_in(page, agent)
+    page.goto(f"/console/conversations/{case}")
+    page.wait_for_selector("body[data-ready]")
+    badge = page.locator(".msg.customer .badge.watch[data-flag=watch-self_harm]")
+    badge.wait_for()
+    assert "check" in badge.inner_text().lower()
+    badge.click()
+    popover = page.locator(".evidence[role=dialog]")
+    popover.wait_for()
+    assert "check with the customer" in popover.inner_text()
+    watched.shot(page, "30-watch-self-harm")
