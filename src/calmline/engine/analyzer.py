@@ -16,14 +16,21 @@ from calmline.engine.escalation import EscalationPolicy
 from calmline.engine.trend import rising_over_turns, trend
 from calmline.errors import DetectorError, InputError
 from calmline.playbook.schema import LEVELS, Playbook
-from calmline.signals.base import DetectionContext, Detector, Evidence, Finding, Turn, registry
+from calmline.signals.base import (
+    DetectionContext,
+    Detector,
+    DetectorFactory,
+    Evidence,
+    Finding,
+    Turn,
+    registry,
+)
 from calmline.signals.text import normalize
 
 if TYPE_CHECKING:
     from calmline.semantic.encoder import MiniLMEncoder
 
 HistoryItem = Turn | str | Mapping[str, Any]
-_ROUTED_FLAGS = ("abuse", "swearing")  # flags raised by the abuse detector
 
 
 def as_turn(item: HistoryItem) -> Turn:
@@ -46,6 +53,20 @@ def as_turn(item: HistoryItem) -> Turn:
     raise InputError(f"history turn must be a string or an object, not {type(item).__name__}")
 
 
+def _check_flag_detectors(playbook: Playbook, factories: Mapping[str, DetectorFactory]) -> None:
+    """A flag's `detector` must exist and, unless it is `threats` (which reads any flag's
+    patterns), declare the flag among its labels: otherwise the flag would silently never fire."""
+    for name, flag in playbook.flags.items():
+        factory = factories.get(flag.detector)
+        if factory is None:
+            raise DetectorError(f"flags.{name}.detector names unknown detector {flag.detector!r}; "
+                                f"known: {sorted(factories)}")
+        labels = tuple(getattr(factory, "labels", ()))
+        if flag.detector != "threats" and name not in labels:
+            raise DetectorError(f"flags.{name}.detector is {flag.detector!r}, which raises only "
+                                f"{sorted(labels)}: the flag would never fire")
+
+
 class Analyzer:
     """Runs the playbook's detectors; owns the semantic encoder it was given (or loaded).
 
@@ -62,6 +83,7 @@ class Analyzer:
         if missing:
             raise DetectorError(
                 f"playbook names unknown detectors {missing}; known: {sorted(factories)}")
+        _check_flag_detectors(playbook, factories)
         self.semantic_note: str | None = None
         if encoder == "auto":
             encoder = self._load_encoder(playbook)

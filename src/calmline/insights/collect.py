@@ -26,7 +26,6 @@ from calmline.signals.base import Turn
 LEVELS = ("calm", "annoyed", "frustrated", "angry", "hostile")
 RANK = {name: i for i, name in enumerate(LEVELS)}
 CALMER = 1_000  # a next message at least 0.1 less angry counts as calmer
-THREATS = ("violence", "legal", "regulator", "social_media", "churn", "self_harm")
 SECS_BUCKETS = (60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 172800)
 
 
@@ -47,6 +46,11 @@ def analyzer_for(playbook: str | None) -> Analyzer:
     return Analyzer(Playbook.model_validate(yaml.safe_load(playbook)), encoder=None)
 
 
+def threat_flags(playbook: Playbook) -> tuple[str, ...]:
+    """The flags that count as threats in agent load: those the playbook marks `threat: true`."""
+    return tuple(name for name, flag in playbook.flags.items() if flag.threat)
+
+
 def minute_of(time: datetime) -> int:
     """Whole minutes since the epoch (the agent-load clock)."""
     return int(time.timestamp() // 60)
@@ -62,12 +66,13 @@ def collect_chunk(threads: Sequence[Thread], playbook: str | None = None) -> Sta
     analyzer = analyzer_for(playbook)
     wellbeing = analyzer.playbook.wellbeing
     stress = (round(wellbeing.min_anger * SCALE), round(wellbeing.abuse_stress * SCALE))
+    threats = threat_flags(analyzer.playbook)
     stats = Stats()
     for thread in threads:
         turns = [Turn(m.role, m.text, m.time) for m in thread.messages]
         analyses = analyzer.analyze_conversation(turns)
         handling = review_thread(turns, analyses)
-        _count(stats, thread, analyses, handling, stress)
+        _count(stats, thread, analyses, handling, stress, threats)
     stats.best = [_redacted(e) for e in stats.best]
     stats.worst = [_redacted(e) for e in stats.worst]
     return stats
@@ -78,7 +83,8 @@ def _redacted(e: Exchange) -> Exchange:
 
 
 def _count(stats: Stats, thread: Thread, analyses: Sequence[Analysis | None],
-           handling: ThreadHandling | None, stress: tuple[int, int]) -> None:
+           handling: ThreadHandling | None, stress: tuple[int, int], threats: tuple[str, ...]
+           ) -> None:
     customer = [a for a in analyses if a is not None]
     stats.totals.update(threads=1, messages=len(analyses), customer=len(customer),
                         agent=len(analyses) - len(customer))
@@ -92,7 +98,7 @@ def _count(stats: Stats, thread: Thread, analyses: Sequence[Analysis | None],
     if any(a.escalate.escalate for a in customer):
         stats.totals["flagged_escalation"] += 1
     stats.outcome[(handling.outcome if handling else None) or "open"] += 1
-    _agent_load(stats, thread, analyses, stress)
+    _agent_load(stats, thread, analyses, stress, threats)
     if handling is not None:
         _handling(stats, thread, analyses, handling)
 
@@ -150,9 +156,10 @@ def _receiver(thread: Thread, index: int) -> str | None:
 
 
 def _agent_load(stats: Stats, thread: Thread, analyses: Sequence[Analysis | None],
-                stress: tuple[int, int]) -> None:
-    """Hostility received per agent; stress events as the playbook's wellbeing section defines
-    them (the live service's model): (min anger, extra for abuse) in 1/SCALE units."""
+                stress: tuple[int, int], threats: tuple[str, ...]) -> None:
+    """Hostility received per agent (threats: the playbook's `threat: true` flags); stress
+    events as the playbook's wellbeing section defines them (the live service's model):
+    (min anger, extra for abuse) in 1/SCALE units."""
     min_anger, abuse_extra = stress
     for agent in {m.author or "(unknown agent)" for m in thread.messages if m.role == "agent"}:
         stats.agent[(agent, "conversations")] += 1
@@ -166,7 +173,7 @@ def _agent_load(stats: Stats, thread: Thread, analyses: Sequence[Analysis | None
         abuse = a.flag("abuse") is not None
         stats.agent[(agent, "angry or hostile")] += hostile
         stats.agent[(agent, "abuse")] += abuse
-        stats.agent[(agent, "threats")] += any(a.flag(t) for t in THREATS)
+        stats.agent[(agent, "threats")] += any(a.flag(t) for t in threats)
         score, time = round(a.anger.score * SCALE), thread.messages[index].time
         if score >= min_anger or abuse:
             if time is None:

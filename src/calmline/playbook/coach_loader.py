@@ -22,13 +22,27 @@ def parse_coach(text: str, where: str) -> CoachConfig:
     if not isinstance(data, dict):
         raise PlaybookError(f"{where}: the coach playbook must be a YAML mapping")
     try:
-        return CoachConfig.model_validate(data)
+        config = CoachConfig.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}"
             for err in exc.errors()[:8]
         )
         raise PlaybookError(f"{where}: invalid coach playbook: {problems}") from exc
+    _check_gaps(config, where)
+    return config
+
+
+def _check_gaps(config: CoachConfig, where: str) -> None:
+    """Every gap in the YAML needs its test in the engine, or it would silently never fire."""
+    # imported here: the engine imports this loader
+    from calmline.engine.coach import _GAP_TESTS
+
+    untested = sorted(set(config.gaps) - set(_GAP_TESTS))
+    if untested:
+        raise PlaybookError(
+            f"{where}: gaps {untested} have no test in the engine, so they would never fire; "
+            f"known gaps: {sorted(_GAP_TESTS)}")
 
 
 @lru_cache(maxsize=1)

@@ -47,6 +47,9 @@ class PhraseGroup(_Strict):
 
 class NamedPhraseGroup(PhraseGroup):
     name: str
+    swearing: bool = Field(
+        False, description="these words, when not aimed at the agent, raise the `swearing` flag "
+                           "(venting, not abuse)")
 
 
 class Cue(_Strict):
@@ -110,6 +113,19 @@ class FlagConfig(PhraseGroup):
                            "sign is still shown to the agent as one to check")
     model: str | None = None
     model_weight: float = Field(0.5, ge=0.0, le=1.0)
+    threat: bool = Field(
+        False, description="a threat the customer makes (violence, legal action, going public, "
+                           "leaving): counts in the agent's load in insights")
+    detector: str = Field(
+        "threats", description="the detector that raises this flag: `threats` reads its patterns; "
+                               "abuse and swearing have their own (`abuse`); a plug-in may name its own")
+
+
+class Want(PhraseGroup):
+    action: bool = Field(
+        True, description="a request for action (a refund, a repair): a message asking for it is "
+                          "not pure venting; false for wants that can be venting (an apology)")
+    ask: str = Field("", description="what they would like, as the console words it (\"a refund\")")
 
 
 class Route(_Strict):
@@ -223,7 +239,7 @@ class Playbook(_Strict):
     routes: dict[str, Route]
     anger: AngerConfig
     flags: dict[str, FlagConfig]
-    wants: dict[str, PhraseGroup]
+    wants: dict[str, Want]
     causes: dict[str, PhraseGroup]
     areas: dict[str, PhraseGroup]
     facts: FactsConfig = FactsConfig()

@@ -15,9 +15,6 @@ from calmline.signals.matcher import Candidates, PhraseMatcher
 from calmline.signals.modelref import model_evidence, resolve_model
 from calmline.signals.text import NormalizedText
 
-# Lexicon groups whose words, when not aimed at the agent, make the `swearing` flag.
-VENTING_GROUPS = ("swearing", "insult")
-
 
 def _itself(matcher: PhraseMatcher) -> PhraseMatcher:
     return matcher
@@ -39,7 +36,7 @@ class AbuseDetector:
         )
         self._swearing = swearing
         self._swear_words = [PhraseMatcher.from_group(f"anger.lexicon.{g.name}", g)
-                             for g in playbook.anger.lexicon if g.name in VENTING_GROUPS]
+                             for g in playbook.anger.lexicon if g.swearing]
         self._swear_candidates = Candidates(self._swear_words, _itself)
 
     def detect(self, text: NormalizedText, context: DetectionContext) -> list[Finding]:

@@ -11,9 +11,6 @@ from calmline.signals.matcher import Candidates, PhraseMatcher
 from calmline.signals.negation import is_negated
 from calmline.signals.text import NormalizedText
 
-# Flags with their own detector (abuse reads a model and a target; swearing is derived).
-_OWN_DETECTOR = frozenset({"abuse", "swearing"})
-
 
 def _matcher(flag: tuple[str, str | None, PhraseMatcher]) -> PhraseMatcher:
     return flag[2]
@@ -32,7 +29,7 @@ class ThreatsDetector:
         self._flags = [
             (name, flag.route, PhraseMatcher.from_group(f"flags.{name}", flag, source="pattern"))
             for name, flag in playbook.flags.items()
-            if name not in _OWN_DETECTOR and flag.patterns
+            if flag.detector == self.name and flag.patterns  # abuse, swearing: `detector: abuse`
         ]
         self._candidates = Candidates(self._flags, _matcher)
 

@@ -13,10 +13,6 @@ from calmline.signals.base import DetectionContext, Evidence, Finding, register
 from calmline.signals.matcher import compile_patterns
 from calmline.signals.text import NormalizedText
 
-# Wants that are themselves a request for action; "apology"/"explanation" can be pure venting.
-_ACTION_WANTS = frozenset({"refund", "replacement", "repair", "cancellation", "compensation",
-                           "manager"})
-
 
 @register
 class VentingDetector:
@@ -26,6 +22,8 @@ class VentingDetector:
     def __init__(self, playbook: Playbook) -> None:
         self._cfg = playbook.venting
         self._requests = compile_patterns(self._cfg.request_patterns)
+        # wants that are themselves a request for action (`action: false`: can be pure venting)
+        self._action_wants = frozenset(name for name, want in playbook.wants.items() if want.action)
 
     def detect(self, text: NormalizedText, context: DetectionContext) -> list[Finding]:
         anger = next((f.score for f in context.prior.get("anger", ()) if f.label == "anger"), 0.0)
@@ -36,7 +34,7 @@ class VentingDetector:
             return [Finding("venting", 0.8, self.name, burst)]
         semantic = context.prior.get("semantic", ())
         wants = [*context.prior.get("wants", ()), *(f for f in semantic if f.section == "wants")]
-        asks = [f.label for f in wants if f.label in _ACTION_WANTS]
+        asks = [f.label for f in wants if f.label in self._action_wants]
         meaning = next((f for f in semantic if f.section == "venting"), None)
         if meaning is not None and not asks and max(anger, meant) >= context.playbook.anger.levels["annoyed"]:
             return [Finding("venting", meaning.score, self.name,
