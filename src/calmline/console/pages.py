@@ -17,24 +17,20 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 import calmline
-from calmline.engine.stages import STAGES
+from calmline.catalogue import build_catalogue
 from calmline.service.deps import StateDep
 from calmline.service.schemas import MAX_ID
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 router = APIRouter(prefix="/console", include_in_schema=False)
 
-STAGE_TITLES = {"venting": "Venting", "heard": "Heard", "understood": "Understood",
-                "resolving": "Resolving", "agreed": "Agreed",
-                "follow_up_scheduled": "Follow-up scheduled", "closed": "Closed"}
-
-
 def _meta(state: StateDep) -> Markup:
-    playbook = state.analyzer.playbook
+    # the catalogue's facts every page needs at once; the rest it fetches from /v1/catalogue
+    catalogue = build_catalogue(state.analyzer.playbook)
     data: dict[str, Any] = {
-        "levels": dict(playbook.anger.levels),
-        "routes": {name: route.description for name, route in playbook.routes.items()},
-        "stages": [{"id": s, "title": STAGE_TITLES.get(s, s)} for s in STAGES],
+        "levels": {lv.name: lv.min_score for lv in catalogue.levels if lv.name != "calm"},
+        "routes": {route.name: route.description for route in catalogue.routes},
+        "stages": [stage.model_dump() for stage in catalogue.stages],
     }
     # `</` cannot end the script element early once escaped; the JSON stays valid
     return Markup(json.dumps(data).replace("</", "<\\/"))

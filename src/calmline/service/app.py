@@ -24,6 +24,7 @@ from calmline.service.limits import BodyLimit
 from calmline.service.routers import (
     agents,
     audit,
+    catalogue,
     conversations,
     corrections,
     escalations,
@@ -88,7 +89,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.include_router(health.router)
     for module in (conversations, reviews, escalations, followups, agents, supervisor, users,
-                   me, audit, webhooks, corrections):
+                   me, audit, webhooks, corrections, catalogue):
         app.include_router(module.router, prefix="/v1")
     # Other parts of calmline (the web console) mount their routers below, one line each.
     from calmline.console import mount as mount_console  # imported here: the console imports service

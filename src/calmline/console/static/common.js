@@ -127,6 +127,14 @@ export function ready() {
   document.body.dataset.ready = "1";
 }
 
+let catalogueOnce = null;
+/** The playbook's labels, routes, stages and coach moments (GET /v1/catalogue), fetched once a page.
+ *  The console titles labels from it and keeps no copy of the names. */
+export function catalogue() {
+  if (!catalogueOnce) catalogueOnce = api("/v1/catalogue").catch((error) => { catalogueOnce = null; throw error; });
+  return catalogueOnce;
+}
+
 export function title(label) {
   return String(label).replaceAll("_", " ");
 }

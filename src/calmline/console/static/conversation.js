@@ -1,5 +1,5 @@
 // The agent view of one conversation (read-only for supervisors opening someone else's).
-import { ApiError, META, api, ago, failed, h, levelPill, localInput, ready, signedIn, stageTitle, title, toast, when } from "./common.js";
+import { ApiError, META, api, ago, catalogue, failed, h, levelPill, localInput, ready, signedIn, stageTitle, title, toast, when } from "./common.js";
 import { trendChart } from "./chart.js";
 import { DraftReview } from "./draft.js";
 import { loadCorrections, readingControl } from "./correction.js";
@@ -7,9 +7,9 @@ import { loadCorrections, readingControl } from "./correction.js";
 const id = Number(document.getElementById("conv").dataset.id);
 const me = await signedIn();
 const $ = (sel) => document.getElementById(sel);
-const WANTS = { refund: "a refund", replacement: "a replacement", repair: "a repair", cancellation: "to cancel",
-  compensation: "some compensation", explanation: "an explanation of what happened", apology: "an apology",
-  manager: "to speak to a manager" };
+// what each want asks for, in words ("a refund"): the playbook's, from the catalogue
+const WANTS = Object.fromEntries(((await catalogue().catch(() => null))?.wants || []).filter((w) => w.ask)
+  .map((w) => [w.name, w.ask]));
 let conv = null;
 let people = { agents: {}, customers: {} };
 let readOnly = true;
