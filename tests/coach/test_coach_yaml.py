@@ -13,7 +13,7 @@ from calmline.playbook.coach_schema import MOMENTS, AntiPattern, Behaviour, Coac
 
 RAW = yaml.safe_load(resources.files("calmline.playbook").joinpath("coach.yaml").read_text("utf-8"))
 IMPLEMENTED_CHECKS = {None, "facts", "steps", "offer", "timeline", "no_timeline", "no_alternative",
-                      "venting", "unanswered", "tone"}
+                      "venting", "unanswered", "tone", "danger"}
 
 
 @pytest.mark.parametrize("name", sorted(RAW["behaviours"]))

@@ -33,7 +33,13 @@ SITUATIONS: dict[str, list[dict[str, str]]] = {
               {"role": "customer", "text": "ok, that works"}],
     "escalate": [*NAMED, {"role": "agent", "text": "Let me check."},
                  {"role": "customer", "text": "I want to speak to a manager right now."}],
+    "wellbeing": turns(("customer", "I've been saving up my meds. honestly what's the point of any of this")),
+    "security": turns(("customer", "somebody's logged into my account and changed my password, "
+                                   "they're ordering stuff right now")),
 }
+# Templates written for one danger flag, with a situation that raises it.
+BY_TEMPLATE = {"security_threat": turns(("customer", "wait till your driver shows his face round here "
+                                                     "again, he won't walk away from it"))}
 TEMPLATES = [(t.id, m) for t in load_coach().templates for m in t.moments]
 
 
@@ -44,7 +50,7 @@ def test_situations_are_the_moments_they_claim() -> None:
 
 @pytest.mark.parametrize("template_id, kind", TEMPLATES)
 def test_every_template_passes_review_in_its_moment(template_id: str, kind: str) -> None:
-    chat = SITUATIONS[kind]
+    chat = BY_TEMPLATE.get(template_id, SITUATIONS[kind])
     moment = read_moment(chat, coach_analyzer(), scanner_for())
     filled = dict(candidates(load_coach(), moment, (kind,)))
     assert template_id in filled, f"{template_id} does not fit the {kind} situation"

@@ -20,7 +20,7 @@ from calmline.engine.cues import CueScanner, Scan
 from calmline.engine.moment import ConversationLike, Moment, describe, read_moment
 from calmline.engine.recommend import next_move, rewrite_for
 from calmline.engine.restate import fact_mentions
-from calmline.engine.slots import build_slots
+from calmline.engine.slots import build_slots, fill_known
 from calmline.errors import InputError
 from calmline.playbook.coach_loader import default_coach
 from calmline.playbook.coach_schema import CoachConfig
@@ -123,9 +123,9 @@ def review_in(draft: str, moment: Moment, scanner: CueScanner) -> Review:
     config = scanner.config
     scan = scanner.scan(draft[: 20_000], moment.context())
     slots = build_slots(moment, config)
-    gaps = _gaps(config, scan, moment)
+    gaps = _gaps(config, scan, moment, slots)
     drop = {"apology"} if any(g.label == "apology_string" for g in gaps) else set()
-    checks = _behaviours(config, scan, moment, drop)
+    checks = _behaviours(config, scan, moment, drop, slots)
     anti = tuple(AntiPatternFound(k, config.anti_patterns[k].title, config.anti_patterns[k].weight,
                                   config.anti_patterns[k].why, rewrite_for(config, k, slots), spans)
                  for k, spans in scan.anti_patterns.items())
@@ -138,13 +138,13 @@ def review_in(draft: str, moment: Moment, scanner: CueScanner) -> Review:
                   scan.commitments, move)
 
 
-def _behaviours(config: CoachConfig, scan: Scan, moment: Moment, drop: set[str]
-                ) -> tuple[BehaviourCheck, ...]:
+def _behaviours(config: CoachConfig, scan: Scan, moment: Moment, drop: set[str],
+                slots: Mapping[str, str]) -> tuple[BehaviourCheck, ...]:
     """Every behaviour of the coach, found or not; `drop` ones do not count (a 3rd apology)."""
     expected = set(config.moments[moment.kind].expect)
     found = {k: v for k, v in scan.behaviours.items() if k not in drop}
     return tuple(BehaviourCheck(label, b.title, label in found, label in expected, b.weight,
-                                b.why, b.hint, found.get(label, ()))
+                                b.why, fill_known(b.hint, slots), found.get(label, ()))
                  for label, b in config.behaviours.items())
 
 
@@ -162,14 +162,15 @@ def _breakdown(config: CoachConfig, checks: tuple[BehaviourCheck, ...],
             "missing": -sum(g.weight for g in gaps)}
 
 
-def _gap(config: CoachConfig, label: str) -> GapFound:
+def _gap(config: CoachConfig, label: str, slots: Mapping[str, str]) -> GapFound:
     gap = config.gaps[label]
-    return GapFound(label, gap.title, gap.weight, gap.why, gap.move)
+    return GapFound(label, gap.title, gap.weight, gap.why, fill_known(gap.move, slots))
 
 
-def _gaps(config: CoachConfig, scan: Scan, moment: Moment) -> list[GapFound]:
+def _gaps(config: CoachConfig, scan: Scan, moment: Moment, slots: Mapping[str, str]
+          ) -> list[GapFound]:
     labels = [label for label, test in _GAP_TESTS.items() if test(config, scan, moment)]
-    return [_gap(config, label) for label in labels if label in config.gaps]
+    return [_gap(config, label, slots) for label in labels if label in config.gaps]
 
 
 def _unacknowledged(config: CoachConfig, scan: Scan, moment: Moment) -> bool:
@@ -181,6 +182,8 @@ def _unacknowledged(config: CoachConfig, scan: Scan, moment: Moment) -> bool:
 
 def _not_repeated(config: CoachConfig, scan: Scan, moment: Moment) -> bool:
     told = moment.customer.facts or moment.customer.issue_terms
+    if moment.danger:  # in danger, make it safe first; the recap can wait
+        return False
     if not told or not scan.has("solution", "options") or scan.has("repeat_back"):
         return False
     return not any(s.has("repeat_back") for s in moment.agent_scans())

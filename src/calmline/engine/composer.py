@@ -26,7 +26,7 @@ _PLACEHOLDER = re.compile(r"\[[^\[\]]{2,60}\]")
 # Neighbouring moments whose templates also fit when the moment itself has too few.
 _NEAR = {"venting": ("hear",), "hear": ("understand",), "understand": ("hear", "resolve"),
          "resolve": ("agree",), "agree": ("close", "resolve"), "close": ("agree",),
-         "escalate": ("hear",)}
+         "escalate": ("hear",), "wellbeing": (), "security": ()}
 
 
 class Rewriter(Protocol):
@@ -53,6 +53,8 @@ class Suggestion:
 
 def _fits(template: Template, moment: Moment, slots: dict[str, str], kinds: Sequence[str]) -> bool:
     if not set(template.moments) & set(kinds) or any(n not in slots for n in template.needs):
+        return False
+    if template.flags and not set(template.flags) & set(moment.danger):
         return False
     if not template.wants:
         return True
@@ -88,7 +90,8 @@ def suggest(conversation: ConversationLike, analyzer: Analyzer | None = None, *,
     moment = read_moment(conversation, resolve_analyzer(analyzer), scanner)
     found = candidates(scanner.config, moment)
     if len(found) < 2:
-        found += [c for c in candidates(scanner.config, moment, _NEAR[moment.kind]) if c not in found]
+        near = _NEAR.get(moment.kind, ())
+        found += [c for c in candidates(scanner.config, moment, near) if near and c not in found]
     out = [_suggestion(text, f"template:{tid}", moment, scanner) for tid, text in found]
     if rewriter is not None:
         proposal = rewriter.propose(moment, [s.text for s in out])

@@ -45,6 +45,7 @@ class DraftContext:
     customer: CustomerFacts = field(default_factory=CustomerFacts)
     venting: bool = False
     time: datetime | None = None
+    danger: bool = False  # a danger moment (wellbeing, security): `check: danger` cues count
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +140,8 @@ class CueScanner:
                 spans = ()
             elif cue.check == "venting":
                 spans = good.get("solution", ()) if context.venting else ()
+            elif cue.check == "danger" and not context.danger:
+                spans = ()
             elif cue.check == "unanswered":
                 spans = self._unanswered(text, good, context)
             elif cue.check == "tone":

@@ -3,7 +3,10 @@
 `read_moment` analyses every customer turn (cached, so reviewing draft after draft of the same
 conversation costs one scan of the draft), scans every agent turn with the coach, runs the stage
 machine and decides which moment the next reply answers (venting, hear, understand, resolve,
-agree, close or escalate).
+agree, close or escalate). Danger outranks everything (PLAYBOOK §2): a flag the playbook marks
+`danger: true`, raised in the latest customer message or still open in the case, routed to a route
+that a coach.yaml moment lists under `routes` (wellbeing, security), chooses that moment; a weaker
+sign of one (a `watch` finding) in the latest message only adds that moment's gentle check-in.
 """
 
 from __future__ import annotations
@@ -17,11 +20,14 @@ from typing import Any
 from calmline.conversation import Conversation
 from calmline.engine.analysis import Analysis
 from calmline.engine.analyzer import Analyzer, HistoryItem, as_turn
+from calmline.engine.case_reading import CaseRules, CaseTurn, read_case
 from calmline.engine.cues import CueScanner, DraftContext, Scan
 from calmline.engine.restate import CustomerFacts
 from calmline.engine.stages import StageState, track_stages
 from calmline.errors import InputError
+from calmline.playbook.coach_schema import CoachConfig
 from calmline.playbook.coach_schema import Moment as MomentKind
+from calmline.playbook.schema import Playbook
 from calmline.signals.base import Turn
 
 ConversationLike = Conversation | Sequence[HistoryItem]
@@ -47,10 +53,12 @@ class Moment:
     state: StageState
     kind: MomentKind
     time: datetime
+    danger: tuple[str, ...] = ()  # the danger flags that chose a danger moment (labels)
+    watch: MomentKind | None = None  # a weaker danger sign in the latest message: whose check-in
 
     def context(self) -> DraftContext:
         venting = bool(self.latest and self.kind == "venting")
-        return DraftContext(self.customer, venting, self.time)
+        return DraftContext(self.customer, venting, self.time, bool(self.danger))
 
     def agent_scans(self, after: int = -1) -> list[Scan]:
         return [s for i, s in enumerate(self.scans) if s is not None and i > after]
@@ -98,6 +106,37 @@ def _kind(state: StageState, latest: Analysis | None, latest_index: int | None,
     return _NEXT[state.stage]
 
 
+def _danger(config: CoachConfig, playbook: Playbook, turns: Sequence[Turn],
+            analyses: Sequence[Analysis | None], latest: Analysis | None
+            ) -> tuple[MomentKind | None, tuple[str, ...], MomentKind | None]:
+    """(danger moment, its danger flags, watch moment): from the case's open flags (the latest
+    message's included) and the latest message's watch findings."""
+    by_route = {route: name for name, spec in config.moments.items() for route in spec.routes}
+    if not by_route:
+        return None, (), None
+
+    def danger(label: str) -> bool:
+        flag = playbook.flags.get(label)
+        return bool(flag and flag.danger)
+
+    case = read_case((CaseTurn.from_analysis(a, t.time) if a is not None else
+                      CaseTurn("customer" if t.role == "customer" else "agent", t.time)
+                      for t, a in zip(turns, analyses, strict=True)),
+                     CaseRules.from_playbook(playbook))
+    open_danger = sorted((f for f in case.open_flags if danger(f.label) and f.route in by_route),
+                         key=lambda f: -f.last)
+    if open_danger:
+        kind = by_route[open_danger[0].route or ""]
+        return kind, tuple(f.label for f in open_danger if by_route[f.route or ""] == kind), None
+    for finding in latest.extra if latest else ():
+        flag = playbook.flags.get(finding.label)
+        if finding.section == "watch" and flag and flag.danger and flag.route in by_route:
+            kind = by_route[flag.route]
+            if config.moments[kind].watch:
+                return None, (), kind
+    return None, (), None
+
+
 def read_moment(conversation: ConversationLike, analyzer: Analyzer, scanner: CueScanner,
                 time: datetime | None = None) -> Moment:
     """The moment of `conversation` (remembered: reviewing drafts one after another is cheap)."""
@@ -130,11 +169,14 @@ def _read(turns: tuple[Turn, ...], name: str | None, analyzer: Analyzer, scanner
         scans.append(scanner.scan(turn.text, DraftContext(facts, False, turn.time)))
     state = track_stages(turns, analyses, scans, scanner)
     now = time or next((t.time for t in reversed(turns) if t.time), None) or datetime.now(UTC)
+    danger_kind, flags, watch = _danger(scanner.config, analyzer.playbook, turns, analyses, latest)
+    kind = danger_kind or _kind(state, latest, latest_index, turns)
     return Moment(turns, analyses, tuple(scans), customer, latest, latest_index, name, state,
-                  _kind(state, latest, latest_index, turns), now)
+                  kind, now, flags, watch)
 
 
 def describe(moment: Moment) -> dict[str, Any]:
     return {"moment": moment.kind, "stage": moment.state.stage, "outcome": moment.state.outcome,
             "anger": moment.latest.anger.level if moment.latest else None,
-            "venting": bool(moment.latest and moment.latest.venting.venting)}
+            "venting": bool(moment.latest and moment.latest.venting.venting),
+            "danger": list(moment.danger), "watch": moment.watch}

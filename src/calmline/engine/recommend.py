@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from calmline.engine.slots import MissingSlotError, fill
+from calmline.engine.slots import fill_known
 from calmline.playbook.coach_schema import CoachConfig, Moment
 
 
@@ -22,10 +22,7 @@ class _Weighted(Protocol):
 
 
 def _filled(text: str, slots: Mapping[str, str]) -> str:
-    try:
-        return fill(text, slots)
-    except MissingSlotError:
-        return text
+    return fill_known(text, slots)
 
 
 def rewrite_for(config: CoachConfig, label: str, slots: Mapping[str, str]) -> str:
@@ -49,7 +46,11 @@ def next_move(config: CoachConfig, anti: Sequence[tuple[_Weighted, str]],
 
 
 def move_for_moment(config: CoachConfig, moment: Moment, slots: Mapping[str, str]) -> str:
-    """What the next reply should do, before any draft exists (for the console)."""
+    """What the next reply should do, before any draft exists (for the console). A weaker danger
+    sign in the latest message (slot `watch`) adds that danger moment's gentle check-in."""
     spec = config.moments[moment]
     hints = [_filled(config.behaviours[b].hint, slots) for b in spec.expect if b != "calm_tone"]
-    return f"{spec.description}. " + " ".join(hints[:2])
+    watch = config.moments.get(slots.get("watch", ""))  # type: ignore[call-overload]
+    if watch is not None and watch.watch and not spec.routes:
+        hints = [_filled(watch.watch, slots), *hints[:1]]
+    return f"{spec.description}. " + " ".join(h for h in hints[:2] if h)

@@ -47,6 +47,18 @@ def fill(template: str, slots: Mapping[str, str], *, sentence: bool = True) -> s
     return re.sub(r"(^|[.!?]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
 
 
+def fill_known(text: str, slots: Mapping[str, str]) -> str:
+    """`fill`, dropping each sentence that needs a slot this conversation lacks (a coaching line
+    never shows a raw {slot}); "" when every sentence needs one."""
+    kept = []
+    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z{\"“])", text.strip()):
+        try:
+            kept.append(fill(sentence, slots))
+        except MissingSlotError:
+            continue
+    return " ".join(k for k in kept if k)
+
+
 def _issue(moment: Moment, config: CoachConfig, slots: Mapping[str, str]) -> str | None:
     for analysis in reversed(moment.customer_analyses()):
         labels = [f.label for f in (*analysis.areas, *analysis.causes)]
@@ -82,7 +94,8 @@ def _plan(moment: Moment) -> str | None:
 
 
 def build_slots(moment: Moment, config: CoachConfig) -> dict[str, str]:
-    """Every slot this conversation can fill (unknown ones are simply absent)."""
+    """Every slot this conversation can fill (unknown ones are simply absent). `watch` (no
+    template may name it) holds the danger moment whose check-in the latest message calls for."""
     slots: dict[str, str] = dict(config.sla)
     if moment.name:
         slots["name"] = moment.name
@@ -101,4 +114,6 @@ def build_slots(moment: Moment, config: CoachConfig) -> dict[str, str]:
     recap = _recap(slots)
     if recap:
         slots["recap"] = recap
+    if moment.watch:
+        slots["watch"] = moment.watch
     return slots

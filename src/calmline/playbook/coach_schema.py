@@ -9,14 +9,19 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Moment = Literal["venting", "hear", "understand", "resolve", "agree", "close", "escalate"]
-MOMENTS: tuple[Moment, ...] = ("venting", "hear", "understand", "resolve", "agree", "close", "escalate")
+Moment = Literal["venting", "hear", "understand", "resolve", "agree", "close", "escalate",
+                 "wellbeing", "security"]
+MOMENTS: tuple[Moment, ...] = ("venting", "hear", "understand", "resolve", "agree", "close", "escalate",
+                               "wellbeing", "security")
 # Contextual checks implemented in code (engine/cues.py, engine/coach.py) that an entry may name.
 Check = Literal["facts", "steps", "offer", "timeline", "no_timeline", "no_alternative", "venting",
-                "unanswered", "tone"]
+                "unanswered", "tone", "danger"]
 SLOT_NAMES = frozenset({"name", "order", "product", "duration", "amount", "date", "want", "issue",
                         "order_ref", "recap", "plan", "refund_time", "callback_time", "update_time",
-                        "replacement_time"})
+                        "replacement_time", "crisis_line"})
+# Slots every conversation fills (the sla times `sla` must define); any other slot in a hint, a
+# move or a rewrite needs a {slot|fallback}, so that text never shows a raw {slot}.
+REQUIRED_SLA = frozenset({"refund_time", "callback_time", "update_time", "replacement_time"})
 _SLOT = re.compile(r"\{(\w+)(?:\|[^{}]*)?\}")
 
 
@@ -49,13 +54,35 @@ class Cue(_Strict):
         return _check_regexes(patterns)
 
 
+def _check_slots(text: str, where: str) -> str:
+    """Known slot names only, and every slot the conversation may lack has a fallback."""
+    for match in _SLOT.finditer(text):
+        name = match.group(1)
+        if name not in SLOT_NAMES:
+            raise ValueError(f"{where}: unknown slot {name!r}")
+        if "|" not in match.group(0) and name not in REQUIRED_SLA:
+            raise ValueError(f"{where}: slot {{{name}}} needs a fallback ({{{name}|…}}): "
+                             "the conversation may not know it")
+    return text
+
+
 class Behaviour(Cue):
     hint: str = Field(description="how to add it when it is missing: one imperative line")
+
+    @field_validator("hint")
+    @classmethod
+    def _hint_slots(cls, hint: str) -> str:
+        return _check_slots(hint, "hint")
 
 
 class AntiPattern(Cue):
     rewrite: str = Field(description="a calmer rewrite of the flagged span (may use {slots})")
     negatable: bool = False
+
+    @field_validator("rewrite")
+    @classmethod
+    def _rewrite_slots(cls, rewrite: str) -> str:
+        return _check_slots(rewrite, "rewrite")
 
 
 class Gap(_Strict):
@@ -66,10 +93,23 @@ class Gap(_Strict):
     weight: float = Field(ge=0.0, le=50.0)
     move: str = Field(description="the next move when this is the top gap (may use {slots})")
 
+    @field_validator("move")
+    @classmethod
+    def _move_slots(cls, move: str) -> str:
+        return _check_slots(move, "move")
+
 
 class MomentSpec(_Strict):
     description: str
     expect: list[str] = Field(min_length=1, description="behaviours this moment calls for")
+    routes: list[str] = Field(
+        default_factory=list,
+        description="a danger flag (playbook `danger: true`) routed to one of these routes, in the "
+                    "latest customer message or still open in the case, chooses this moment over "
+                    "every other one")
+    watch: str | None = Field(
+        None, description="the next move's gentle check-in when the latest customer message shows "
+                          "only a weaker sign of a danger flag routed to one of `routes`")
 
 
 class Template(_Strict):
@@ -78,6 +118,9 @@ class Template(_Strict):
     needs: list[str] = Field(default_factory=list, description="slots that must be known")
     wants: list[str] = Field(default_factory=list,
                              description="only when the customer wants one of these (empty: always)")
+    flags: list[str] = Field(default_factory=list,
+                             description="only when one of these danger flags chose the moment "
+                                         "(empty: always)")
     text: str = Field(min_length=10)
 
     @model_validator(mode="after")
@@ -132,9 +175,11 @@ class CoachConfig(_Strict):
             unknown = [b for b in spec.expect if b not in self.behaviours]
             if unknown:
                 raise ValueError(f"moments.{name} expects unknown behaviours {unknown}")
-        sla_slots = {s for s in SLOT_NAMES if s.endswith("_time")}
-        undefined = sla_slots - set(self.sla)
+        undefined = REQUIRED_SLA - set(self.sla)
         if undefined:
             raise ValueError(f"sla misses {sorted(undefined)}")
         _check_regexes(self.escalation)
+        routed = [r for spec in self.moments.values() for r in spec.routes]
+        if len(routed) != len(set(routed)):
+            raise ValueError(f"moments: a route chooses at most one moment ({sorted(routed)})")
         return self
