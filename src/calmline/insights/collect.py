@@ -21,9 +21,9 @@ from calmline.insights.redact import redact
 from calmline.insights.returns import visit
 from calmline.insights.stats import SCALE, Exchange, Stats
 from calmline.playbook import Playbook
+from calmline.playbook.schema import LEVELS
 from calmline.signals.base import Turn
 
-LEVELS = ("calm", "annoyed", "frustrated", "angry", "hostile")
 RANK = {name: i for i, name in enumerate(LEVELS)}
 CALMER = 1_000  # a next message at least 0.1 less angry counts as calmer
 SECS_BUCKETS = (60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 172800)
