@@ -22,8 +22,8 @@ class ThreatsDetector:
 
     name: ClassVar[str] = "threats"
     labels: ClassVar[tuple[str, ...]] = (
-        "violence", "self_harm", "legal", "regulator", "public", "churn", "manager",
-    )
+        "violence", "self_harm", "account_security", "legal", "regulator", "public", "churn", "manager",
+    )  # the default playbook's; any flag with `detector: threats` and patterns is read
 
     def __init__(self, playbook: Playbook) -> None:
         self._flags = [
