@@ -205,8 +205,9 @@ class Analyzer:
         score = base.score if base else 0.0
         evidence: tuple[Evidence, ...] = base.evidence if base else ()
         reason = base.reason if base else "no anger detector in the playbook"
-        if semantic is not None and (LEVELS.index(cfg.level_of(semantic.score))
-                                     > LEVELS.index(cfg.level_of(score))):
+        meant = LEVELS.index(cfg.level_of(semantic.score)) if semantic is not None else 0
+        if semantic is not None and meant > LEVELS.index(cfg.level_of(score)) \
+                and meant >= LEVELS.index(self.playbook.semantic.min_raise_level):
             # Meaning can raise the level (polite fury, sarcasm, deadlines carry no angry words);
             # it never lowers what the words and cues show, and moves the score only when it
             # reads a higher level.

@@ -183,6 +183,9 @@ class SemanticConfig(_Strict):
         description="word pieces the model reads per message, from both ends (its cost grows with them: "
                     "about 0.13 ms each on one core)")
     neighbours: int = Field(7, ge=1, le=50, description="level examples that vote on the anger level")
+    min_raise_level: LevelName = Field(
+        "annoyed", description="meaning alone raises a message only to this level or above "
+                               "(mild irritation read from meaning alone is weak evidence)")
     heads: str | None = Field(
         "semantic_heads", description="trained heads: a shipped artefact name, a path to a team's "
                                       "file (`calmline train --from-corrections`), or null for examples only")
