@@ -158,3 +158,12 @@ def sign_in(page: sync_api.Page, key: str) -> None:
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r".*/console/(\?.*)?$"))
 
+
+
+def post_json(server: Server, key: str, path: str, body: dict[str, object]) -> dict[str, object]:
+    """POST to the running server's API as `key`; the created object (asserts 201)."""
+    response = httpx.post(f"{server.url}{path}", json=body, headers={"Authorization": f"Bearer {key}"},
+                          timeout=30)
+    assert response.status_code == 201, response.text
+    data: dict[str, object] = response.json()
+    return data

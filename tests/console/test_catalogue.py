@@ -4,25 +4,15 @@ from __future__ import annotations
 
 import json
 
-import httpx
-
-from tests.console.conftest import Server, Watched, sign_in
-
-
-def _post(server: Server, key: str, path: str, body: dict[str, object]) -> dict[str, object]:
-    response = httpx.post(f"{server.url}{path}", json=body, headers={"Authorization": f"Bearer {key}"},
-                          timeout=30)
-    assert response.status_code == 201, response.text
-    data: dict[str, object] = response.json()
-    return data
+from tests.console.conftest import Server, Watched, post_json, sign_in
 
 
 def test_a_want_is_worded_as_the_catalogue_says(server: Server, watched: Watched) -> None:
     admin = server.admin_key()
     assert admin, f"serve printed no admin key:\n{server.output}"
-    agent = str(_post(server, admin, "/v1/users", {"name": "Catalogue Agent", "role": "agent"})["key"])
-    case = _post(server, agent, "/v1/conversations", {"subject": "Refund"})["id"]
-    _post(server, agent, f"/v1/conversations/{case}/messages",
+    agent = str(post_json(server, admin, "/v1/users", {"name": "Catalogue Agent", "role": "agent"})["key"])
+    case = post_json(server, agent, "/v1/conversations", {"subject": "Refund"})["id"]
+    post_json(server, agent, f"/v1/conversations/{case}/messages",
           {"role": "customer", "text": "The kettle broke on day two. I want a refund."})
 
     page = watched.page()

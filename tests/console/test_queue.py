@@ -6,30 +6,20 @@ from __future__ import annotations
 
 import re
 
-import httpx
-
-from tests.console.conftest import Server, Watched, sign_in
-
-
-def _post(server: Server, key: str, path: str, body: dict[str, object]) -> dict[str, object]:
-    response = httpx.post(f"{server.url}{path}", json=body, headers={"Authorization": f"Bearer {key}"},
-                          timeout=30)
-    assert response.status_code == 201, response.text
-    data: dict[str, object] = response.json()
-    return data
+from tests.console.conftest import Server, Watched, post_json, sign_in
 
 
 def test_queue_puts_the_abusive_case_first(server: Server, watched: Watched) -> None:
     admin = server.admin_key()
     assert admin, f"serve printed no admin key:\n{server.output}"
-    agent = str(_post(server, admin, "/v1/users", {"name": "Queue Agent", "role": "agent"})["key"])
-    lead = str(_post(server, admin, "/v1/users", {"name": "Queue Lead", "role": "supervisor"})["key"])
-    calm = _post(server, agent, "/v1/conversations", {"subject": "Shipping question"})["id"]
-    _post(server, agent, f"/v1/conversations/{calm}/messages",
+    agent = str(post_json(server, admin, "/v1/users", {"name": "Queue Agent", "role": "agent"})["key"])
+    lead = str(post_json(server, admin, "/v1/users", {"name": "Queue Lead", "role": "supervisor"})["key"])
+    calm = post_json(server, agent, "/v1/conversations", {"subject": "Shipping question"})["id"]
+    post_json(server, agent, f"/v1/conversations/{calm}/messages",
           {"role": "customer", "text": "Hi, could you tell me when my order ships?"})
-    abusive = _post(server, agent, "/v1/conversations", {"subject": "Wants a manager"})["id"]
+    abusive = post_json(server, agent, "/v1/conversations", {"subject": "Wants a manager"})["id"]
     for text in ("You people are useless… I want your manager RIGHT NOW", "Hello?? Is anyone there?"):
-        _post(server, agent, f"/v1/conversations/{abusive}/messages", {"role": "customer", "text": text})
+        post_json(server, agent, f"/v1/conversations/{abusive}/messages", {"role": "customer", "text": text})
 
     page = watched.page()
     sign_in(page, lead)

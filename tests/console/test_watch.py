@@ -3,27 +3,17 @@ badge with the words and the reason, so the agent asks before anything is escala
 
 from __future__ import annotations
 
-import httpx
-
-from tests.console.conftest import Server, Watched, sign_in
+from tests.console.conftest import Server, Watched, post_json, sign_in
 
 WEAK_SIGN = "I've been giving my things away this week, cancel the phone too"
-
-
-def _post(server: Server, key: str, path: str, body: dict[str, object]) -> dict[str, object]:
-    response = httpx.post(f"{server.url}{path}", json=body, headers={"Authorization": f"Bearer {key}"},
-                          timeout=30)
-    assert response.status_code == 201, response.text
-    data: dict[str, object] = response.json()
-    return data
 
 
 def test_a_weak_self_harm_sign_is_shown_to_check(server: Server, watched: Watched) -> None:
     admin = server.admin_key()
     assert admin, f"serve printed no admin key:\n{server.output}"
-    agent = str(_post(server, admin, "/v1/users", {"name": "Watch Agent", "role": "agent"})["key"])
-    case = _post(server, agent, "/v1/conversations", {"subject": "Cancel my phone"})["id"]
-    posted = _post(server, agent, f"/v1/conversations/{case}/messages",
+    agent = str(post_json(server, admin, "/v1/users", {"name": "Watch Agent", "role": "agent"})["key"])
+    case = post_json(server, agent, "/v1/conversations", {"subject": "Cancel my phone"})["id"]
+    posted = post_json(server, agent, f"/v1/conversations/{case}/messages",
                    {"role": "customer", "text": WEAK_SIGN})
     analysis = posted["analysis"]
     assert isinstance(analysis, dict)
