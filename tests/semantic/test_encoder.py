@@ -62,3 +62,12 @@ def test_other_weights_are_refused(tmp_path: Path) -> None:
 def test_missing_weights_are_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(SemanticUnavailableError, match="no model weights"):
         MiniLMEncoder(tmp_path, cache_dir=tmp_path)
+
+
+def test_an_unwritable_cache_folder_only_costs_time(tmp_path: Path) -> None:
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the cache folder should be")
+    encoder = MiniLMEncoder(cache_dir=blocked)
+    (vector,) = encoder.encode(["where is my parcel"])
+    assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-4
+    assert blocked.is_file()

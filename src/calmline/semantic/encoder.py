@@ -85,7 +85,13 @@ class MiniLMEncoder:
         if (found := sha256_of(weights)) != WEIGHTS_SHA256:
             raise SemanticUnavailableError(
                 f"{weights} has SHA-256 {found}, not the pinned {WEIGHTS_SHA256}: refusing it")
-        built = self._built(directory, cache_dir or default_cache_dir(), ort.__version__)
+        try:
+            built = self._built(directory, cache_dir or default_cache_dir(), ort.__version__)
+        except OSError:
+            # an unwritable cache folder (read-only home, a file in the way) only costs time:
+            # build into a private temporary folder that lives as long as this encoder
+            self._scratch = tempfile.TemporaryDirectory(prefix="calmline-")
+            built = self._built(directory, Path(self._scratch.name), ort.__version__)
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
