@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from calmline.service.analysis_schemas import AnalysisPublic
+
 Channel = Literal["chat", "email", "call", "social", "other"]
 Role = Literal["customer", "agent"]
 UserRole = Literal["agent", "supervisor", "admin"]
@@ -153,7 +155,8 @@ class MessagePublic(_Out):
     text: str
     anger_score: float | None
     stage: str | None
-    analysis: dict[str, Any] | None
+    analysis: AnalysisPublic | None = Field(
+        description="what calmline read in a customer message; null for an agent's")
 
 
 class EscalationPublic(_Out):

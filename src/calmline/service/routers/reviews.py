@@ -10,6 +10,7 @@ from calmline.cases import conversations as conv_repo
 from calmline.cases import db
 from calmline.cases.models import DraftReview
 from calmline.service import coaching, intake
+from calmline.service.analysis_schemas import ReviewPublic, ReviewUnavailable
 from calmline.service.deps import StateDep, UserDep, check_access
 from calmline.service.routers import ERRORS
 from calmline.service.schemas import ReviewRequest
@@ -18,7 +19,7 @@ router = APIRouter(tags=["reviews"], responses=ERRORS)
 
 
 @router.post("/reviews")
-def review(body: ReviewRequest, state: StateDep, user: UserDep) -> dict[str, Any]:
+def review(body: ReviewRequest, state: StateDep, user: UserDep) -> ReviewPublic | ReviewUnavailable:
     """The coach's review of `draft` as the next reply to a stored conversation
     (`conversation_id`) or to one given inline (`conversation`). Stored only with `store: true`."""
     intake.check_length(state, body.draft, "draft")
@@ -34,10 +35,10 @@ def review(body: ReviewRequest, state: StateDep, user: UserDep) -> dict[str, Any
                                            last=intake.COACH_TURNS)
     result = coaching.review(state.analyzer, body.draft, turns)
     if result is None:
-        return {"available": False, "draft": body.draft}
+        return ReviewUnavailable(draft=body.draft)
     if body.store and body.conversation_id is not None:
         with db.transaction(state.sessions) as session:
             session.add(DraftReview(conversation_id=body.conversation_id, agent_id=user.id,
                                     draft=body.draft, score=int(result.get("score", 0)),
                                     result=result))
-    return {"available": True, **result}
+    return ReviewPublic.model_validate(result)
