@@ -235,7 +235,7 @@ function renderSide() {
     onclick: () => draft.insert(factText(f)) }, h("span", { class: "kind" }, title(f.kind)), f.value))
     : [h("span", { class: "muted small" }, "No facts yet.")]));
   for (const chip of document.querySelectorAll("#wants .chip, #facts .chip")) chip.disabled = readOnly;
-  renderFollowups(); renderEscalations(); renderStages(conv.stage);
+  renderFollowups(); renderEscalations(); renderStages(conv.status === "closed" ? "closed" : conv.stage);
   loadSummary();
 }
 
@@ -252,6 +252,13 @@ function renderStages(stage, venting) {
 }
 
 async function renderAssist() {
+  if (conv.status === "closed") {  // a closed case shows its outcome, not a next move
+    $("next-move").replaceChildren(h("span", { class: "move" }, `Closed: ${title(conv.outcome || "closed")}.`),
+      h("span", { class: "move-hints muted small" }, " There is no next move on a closed conversation."));
+    $("next-move").dataset.ready = "1";
+    $("suggestions").replaceChildren(h("li", { class: "muted small" }, "No suggestions: this conversation is closed."));
+    return;
+  }
   const assist = await api(`/console/api/conversations/${id}/assist`);
   // the move in one sentence up front; the coach's wording hints after it
   const move = assist.next_move || "—";
