@@ -53,8 +53,12 @@ def _compare(task: Task, rows: Sequence[Any], file: Path, playbook: Path | None,
 
     if playbook is None:
         raise InputError("--compare needs --playbook TEAM.yaml: the playbook to set beside the shipped one")
-    team = _run(task, Analyzer(load_playbook(playbook)), rows, file)
-    shipped = _run(task, Analyzer(load_playbook()), rows, file)
+    team_analyzer = Analyzer(load_playbook(playbook))
+    team = _run(task, team_analyzer, rows, file)
+    # the same model reads both: load it once
+    shipped_analyzer = (Analyzer(load_playbook(), encoder=team_analyzer.encoder)
+                        if team_analyzer.encoder is not None else Analyzer(load_playbook()))
+    shipped = _run(task, shipped_analyzer, rows, file)
     if json_output:
         typer.echo(compare.to_json_line(shipped, team, str(playbook)))
     else:

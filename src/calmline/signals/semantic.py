@@ -81,7 +81,7 @@ def _target(patterns: Sequence[str]) -> re.Pattern[str] | None:
 
 def level_value(playbook: Playbook, level: str) -> float:
     """The middle of a level's band on the anger scale (calm: half the annoyed bound)."""
-    bounds = [0.0, *[playbook.anger.levels[n] for n in ("annoyed", "frustrated", "angry", "hostile")], 1.0]
+    bounds = [0.0, *[playbook.anger.levels[n] for n in LEVELS[1:]], 1.0]  # type: ignore[index]
     i = LEVELS.index(level)
     return (bounds[i] + bounds[i + 1]) / 2
 
@@ -125,10 +125,6 @@ class SemanticDetector:
         self._level_texts: tuple[str, ...] = ()
         if self._encoder is not None:
             self._build(playbook, self._encoder)
-
-    @property
-    def active(self) -> bool:
-        return self._encoder is not None
 
     def _build(self, playbook: Playbook, encoder: MiniLMEncoder) -> None:
         from calmline.semantic.encoder import WEIGHTS_SHA256, cached_embeddings
@@ -205,6 +201,10 @@ class SemanticDetector:
         """Bound the cost of a long email: keep sentences from both ends, first ones first, until
         `semantic.max_tokens` is spent (the fast path still reads the whole message)."""
         assert self._encoder is not None
+        # a word piece spans at least one character, plus [CLS] and [SEP]: most messages are
+        # within the budget on their length alone and need no tokenising twice
+        if sum(len(s.text) + 2 for s in sentences) <= self._cfg.max_tokens:
+            return sentences
         costs = [self._encoder.count_tokens(s.text) for s in sentences]
         if sum(costs) <= self._cfg.max_tokens:
             return sentences
