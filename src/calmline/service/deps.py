@@ -17,6 +17,7 @@ from calmline.cases.errors import AuthenticationError, NotFoundError, Permission
 from calmline.cases.models import Conversation
 from calmline.cases.wellbeing import WellbeingPolicy
 from calmline.engine.analyzer import Analyzer
+from calmline.engine.core import Engine
 from calmline.settings import Settings
 
 _bearer = HTTPBearer(auto_error=False, description="an API key from `calmline users create`")
@@ -35,23 +36,32 @@ class User:
         return self.role in ("supervisor", "admin")
 
 
-KEY_CACHE_SECONDS = 10.0
+# How long a key looked up is trusted without asking the database again. A revocation made by
+# another worker process (or by the CLI) reaches this one within this bound: a cached entry expires
+# this long after the read that filled it began. One lookup a second per active key is nothing
+# next to a message's own work; a revision counter would need a column of its own.
+KEY_CACHE_SECONDS = 1.0
 
 
 @dataclass(slots=True)
 class AppState:
     settings: Settings
     sessions: sessionmaker[Session]
-    analyzer: Analyzer
+    engine: Engine  # the one engine (analyzer, coach, caches) behind every request of this app
     policy: WellbeingPolicy
     # sessions for reads only: on SQLite they do not take the write lock (`db.read_session_factory`)
     readers: sessionmaker[Session] | None = None
     # key hash -> (user, monotonic expiry): a key is looked up at most every KEY_CACHE_SECONDS.
     # A rotation or deactivation through this process forgets the user at once (`forget_user`);
-    # other worker processes (and changes made with the CLI) see it within KEY_CACHE_SECONDS.
+    # other worker processes (and changes made with the CLI) are seen within KEY_CACHE_SECONDS
+    # (≤ 1 s).
     known_keys: dict[str, tuple[User, float]] = field(default_factory=dict)
     # bumped by every `forget_user`: a lookup that began before it is not cached (see current_user)
     key_epoch: int = 0
+
+    @property
+    def analyzer(self) -> Analyzer:
+        return self.engine.analyzer
 
 
 # The dependencies that never block are `async def`: FastAPI runs a plain `def` dependency in the
