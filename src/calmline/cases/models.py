@@ -25,6 +25,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from calmline.cases import limits
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -56,9 +58,9 @@ class Agent(Base):
 
     __tablename__ = "agents"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    role: Mapped[str] = mapped_column(String(20))
-    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(limits.NAME), unique=True)
+    role: Mapped[str] = mapped_column(String(limits.KEYWORD))
+    key_hash: Mapped[str] = mapped_column(String(limits.KEY_HASH), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -66,8 +68,8 @@ class Agent(Base):
 class Customer(Base):
     __tablename__ = "customers"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    external_id: Mapped[str | None] = mapped_column(String(200), unique=True)
-    name: Mapped[str | None] = mapped_column(String(200))
+    external_id: Mapped[str | None] = mapped_column(String(limits.EXTERNAL_ID), unique=True)
+    name: Mapped[str | None] = mapped_column(String(limits.NAME))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -77,23 +79,23 @@ class Conversation(Base):
     __tablename__ = "conversations"
     __table_args__ = (Index("ix_conv_status_agent", "status", "agent_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    external_id: Mapped[str | None] = mapped_column(String(200), unique=True)
+    external_id: Mapped[str | None] = mapped_column(String(limits.EXTERNAL_ID), unique=True)
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
-    channel: Mapped[str] = mapped_column(String(20), default="chat")
-    subject: Mapped[str | None] = mapped_column(String(300))
-    status: Mapped[str] = mapped_column(String(20), default="open")  # open | closed
-    stage: Mapped[str] = mapped_column(String(30), default="venting")
+    channel: Mapped[str] = mapped_column(String(limits.KEYWORD), default="chat")
+    subject: Mapped[str | None] = mapped_column(String(limits.SUBJECT))
+    status: Mapped[str] = mapped_column(String(limits.KEYWORD), default="open")  # open | closed
+    stage: Mapped[str] = mapped_column(String(limits.STAGE), default="venting")
     # the case's anger (engine.case_reading): the peak carried forward and fading, not the last
     # message's; it ranks the queue. `reading` is the whole CaseReading.to_dict() (null on cases
     # stored before it existed, rebuilt from their messages on the next one).
     anger_score: Mapped[float] = mapped_column(Float, default=0.0)
-    anger_level: Mapped[str] = mapped_column(String(20), default="calm")
+    anger_level: Mapped[str] = mapped_column(String(limits.KEYWORD), default="calm")
     peak_anger: Mapped[float] = mapped_column(Float, default=0.0)
     reading: Mapped[dict[str, Any] | None] = mapped_column()
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
     message_count: Mapped[int] = mapped_column(Integer, default=0)
-    outcome: Mapped[str | None] = mapped_column(String(30))
+    outcome: Mapped[str | None] = mapped_column(String(limits.STAGE))
     close_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -109,15 +111,15 @@ class Message(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
     seq: Mapped[int] = mapped_column(Integer)
-    role: Mapped[str] = mapped_column(String(20))  # customer | agent
-    channel: Mapped[str] = mapped_column(String(20), default="chat")
-    author: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(limits.KEYWORD))  # customer | agent
+    channel: Mapped[str] = mapped_column(String(limits.KEYWORD), default="chat")
+    author: Mapped[str | None] = mapped_column(String(limits.NAME))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
     time: Mapped[datetime] = mapped_column(default=utcnow)
     text: Mapped[str] = mapped_column(Text)
     anger_score: Mapped[float | None] = mapped_column(Float)
     analysis: Mapped[dict[str, Any] | None] = mapped_column()
-    stage: Mapped[str | None] = mapped_column(String(30))
+    stage: Mapped[str | None] = mapped_column(String(limits.STAGE))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -143,11 +145,11 @@ class Escalation(Base):
     conversation_id: Mapped[int] = mapped_column(
         ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
-    route: Mapped[str] = mapped_column(String(50))
-    trigger: Mapped[str] = mapped_column(String(50))
+    route: Mapped[str] = mapped_column(String(limits.ROUTE))
+    trigger: Mapped[str] = mapped_column(String(limits.ROUTE))
     reason: Mapped[str] = mapped_column(Text)
     evidence: Mapped[dict[str, Any] | None] = mapped_column()
-    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    status: Mapped[str] = mapped_column(String(limits.KEYWORD), default="open", index=True)
     raised_by: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
@@ -180,10 +182,10 @@ class FollowUp(Base):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
     what: Mapped[str] = mapped_column(Text)
     due: Mapped[datetime | None] = mapped_column()
-    due_text: Mapped[str | None] = mapped_column(String(200))
+    due_text: Mapped[str | None] = mapped_column(String(limits.DUE_TEXT))
     evidence: Mapped[str | None] = mapped_column(Text)
-    source: Mapped[str] = mapped_column(String(20), default="manual")  # commitment | manual
-    status: Mapped[str] = mapped_column(String(20), default="open")  # open | done | cancelled
+    source: Mapped[str] = mapped_column(String(limits.KEYWORD), default="manual")  # commitment | manual
+    status: Mapped[str] = mapped_column(String(limits.KEYWORD), default="open")  # open | done | cancelled
     result: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column()
@@ -213,9 +215,9 @@ class AuditEntry(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     time: Mapped[datetime] = mapped_column(default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
-    entity: Mapped[str] = mapped_column(String(30))
+    entity: Mapped[str] = mapped_column(String(limits.ENTITY))
     entity_id: Mapped[int] = mapped_column(Integer)
-    action: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(limits.ACTION))
     detail: Mapped[dict[str, Any] | None] = mapped_column()
 
 
@@ -235,8 +237,8 @@ class Correction(Base):
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
     conversation_id: Mapped[int] = mapped_column(
         ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))
-    label: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(limits.KEYWORD))
+    label: Mapped[str] = mapped_column(String(limits.LABEL))
     note: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from calmline.cases.errors import (
     AuthenticationError,
@@ -99,7 +100,31 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     return error_response(500, "internal", "internal error: the request was not completed")
 
 
+class QueryTextGuard:
+    """Refuses (422) any request whose query string holds a NUL character (`%00`).
+
+    No query parameter can be stored or compared with a NUL in it (PostgreSQL refuses the string
+    outright), and no name or id legitimately holds one: one check here covers every route's
+    string parameters, present and future, before any of them reaches a query.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        query = scope.get("query_string", b"") if scope["type"] == "http" else b""
+        if b"%00" in query or b"\x00" in query:
+            detail = [{"loc": ["query"], "msg": "must not contain NUL characters (%00)",
+                       "type": "string_nul"}]
+            response = error_response(422, "validation_error",
+                                      "query: must not contain NUL characters (%00)", detail)
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 def install(app: FastAPI) -> None:
+    app.add_middleware(QueryTextGuard)
     app.add_exception_handler(CalmlineError, _calmline_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from calmline.cases import limits
 from calmline.service.analysis_schemas import AnalysisPublic
 
 Channel = Literal["chat", "email", "call", "social", "other"]
@@ -46,7 +47,10 @@ def _utc(value: datetime | None) -> datetime | None:
 
 
 Text = Annotated[str, AfterValidator(storable_text)]
-ShortText = Annotated[str, Field(max_length=300), AfterValidator(storable_text)]
+# short strings sized from the column they go to (calmline.cases.limits), never larger
+NameText = Annotated[str, Field(max_length=limits.NAME), AfterValidator(storable_text)]
+ExternalId = Annotated[str, Field(max_length=limits.EXTERNAL_ID), AfterValidator(storable_text)]
+SubjectText = Annotated[str, Field(max_length=limits.SUBJECT), AfterValidator(storable_text)]
 Time = Annotated[datetime | None, AfterValidator(_utc)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
@@ -70,17 +74,17 @@ class ErrorBody(BaseModel):
 
 
 class CustomerIn(_In):
-    external_id: ShortText | None = None
-    name: ShortText | None = None
+    external_id: ExternalId | None = None
+    name: NameText | None = None
 
 
 class ConversationCreate(_In):
     agent_id: Id | None = Field(None, description="owner; default: the caller if an agent, "
                                                   "else the least loaded agent not on a breather")
     channel: Channel = "chat"
-    subject: ShortText | None = None
+    subject: SubjectText | None = None
     customer: CustomerIn | None = None
-    external_id: ShortText | None = Field(None, description="the helpdesk's id of this conversation")
+    external_id: ExternalId | None = Field(None, description="the helpdesk's id of this conversation")
 
 
 class Created(BaseModel):
@@ -140,7 +144,7 @@ class MessageCreate(_In):
     role: Role
     text: Text = Field(description="the message; longer than the configured limit gets 413")
     time: Time = None
-    author: ShortText | None = None
+    author: NameText | None = None
     channel: Channel | None = None
 
 
@@ -231,7 +235,7 @@ class TurnIn(_In):
     role: Role
     text: Text
     time: Time = None
-    author: ShortText | None = None
+    author: NameText | None = None
 
 
 class ConversationIn(_In):
@@ -253,7 +257,7 @@ class ReviewRequest(_In):
 
 
 class EscalationCreate(_In):
-    route: Annotated[str, Field(min_length=1, max_length=50)] = Field(
+    route: Annotated[str, Field(min_length=1, max_length=limits.ROUTE)] = Field(
         "supervisor", description="a route declared in the playbook")
     reason: Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(storable_text)]
 
@@ -304,7 +308,7 @@ class AuditPublic(_Out):
 
 
 class UserCreate(_In):
-    name: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(storable_text)]
+    name: Annotated[str, Field(min_length=1, max_length=limits.NAME), AfterValidator(storable_text)]
     role: UserRole = "agent"
 
 
@@ -337,10 +341,10 @@ class UserKey(BaseModel):
 
 
 class WebhookEvent(_In):
-    conversation: ShortText = Field(description="the helpdesk's conversation id")
+    conversation: ExternalId = Field(description="the helpdesk's conversation id")
     role: Role
     text: Text
     time: Time = None
-    author: ShortText | None = None
+    author: NameText | None = None
     channel: Channel = "chat"
     customer: CustomerIn | None = None

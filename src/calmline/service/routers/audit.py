@@ -19,7 +19,7 @@ def history(session: SessionDep, user: SupervisorDep,
             entity: Annotated[str | None, Query(pattern="^(conversation|message|escalation|followup|"
                                                         "agent|correction)$")] = None,
             entity_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-            after: Annotated[int, Query(ge=0, le=2**62, description="entries after this id")] = 0,
+            after: Annotated[int, Query(ge=0, le=MAX_ID, description="entries after this id")] = 0,
             limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[AuditPublic]:
     """State changes in the order they happened; page with `after` (the last id seen)."""
     entries = audit.history(session, entity=entity, entity_id=entity_id, after=after, limit=limit)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from calmline.cases import conversations as conv_repo
-from calmline.cases import db
+from calmline.cases import db, limits
 from calmline.cases import escalations as repo
 from calmline.cases.errors import ConflictError
 from calmline.errors import InputError
@@ -22,7 +22,7 @@ EscId = Annotated[int, Path(ge=1, le=MAX_ID)]
 @router.get("/escalations", response_model=list[EscalationPublic])
 def list_(session: SessionDep, user: UserDep,
           status: Annotated[repo.Status | None, Query()] = None,
-          route: Annotated[str | None, Query(max_length=50)] = None,
+          route: Annotated[str | None, Query(max_length=limits.ROUTE)] = None,
           conversation_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
           limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[EscalationPublic]:
     """Escalations, newest first; agents see those of their own conversations."""
