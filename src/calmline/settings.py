@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+HELPDESK_ACTIONS = ("note", "tags", "priority", "summary")
 
 
 class Settings(BaseSettings):
@@ -37,8 +39,18 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         2_000_000, ge=1_000, description="largest request body accepted; larger ones get HTTP 413")
     webhook_secret: str = Field(
-        "", description="shared secret of the inbound webhook (HMAC-SHA256 of the raw body, sent as "
-                        "`X-Calmline-Signature: sha256=<hex>`); empty disables the webhook")
+        "", description="shared secret of the inbound webhook (HMAC-SHA256 of `<timestamp>.<raw "
+                        "body>`, sent as `X-Calmline-Signature: sha256=<hex>` with the timestamp in "
+                        "`X-Calmline-Timestamp`); empty disables the webhook")
+    webhook_tolerance_seconds: int = Field(
+        300, ge=1, le=86_400,
+        description="a webhook request whose signed timestamp is further than this from the "
+                    "server's clock (either way) is refused: a captured request cannot be replayed "
+                    "later")
+    idempotency_ttl_hours: float = Field(
+        24.0, gt=0, le=24 * 30,
+        description="how long an `Idempotency-Key` (and a webhook event id) is remembered: a retry "
+                    "within it gets the first answer and creates nothing")
     webhook_agent: str = Field(
         "webhook", description="name of the service user that owns conversations the webhook opens")
     # The wellbeing thresholds are playbook data (`wellbeing:` in the YAML); these override them
@@ -58,10 +70,66 @@ class Settings(BaseSettings):
         None, ge=0, le=10, description="override the playbook: extra stress of an abusive message")
     playbook: str | None = Field(
         None, description="path of a team playbook YAML (default: the bundled one)")
+    coach: str | None = Field(
+        None, description="path of a team coach YAML (default: the bundled coach.yaml)")
+    work_seconds: float = Field(
+        10.0, gt=0, le=600,
+        description="the most wall time one request's reading and coaching may take; past it the "
+                    "request is answered 503 and nothing is stored")
     followup_default_hours: float = Field(
         24.0, gt=0, description="due time given to a promise that names no time")
     auto_followups: bool = Field(
         True, description="create follow-ups from the commitments in agent messages")
+    # Helpdesk integrations (docs/integrations/): a helpdesk is off until its URL and token are set.
+    chatwoot_url: str = Field(
+        "", description="base URL of the Chatwoot installation, e.g. https://chat.example.com "
+                        "(empty: Chatwoot is off)")
+    chatwoot_account_id: int | None = Field(
+        None, ge=1, description="the Chatwoot account's number (the N in /app/accounts/N/ of its URLs)")
+    chatwoot_api_token: SecretStr = Field(
+        SecretStr(""), description="access token of the Chatwoot agent calmline writes as "
+                                   "(Profile settings → Access token)")
+    chatwoot_webhook_secret: SecretStr = Field(
+        SecretStr(""), description="the secret Chatwoot shows for calmline's webhook (the event "
+                                   "intake that checks it comes in the next step)")
+    chatwoot_actions: str = Field(
+        "note,tags,priority", description="what calmline does in Chatwoot, comma-separated: note "
+        "(private note on escalation), tags (labels), priority, summary (note at close); "
+        "empty: nothing")
+    zendesk_url: str = Field(
+        "", description="https://yourcompany.zendesk.com (empty: Zendesk is off)")
+    zendesk_email: str = Field(
+        "", description="email of the Zendesk agent calmline writes as (API token auth)")
+    zendesk_api_token: SecretStr = Field(
+        SecretStr(""), description="a Zendesk API token (Admin Center → Apps and integrations → "
+                                   "Zendesk API)")
+    zendesk_webhook_secret: SecretStr = Field(
+        SecretStr(""), description="the signing secret of calmline's Zendesk webhook (the event "
+                                   "intake that checks it comes in the next step)")
+    zendesk_actions: str = Field(
+        "note,tags,priority", description="what calmline does in Zendesk, comma-separated: note "
+        "(internal note on escalation), tags, priority, summary (internal note at close); "
+        "empty: nothing")
+    helpdesk_tag_prefix: str = Field(
+        "calmline-", description="put before a playbook route's name to make the helpdesk tag "
+                                 "(calmline-legal)")
+    helpdesk_tries: int = Field(
+        3, ge=1, le=10, description="tries per helpdesk call before the failure is recorded")
+    helpdesk_timeout_seconds: float = Field(
+        10.0, gt=0, le=120, description="how long one helpdesk call may take")
+    helpdesk_queue_size: int = Field(
+        1000, ge=1, le=1_000_000,
+        description="helpdesk actions waiting to be sent; when full, new ones are recorded as "
+                    "dropped rather than slowing the intake")
+
+    @field_validator("chatwoot_actions", "zendesk_actions")
+    @classmethod
+    def _known_actions(cls, value: str) -> str:
+        names = [n.strip().lower() for n in value.split(",") if n.strip()]
+        unknown = [n for n in names if n not in HELPDESK_ACTIONS]
+        if unknown:
+            raise ValueError(f"unknown action {unknown[0]!r}; choose from {', '.join(HELPDESK_ACTIONS)}")
+        return ",".join(dict.fromkeys(names))
 
 
 @lru_cache(maxsize=1)
