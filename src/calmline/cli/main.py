@@ -7,6 +7,7 @@ from calmline.cli import (  # noqa: F401
     detectors_cmd,
     eval_cmd,
     insights_cmd,
+    integrations_cmd,
     serve_cmd,
     train_cmd,
     users_cmd,

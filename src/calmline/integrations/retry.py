@@ -58,3 +58,18 @@ def with_retries(call: Callable[[], object], policy: RetryPolicy,
                 return Tried(attempt, failure)
             sleep(policy.delay(attempt, failure, rand))
     raise AssertionError("unreachable: the loop returns on its last try")
+
+
+def retrying(call: Callable[[], T], policy: RetryPolicy,
+             sleep: Callable[[float], None] = time.sleep,
+             rand: Callable[[], float] = random.random) -> T:
+    """`call`'s value, tried like `with_retries`; the last failure is raised, for callers (the
+    history exports) that stop on it and resume later."""
+    for attempt in range(1, policy.tries + 1):
+        try:
+            return call()
+        except HelpdeskCallError as failure:
+            if not failure.retryable or attempt == policy.tries:
+                raise
+            sleep(policy.delay(attempt, failure, rand))
+    raise AssertionError("unreachable: the loop returns or raises on its last try")
