@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -12,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
+from calmline.service.routers.webhooks import signed_headers
 from tests.service.conftest import SECRET, Api, make_api
 
 
@@ -33,8 +33,8 @@ def test_malformed_requests(api: Api) -> None:
     _error(api.client.post(url, json={"role": "boss", "text": "hi"}, headers=api.h("agent")), 422)
     _error(api.client.post(url, json={"role": "customer", "text": 5}, headers=api.h("agent")), 422)
     _error(api.client.post(url, json={"role": "customer", "text": "a\x00b"}, headers=api.h("agent")), 422)
-    _error(api.client.post(url, json={"role": "customer", "text": "x" * 5001}, headers=api.h("agent")),
-           413, "too_large")
+    _error(api.client.post(url, json={"role": "customer", "text": "x" * 5001},
+                           headers=api.h("supervisor")), 413, "too_large")
     _error(api.client.post(url, content=b"x" * 3_000_000, headers=h), 413, "too_large")
     _error(api.client.post("/v1/conversations/999999/messages", json={"role": "customer", "text": "hi"},
                            headers=api.h("supervisor")), 404, "not_found")
@@ -49,19 +49,21 @@ def test_malformed_requests(api: Api) -> None:
 
 
 def test_webhook_signature(api: Api) -> None:
-    event = {"conversation": "zendesk-77", "role": "customer", "text": "Still no refund, this is a joke."}
+    event = {"event_id": "evt-1", "conversation": "zendesk-77", "role": "customer",
+             "text": "Still no refund, this is a joke."}
     raw = json.dumps(event).encode()
-    sig = "sha256=" + hmac.new(SECRET.encode(), raw, hashlib.sha256).hexdigest()
     url = "/v1/webhooks/messages"
     _error(api.client.post(url, content=raw), 401)
-    _error(api.client.post(url, content=raw, headers={"X-Calmline-Signature": "sha256=00"}), 401)
-    ok = api.client.post(url, content=raw, headers={"X-Calmline-Signature": sig})
+    stamp = str(int(time.time()))
+    _error(api.client.post(url, content=raw, headers={"X-Calmline-Timestamp": stamp,
+                                                      "X-Calmline-Signature": "sha256=00"}), 401)
+    ok = api.client.post(url, content=raw, headers=signed_headers(SECRET, raw))
     assert ok.status_code == 201, ok.text
-    again = api.client.post(url, content=raw, headers={"X-Calmline-Signature": sig})
+    second = json.dumps({**event, "event_id": "evt-2"}).encode()
+    again = api.client.post(url, content=second, headers=signed_headers(SECRET, second))
     assert again.json()["conversation_id"] == ok.json()["conversation_id"] and again.json()["seq"] == 2
     bad = b'{"conversation": "x"}'
-    bad_sig = "sha256=" + hmac.new(SECRET.encode(), bad, hashlib.sha256).hexdigest()
-    _error(api.client.post(url, content=bad, headers={"X-Calmline-Signature": bad_sig}), 422)
+    _error(api.client.post(url, content=bad, headers=signed_headers(SECRET, bad)), 422)
 
 
 TEXT = st.one_of(
@@ -80,11 +82,12 @@ def test_any_text_is_stored_or_rejected_cleanly(api: Api, role: str) -> None:
     @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
     @given(TEXT)
     def check(text: str) -> None:
+        # customer lines come from the helpdesk (a supervisor's key); a blank one is refused
         response = api.client.post(
             f"/v1/conversations/{conv}/messages", params={"suggestions": "false"},
-            json={"role": role, "text": text}, headers=api.h("agent"))
+            json={"role": role, "text": text}, headers=api.h("supervisor" if role == "customer" else "agent"))
         assert response.status_code < 500, response.text
-        if "\x00" in text or len(text) > 5000:
+        if "\x00" in text or len(text) > 5000 or (role == "customer" and not text.strip()):
             assert response.status_code in (413, 422)
         else:
             assert response.status_code == 201, response.text

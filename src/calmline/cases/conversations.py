@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import Exists, Integer, bindparam, case, exists, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
 
 from calmline.cases import audit
@@ -18,17 +19,31 @@ Outcome = Literal["resolved", "escalated", "abandoned", "transferred"]
 
 
 def customer_for(session: Session, *, external_id: str | None, name: str | None) -> Customer | None:
-    """The customer with this external id (created on first sight), or a new anonymous one."""
+    """The customer with this external id (created on first sight), or a new anonymous one.
+
+    Two transactions seeing a new external id at once both insert it; the loser's insert (in a
+    savepoint) fails on the unique id once the winner commits, and it uses the winner's row."""
     if external_id is None and name is None:
         return None
     if external_id is not None:
-        found = session.scalar(select(Customer).where(Customer.external_id == external_id))
+        found = _customer_by_external_id(session, external_id)
         if found is not None:
             return found
     customer = Customer(external_id=external_id, name=name)
-    session.add(customer)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(customer)
+            session.flush()
+    except IntegrityError:
+        found = _customer_by_external_id(session, external_id) if external_id else None
+        if found is None:
+            raise
+        return found
     return customer
+
+
+def _customer_by_external_id(session: Session, external_id: str) -> Customer | None:
+    return session.scalar(select(Customer).where(Customer.external_id == external_id))
 
 
 def create_conversation(session: Session, *, agent_id: int | None, channel: str = "chat",
@@ -49,6 +64,30 @@ def create_conversation(session: Session, *, agent_id: int | None, channel: str 
     audit.record(session, actor_id=actor_id, entity="conversation", entity_id=conversation.id,
                  action="created", detail={"agent_id": agent_id, "channel": channel})
     return conversation
+
+
+def conversation_for(session: Session, *, external_id: str, agent_id: Callable[[], int | None],
+                     channel: str = "chat", customer_external_id: str | None = None,
+                     customer_name: str | None = None, actor_id: int | None = None) -> Conversation:
+    """The case with this helpdesk id, opened (owned by `agent_id()`) if there is none yet.
+
+    Safe under concurrent first events: the create runs in a savepoint, and when a concurrent
+    transaction opened the case first (the unique external id, or the check in
+    `create_conversation`, says so) this one rolls back to the savepoint and uses that case."""
+    found = by_external_id(session, external_id=external_id)
+    if found is not None:
+        return found
+    try:
+        with session.begin_nested():
+            return create_conversation(
+                session, agent_id=agent_id(), channel=channel, external_id=external_id,
+                customer_external_id=customer_external_id, customer_name=customer_name,
+                actor_id=actor_id)
+    except (IntegrityError, ConflictError):
+        found = by_external_id(session, external_id=external_id)
+        if found is None:
+            raise
+        return found
 
 
 def get_conversation(session: Session, *, conversation_id: int, for_update: bool = False

@@ -242,3 +242,25 @@ class Correction(Base):
     note: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IdempotencyRecord(Base):
+    """A create request already answered: a retry with the same key (per user) gets this answer.
+
+    Written in the transaction that created the thing, so either both the thing and its record
+    exist or neither does: a crash between commit and response cannot turn a retry into a
+    duplicate. `fingerprint` (SHA-256 of the method, path, query and body) tells a true retry from
+    a key re-used for another request. Rows past `expires_at` are ignored and purged.
+    """
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("agent_id", "key", name="uq_idempotency_key"),
+                      Index("ix_idempotency_expiry", "agent_id", "expires_at"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(255))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    response: Mapped[dict[str, Any] | list[Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()

@@ -18,7 +18,7 @@ from calmline import Analyzer, Playbook, load_playbook
 from calmline.cases import db
 from calmline.cases.wellbeing import WellbeingPolicy
 from calmline.errors import InputError
-from calmline.service import errors
+from calmline.service import errors, idempotency
 from calmline.service.deps import AppState
 from calmline.service.limits import BodyLimit
 from calmline.service.routers import (
@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
                                   policy_from(settings, analyzer.playbook),
                                   readers=db.read_session_factory(engine))
     errors.install(app)
+    idempotency.install(app)  # a retried create request gets its first answer
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.include_router(health.router)
     for module in (conversations, reviews, escalations, followups, agents, supervisor, users,

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from calmline.cases import conversations, db
+from calmline.cases import conversations
 from calmline.cases.errors import ConflictError, TooLargeError
 from calmline.cases.escalations import Reason
 from calmline.cases.followups import is_overdue
@@ -27,6 +27,7 @@ from calmline.engine.analysis import Analysis
 from calmline.engine.case_reading import CaseRules
 from calmline.service import coaching
 from calmline.service.deps import AppState, User, check_owner
+from calmline.service.idempotency import NO_KEY, Idempotency
 from calmline.service.schemas import (
     EscalationPublic,
     FollowUpPublic,
@@ -57,7 +58,8 @@ def reasons_of(analysis: Analysis) -> list[Reason]:
 
 
 def post_message(state: AppState, user: User, *, conversation_id: int, body: MessageCreate,
-                 with_suggestions: bool = True, actor_id: int | None = None) -> MessagePosted:
+                 with_suggestions: bool = True, actor_id: int | None = None,
+                 idem: Idempotency | None = None) -> MessagePosted:
     check_length(state, body.text)
     with (state.readers or state.sessions)() as session:
         owner, status = conversations.owner_and_status(session, conversation_id=conversation_id)
@@ -73,14 +75,19 @@ def post_message(state: AppState, user: User, *, conversation_id: int, body: Mes
     incoming = replace(_read(state, body, time, assessment.latest), stage=assessment.stage)
     rules = CaseRules.from_playbook(state.analyzer.playbook)
 
-    def work(session: Session) -> Recorded:
-        return record_message(session, conversation_id=conversation_id, incoming=incoming,
+    def work(session: Session) -> MessagePosted:
+        done = record_message(session, conversation_id=conversation_id, incoming=incoming,
                               actor_id=actor_id if actor_id is not None else user.id,
                               policy=state.policy,
                               followup_due=timedelta(hours=state.settings.followup_default_hours),
                               rules=rules)
+        return _answer(done, assessment)
 
-    done = db.write_with_retry(state.sessions, work)
+    # the answer is built inside the transaction: an idempotency key records it with the message
+    return (idem or NO_KEY).run(state.sessions, work)
+
+
+def _answer(done: Recorded, assessment: coaching.Assessment) -> MessagePosted:
     now = utcnow()
     stored = MessagePublic.model_validate(done.message).model_dump()
     return MessagePosted(

@@ -341,6 +341,9 @@ class UserKey(BaseModel):
 
 
 class WebhookEvent(_In):
+    event_id: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$")] = Field(
+        description="the helpdesk's unique id of this event (printable ASCII): a redelivered event "
+                    "gets the first answer back and is not stored again (ids are kept 24 hours)")
     conversation: ExternalId = Field(description="the helpdesk's conversation id")
     role: Role
     text: Text

@@ -18,6 +18,7 @@ from calmline.cases.models import utcnow
 from calmline.cases.summary import build_summary
 from calmline.service import intake
 from calmline.service.deps import SessionDep, StateDep, User, UserDep, check_access
+from calmline.service.idempotency import IdempotencyDep
 from calmline.service.routers import ERRORS
 from calmline.service.schemas import (
     MAX_ID,
@@ -51,7 +52,8 @@ def _owner(state: StateDep, user: User, body: ConversationCreate) -> int | None:
 
 
 @router.post("", status_code=201, response_model=Created)
-def create(body: ConversationCreate, state: StateDep, user: UserDep) -> Created:
+def create(body: ConversationCreate, state: StateDep, user: UserDep, idem: IdempotencyDep
+           ) -> Created:
     """Open a case. Agents own what they open; supervisors may assign, or let routing pick."""
     if user.role == "agent" and body.agent_id not in (None, user.id):
         body = body.model_copy(update={"agent_id": user.id})
@@ -66,7 +68,7 @@ def create(body: ConversationCreate, state: StateDep, user: UserDep) -> Created:
             actor_id=user.id)
         return Created(id=case.id)
 
-    return db.write_with_retry(state.sessions, work)
+    return idem.run(state.sessions, work)
 
 
 @router.get("", response_model=list[ConversationPublic])
@@ -105,12 +107,13 @@ def get(conversation_id: ConvId, session: SessionDep, user: UserDep) -> Conversa
 
 @router.post("/{conversation_id}/messages", status_code=201, response_model=MessagePosted)
 def post_message(conversation_id: ConvId, body: MessageCreate, state: StateDep, user: UserDep,
+                 idem: IdempotencyDep,
                  suggestions: Annotated[bool, Query(description="include suggested replies")] = True
                  ) -> MessagePosted:
     """Store a customer or agent message; answer with its analysis, the stage, the next move and
     suggested replies. Escalations and follow-ups it set off come back too."""
     posted = intake.post_message(state, user, conversation_id=conversation_id, body=body,
-                                 with_suggestions=suggestions)
+                                 with_suggestions=suggestions, idem=idem)
     # already validated: skip FastAPI's second validation pass of this large body (the hot path)
     return JSONResponse(posted.model_dump(mode="json"), status_code=201)  # type: ignore[return-value]
 

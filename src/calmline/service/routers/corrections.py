@@ -6,11 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
 
 from calmline.cases import corrections as repo
-from calmline.cases import db
 from calmline.service.correction_schemas import CorrectionCreate, CorrectionLabels, CorrectionPublic
 from calmline.service.deps import SessionDep, StateDep, UserDep, check_owner
+from calmline.service.idempotency import IdempotencyDep
 from calmline.service.routers import ERRORS
 from calmline.service.schemas import MAX_ID
 
@@ -21,17 +22,20 @@ router = APIRouter(tags=["corrections"], responses=ERRORS)
              responses={200: {"model": CorrectionPublic,
                               "description": "this person had already marked it: the stored one"}})
 def create(message_id: Annotated[int, Path(ge=1, le=MAX_ID)], body: CorrectionCreate,
-           state: StateDep, user: UserDep) -> JSONResponse:
+           state: StateDep, user: UserDep, idem: IdempotencyDep) -> JSONResponse:
     """Say what calmline read wrong in a customer message (201), or get back the same correction
     this person made before (200). Agents correct messages of their own conversations only."""
     repo.check_label(state.analyzer.playbook, kind=body.kind, label=body.label)
-    with db.transaction(state.sessions) as session:
+
+    def work(session: Session) -> JSONResponse:
         message, conversation = repo.customer_message(session, message_id=message_id)
         check_owner(user, conversation.id, conversation.agent_id)
         done = repo.record_correction(session, message=message, kind=body.kind, label=body.label,
                                       note=body.note, actor_id=user.id)
         public = CorrectionPublic.model_validate(done.correction)
-    return JSONResponse(public.model_dump(mode="json"), status_code=201 if done.created else 200)
+        return JSONResponse(public.model_dump(mode="json"), status_code=201 if done.created else 200)
+
+    return idem.run(state.sessions, work)
 
 
 @router.get("/corrections", response_model=list[CorrectionPublic])

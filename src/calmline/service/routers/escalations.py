@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from sqlalchemy.orm import Session
 
 from calmline.cases import conversations as conv_repo
 from calmline.cases import db, limits
@@ -12,6 +13,7 @@ from calmline.cases import escalations as repo
 from calmline.cases.errors import ConflictError
 from calmline.errors import InputError
 from calmline.service.deps import SessionDep, StateDep, SupervisorDep, UserDep, check_access
+from calmline.service.idempotency import IdempotencyDep
 from calmline.service.routers import ERRORS
 from calmline.service.schemas import MAX_ID, EscalationCreate, EscalationPublic, EscalationResolve
 
@@ -34,12 +36,13 @@ def list_(session: SessionDep, user: UserDep,
 @router.post("/conversations/{conversation_id}/escalations", status_code=201,
              response_model=EscalationPublic)
 def escalate(conversation_id: Annotated[int, Path(ge=1, le=MAX_ID)], body: EscalationCreate,
-             state: StateDep, user: UserDep) -> EscalationPublic:
+             state: StateDep, user: UserDep, idem: IdempotencyDep) -> EscalationPublic:
     """Manual escalation (the agent's button) to a route declared in the playbook."""
     routes = state.analyzer.playbook.routes
     if body.route not in routes:
         raise InputError(f"unknown route {body.route!r}; the playbook declares {sorted(routes)}")
-    with db.transaction(state.sessions) as session:
+
+    def work(session: Session) -> EscalationPublic:
         case = conv_repo.get_conversation(session, conversation_id=conversation_id)
         check_access(user, case)
         if case.status == "closed":
@@ -50,6 +53,8 @@ def escalate(conversation_id: Annotated[int, Path(ge=1, le=MAX_ID)], body: Escal
         if escalation is None:
             raise ConflictError(f"an escalation to {body.route} is already open for this conversation")
         return EscalationPublic.model_validate(escalation)
+
+    return idem.run(state.sessions, work)
 
 
 @router.post("/escalations/{escalation_id}/acknowledge", response_model=EscalationPublic)

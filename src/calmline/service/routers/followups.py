@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from sqlalchemy.orm import Session
 
 from calmline.cases import conversations as conv_repo
 from calmline.cases import db
 from calmline.cases import followups as repo
 from calmline.cases.models import FollowUp, utcnow
 from calmline.service.deps import SessionDep, StateDep, UserDep, check_access
+from calmline.service.idempotency import IdempotencyDep
 from calmline.service.routers import ERRORS
 from calmline.service.schemas import MAX_ID, FollowUpComplete, FollowUpCreate, FollowUpPublic
 
@@ -37,8 +39,8 @@ def list_(session: SessionDep, user: UserDep,
 @router.post("/conversations/{conversation_id}/followups", status_code=201,
              response_model=FollowUpPublic)
 def create(conversation_id: Annotated[int, Path(ge=1, le=MAX_ID)], body: FollowUpCreate,
-           state: StateDep, user: UserDep) -> FollowUpPublic:
-    with db.transaction(state.sessions) as session:
+           state: StateDep, user: UserDep, idem: IdempotencyDep) -> FollowUpPublic:
+    def work(session: Session) -> FollowUpPublic:
         case = conv_repo.get_conversation(session, conversation_id=conversation_id)
         check_access(user, case)
         owner = body.owner_id if user.supervises and body.owner_id else case.agent_id or user.id
@@ -48,6 +50,8 @@ def create(conversation_id: Annotated[int, Path(ge=1, le=MAX_ID)], body: FollowU
             get_agent(session, agent_id=body.owner_id)
         return public(repo.create_followup(session, conversation_id=conversation_id, what=body.what,
                                            due=body.due, owner_id=owner, actor_id=user.id))
+
+    return idem.run(state.sessions, work)
 
 
 @router.post("/followups/{followup_id}/complete", response_model=FollowUpPublic)

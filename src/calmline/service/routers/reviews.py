@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
+from sqlalchemy.orm import Session
 
 from calmline.cases import conversations as conv_repo
-from calmline.cases import db
 from calmline.cases.models import DraftReview
 from calmline.service import coaching, intake
 from calmline.service.analysis_schemas import ReviewPublic, ReviewUnavailable
 from calmline.service.deps import StateDep, UserDep, check_access
+from calmline.service.idempotency import IdempotencyDep
 from calmline.service.routers import ERRORS
 from calmline.service.schemas import ReviewRequest
 
@@ -19,7 +20,8 @@ router = APIRouter(tags=["reviews"], responses=ERRORS)
 
 
 @router.post("/reviews")
-def review(body: ReviewRequest, state: StateDep, user: UserDep) -> ReviewPublic | ReviewUnavailable:
+def review(body: ReviewRequest, state: StateDep, user: UserDep, idem: IdempotencyDep
+           ) -> ReviewPublic | ReviewUnavailable:
     """The coach's review of `draft` as the next reply to a stored conversation
     (`conversation_id`) or to one given inline (`conversation`). Stored only with `store: true`."""
     intake.check_length(state, body.draft, "draft")
@@ -36,9 +38,14 @@ def review(body: ReviewRequest, state: StateDep, user: UserDep) -> ReviewPublic 
     result = coaching.review(state.analyzer, body.draft, turns)
     if result is None:
         return ReviewUnavailable(draft=body.draft)
+    answer = ReviewPublic.model_validate(result)
     if body.store and body.conversation_id is not None:
-        with db.transaction(state.sessions) as session:
-            session.add(DraftReview(conversation_id=body.conversation_id, agent_id=user.id,
-                                    draft=body.draft, score=int(result.get("score", 0)),
-                                    result=result))
-    return ReviewPublic.model_validate(result)
+        stored = DraftReview(conversation_id=body.conversation_id, agent_id=user.id,
+                             draft=body.draft, score=int(result.get("score", 0)), result=result)
+
+        def work(session: Session) -> ReviewPublic:
+            session.add(stored)
+            return answer
+
+        return idem.run(state.sessions, work, status=200)
+    return answer

@@ -11,10 +11,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path
+from sqlalchemy.orm import Session
 
 from calmline.cases import agents as repo
 from calmline.cases import db, keys
 from calmline.service.deps import AdminDep, SessionDep, StateDep, forget_user
+from calmline.service.idempotency import IdempotencyDep
 from calmline.service.routers import ERRORS
 from calmline.service.schemas import MAX_ID, UserCreate, UserCreated, UserKey, UserPublic
 
@@ -23,11 +25,16 @@ UserId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.post("", status_code=201, response_model=UserCreated)
-def create(body: UserCreate, state: StateDep, user: AdminDep) -> UserCreated:
-    """Create a user; the key is in this response only (it is stored hashed)."""
-    with db.transaction(state.sessions) as session:
+def create(body: UserCreate, state: StateDep, user: AdminDep, idem: IdempotencyDep
+           ) -> UserCreated:
+    """Create a user; the key is in this response only (it is stored hashed), and in the answer
+    an `Idempotency-Key` keeps for a retry (it lives as long as the key: 24 hours)."""
+
+    def work(session: Session) -> UserCreated:
         agent, key = repo.create_agent(session, name=body.name, role=body.role, actor_id=user.id)
         return UserCreated(id=agent.id, name=agent.name, role=agent.role, key=key)
+
+    return idem.run(state.sessions, work)
 
 
 @router.get("", response_model=list[UserPublic])
