@@ -17,11 +17,13 @@ from calmline.engine.analysis import Analysis
 from calmline.engine.analyzer import Analyzer, HistoryItem
 from calmline.engine.coach import Review, review
 from calmline.engine.composer import Suggestion, suggest
+from calmline.engine.core import Engine
 from calmline.errors import CalmlineError
 from calmline.playbook import Playbook, load_playbook
 
-__all__ = ["Analysis", "Analyzer", "CalmlineError", "Conversation", "Playbook", "Review",
-           "Suggestion", "analyze", "default_analyzer", "load_playbook", "review", "suggest"]
+__all__ = ["Analysis", "Analyzer", "CalmlineError", "Conversation", "Engine", "Playbook", "Review",
+           "Suggestion", "analyze", "default_analyzer", "default_engine", "load_playbook", "review",
+           "suggest"]
 __version__ = "0.1.0"
 
 
@@ -29,6 +31,12 @@ __version__ = "0.1.0"
 def default_analyzer() -> Analyzer:
     """The analyzer for the packaged playbook, built on first use and then shared."""
     return Analyzer(load_playbook())
+
+
+@lru_cache(maxsize=1)
+def default_engine() -> Engine:
+    """The engine of the packaged playbook and coach (its analyzer is `default_analyzer()`)."""
+    return Engine(default_analyzer())
 
 
 def analyze(

@@ -20,12 +20,13 @@ CHAT = [("customer", "Where is my order 48213? It was due last week."),
 
 def test_incremental_analyses_match_the_whole_conversation() -> None:
     analyzer = calmline.default_analyzer()
+    engine = calmline.Engine(analyzer)  # its own caches: nothing carried over from other tests
     start = datetime(2026, 11, 24, 10, tzinfo=UTC)
     stored: list[dict[str, Any]] = []  # the turns as the store hands them back (with anger)
     for step, (role, text) in enumerate(CHAT):
         turn = {"role": role, "text": text, "time": start + timedelta(minutes=step)}
         window = stored[-4:]  # a small window, so it slides on
-        got = coaching.assess(analyzer, [*window, turn], with_suggestions=False, key=-4242)
+        got = coaching.assess(engine, [*window, turn], with_suggestions=False, key=-4242)
         want = analyzer.analyze_conversation([*window, turn])[-1]
         if role == "agent":
             assert got.latest is None and want is None
@@ -38,6 +39,6 @@ def test_incremental_analyses_match_the_whole_conversation() -> None:
     extra = {"role": "customer", "text": "HELLO?? anyone???", "time": start + timedelta(hours=1)}
     last = {"role": "customer", "text": "I am done with you people.", "time": start + timedelta(hours=2)}
     scored = {**extra, "anger": analyzer.analyze(extra["text"], stored[-3:]).anger.score}
-    got = coaching.assess(analyzer, [*stored[-3:], scored, last], with_suggestions=False, key=-4242)
+    got = coaching.assess(engine, [*stored[-3:], scored, last], with_suggestions=False, key=-4242)
     want = analyzer.analyze_conversation([*stored[-3:], scored, last])[-1]
     assert got.latest is not None and want is not None and got.latest.to_dict() == want.to_dict()

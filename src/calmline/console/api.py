@@ -105,7 +105,7 @@ def assist(conversation_id: Annotated[int, Path(ge=1, le=MAX_ID)], state: StateD
         return {"stage": "venting", "moment": None, "outcome": None,
                 "next_move": "Wait for the customer's first message, or type one in the "
                              "customer box to role-play.", "suggestions": []}
-    found = coaching.assess(state.analyzer, turns, with_suggestions=turns[-1]["role"] == "customer")
+    found = coaching.assess(state.engine, turns, with_suggestions=turns[-1]["role"] == "customer")
     return {"stage": found.stage, "moment": found.moment, "outcome": found.outcome,
             "next_move": found.next_move, "suggestions": found.suggestions}
 

@@ -17,11 +17,10 @@ from typing import Any
 from calmline.engine.analyzer import Analyzer
 from calmline.engine.commitments import Commitment
 from calmline.engine.cues import CueScanner, Scan
-from calmline.engine.moment import ConversationLike, Moment, describe, read_moment
+from calmline.engine.moment import ConversationLike, Moment, describe
 from calmline.engine.recommend import next_move, rewrite_for
 from calmline.engine.restate import fact_mentions
 from calmline.engine.slots import build_slots, fill_known
-from calmline.errors import InputError
 from calmline.playbook.coach_loader import default_coach
 from calmline.playbook.coach_schema import CoachConfig
 from calmline.signals.base import Evidence
@@ -87,16 +86,10 @@ class Review:
         return data
 
 
-_SCANNERS: dict[int, CueScanner] = {}
-
-
 def scanner_for(config: CoachConfig | None = None) -> CueScanner:
-    """The compiled scanner of a coach config (the packaged one by default), built once."""
-    config = config or default_coach()
-    scanner = _SCANNERS.get(id(config))
-    if scanner is None or scanner.config is not config:
-        scanner = _SCANNERS[id(config)] = CueScanner(config)
-    return scanner
+    """A compiled scanner of a coach config (the packaged one by default). An Engine keeps its
+    own; this builds a new one (cheap once the patterns are compiled) for one-off use."""
+    return CueScanner(config or default_coach())
 
 
 def resolve_analyzer(analyzer: Analyzer | None = None) -> Analyzer:
@@ -110,12 +103,13 @@ def resolve_analyzer(analyzer: Analyzer | None = None) -> Analyzer:
 
 def review(draft: str, conversation: ConversationLike, analyzer: Analyzer | None = None, *,
            coach: CoachConfig | None = None, time: datetime | None = None) -> Review:
-    """Review `draft` as the agent's next reply to `conversation` (a Conversation or turns)."""
-    if not isinstance(draft, str):
-        raise InputError(f"draft must be a string, not {type(draft).__name__}")
-    scanner = scanner_for(coach)
-    moment = read_moment(conversation, resolve_analyzer(analyzer), scanner, time)
-    return review_in(draft, moment, scanner)
+    """Review `draft` as the agent's next reply to `conversation` (a Conversation or turns).
+
+    For repeated use build an `Engine` (or use `calmline.default_engine()`): it remembers the
+    analysed conversation between drafts."""
+    from calmline.engine.core import engine_for
+
+    return engine_for(analyzer, coach).review(draft, conversation, time)
 
 
 def review_in(draft: str, moment: Moment, scanner: CueScanner) -> Review:

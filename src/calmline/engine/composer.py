@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from calmline.engine.analyzer import Analyzer
-from calmline.engine.coach import Review, resolve_analyzer, review_in, scanner_for
+from calmline.engine.coach import Review, review_in
 from calmline.engine.cues import CueScanner
-from calmline.engine.moment import ConversationLike, Moment, read_moment
+from calmline.engine.moment import ConversationLike, Moment
 from calmline.engine.slots import MissingSlotError, build_slots, fill
 from calmline.playbook.coach_schema import MOMENTS, CoachConfig, Template
 
@@ -86,8 +86,14 @@ def suggest(conversation: ConversationLike, analyzer: Analyzer | None = None, *,
             coach: CoachConfig | None = None, limit: int = 3, rewriter: Rewriter | None = None
             ) -> list[Suggestion]:
     """Two to three alternative replies for the current moment, best first."""
-    scanner = scanner_for(coach)
-    moment = read_moment(conversation, resolve_analyzer(analyzer), scanner)
+    from calmline.engine.core import engine_for
+
+    return engine_for(analyzer, coach).suggest(conversation, limit=limit, rewriter=rewriter)
+
+
+def suggest_in(moment: Moment, scanner: CueScanner, *, limit: int = 3,
+               rewriter: Rewriter | None = None) -> list[Suggestion]:
+    """Suggestions for an already-read moment (the engine reads and remembers moments)."""
     found = candidates(scanner.config, moment)
     if len(found) < 2:
         near = _NEAR.get(moment.kind, ())
@@ -101,4 +107,4 @@ def suggest(conversation: ConversationLike, analyzer: Analyzer | None = None, *,
     return out[: max(1, limit)]
 
 
-__all__ = ["MOMENTS", "Rewriter", "Suggestion", "candidates", "suggest"]
+__all__ = ["MOMENTS", "Rewriter", "Suggestion", "candidates", "suggest", "suggest_in"]

@@ -21,7 +21,7 @@ from calmline.signals.negation import is_negated
 from calmline.signals.text import NormalizedText, normalize
 
 Spans = tuple[Evidence, ...]
-_SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?]+(?=[^\s.!?]))+(?:[.!?]+|$)")  # "$89.99" is not an end
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n")  # "$89.99" is not an end
 _STEP = re.compile(r"\b(?:will|'ll|going to|expect|should|booked|scheduled|arriv\w*|receiv\w*|"
                    r"call|email|ring|message|update|ship\w*|deliver\w*|dispatch\w*|send|sent|"
                    r"starts?|goes on|collect\w*|refund\w*|check\w*|follow\w*|reach|contact|hear)\b",
@@ -72,10 +72,17 @@ class Scan:
 
 
 def _sentence_of(text: str, pos: int) -> tuple[int, int]:
-    for m in _SENTENCE.finditer(text):
-        if m.start() <= pos < m.end():
-            return m.start(), m.end()
-    return 0, len(text)
+    """The sentence around `pos`: from the end of the one before to its closing ". ! ?" run
+    (or the line's end). One pass up to `pos`'s sentence, so a long draft costs linear time."""
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.group() == "\n":
+            if pos < m.start():
+                return start, m.start()
+        elif pos < m.end():
+            return start, m.end()
+        start = m.end()
+    return start, len(text)
 
 
 def _overlaps(ev: Evidence, others: Spans) -> bool:

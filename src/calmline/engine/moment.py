@@ -1,6 +1,7 @@
 """The moment a reply is written in: the analysed conversation, its stage, and what it calls for.
 
-`read_moment` analyses every customer turn (cached, so reviewing draft after draft of the same
+`read_moment` analyses every customer turn (or takes the analyses the engine already has: see
+`calmline.engine.core.Engine`, which remembers them so that reviewing draft after draft of the same
 conversation costs one scan of the draft), scans every agent turn with the coach, runs the stage
 machine and decides which moment the next reply answers (venting, hear, understand, resolve,
 agree, close or escalate). Danger outranks everything (PLAYBOOK §2): a flag the playbook marks
@@ -11,8 +12,7 @@ sign of one (a `watch` finding) in the latest message only adds that moment's ge
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -34,9 +34,6 @@ ConversationLike = Conversation | Sequence[HistoryItem]
 _NEXT: dict[str, MomentKind] = {"venting": "hear", "heard": "understand", "understood": "resolve",
                                 "resolving": "agree", "agreed": "close",
                                 "follow_up_scheduled": "close", "closed": "close"}
-_CACHE: OrderedDict[tuple[int, tuple[Turn, ...]], tuple[Analysis | None, ...]] = OrderedDict()
-_CACHE_SIZE = 64
-_MOMENTS: OrderedDict[tuple[Any, ...], tuple[CueScanner, Moment]] = OrderedDict()
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,20 +75,6 @@ def as_turns(conversation: ConversationLike) -> tuple[tuple[Turn, ...], str | No
                  if isinstance(item, Mapping) and item.get("role") == "customer" and item.get("author")),
                 None)
     return tuple(as_turn(item) for item in conversation), name
-
-
-def analyse_turns(analyzer: Analyzer, turns: tuple[Turn, ...]) -> tuple[Analysis | None, ...]:
-    """analyzer.analyze_conversation, remembered for the last few conversations seen."""
-    key = (id(analyzer), turns)
-    cached = _CACHE.get(key)
-    if cached is None:
-        cached = tuple(analyzer.analyze_conversation(turns))
-        _CACHE[key] = cached
-        if len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    else:
-        _CACHE.move_to_end(key)
-    return cached
 
 
 def _kind(state: StageState, latest: Analysis | None, latest_index: int | None,
@@ -138,24 +121,23 @@ def _danger(config: CoachConfig, playbook: Playbook, turns: Sequence[Turn],
 
 
 def read_moment(conversation: ConversationLike, analyzer: Analyzer, scanner: CueScanner,
-                time: datetime | None = None) -> Moment:
-    """The moment of `conversation` (remembered: reviewing drafts one after another is cheap)."""
+                time: datetime | None = None, *,
+                analyses: Sequence[Analysis | None] | None = None,
+                scan: Callable[[str, DraftContext], Scan] | None = None) -> Moment:
+    """The moment of `conversation`. `analyses` (one per turn, None for agents) saves analysing
+    the customer's turns again when the caller already has them; `scan` (default: the scanner's)
+    lets the caller remember the scans of the agent's earlier turns."""
     turns, name = as_turns(conversation)
-    key = (id(analyzer), id(scanner), turns, name, time)
-    cached = _MOMENTS.get(key)
-    if cached is None or cached[0] is not scanner:
-        cached = (scanner, _read(turns, name, analyzer, scanner, time))
-        _MOMENTS[key] = cached
-        if len(_MOMENTS) > _CACHE_SIZE:
-            _MOMENTS.popitem(last=False)
-    else:
-        _MOMENTS.move_to_end(key)
-    return cached[1]
+    if analyses is None:
+        analyses = analyzer.analyze_conversation(turns)
+    elif len(analyses) != len(turns):
+        raise ValueError(f"{len(analyses)} analyses for {len(turns)} turns")
+    return _read(turns, name, tuple(analyses), analyzer, scanner, time, scan or scanner.scan)
 
 
-def _read(turns: tuple[Turn, ...], name: str | None, analyzer: Analyzer, scanner: CueScanner,
-          time: datetime | None) -> Moment:
-    analyses = analyse_turns(analyzer, turns)
+def _read(turns: tuple[Turn, ...], name: str | None, analyses: tuple[Analysis | None, ...],
+          analyzer: Analyzer, scanner: CueScanner, time: datetime | None,
+          scan: Callable[[str, DraftContext], Scan]) -> Moment:
     latest_index = max((i for i, a in enumerate(analyses) if a is not None), default=None)
     latest = analyses[latest_index] if latest_index is not None else None
     customer = CustomerFacts.from_analyses([a for a in analyses if a is not None], latest)
@@ -166,7 +148,7 @@ def _read(turns: tuple[Turn, ...], name: str | None, analyzer: Analyzer, scanner
             continue
         before = [a for a in analyses[:index] if a is not None]
         facts = CustomerFacts.from_analyses(before, before[-1] if before else None)
-        scans.append(scanner.scan(turn.text, DraftContext(facts, False, turn.time)))
+        scans.append(scan(turn.text, DraftContext(facts, False, turn.time)))
     state = track_stages(turns, analyses, scans, scanner)
     now = time or next((t.time for t in reversed(turns) if t.time), None) or datetime.now(UTC)
     danger_kind, flags, watch = _danger(scanner.config, analyzer.playbook, turns, analyses, latest)

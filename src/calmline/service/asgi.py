@@ -12,7 +12,7 @@ from calmline.service import coaching
 from calmline.service.app import create_app
 
 app = create_app()
-coaching.warm_up(app.state.calmline.analyzer)
+coaching.warm_up(app.state.calmline.engine)
 gc.collect()
 gc.freeze()
 gc.set_threshold(20_000, 20, 20)

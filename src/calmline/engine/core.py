@@ -1,0 +1,173 @@
+"""The engine: one playbook's analyzer and one coach, with the caches they need, in one object.
+
+Everything that reads customers or coaches agents goes through an `Engine`: the CLI, the
+service, the console, insights and `calmline.review`/`calmline.suggest` (which use
+`calmline.default_engine()`). The engine owns its caches, so nothing is remembered at module
+level and two engines (two teams' playbooks in one process) never see each other's results:
+
+- the analyses of a conversation's turns, by the turns themselves: reviewing draft after draft of
+  the same conversation analyses it once, and a conversation that grew by one turn (the service's
+  next message) re-uses the analyses of the turns it already had;
+- per case (the service's conversation id): the turns seen last time, so that the window of recent
+  turns can slide on and still only the new turn is analysed;
+- the scans of agent turns and the read moments.
+
+Every cache is bounded (least recently used goes first) and thread-safe without holding a lock
+while computing, so many request threads share one engine and one slow conversation never makes
+another wait. Long work takes a `Budget` and stops between turns once it is spent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from datetime import datetime
+
+from calmline.engine.analysis import Analysis
+from calmline.engine.analyzer import Analyzer
+from calmline.engine.budget import Budget
+from calmline.engine.coach import Review, review_in
+from calmline.engine.commitments import Commitment, extract_commitments
+from calmline.engine.composer import Rewriter, Suggestion, suggest_in
+from calmline.engine.cues import CueScanner, DraftContext, Scan
+from calmline.engine.lru import LruCache
+from calmline.engine.moment import ConversationLike, Moment, as_turns, read_moment
+from calmline.errors import InputError
+from calmline.playbook.coach_loader import default_coach
+from calmline.playbook.coach_schema import CoachConfig
+from calmline.playbook.schema import Playbook
+from calmline.signals.base import Turn
+
+Analyses = tuple[Analysis | None, ...]
+Turns = tuple[Turn, ...]
+
+
+def _overlap(seen: Turns, turns: Turns) -> int:
+    """The most leading turns of `turns` that are the trailing turns of `seen` (0 if none)."""
+    if not seen or not turns:
+        return 0
+    for start in (i for i, turn in enumerate(seen) if turn == turns[0]):
+        size = len(seen) - start
+        if size <= len(turns) and seen[start:] == turns[:size]:
+            return size
+    return 0
+
+
+class Engine:
+    """An analyzer and a coach, and what they remember. Safe to share between threads."""
+
+    def __init__(self, analyzer: Analyzer, coach: CoachConfig | None = None, *,
+                 cache_size: int = 256, cases: int = 1024) -> None:
+        self.analyzer = analyzer
+        self.coach = coach or default_coach()
+        self.scanner = CueScanner(self.coach)
+        self._analyses: LruCache[Turns, Analyses] = LruCache(cache_size)
+        self._cases: LruCache[Hashable, tuple[Turns, Analyses]] = LruCache(cases)
+        self._scans: LruCache[tuple[str, DraftContext], Scan] = LruCache(cache_size * 4)
+        self._moments: LruCache[tuple[Turns, str | None, datetime | None], Moment] = (
+            LruCache(cache_size))
+
+    @classmethod
+    def from_playbook(cls, playbook: Playbook, coach: CoachConfig | None = None, *,
+                      encoder: object = "auto") -> Engine:
+        return cls(Analyzer(playbook, encoder=encoder), coach)  # type: ignore[arg-type]
+
+    @property
+    def playbook(self) -> Playbook:
+        return self.analyzer.playbook
+
+    # -- reading the customer ---------------------------------------------------------------
+
+    def analyze(self, text: str, history: Sequence[object] | None = None,
+                time: datetime | None = None) -> Analysis:
+        """One customer message in the context of the turns before it."""
+        return self.analyzer.analyze(text, history, time)  # type: ignore[arg-type]
+
+    def analyse_turns(self, turns: Sequence[Turn], *, case: Hashable | None = None,
+                      budget: Budget | None = None) -> Analyses:
+        """One Analysis per customer turn (None for agents), each read in the context of the
+        turns before it. Turns already analysed (this conversation shorter by a turn, or what
+        `case` saw last time) are re-used; only the rest is analysed, checking `budget` first."""
+        read = tuple(turns)
+        done = self._analyses.get(read)
+        if done is None:
+            reused = self._reusable(read, case)
+            analyses = list(reused)
+            for index in range(len(reused), len(read)):
+                turn = read[index]
+                if turn.role == "agent":
+                    analyses.append(None)
+                    continue
+                if budget is not None:
+                    budget.check()
+                analyses.append(self.analyzer.analyze(turn.text, read[:index], turn.time))
+            done = tuple(analyses)
+            self._analyses.put(read, done)
+        if case is not None and read:
+            last, latest = read[-1], done[-1]
+            stored = Turn(last.role, last.text, last.time, latest.anger.score if latest else None)
+            self._cases.put(case, ((*read[:-1], stored), done))  # as the store hands them back
+        return done
+
+    def _reusable(self, turns: Turns, case: Hashable | None) -> Analyses:
+        """The analyses of the longest leading part of `turns` this engine has already read:
+        this conversation before its latest turns, or what `case` saw last time."""
+        found: Analyses = ()
+        seen = self._cases.get(case) if case is not None else None
+        if seen is not None:
+            reused = _overlap(seen[0], turns[:-1])
+            found = seen[1][len(seen[1]) - reused:] if reused else ()
+        for size in range(len(turns) - 1, len(found), -1):
+            shorter = self._analyses.get(turns[:size])
+            if shorter is not None:
+                return shorter
+        return found
+
+    # -- coaching the agent -----------------------------------------------------------------
+
+    def moment(self, conversation: ConversationLike, time: datetime | None = None, *,
+               case: Hashable | None = None, budget: Budget | None = None) -> Moment:
+        """The moment the next reply is written in (remembered: drafts in a row are cheap)."""
+        turns, name = as_turns(conversation)
+        key = (turns, name, time)
+        found = self._moments.get(key)
+        if found is None:
+            analyses = self.analyse_turns(turns, case=case, budget=budget)
+            if budget is not None:
+                budget.check()
+            found = read_moment(conversation, self.analyzer, self.scanner, time,
+                                analyses=analyses, scan=self._scan)
+            self._moments.put(key, found)
+        return found
+
+    def _scan(self, text: str, context: DraftContext) -> Scan:
+        return self._scans.get_or_compute((text, context), lambda: self.scanner.scan(text, context))
+
+    def review(self, draft: str, conversation: ConversationLike, time: datetime | None = None,
+               *, case: Hashable | None = None, budget: Budget | None = None) -> Review:
+        """The coach's review of `draft` as the agent's next reply to `conversation`."""
+        if not isinstance(draft, str):
+            raise InputError(f"draft must be a string, not {type(draft).__name__}")
+        return review_in(draft, self.moment(conversation, time, case=case, budget=budget),
+                         self.scanner)
+
+    def suggest(self, conversation: ConversationLike, *, limit: int = 3,
+                rewriter: Rewriter | None = None, case: Hashable | None = None,
+                budget: Budget | None = None) -> list[Suggestion]:
+        """Two or three replies for the current moment, each reviewed, best first."""
+        moment = self.moment(conversation, case=case, budget=budget)
+        return suggest_in(moment, self.scanner, limit=limit, rewriter=rewriter)
+
+    def promises(self, text: str, now: datetime | None = None) -> list[Commitment]:
+        """The commitments in a sent agent message, each with its resolved deadline (if any)."""
+        return extract_commitments(text, now)
+
+
+def engine_for(analyzer: Analyzer | None = None, coach: CoachConfig | None = None) -> Engine:
+    """The shared default engine when nothing is given (or just the default analyzer), else a new
+    engine around `analyzer` and `coach`: build one yourself to keep its caches between calls."""
+    import calmline
+
+    default = calmline.default_engine()
+    if coach is None and (analyzer is None or analyzer is default.analyzer):
+        return default
+    return Engine(analyzer or default.analyzer, coach)
