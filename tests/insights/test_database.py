@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +17,13 @@ import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
-from calmline.cases.models import Agent, Base, Conversation, Customer, Message
+from calmline.cases.conversations import close_conversation
+from calmline.cases.models import Agent, Base, Conversation, Customer, FollowUp, Message
 from calmline.errors import InputError
 from calmline.insights import page
 from calmline.insights.database import display_url, read_database
 from calmline.insights.model import ImportTally
+from calmline.insights.report import render_html
 from calmline.insights.run import RunOptions, run_insights
 
 from .conftest import CONVERSATIONS
@@ -112,8 +114,40 @@ def test_database_report_equals_the_same_conversations_exported(empty_store: str
     url = fill(empty_store)
     from_db = run_insights(RunOptions([], database=url, workers=1))
     from_file = run_insights(RunOptions([conversations_jsonl], workers=1))
+    # the store records every outcome ("open" here) and can hold promises; an export does neither
+    assert from_db["overview"]["outcome"].pop("recorded") == 3
+    assert from_file["overview"]["outcome"].pop("recorded") == 0
+    assert from_db["summary"]["overdue"].pop("available") is True
+    assert from_file["summary"]["overdue"].pop("available") is False
     assert _figures(from_db) == _figures(from_file)
     assert from_db["meta"]["inputs"] == [display_url(url)]
+
+
+def test_outcomes_and_overdue_promises_are_the_case_stores(empty_store: str) -> None:
+    """Two cases closed (resolved, escalated), one open: the report counts what the store says,
+    not what the stage tracker reads; overdue promises are the store's open follow-ups past due."""
+    url = fill(empty_store)
+    now = datetime.now(UTC)
+    engine = create_engine(url)
+    with Session(engine) as session, session.begin():
+        cases = {c.external_id: c for c in session.scalars(select(Conversation))}
+        bob = session.scalars(select(Agent).where(Agent.name == "bob")).one()
+        close_conversation(session, conversation_id=cases["a"].id, outcome="resolved")
+        close_conversation(session, conversation_id=cases["b"].id, outcome="escalated")
+        late = now - timedelta(days=3, hours=1)
+        session.add_all([
+            FollowUp(conversation_id=cases["c"].id, owner_id=bob.id, what="call back", due=late),
+            FollowUp(conversation_id=cases["c"].id, owner_id=bob.id, what="later",
+                     due=now + timedelta(days=1)),
+            FollowUp(conversation_id=cases["c"].id, owner_id=bob.id, what="done", due=late, status="done")])
+    engine.dispose()
+    report = run_insights(RunOptions([], database=url, workers=1))
+    assert report["overview"]["outcome"] == {"resolved": 1, "escalated": 1, "transferred": 0,
+                                             "abandoned": 0, "open": 1, "recorded": 3}
+    assert report["summary"]["overdue"]["by_owner"] == [{"owner": "bob", "promises": 1, "oldest_days": 3}]
+    html = render_html(report)
+    assert "as recorded in the case store" in html and "1 resolved, 1 escalated, 1 still open" in html
+    assert "1 promise is overdue; the oldest is 3 day(s) late" in html
 
 
 def test_console_page_renders_and_is_cached_until_a_message_arrives(

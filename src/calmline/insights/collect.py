@@ -15,6 +15,7 @@ import yaml
 
 from calmline.engine.analysis import Analysis
 from calmline.engine.analyzer import Analyzer
+from calmline.insights.effects import count_exchange, stratum
 from calmline.insights.handling import ThreadHandling, review_thread
 from calmline.insights.model import Thread
 from calmline.insights.redact import redact
@@ -25,7 +26,6 @@ from calmline.playbook.schema import LEVELS
 from calmline.signals.base import Turn
 
 RANK = {name: i for i, name in enumerate(LEVELS)}
-CALMER = 1_000  # a next message at least 0.1 less angry counts as calmer
 SECS_BUCKETS = (60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 172800)
 
 
@@ -73,8 +73,8 @@ def collect_chunk(threads: Sequence[Thread], playbook: str | None = None) -> Sta
         analyses = analyzer.analyze_conversation(turns)
         handling = review_thread(turns, analyses)
         _count(stats, thread, analyses, handling, stress, threats)
-    stats.best = [_redacted(e) for e in stats.best]
-    stats.worst = [_redacted(e) for e in stats.worst]
+    stats.calmed = {k: [_redacted(e) for e in v] for k, v in stats.calmed.items()}
+    stats.angered = {k: [_redacted(e) for e in v] for k, v in stats.angered.items()}
     return stats
 
 
@@ -97,10 +97,27 @@ def _count(stats: Stats, thread: Thread, analyses: Sequence[Analysis | None],
         stats.visits[visit(thread.customer, thread.messages[0].time, first, trajectory)] += 1
     if any(a.escalate.escalate for a in customer):
         stats.totals["flagged_escalation"] += 1
-    stats.outcome[(handling.outcome if handling else None) or "open"] += 1
+    stats.outcome[outcome_of(thread, handling)] += 1
+    stats.totals["outcome_recorded"] += thread.outcome is not None
+    for promise in thread.overdue:
+        stats.overdue[(promise.owner, promise.days)] += 1
     _agent_load(stats, thread, analyses, stress, threats)
     if handling is not None:
         _handling(stats, thread, analyses, handling)
+
+
+def outcome_of(thread: Thread, handling: ThreadHandling | None) -> str:
+    """The case store's outcome where it recorded one; else the stage tracker's ("open": none)."""
+    if thread.outcome is not None:
+        return thread.outcome
+    return (handling.outcome if handling else None) or "open"
+
+
+def _resolved(thread: Thread, handling: ThreadHandling) -> bool | None:
+    """Was the case resolved; None while the store still has it open (no outcome yet)."""
+    if thread.outcome == "open":
+        return None
+    return outcome_of(thread, handling) == "resolved"
 
 
 def _triggers(stats: Stats, thread: Thread, analyses: Sequence[Analysis | None]) -> None:
@@ -191,10 +208,13 @@ def _neighbours(analyses: Sequence[Analysis | None], index: int) -> tuple[int | 
 
 def _handling(stats: Stats, thread: Thread, analyses: Sequence[Analysis | None],
               handling: ThreadHandling) -> None:
+    """Per reply: the labels it showed, and the exchange it made (the turn it answered, the reply,
+    the customer's next turn) counted in its like-with-like stratum (effects.py)."""
     from calmline.insights.handling import load_coach
 
     coach = load_coach()
     labels = [*(f"+{b}" for b in coach.behaviours), *(f"-{a}" for a in coach.anti_patterns)] if coach else []
+    resolved = _resolved(thread, handling)
     for index, reply in enumerate(handling.replies):
         if reply is None:
             continue
@@ -206,12 +226,11 @@ def _handling(stats: Stats, thread: Thread, analyses: Sequence[Analysis | None],
         if before is None or after is None:
             continue
         prev, nxt = analyses[before], analyses[after]
-        if prev is None or nxt is None or RANK[prev.anger.level] < RANK["annoyed"]:
+        if prev is None or nxt is None:
             continue
         a, b = round(prev.anger.score * SCALE), round(nxt.anger.score * SCALE)
-        calmer = "calmer" if a - b >= CALMER else "not calmer"
-        stats.works.update((label, "with" if label in found else "without", calmer) for label in labels)
-        score = 10 * len(reply.behaviours) - 25 * len(reply.anti_patterns) + (a - b) // 100
-        stats.offer(Exchange(score, thread.key, index, agent, thread.messages[before].text,
+        stage = handling.stages[index] if handling.stages else handling.stage
+        count_exchange(stats.effects, labels, found, stratum(prev, stage), b - a, resolved)
+        stats.offer(Exchange(thread.key, index, agent, thread.messages[before].text,
                              thread.messages[index].text, thread.messages[after].text, a, b,
                              reply.behaviours, reply.anti_patterns))

@@ -10,14 +10,15 @@ SQLAlchemy engine, not the service's writer engine (which opens every transactio
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from sqlalchemy import Engine, create_engine, func, select
+from sqlalchemy import Connection, Engine, create_engine, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from calmline.errors import InputError
-from calmline.insights.model import ImportTally, Msg, Role, Thread
+from calmline.insights.model import ImportTally, Msg, Overdue, Role, Thread
 
 PAGE = 500  # conversations per read
 SOURCE = "database"
@@ -42,13 +43,41 @@ def reader_engine(url: str) -> Engine:
 Row = tuple[int, str | None, int, str, str, datetime | None, str | None, str | None]
 
 
-def _page(engine: Engine, after: int) -> tuple[int, list[Row]] | None:
-    """The next PAGE conversation ids after `after`: the last of them, and their messages."""
+@dataclass(frozen=True, slots=True)
+class Case:
+    """What the store records about a case beyond its messages."""
+
+    outcome: str  # "open" while open, else the outcome it was closed with
+    overdue: tuple[Overdue, ...] = ()
+
+
+def _cases(connection: Connection, ids: list[int], now: datetime) -> dict[int, Case]:
+    """Each case's recorded outcome, and its open follow-ups whose due time has passed."""
+    from calmline.cases.models import Agent, Conversation, FollowUp
+
+    late: dict[int, list[Overdue]] = {}
+    query = (select(FollowUp.conversation_id, Agent.name, FollowUp.due)
+             .outerjoin(Agent, Agent.id == FollowUp.owner_id)
+             .where(FollowUp.conversation_id.in_(ids), FollowUp.status == "open",
+                    FollowUp.due.is_not(None), FollowUp.due < now)
+             .order_by(FollowUp.conversation_id, FollowUp.id))
+    for conversation, owner, due in connection.execute(query):
+        late.setdefault(conversation, []).append(
+            Overdue(owner or "(no owner)", max(0, (now - due).days) if due else 0))
+    rows = connection.execute(select(Conversation.id, Conversation.status, Conversation.outcome)
+                              .where(Conversation.id.in_(ids)))
+    return {cid: Case("open" if status != "closed" else (outcome or "closed"), tuple(late.get(cid, ())))
+            for cid, status, outcome in rows}
+
+
+def _page(engine: Engine, after: int, now: datetime) -> tuple[int, list[Row], dict[int, Case]] | None:
+    """The next PAGE conversation ids after `after`: the last of them, their messages and what the
+    store recorded about each."""
     from calmline.cases.models import Agent, Conversation, Customer, Message
 
     with engine.connect() as connection:
-        ids = connection.scalars(select(Conversation.id).where(Conversation.id > after)
-                                 .order_by(Conversation.id).limit(PAGE)).all()
+        ids = list(connection.scalars(select(Conversation.id).where(Conversation.id > after)
+                                      .order_by(Conversation.id).limit(PAGE)).all())
         if not ids:
             return None
         query = (select(Message.conversation_id, Conversation.external_id, Message.id,
@@ -61,19 +90,22 @@ def _page(engine: Engine, after: int) -> tuple[int, list[Row]] | None:
                  .where(Message.conversation_id.in_(ids))
                  .order_by(Message.conversation_id, Message.seq))
         rows = [(*row[:7], _customer(row[7], row[8])) for row in connection.execute(query)]
-    return ids[-1], rows  # type: ignore[return-value]
+        cases = _cases(connection, ids, now)
+    return ids[-1], rows, cases  # type: ignore[return-value]
 
 
-def read_database(url: str, tally: ImportTally) -> Iterator[Thread]:
+def read_database(url: str, tally: ImportTally, now: datetime | None = None) -> Iterator[Thread]:
     """Every conversation with at least one usable message, in id order.
 
     A message with an unknown role or no text is a bad row (its message id stands in for the
     line number); a conversation with no usable message is skipped and not counted as a thread.
-    A conversation's customer is its customer's `external_id`, else `customer-<id>`.
+    A conversation's customer is its customer's `external_id`, else `customer-<id>`. Each thread
+    carries the case's recorded outcome, and its follow-ups overdue at `now` (default: the time
+    the read starts, one clock for the whole report).
     """
     engine = reader_engine(url)
     try:
-        yield from _threads(engine, tally)
+        yield from _threads(engine, tally, now or datetime.now(UTC))
     except SQLAlchemyError as exc:
         raise InputError(f"cannot read the case store at {display_url(url)}: "
                          f"{str(exc).splitlines()[0]}") from exc
@@ -81,10 +113,10 @@ def read_database(url: str, tally: ImportTally) -> Iterator[Thread]:
         engine.dispose()
 
 
-def _threads(engine: Engine, tally: ImportTally) -> Iterator[Thread]:
+def _threads(engine: Engine, tally: ImportTally, now: datetime) -> Iterator[Thread]:
     after = 0
-    while page := _page(engine, after):
-        after, rows = page
+    while page := _page(engine, after, now):
+        after, rows, cases = page
         key: int | None = None
         name: str | None = None
         customer: str | None = None
@@ -92,7 +124,7 @@ def _threads(engine: Engine, tally: ImportTally) -> Iterator[Thread]:
         for conversation, external, message_id, role, text, time, author, cust in rows:
             if conversation != key:
                 if key is not None and messages:
-                    yield Thread(name or f"case-{key}", tuple(messages), customer)
+                    yield _thread(key, name, messages, customer, cases)
                 key, name, customer, messages = conversation, external, cust, []
             tally.rows += 1
             if role not in ("customer", "agent"):
@@ -102,7 +134,13 @@ def _threads(engine: Engine, tally: ImportTally) -> Iterator[Thread]:
             else:
                 messages.append(Msg(_role(role), text, time, author))
         if key is not None and messages:
-            yield Thread(name or f"case-{key}", tuple(messages), customer)
+            yield _thread(key, name, messages, customer, cases)
+
+
+def _thread(key: int, name: str | None, messages: list[Msg], customer: str | None,
+            cases: dict[int, Case]) -> Thread:
+    case = cases.get(key, Case("open"))
+    return Thread(name or f"case-{key}", tuple(messages), customer, case.outcome, case.overdue)
 
 
 def _customer(external: str | None, customer_id: int | None) -> str | None:

@@ -10,17 +10,18 @@ from typing import Any
 
 from calmline.insights import handling as adapter
 from calmline.insights.collect import LEVELS, SECS_BUCKETS
+from calmline.insights.effects import METHOD, MIN_EXCHANGES, by_label, effect_of
 from calmline.insights.headlines import headlines
-from calmline.insights.intervals import newcombe, wilson
 from calmline.insights.returns import returns
 from calmline.insights.stats import SCALE, Stats
+from calmline.insights.summary import summary
+from calmline.insights.training import training
 from calmline.insights.trends import trend
 from calmline.playbook.schema import WellbeingConfig
 
 # Agent load replays the live service's stress model (the playbook's `wellbeing` section): each
 # received message of anger >= min_anger adds its anger (+abuse_stress when abuse), the load
 # halves every half_life_minutes, and at `breather` the agent is prompted to take a breather.
-MIN_COMPARE = 10  # below this many replies on either side, "what works" says "too few"
 
 
 def _r(value: float) -> float:
@@ -34,12 +35,12 @@ def share(part: int, whole: int) -> float:
 def figures(stats: Stats, wellbeing: WellbeingConfig | None = None) -> dict[str, Any]:
     """Every figure of the report, keyed by section (agent load under `wellbeing`'s model), and
     the headlines drawn from them."""
-    fig = {"overview": overview(stats), "triggers": triggers(stats), "trend": trend(stats),
+    fig: dict[str, Any] = {"overview": overview(stats), "triggers": triggers(stats), "trend": trend(stats),
            "trajectories": trajectories(stats), "returns": returns(stats.visits, stats.totals["threads"]),
            "handling": handling(stats),
-           "agent_load": agent_load(stats, wellbeing or WellbeingConfig()),
-           "training": {"best": [e.to_dict() for e in stats.best],
-                        "worst": [e.to_dict() for e in stats.worst]}}
+           "agent_load": agent_load(stats, wellbeing or WellbeingConfig())}
+    fig["training"] = training(stats, fig["handling"].get("what_works", []))
+    fig["summary"] = summary(stats, fig)
     return {"headlines": headlines(fig), **fig}
 
 
@@ -51,7 +52,18 @@ def overview(stats: Stats) -> dict[str, Any]:
             "levels": [{"level": lv, "messages": stats.levels[lv],
                         "share": share(stats.levels[lv], customer)} for lv in LEVELS],
             "flagged_for_escalation": t["flagged_escalation"],
-            "outcome": {k: stats.outcome[k] for k in ("resolved", "escalated", "open")}}
+            "outcome": outcome(stats)}
+
+
+OUTCOMES = ("resolved", "escalated", "transferred", "abandoned", "open")
+
+
+def outcome(stats: Stats) -> dict[str, int]:
+    """Conversations per outcome: the case store's where it recorded one (`recorded` of them),
+    the stage tracker's for exports; any other outcome a store holds is listed too."""
+    counts = {k: stats.outcome[k] for k in OUTCOMES}
+    counts.update({k: n for k, n in sorted(stats.outcome.items()) if k not in OUTCOMES})
+    return {**counts, "recorded": stats.totals["outcome_recorded"]}
 
 
 def triggers(stats: Stats) -> list[dict[str, Any]]:
@@ -110,22 +122,6 @@ def trajectories(stats: Stats) -> dict[str, Any]:
     }
 
 
-def _works_row(stats: Stats, label: str, title: str) -> dict[str, Any]:
-    w = stats.works
-    n1, s1 = w[(label, "with", "calmer")] + w[(label, "with", "not calmer")], w[(label, "with", "calmer")]
-    n2 = w[(label, "without", "calmer")] + w[(label, "without", "not calmer")]
-    s2 = w[(label, "without", "calmer")]
-    low, high = newcombe(s1, n1, s2, n2)
-    return {"label": label[1:], "kind": "behaviour" if label[0] == "+" else "anti-pattern", "title": title,
-            "with": {"replies": n1, "calmer": s1, "share": share(s1, n1),
-                     "ci95": [_r(x) for x in wilson(s1, n1)]},
-            "without": {"replies": n2, "calmer": s2, "share": share(s2, n2),
-                        "ci95": [_r(x) for x in wilson(s2, n2)]},
-            "difference": _r(s1 / n1 - s2 / n2) if n1 and n2 else None,
-            "difference_ci95": [_r(low), _r(high)],
-            "enough_data": min(n1, n2) >= MIN_COMPARE}
-
-
 def handling(stats: Stats) -> dict[str, Any]:
     """Behaviours and anti-patterns per agent and overall, and what works here (needs the coach)."""
     coach, reason = adapter.load_coach(), adapter.unavailable_reason()
@@ -147,7 +143,15 @@ def handling(stats: Stats) -> dict[str, Any]:
                          "title": title, "replies": overall[lb], "share": share(overall[lb], replies)}
                         for lb, title in labels.items()],
             "agents": agents,
-            "what_works": [_works_row(stats, lb, title) for lb, title in labels.items()]}
+            "what_works": what_works(stats, labels), "min_exchanges": MIN_EXCHANGES,
+            "what_works_method": METHOD}
+
+
+def what_works(stats: Stats, labels: dict[str, str]) -> list[dict[str, Any]]:
+    """Each label's effects, comparing like with like (effects.py), in the coach config's order."""
+    grouped = by_label(stats.effects)
+    return [{"label": lb[1:], "kind": "behaviour" if lb[0] == "+" else "anti-pattern", "title": title,
+             **effect_of(grouped.get(lb, {}))} for lb, title in labels.items()]
 
 
 def replay_load(events: list[tuple[int, int]], wellbeing: WellbeingConfig) -> tuple[float, int]:

@@ -29,11 +29,16 @@ class Reply:
 
 @dataclass(frozen=True, slots=True)
 class ThreadHandling:
-    """One entry per turn (None for customer turns), and the stage machine's verdict."""
+    """One entry per turn (None for customer turns), and the stage machine's verdict.
+
+    `stages[i]` is the stage the conversation was in when turn i was written (before it moved
+    it): "what works" compares replies written at the same stage.
+    """
 
     replies: tuple[Reply | None, ...]
     stage: str
     outcome: str | None
+    stages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,4 +107,16 @@ def review_thread(turns: Sequence[Turn], analyses: Sequence[Analysis | None]) ->
         scans.append(scan)
         replies.append(Reply(tuple(scan.behaviours), tuple(scan.anti_patterns)))
     state = coach.track(turns, analyses, scans, coach.scanner)
-    return ThreadHandling(tuple(replies), state.stage, state.outcome)
+    return ThreadHandling(tuple(replies), state.stage, state.outcome,
+                          stages_before(len(turns), state.transitions))
+
+
+def stages_before(count: int, transitions: Sequence[Any]) -> tuple[str, ...]:
+    """The stage in force as each of `count` turns was written, from the machine's transitions."""
+    moves = sorted(transitions, key=lambda t: t.turn)
+    stages, current, step = [], "venting", 0
+    for index in range(count):
+        while step < len(moves) and moves[step].turn < index:
+            current, step = moves[step].target, step + 1
+        stages.append(current)
+    return tuple(stages)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from calmline.insights import returns
+from calmline.insights import effects, returns
 
 MIN_SHARE = 0.01  # a trigger in fewer conversations is too rare to call the angriest
 
@@ -46,20 +46,26 @@ def headlines(fig: dict[str, Any]) -> list[str]:
     return out
 
 
+def _effect(row: dict[str, Any]) -> str:
+    anger = row["next_anger"]
+    low, high = anger["ci95"]
+    return (f"\"{row['title']}\" (next message's anger {anger['effect']:+.2f}, 95% CI {low:+.2f} to "
+            f"{high:+.2f}; {anger['exchanges_with']:,} replies against {anger['exchanges_without']:,} "
+            f"without, like with like).")
+
+
 def _what_works(handling: dict[str, Any]) -> list[str]:
     if not handling.get("available"):
         return []
-    readable = [r for r in handling["what_works"] if r["enough_data"]]
-    helps = [r for r in readable if r["difference_ci95"][0] > 0]
-    hurts = [r for r in readable if r["difference_ci95"][1] < 0]
-    out = [f"Followed by a calmer customer: \"{r['title']}\" ({100 * r['difference']:+.0f} points, "
-           f"95% CI {100 * r['difference_ci95'][0]:+.0f} to {100 * r['difference_ci95'][1]:+.0f}, "
-           f"{r['with']['replies']:,} replies)." for r in sorted(helps, key=lambda r: -r["difference"])[:3]]
-    out += [f"Followed by a less calm customer: \"{r['title']}\" ({100 * r['difference']:+.0f} points, "
-            f"95% CI {100 * r['difference_ci95'][0]:+.0f} to {100 * r['difference_ci95'][1]:+.0f}, "
-            f"{r['with']['replies']:,} replies)." for r in sorted(hurts, key=lambda r: r["difference"])[:3]]
+    readable = [r for r in handling["what_works"] if r["next_anger"]["enough_data"]
+                and r["next_anger"]["ci95"] is not None]
+    helping = sorted((r for r in readable if effects.helps(r)), key=lambda r: r["next_anger"]["effect"])
+    hurting = sorted((r for r in readable if effects.hurts(r)), key=lambda r: -r["next_anger"]["effect"])
+    out = [f"Followed by a calmer customer: {_effect(r)}" for r in helping[:3]]
+    out += [f"Followed by an angrier customer: {_effect(r)}" for r in hurting[:3]]
     if readable and not out:
-        compared = max(r["with"]["replies"] + r["without"]["replies"] for r in readable)
+        compared = max(r["next_anger"]["exchanges_with"] + r["next_anger"]["exchanges_without"]
+                       for r in readable)
         out.append(f"No behaviour or anti-pattern is clearly followed by a calmer (or angrier) "
-                   f"customer yet ({compared:,} replies compared).")
+                   f"customer yet ({compared:,} exchanges compared like with like).")
     return out

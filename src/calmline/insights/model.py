@@ -24,16 +24,30 @@ class Msg:
 
 
 @dataclass(frozen=True, slots=True)
+class Overdue:
+    """A follow-up promise still open past its due time: whose it is, and by how many whole days
+    (0: less than a day) it was late when the case store was read."""
+
+    owner: str
+    days: int
+
+
+@dataclass(frozen=True, slots=True)
 class Thread:
     """One conversation, its messages in order. `key` is unique and sortable within a run.
 
     `customer` is the customer's id where the input has one (the "do they come back" figure
     follows customers across conversations); None where it has not.
+    `outcome` is what the case store recorded ("open" while the case is open, else the outcome it
+    was closed with); None where the input records none (an export: the stage tracker reads one).
+    `overdue` lists the case's overdue follow-up promises (only the case store has them).
     """
 
     key: str
     messages: tuple[Msg, ...]
     customer: str | None = None
+    outcome: str | None = None
+    overdue: tuple[Overdue, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

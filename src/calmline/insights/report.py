@@ -52,13 +52,38 @@ def charts(data: dict[str, Any]) -> dict[str, Markup]:
                  for r in handling["overall"] if r["kind"] == "behaviour"]
         bad = [(r["title"], r["share"], f'{100 * r["share"]:.1f}% ({r["replies"]:,})')
                for r in handling["overall"] if r["kind"] == "anti-pattern" and r["replies"]]
-        works = [(r["title"], (r["with"]["share"], *r["with"]["ci95"]),
-                  (r["without"]["share"], *r["without"]["ci95"]), r["enough_data"])
-                 for r in handling["what_works"] if r["with"]["replies"]]
         out.update(usage=svg.hbars(usage, color=svg.PALETTE[2], width=900),
                    misuse=svg.hbars(bad, color=svg.PALETTE[1], width=900),
-                   works=svg.intervals(works, width=900))
+                   works=_effects_chart(handling["what_works"], "next_anger"),
+                   works_outcome=_effects_chart(handling["what_works"], "resolved"))
+    out.update(_summary_charts(data["summary"]))
     return {k: Markup(v) for k, v in out.items()}
+
+
+def _effects_chart(rows: list[dict[str, Any]], which: str) -> str:
+    """Each label with a computable effect: point and 95 % interval, faded when too few."""
+    shown = [r for r in rows if r[which]["effect"] is not None]
+    return svg.effects([(r["title"], r[which]["effect"], *r[which]["ci95"], r[which]["enough_data"])
+                        for r in shown], width=900,
+                       notes=[f'{r[which]["exchanges_with"]:,} vs {r[which]["exchanges_without"]:,}'
+                              for r in shown])
+
+
+def _summary_charts(summary: dict[str, Any]) -> dict[str, str]:
+    """The one-page summary's plots (see summary.py)."""
+    weekly = [(f'{_title(r["label"])} ({r["kind"]})', r["this_week"], r["last_week"])
+              for r in summary["triggers"]["rows"]]
+    moved = summary["behaviours"]["rows"]
+    effects = svg.effects([(r["title"], r["effect"], *r["ci95"], r["enough_data"]) for r in moved],
+                          width=520, notes=[f'{r["effect"]:+.2f}' for r in moved])
+    overdue = [(r["owner"], r["promises"], f'{r["promises"]} · oldest {r["oldest_days"]} d late')
+               for r in summary["overdue"]["by_owner"][:5]]
+    hostile = [(r["agent"], r["hostile"], f'{r["hostile"]} of {r["received"]} messages')
+               for r in summary["hostile_agents"]]
+    return {"sum_triggers": svg.paired_bars(weekly, ("this week", "the week before")),
+            "sum_effects": effects,
+            "sum_overdue": svg.hbars(overdue, width=520, color=svg.PALETTE[3]),
+            "sum_hostile": svg.hbars(hostile, width=520, color=svg.PALETTE[1])}
 
 
 def _returns_chart(fig: dict[str, Any]) -> str:

@@ -1,7 +1,7 @@
 """The mergeable tally one chunk of threads produces, and that chunks merge into.
 
 Every figure is an integer count or an integer sum (anger in 1/10,000ths: the analyzer rounds
-scores to 4 decimals, so this is exact), and the example lists keep the top k under a total order.
+scores to 4 decimals, so this is exact), and the example pools keep the top k under a total order.
 `merge` is therefore associative and commutative, so any engine, in any order, over any chunking,
 gets exactly the same result — which the Dask test checks.
 """
@@ -20,7 +20,6 @@ TOP_K = 5
 class Exchange:
     """A customer message, the agent's reply and the customer's next message (redacted)."""
 
-    score: int
     key: str
     index: int
     agent: str
@@ -32,19 +31,31 @@ class Exchange:
     behaviours: tuple[str, ...]
     anti_patterns: tuple[str, ...]
 
+    @property
+    def score(self) -> int:
+        """How much calmer the next message was (before − after anger; negative: angrier)."""
+        return self.anger_before - self.anger_after
+
     def to_dict(self) -> dict[str, Any]:
-        return {"score": self.score, "conversation": self.key, "turn": self.index, "agent": self.agent,
-                "customer": self.customer, "reply": self.reply, "next": self.next,
+        return {"anger_drop": self.score / SCALE, "conversation": self.key, "turn": self.index,
+                "agent": self.agent, "customer": self.customer, "reply": self.reply, "next": self.next,
                 "anger_before": self.anger_before / SCALE, "anger_after": self.anger_after / SCALE,
                 "behaviours": list(self.behaviours), "anti_patterns": list(self.anti_patterns)}
 
 
-def _best(items: list[Exchange]) -> list[Exchange]:
+def top_calmed(items: list[Exchange]) -> list[Exchange]:
+    """The k exchanges whose customer calmed most (ties: conversation, then turn)."""
     return sorted(items, key=lambda e: (-e.score, e.key, e.index))[:TOP_K]
 
 
-def _worst(items: list[Exchange]) -> list[Exchange]:
+def top_angered(items: list[Exchange]) -> list[Exchange]:
+    """The k exchanges whose customer grew angrier most."""
     return sorted(items, key=lambda e: (e.score, e.key, e.index))[:TOP_K]
+
+
+def _pool_merge(mine: dict[str, list[Exchange]], theirs: dict[str, list[Exchange]],
+                top: Any) -> dict[str, list[Exchange]]:
+    return {label: top(mine.get(label, []) + theirs.get(label, [])) for label in {*mine, *theirs}}
 
 
 @dataclass(slots=True)
@@ -64,12 +75,15 @@ class Stats:
     outcome: Counter[str] = field(default_factory=Counter)
     replies: Counter[str] = field(default_factory=Counter)
     reply_labels: Counter[tuple[str, str]] = field(default_factory=Counter)
-    works: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    effects: Counter[tuple[str, str, str, str]] = field(default_factory=Counter)  # see effects.py
     agent: Counter[tuple[str, str]] = field(default_factory=Counter)
     agent_minutes: Counter[tuple[str, int]] = field(default_factory=Counter)
     visits: Counter[tuple[str, int, int, str]] = field(default_factory=Counter)  # see returns.py
-    best: list[Exchange] = field(default_factory=list)
-    worst: list[Exchange] = field(default_factory=list)
+    overdue: Counter[tuple[str, int]] = field(default_factory=Counter)  # (owner, days late)
+    # training candidates, per label: calmed after a reply with that behaviour and no anti-pattern;
+    # angered after a reply with that anti-pattern (see training.py)
+    calmed: dict[str, list[Exchange]] = field(default_factory=dict)
+    angered: dict[str, list[Exchange]] = field(default_factory=dict)
 
     def merge(self, other: Stats) -> Stats:
         """Add `other` into this tally (in place) and return it."""
@@ -77,14 +91,20 @@ class Stats:
             mine, theirs = getattr(self, f.name), getattr(other, f.name)
             if isinstance(mine, Counter):
                 mine.update(theirs)
-        self.best = _best(self.best + other.best)
-        self.worst = _worst(self.worst + other.worst)
+        self.calmed = _pool_merge(self.calmed, other.calmed, top_calmed)
+        self.angered = _pool_merge(self.angered, other.angered, top_angered)
         return self
 
     def offer(self, exchange: Exchange) -> None:
-        """Keep `exchange` if it is among the best or worst k seen so far."""
-        self.best = _best([*self.best, exchange])
-        self.worst = _worst([*self.worst, exchange])
+        """Keep `exchange` as a training candidate where it is among the top k of a pool: under
+        each behaviour when anger fell after a reply with no anti-pattern; under each anti-pattern
+        when anger rose. The two never share an exchange."""
+        if exchange.anti_patterns and exchange.score < 0:
+            for label in exchange.anti_patterns:
+                self.angered[label] = top_angered([*self.angered.get(label, []), exchange])
+        elif not exchange.anti_patterns and exchange.score > 0:
+            for label in exchange.behaviours:
+                self.calmed[label] = top_calmed([*self.calmed.get(label, []), exchange])
 
 
 def merge_all(parts: list[Stats]) -> Stats:

@@ -5,6 +5,7 @@ Each function returns one `<svg>` element as text; every label is escaped.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from html import escape
 
@@ -140,5 +141,73 @@ def intervals(rows: Sequence[tuple[str, Interval, Interval, bool]], width: int =
                        f'stroke="{color}" stroke-width="2"/>')
             out.append(f'<circle cx="{xp:.1f}" cy="{y + dy:.1f}" r="4" fill="{color}"/>')
         out.append("</g>")
+    out.append("</svg>")
+    return "".join(out)
+
+
+Effect = tuple[str, float, float, float, bool]  # label, point, low, high, read with enough data
+
+
+def effects(rows: Sequence[Effect], width: int = 720, unit: str = "", notes: Sequence[str] = ()) -> str:
+    """Effects around zero: a dot and its 95 % interval per row, calmer (below 0) green, angrier
+    red; rows read on too little data are faded. `notes` are shown at each row's right end."""
+    if not rows:
+        return '<p class="empty">No data.</p>'
+    row_h, top = 26, 22
+    height = top + len(rows) * row_h + 6
+    left = label_width([r[0] for r in rows], width, 0.38)
+    note_px = max((len(n) for n in notes), default=0) * CHAR_PX + 12
+    span = width - left - note_px - 10
+    reach = max(0.05, *(max(abs(r[2]), abs(r[3])) for r in rows))
+    reach = math.ceil(reach * 20) / 20  # a round axis: multiples of 0.05
+
+    def x(v: float) -> float:
+        return left + span * (v + reach) / (2 * reach)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'viewBox="0 0 {width} {height}" {FONT} role="img">']
+    for tick in (-reach, -reach / 2, 0.0, reach / 2, reach):
+        stroke = "#6b7280" if tick == 0 else "#e5e7eb"
+        out.append(f'<line x1="{x(tick):.1f}" y1="{top - 6}" x2="{x(tick):.1f}" y2="{height}" '
+                   f'stroke="{stroke}"/>')
+        out.append(_text(x(tick), top - 10, f"{tick:+.2f}{unit}" if tick else "0", "middle",
+                         'fill="#6b7280"'))
+    for i, (label, point, low, high, enough) in enumerate(rows):
+        y = top + i * row_h + row_h / 2
+        color = "#16a34a" if high < 0 else "#dc2626" if low > 0 else "#6b7280"
+        out.append(f'<g opacity="{1 if enough else 0.35}">')
+        out.append(_label(left - 8, y + 4, label, left - 10))
+        out.append(f'<line x1="{x(low):.1f}" y1="{y:.1f}" x2="{x(high):.1f}" y2="{y:.1f}" '
+                   f'stroke="{color}" stroke-width="2"/>')
+        out.append(f'<circle cx="{x(point):.1f}" cy="{y:.1f}" r="5" fill="{color}"/>')
+        if i < len(notes):
+            out.append(_text(left + span + 10, y + 4, notes[i], extra='fill="#374151"'))
+        out.append("</g>")
+    out.append("</svg>")
+    return "".join(out)
+
+
+def paired_bars(rows: Sequence[tuple[str, int, int]], names: tuple[str, str], width: int = 520) -> str:
+    """Two bars per row, (label, now, before): `names` name them in a legend above."""
+    if not rows:
+        return '<p class="empty">No data.</p>'
+    bar_h, gap, top = 11, 10, 24
+    height = top + len(rows) * (2 * bar_h + gap) + 4
+    peak = max(max(now, before) for _, now, before in rows) or 1
+    left = label_width([r[0] for r in rows], width, 0.4)
+    span = width - left - 40
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'viewBox="0 0 {width} {height}" {FONT} role="img">']
+    for n, (name, color) in enumerate(zip(names, (PALETTE[0], "#9ca3af"), strict=True)):
+        lx = left + n * 130
+        out.append(f'<rect x="{lx}" y="4" width="12" height="12" fill="{color}"/>')
+        out.append(_text(lx + 18, 14, name))
+    for i, (label, now, before) in enumerate(rows):
+        y = top + i * (2 * bar_h + gap)
+        out.append(_label(left - 8, y + bar_h + 4, label, left - 10))
+        for j, (value, color) in enumerate(((now, PALETTE[0]), (before, "#9ca3af"))):
+            w = span * value / peak if value else 0.0
+            out.append(f'<rect x="{left}" y="{y + j * bar_h}" width="{max(w, 1.0):.1f}" '
+                       f'height="{bar_h - 1}" rx="2" fill="{color}"/>')
+            out.append(_text(left + w + 5, y + j * bar_h + bar_h - 2, str(value), extra='fill="#374151"'))
     out.append("</svg>")
     return "".join(out)
