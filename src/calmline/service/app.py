@@ -17,7 +17,9 @@ import calmline
 from calmline import Analyzer, Playbook, load_playbook
 from calmline.cases import db
 from calmline.cases.wellbeing import WellbeingPolicy
+from calmline.engine.core import Engine
 from calmline.errors import InputError
+from calmline.playbook.coach_loader import load_coach
 from calmline.service import errors, idempotency
 from calmline.service.deps import AppState
 from calmline.service.limits import BodyLimit
@@ -82,7 +84,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
     app = FastAPI(title="calmline", version=calmline.__version__, lifespan=lifespan,
                   description="De-escalation copilot: cases, escalations, follow-ups and agent load.")
     analyzer = build_analyzer(settings)
-    app.state.calmline = AppState(settings, db.session_factory(engine), analyzer,
+    coach = load_coach(settings.coach) if settings.coach else None
+    app.state.calmline = AppState(settings, db.session_factory(engine), Engine(analyzer, coach),
                                   policy_from(settings, analyzer.playbook),
                                   readers=db.read_session_factory(engine))
     errors.install(app)

@@ -26,6 +26,7 @@ from calmline.cases.errors import (
     PermissionDeniedError,
     TooLargeError,
 )
+from calmline.engine.budget import OutOfTimeError
 from calmline.errors import CalmlineError, InputError, PlaybookError
 
 log = logging.getLogger("calmline.service")
@@ -39,6 +40,7 @@ _STATUS: tuple[tuple[type[CalmlineError], int, str], ...] = (
     (TooLargeError, 413, "too_large"),
     (PlaybookError, 422, "playbook"),
     (InputError, 422, "invalid_input"),
+    (OutOfTimeError, 503, "out_of_time"),
 )
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type"}

@@ -24,6 +24,7 @@ from calmline.cases.followups import is_overdue
 from calmline.cases.intake import Incoming, Recorded, record_message
 from calmline.cases.models import Message, utcnow
 from calmline.engine.analysis import Analysis
+from calmline.engine.budget import Budget
 from calmline.engine.case_reading import CaseRules
 from calmline.service import coaching
 from calmline.service.deps import AppState, User, check_owner
@@ -70,8 +71,9 @@ def post_message(state: AppState, user: User, *, conversation_id: int, body: Mes
                                              last=COACH_TURNS)
     time = body.time or utcnow()
     turn = {"role": body.role, "text": body.text, "time": time}
-    assessment = coaching.assess(state.analyzer, [*history, turn], with_suggestions=with_suggestions,
-                                 key=conversation_id)
+    assessment = coaching.assess(state.engine, [*history, turn], with_suggestions=with_suggestions,
+                                 key=conversation_id,
+                                 budget=Budget(state.settings.work_seconds))
     incoming = replace(_read(state, body, time, assessment.latest), stage=assessment.stage)
     rules = CaseRules.from_playbook(state.analyzer.playbook)
 
@@ -106,10 +108,10 @@ def _read(state: AppState, body: MessageCreate, time: datetime, analysis: Analys
     base = Incoming(role=body.role, text=body.text, channel=body.channel, author=body.author,
                     time=time)
     if body.role == "agent":
-        promises = coaching.promises(body.text, time) if state.settings.auto_followups else []
+        promises = coaching.promises(state.engine, body.text, time) if state.settings.auto_followups else []
         return replace(base, promises=promises)
     if analysis is None:  # no coach installed: analyse the message on its own
-        analysis = coaching.analyze(state.analyzer, body.text, [], time)
+        analysis = coaching.analyze(state.engine, body.text, [], time)
     return replace(base, analysis=analysis.to_dict(), anger_score=analysis.anger.score,
                    anger_level=analysis.anger.level, abuse=analysis.flag("abuse") is not None,
                    escalations=reasons_of(analysis))

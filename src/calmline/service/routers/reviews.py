@@ -4,26 +4,37 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 
 from calmline.cases import conversations as conv_repo
 from calmline.cases.models import DraftReview
+from calmline.engine.budget import Budget
 from calmline.service import coaching, intake
 from calmline.service.analysis_schemas import ReviewPublic, ReviewUnavailable
-from calmline.service.deps import StateDep, UserDep, check_access
-from calmline.service.idempotency import IdempotencyDep
+from calmline.service.deps import AppState, StateDep, User, UserDep, check_access
+from calmline.service.idempotency import Idempotency, IdempotencyDep
 from calmline.service.routers import ERRORS
-from calmline.service.schemas import ReviewRequest
+from calmline.service.schemas import ErrorBody, ReviewRequest
+from calmline.service.work import bounded
 
 router = APIRouter(tags=["reviews"], responses=ERRORS)
 
 
-@router.post("/reviews")
-def review(body: ReviewRequest, state: StateDep, user: UserDep, idem: IdempotencyDep
-           ) -> ReviewPublic | ReviewUnavailable:
+@router.post("/reviews", responses={503: {"model": ErrorBody, "description":
+                                         "the review ran past its time budget"}})
+async def review(body: ReviewRequest, state: StateDep, user: UserDep, idem: IdempotencyDep,
+                 request: Request) -> ReviewPublic | ReviewUnavailable:
     """The coach's review of `draft` as the next reply to a stored conversation
-    (`conversation_id`) or to one given inline (`conversation`). Stored only with `store: true`."""
+    (`conversation_id`) or to one given inline (`conversation`; its last 30 turns are read).
+    Stored only with `store: true`. The work stops when the client disconnects or after
+    `work_seconds` (503)."""
+    return await bounded(request, state.settings.work_seconds,
+                         lambda budget: _review(body, state, user, idem, budget))
+
+
+def _review(body: ReviewRequest, state: AppState, user: User, idem: Idempotency, budget: Budget
+            ) -> ReviewPublic | ReviewUnavailable:
     intake.check_length(state, body.draft, "draft")
     if body.conversation is not None:
         for turn in body.conversation.messages:
@@ -35,7 +46,8 @@ def review(body: ReviewRequest, state: StateDep, user: UserDep, idem: Idempotenc
                                                           or 0))
             turns = conv_repo.recent_turns(session, conversation_id=body.conversation_id or 0,
                                            last=intake.COACH_TURNS)
-    result = coaching.review(state.analyzer, body.draft, turns)
+    result = coaching.review(state.engine, body.draft, turns, key=body.conversation_id,
+                             budget=budget)
     if result is None:
         return ReviewUnavailable(draft=body.draft)
     answer = ReviewPublic.model_validate(result)
