@@ -147,7 +147,7 @@ def test_outcomes_and_overdue_promises_are_the_case_stores(empty_store: str) -> 
     assert report["summary"]["overdue"]["by_owner"] == [{"owner": "bob", "promises": 1, "oldest_days": 3}]
     html = render_html(report)
     assert "as recorded in the case store" in html and "1 resolved, 1 escalated, 1 still open" in html
-    assert "1 promise is overdue; the oldest is 3 day(s) late" in html
+    assert "1 promise is overdue; the oldest is 3 days late" in html
 
 
 def test_console_page_renders_and_is_cached_until_a_message_arrives(

@@ -69,14 +69,18 @@ def _effects_chart(rows: list[dict[str, Any]], which: str) -> str:
                               for r in shown])
 
 
+def _late(days: int) -> str:
+    return "under a day late" if days < 1 else f"{days} day{'s' if days != 1 else ''} late"
+
+
 def _summary_charts(summary: dict[str, Any]) -> dict[str, str]:
     """The one-page summary's plots (see summary.py)."""
     weekly = [(f'{_title(r["label"])} ({r["kind"]})', r["this_week"], r["last_week"])
               for r in summary["triggers"]["rows"]]
     moved = summary["behaviours"]["rows"]
     effects = svg.effects([(r["title"], r["effect"], *r["ci95"], r["enough_data"]) for r in moved],
-                          width=520, notes=[f'{r["effect"]:+.2f}' for r in moved])
-    overdue = [(r["owner"], r["promises"], f'{r["promises"]} · oldest {r["oldest_days"]} d late')
+                          width=520, notes=[f'{r["effect"]:+.2f}' for r in moved], label_share=0.55)
+    overdue = [(r["owner"], r["promises"], f'{r["promises"]} · oldest {_late(r["oldest_days"])}')
                for r in summary["overdue"]["by_owner"][:5]]
     hostile = [(r["agent"], r["hostile"], f'{r["hostile"]} of {r["received"]} messages')
                for r in summary["hostile_agents"]]
@@ -100,6 +104,8 @@ def render_html(data: dict[str, Any]) -> str:
                       autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
     env.filters["title"] = _title
     env.filters["pts"] = _pts
+    env.filters["late"] = _late
+    env.filters["sentence"] = lambda text: text[:1].upper() + text[1:]
     return env.get_template("report.html").render(data=data, charts=charts(data))
 
 

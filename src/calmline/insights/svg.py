@@ -148,18 +148,19 @@ def intervals(rows: Sequence[tuple[str, Interval, Interval, bool]], width: int =
 Effect = tuple[str, float, float, float, bool]  # label, point, low, high, read with enough data
 
 
-def effects(rows: Sequence[Effect], width: int = 720, unit: str = "", notes: Sequence[str] = ()) -> str:
+def effects(rows: Sequence[Effect], width: int = 720, unit: str = "", notes: Sequence[str] = (),
+            label_share: float = 0.38) -> str:
     """Effects around zero: a dot and its 95 % interval per row, calmer (below 0) green, angrier
     red; rows read on too little data are faded. `notes` are shown at each row's right end."""
     if not rows:
         return '<p class="empty">No data.</p>'
     row_h, top = 26, 22
     height = top + len(rows) * row_h + 6
-    left = label_width([r[0] for r in rows], width, 0.38)
+    left = label_width([r[0] for r in rows], width, label_share)
     note_px = max((len(n) for n in notes), default=0) * CHAR_PX + 12
     span = width - left - note_px - 10
-    reach = max(0.05, *(max(abs(r[2]), abs(r[3])) for r in rows))
-    reach = math.ceil(reach * 20) / 20  # a round axis: multiples of 0.05
+    reach = max(0.1, *(max(abs(r[2]), abs(r[3])) for r in rows))
+    reach = math.ceil(reach * 10 - 1e-9) / 10  # a round axis: multiples of 0.1, ticks at halves
 
     def x(v: float) -> float:
         return left + span * (v + reach) / (2 * reach)
@@ -169,7 +170,7 @@ def effects(rows: Sequence[Effect], width: int = 720, unit: str = "", notes: Seq
         stroke = "#6b7280" if tick == 0 else "#e5e7eb"
         out.append(f'<line x1="{x(tick):.1f}" y1="{top - 6}" x2="{x(tick):.1f}" y2="{height}" '
                    f'stroke="{stroke}"/>')
-        out.append(_text(x(tick), top - 10, f"{tick:+.2f}{unit}" if tick else "0", "middle",
+        out.append(_text(x(tick), top - 10, f"{tick:+.2g}{unit}" if tick else "0", "middle",
                          'fill="#6b7280"'))
     for i, (label, point, low, high, enough) in enumerate(rows):
         y = top + i * row_h + row_h / 2
