@@ -87,7 +87,7 @@ def test_assist_gives_the_next_move_and_suggestions(api: Client) -> None:
     case = api.call("POST", "/v1/conversations", "agent", json={}).json()["id"]
     empty = api.call("GET", f"/console/api/conversations/{case}/assist", "agent").json()
     assert empty["suggestions"] == [] and empty["next_move"]
-    api.call("POST", f"/v1/conversations/{case}/messages", "agent",
+    api.call("POST", f"/v1/conversations/{case}/messages", "lead",
              json={"role": "customer", "text": "My refund for order #A-1234 never came. Unacceptable!"})
     assist = api.call("GET", f"/console/api/conversations/{case}/assist", "agent").json()
     assert assist["stage"] == "venting" and assist["suggestions"]
@@ -98,7 +98,7 @@ def test_assist_gives_the_next_move_and_suggestions(api: Client) -> None:
 
 def test_the_agent_confirms_rewords_or_drops_a_follow_up(api: Client) -> None:
     case = api.call("POST", "/v1/conversations", "agent", json={}).json()["id"]
-    api.call("POST", f"/v1/conversations/{case}/messages", "agent",
+    api.call("POST", f"/v1/conversations/{case}/messages", "lead",
              json={"role": "customer", "text": "Where is my parcel?"})
     sent = api.call("POST", f"/v1/conversations/{case}/messages", "agent", json={
         "role": "agent", "text": "I will call you back tomorrow and I will email the label today."}).json()

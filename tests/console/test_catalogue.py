@@ -12,7 +12,7 @@ def test_a_want_is_worded_as_the_catalogue_says(server: Server, watched: Watched
     assert admin, f"serve printed no admin key:\n{server.output}"
     agent = str(post_json(server, admin, "/v1/users", {"name": "Catalogue Agent", "role": "agent"})["key"])
     case = post_json(server, agent, "/v1/conversations", {"subject": "Refund"})["id"]
-    post_json(server, agent, f"/v1/conversations/{case}/messages",
+    post_json(server, admin, f"/v1/conversations/{case}/messages",  # the helpdesk's customer line
           {"role": "customer", "text": "The kettle broke on day two. I want a refund."})
 
     page = watched.page()

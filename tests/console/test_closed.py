@@ -12,7 +12,7 @@ def test_a_closed_case_shows_the_outcome_not_a_next_move(server: Server, watched
     assert admin, f"serve printed no admin key:\n{server.output}"
     agent = str(post_json(server, admin, "/v1/users", {"name": "Closing Agent", "role": "agent"})["key"])
     case = post_json(server, agent, "/v1/conversations", {"subject": "Broken kettle"})["id"]
-    post_json(server, agent, f"/v1/conversations/{case}/messages",
+    post_json(server, admin, f"/v1/conversations/{case}/messages",  # the helpdesk's customer line
               {"role": "customer", "text": "My kettle arrived broken, I want a replacement please."})
     closed = httpx.post(f"{server.url}/v1/conversations/{case}/close", json={"outcome": "resolved"},
                         headers={"Authorization": f"Bearer {agent}"}, timeout=30)

@@ -15,11 +15,11 @@ def test_queue_puts_the_abusive_case_first(server: Server, watched: Watched) -> 
     agent = str(post_json(server, admin, "/v1/users", {"name": "Queue Agent", "role": "agent"})["key"])
     lead = str(post_json(server, admin, "/v1/users", {"name": "Queue Lead", "role": "supervisor"})["key"])
     calm = post_json(server, agent, "/v1/conversations", {"subject": "Shipping question"})["id"]
-    post_json(server, agent, f"/v1/conversations/{calm}/messages",
+    post_json(server, lead, f"/v1/conversations/{calm}/messages",  # customer lines: the helpdesk's
           {"role": "customer", "text": "Hi, could you tell me when my order ships?"})
     abusive = post_json(server, agent, "/v1/conversations", {"subject": "Wants a manager"})["id"]
     for text in ("You people are useless… I want your manager RIGHT NOW", "Hello?? Is anyone there?"):
-        post_json(server, agent, f"/v1/conversations/{abusive}/messages", {"role": "customer", "text": text})
+        post_json(server, lead, f"/v1/conversations/{abusive}/messages", {"role": "customer", "text": text})
 
     page = watched.page()
     sign_in(page, lead)

@@ -13,7 +13,7 @@ def test_a_weak_self_harm_sign_is_shown_to_check(server: Server, watched: Watche
     assert admin, f"serve printed no admin key:\n{server.output}"
     agent = str(post_json(server, admin, "/v1/users", {"name": "Watch Agent", "role": "agent"})["key"])
     case = post_json(server, agent, "/v1/conversations", {"subject": "Cancel my phone"})["id"]
-    posted = post_json(server, agent, f"/v1/conversations/{case}/messages",
+    posted = post_json(server, admin, f"/v1/conversations/{case}/messages",  # from the helpdesk
                    {"role": "customer", "text": WEAK_SIGN})
     analysis = posted["analysis"]
     assert isinstance(analysis, dict)

@@ -17,7 +17,8 @@ def test_concurrent_posts_to_one_conversation(api: Api) -> None:
         seqs = []
         for i in range(EACH):
             kind = ("customer", "agent")[i % 2]
-            response = api.client.post(url, params={"suggestions": "false"}, headers=api.h("agent"),
+            poster = "supervisor" if kind == "customer" else "agent"  # the helpdesk posts customers'
+            response = api.client.post(url, params={"suggestions": "false"}, headers=api.h(poster),
                                        json={"role": kind, "text": f"writer {n} message {i}"})
             assert response.status_code == 201, response.text
             seqs.append(int(response.json()["seq"]))

@@ -4,6 +4,8 @@ Everything goes through the service's own paths (`intake.post_message` for every
 demo cases carry real analyses, stages, automatic escalations, follow-ups from promises and the
 agents' stress load, exactly as if the messages had arrived over the API. Message times are set in
 the past (minutes before loading) so follow-ups can be overdue and stress has partly decayed.
+Each demo conversation's external id starts with `demo:` (`deps.DEMO_PREFIX`): the console offers
+role-play (an agent typing the customer's side) only there.
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 from calmline.cases import agents as agent_repo
 from calmline.cases import conversations as conv_repo
 from calmline.cases import db, escalations, followups
 from calmline.cases.models import utcnow
 from calmline.service import intake
-from calmline.service.deps import AppState, User
+from calmline.service.deps import DEMO_PREFIX, AppState, User
 from calmline.service.schemas import MessageCreate
 
 DATA = Path(__file__).with_name("demo_conversations.json")
@@ -64,7 +67,7 @@ def _conversation(state: AppState, spec: dict[str, Any], owner: User, lead: User
         case = conv_repo.create_conversation(
             session, agent_id=owner.id, channel=spec.get("channel", "chat"), subject=spec["subject"],
             customer_external_id=customer.get("external_id"), customer_name=customer.get("name"),
-            actor_id=actor.id)
+            external_id=f"{DEMO_PREFIX}{uuid4().hex[:12]}", actor_id=actor.id)
         case_id = case.id
     now = utcnow()
     for message in spec["messages"]:

@@ -157,3 +157,27 @@ def check_access(user: User, conversation: Conversation | None) -> None:
 def check_owner(user: User, conversation_id: int, agent_id: int | None) -> None:
     if not user.supervises and agent_id != user.id:
         raise PermissionDeniedError(f"conversation {conversation_id} belongs to another agent")
+
+
+# A demo or practice conversation: loaded as demo data, or opened by someone to role-play the
+# customer. Its helpdesk id (`external_id`) says so, so every read of the case shows it too.
+DEMO_PREFIX = "demo:"
+
+
+def is_demo(external_id: str | None) -> bool:
+    return external_id is not None and external_id.startswith(DEMO_PREFIX)
+
+
+def check_customer_line(user: User, conversation: Conversation) -> None:
+    """Who may put words in the customer's mouth, so the record cannot be faked.
+
+    Customer messages come from the helpdesk (the webhook's user, an integration's key) or from a
+    supervisor or admin importing history. An agent may post customer lines only on a demo or
+    practice conversation (external id `demo:…`), to role-play; on a real one that would let the
+    agent stage a de-escalation of their own.
+    """
+    check_access(user, conversation)
+    if not user.supervises and not is_demo(conversation.external_id):
+        raise PermissionDeniedError(
+            f"conversation {conversation.id} is a real one: customer messages come from the "
+            "helpdesk; agents post customer lines only on demo or practice conversations")

@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from calmline.cases import limits
+from calmline.errors import InputError
 from calmline.service.analysis_schemas import AnalysisPublic
 
 Channel = Literal["chat", "email", "call", "social", "other"]
@@ -51,7 +52,17 @@ Text = Annotated[str, AfterValidator(storable_text)]
 NameText = Annotated[str, Field(max_length=limits.NAME), AfterValidator(storable_text)]
 ExternalId = Annotated[str, Field(max_length=limits.EXTERNAL_ID), AfterValidator(storable_text)]
 SubjectText = Annotated[str, Field(max_length=limits.SUBJECT), AfterValidator(storable_text)]
-Time = Annotated[datetime | None, AfterValidator(_utc)]
+def _iso_only(value: object) -> object:
+    """A time is an ISO 8601 string (Python callers may pass a datetime): a number such as `0`, or
+    a string of digits, is refused rather than read as seconds since 1970."""
+    if value is None or isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and len(value) >= 10 and value[:4].isdigit() and value[4] == "-":
+        return value
+    raise ValueError("give the time as an ISO 8601 string, e.g. 2026-05-01T09:30:00Z")
+
+
+Time = Annotated[datetime | None, BeforeValidator(_iso_only), AfterValidator(_utc)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
@@ -142,10 +153,20 @@ class ConversationPublic(_Out):
 
 class MessageCreate(_In):
     role: Role
-    text: Text = Field(description="the message; longer than the configured limit gets 413")
+    text: Text = Field(description="the message; longer than the configured limit gets 413; a "
+                                    "customer's must not be blank")
     time: Time = None
     author: NameText | None = None
     channel: Channel | None = None
+
+    @model_validator(mode="after")
+    def _customer_says_something(self) -> MessageCreate:
+        # A blank customer line would still be scored and move the case's reading. InputError,
+        # not ValueError: it passes through pydantic unchanged, so every caller that builds a
+        # message (the API's body, the webhook from its event) answers it as the same 422.
+        if self.role == "customer" and not self.text.strip():
+            raise InputError("a customer message needs text (it is blank)")
+        return self
 
 
 class MessagePublic(_Out):

@@ -17,7 +17,14 @@ from calmline.cases.followups import is_overdue, list_followups
 from calmline.cases.models import utcnow
 from calmline.cases.summary import build_summary
 from calmline.service import intake
-from calmline.service.deps import SessionDep, StateDep, User, UserDep, check_access
+from calmline.service.deps import (
+    SessionDep,
+    StateDep,
+    User,
+    UserDep,
+    check_access,
+    check_customer_line,
+)
 from calmline.service.idempotency import IdempotencyDep
 from calmline.service.routers import ERRORS
 from calmline.service.schemas import (
@@ -111,7 +118,11 @@ def post_message(conversation_id: ConvId, body: MessageCreate, state: StateDep, 
                  suggestions: Annotated[bool, Query(description="include suggested replies")] = True
                  ) -> MessagePosted:
     """Store a customer or agent message; answer with its analysis, the stage, the next move and
-    suggested replies. Escalations and follow-ups it set off come back too."""
+    suggested replies. Escalations and follow-ups it set off come back too. Customer messages
+    come from the helpdesk or a supervisor; an agent's only on demo conversations (403)."""
+    if body.role == "customer" and not user.supervises:
+        with (state.readers or state.sessions)() as session:
+            check_customer_line(user, repo.get_conversation(session, conversation_id=conversation_id))
     posted = intake.post_message(state, user, conversation_id=conversation_id, body=body,
                                  with_suggestions=suggestions, idem=idem)
     # already validated: skip FastAPI's second validation pass of this large body (the hot path)
