@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import (
@@ -16,9 +16,9 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from calmline.cli.app import app, console, friendly_errors
+from calmline.cli.app import app, console, err_console, friendly_errors
 from calmline.errors import InputError
-from calmline.insights.importers import parse_columns
+from calmline.insights.importers import EMPTY_TEXT, parse_columns
 from calmline.insights.report import write_report
 from calmline.insights.run import RunOptions, run_insights
 
@@ -34,6 +34,26 @@ def _estimate(paths: list[Path], fmt: str, db: str | None) -> int | None:
         with path.open("rb") as handle:
             lines += sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1
     return max(lines, 0)
+
+
+def _check_outputs(workers: int, *outputs: Path | None) -> None:
+    """Refuse numbers and paths that cannot work before minutes of analysis, not after."""
+    if workers < 1:
+        raise InputError(f"--processes must be at least 1, not {workers}")
+    for path in (p for p in outputs if p is not None):
+        if path.is_dir() or not path.name:
+            raise InputError(f"{path} is a folder: give a file name, e.g. {path / 'report.html'}")
+        if not path.parent.is_dir():
+            raise InputError(f"cannot write {path}: the folder {path.parent} does not exist")
+
+
+def _empty_text_rows(imported: dict[str, Any]) -> str | None:
+    """How many skipped rows had no text ("at least N" when only the first bad rows were kept)."""
+    kept = imported["bad_examples"]
+    count = sum(1 for b in kept if b["reason"].endswith(EMPTY_TEXT))
+    if not count:
+        return None
+    return f"{'at least ' if imported['bad_rows'] > len(kept) else ''}{count:,}"
 
 
 @app.command("insights")
@@ -58,8 +78,12 @@ def insights_command(
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address")] = None,
     playbook: Annotated[Path | None, typer.Option("--playbook", help="a team's own playbook YAML")] = None,
 ) -> None:
-    """Learn from past conversations: triggers, trajectories, handling, agent load, training material."""
+    """Learn from past conversations (export files and/or --db): triggers, trajectories, handling.
+
+    Also agent load and training material; an HTML report (--out) and every figure as JSON.
+    """
     inputs = inputs or []
+    _check_outputs(workers, out, json_out)
     options = RunOptions(inputs, fmt, parse_columns(columns), engine, workers, scheduler,
                          str(playbook) if playbook else None, database=db)
     total = _estimate([p for p in inputs if p.is_file()], fmt, db)
@@ -78,6 +102,10 @@ def insights_command(
     console.print(f"[bold]{imported['threads']:,}[/] conversations, {imported['messages']:,} messages "
                   f"in {meta['seconds']} s ({meta['messages_per_second'] or 0:,.0f} messages/s); "
                   f"{imported['bad_rows']:,} bad rows skipped")
+    empty = _empty_text_rows(imported)
+    if empty:
+        err_console.print(f"[yellow]warning:[/] {empty} rows or turns with empty text were skipped "
+                          "(not analysed, not counted)", highlight=False, soft_wrap=True)
     for problem in problems:
         console.print(f"  [yellow]skipped[/] {problem}", highlight=False)
     if imported["bad_rows"] > len(problems):

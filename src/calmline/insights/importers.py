@@ -21,6 +21,7 @@ from calmline.insights.spool import Spool
 from calmline.insights.timeparse import parse_time
 
 FORMATS = ("auto", "jsonl", "json", "csv", "twcs")
+EMPTY_TEXT = "empty text"  # the end of every reason a row or turn is skipped for having no text
 TWCS_COLUMNS = ("tweet_id", "author_id", "inbound", "created_at", "text", "in_response_to_tweet_id")
 CSV_DEFAULTS: dict[str, tuple[str, ...]] = {
     "conversation": ("conversation_id", "conversation", "thread_id", "ticket_id", "case_id"),
@@ -99,12 +100,18 @@ def _open(path: Path) -> IO[str]:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
-def _thread(data: Any, key: str) -> Thread:
+def _thread(data: Any, key: str) -> tuple[Thread, list[str]]:
+    """The conversation as a thread, and the reason for each turn left out: a turn with blank text is
+    a bad row, not a calm empty message to analyse and count."""
     conversation = parse_conversation(data, key)
-    msgs = tuple(Msg(m.role, m.text, m.time, m.author) for m in conversation.messages)
-    if not msgs:
+    msgs = tuple(Msg(m.role, m.text, m.time, m.author) for m in conversation.messages if m.text.strip())
+    if not conversation.messages:
         raise InputError(f"{key}: the conversation has no messages")
-    return Thread(conversation.id or key, msgs, (conversation.customer or "").strip() or None)
+    if not msgs:
+        raise InputError(f"{key}: every turn has {EMPTY_TEXT}")
+    skipped = [f"turn {number}: {EMPTY_TEXT}"
+               for number, m in enumerate(conversation.messages, start=1) if not m.text.strip()]
+    return Thread(conversation.id or key, msgs, (conversation.customer or "").strip() or None), skipped
 
 
 def read_jsonl(path: Path, tally: ImportTally, columns: Mapping[str, str]) -> Iterator[Thread]:
@@ -115,11 +122,15 @@ def read_jsonl(path: Path, tally: ImportTally, columns: Mapping[str, str]) -> It
                 continue
             tally.rows += 1
             try:
-                yield _thread(json.loads(line), f"{path.name}:{number}")
+                thread, skipped = _thread(json.loads(line), f"{path.name}:{number}")
             except json.JSONDecodeError as exc:
                 tally.reject(path.name, number, f"not valid JSON: {exc.msg} (column {exc.colno})")
             except InputError as exc:
                 tally.reject(path.name, number, _reason(exc))
+            else:
+                for why in skipped:
+                    tally.reject(path.name, number, why)
+                yield thread
 
 
 def read_json(path: Path, tally: ImportTally, columns: Mapping[str, str]) -> Iterator[Thread]:
@@ -136,9 +147,13 @@ def read_json(path: Path, tally: ImportTally, columns: Mapping[str, str]) -> Ite
     for index, item in enumerate(data if many else [data], start=1):
         tally.rows += 1
         try:
-            yield _thread(item, f"{path.name}#{index}")
+            thread, skipped = _thread(item, f"{path.name}#{index}")
         except InputError as exc:
             tally.reject(path.name, 1, f"conversation {index}: {_reason(exc)}")
+        else:
+            for why in skipped:
+                tally.reject(path.name, 1, f"conversation {index}, {why}")
+            yield thread
 
 
 def _reason(exc: Exception) -> str:
@@ -172,7 +187,7 @@ def _csv_msg(row: Mapping[str, str | None],
     if role is None:
         raise ValueError(f"unknown role {get('role')[:30]!r} (expected customer or agent)")
     if not text:
-        raise ValueError("empty text")
+        raise ValueError(EMPTY_TEXT)
     return key, Msg(role, text, parse_time(get("time")), get("author") or None), get("customer") or None
 
 
