@@ -12,8 +12,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from calmline.cli.analyze_cmd import PlaybookOption, read_text_argument
+from calmline.cli.analyze_cmd import PlaybookOption
 from calmline.cli.app import app, console, friendly_errors
+from calmline.cli.inputs import read_conversation_file, read_text
 from calmline.cli.render import highlight
 
 if TYPE_CHECKING:
@@ -23,11 +24,13 @@ if TYPE_CHECKING:
     from calmline.playbook.coach_schema import CoachConfig
 
 ConversationOption = Annotated[Path, typer.Option(
-    "--conversation", help="the conversation so far: a JSON file (docs/conversation.schema.json)",
+    "--conversation", help="the conversation so far: a JSON file of turns, each with role (customer "
+    "or agent) and text (docs/conversation.schema.json)",
     show_default=False)]
 JsonOption = Annotated[bool, typer.Option("--json", help="print one JSON object")]
 CoachOption = Annotated[Path | None, typer.Option(
     "--coach", help="a team's own coach YAML (default: built-in coach.yaml)")]
+HOW_TO_GIVE_DRAFT = 'give it with --draft "your reply", or pipe it in (--draft - < draft.txt)'
 
 
 def _score_style(score: int) -> str:
@@ -89,19 +92,23 @@ def _analyzer_and_coach(playbook: Path | None, coach: Path | None) -> tuple[Anal
 @friendly_errors
 def review_command(
     conversation: ConversationOption,
-    draft: Annotated[str | None, typer.Option("--draft", help="the agent's draft reply, or - for stdin",
-                                              show_default=False)] = None,
+    draft: Annotated[str | None, typer.Option(
+        "--draft", help="the agent's draft reply; - (or leaving it out, with input piped) reads stdin",
+        show_default=False)] = None,
     as_json: JsonOption = False,
     playbook: PlaybookOption = None,
     coach: CoachOption = None,
 ) -> None:
-    """Review the agent's draft reply before it is sent: behaviours, anti-patterns, score, next move."""
-    from calmline.conversation import read_conversation
+    """Review a draft reply (--draft, or stdin) to a conversation file (--conversation): score, next move.
+
+    The behaviours it shows and misses, its anti-patterns with calmer rewrites, its promises.
+    """
     from calmline.engine.coach import review
 
-    text = read_text_argument(draft)
+    text = read_text(draft, what="draft reply", how=HOW_TO_GIVE_DRAFT)
+    chat = read_conversation_file(conversation)
     analyzer, config = _analyzer_and_coach(playbook, coach)
-    verdict = review(text, read_conversation(conversation), analyzer, coach=config)
+    verdict = review(text, chat, analyzer, coach=config)
     if as_json:
         typer.echo(json.dumps(verdict.to_dict(), ensure_ascii=False, default=str))
     else:
@@ -116,13 +123,13 @@ def suggest_command(
     playbook: PlaybookOption = None,
     coach: CoachOption = None,
 ) -> None:
-    """Suggest two or three replies for the current moment, each reviewed by the coach."""
-    from calmline.conversation import read_conversation
+    """Suggest two or three replies to a conversation file (--conversation), each reviewed by the coach."""
     from calmline.engine.composer import suggest
     from calmline.engine.rewriter import rewriter_from_env
 
+    chat = read_conversation_file(conversation)
     analyzer, config = _analyzer_and_coach(playbook, coach)
-    found = suggest(read_conversation(conversation), analyzer, coach=config,
+    found = suggest(chat, analyzer, coach=config,
                     rewriter=rewriter_from_env())
     if as_json:
         typer.echo(json.dumps({"suggestions": [s.to_dict() for s in found]}, ensure_ascii=False,

@@ -17,18 +17,22 @@ from calmline.cli.render import render_analysis
 from calmline.conversation import parse_conversation
 from calmline.engine.analyzer import Analyzer
 from calmline.engine.coach import review
+from calmline.errors import InputError
 from calmline.playbook import load_playbook
 
 DEMO = "angry_chat.json"
+MAX_PAUSE = 60.0
 
 
 @app.command("demo")
 @friendly_errors
 def demo_command(
-    pause: Annotated[float, typer.Option(help="seconds to wait between turns")] = 0.0,
+    pause: Annotated[float, typer.Option(help=f"seconds to wait between turns (0 to {MAX_PAUSE:g})")] = 0.0,
     playbook: PlaybookOption = None,
 ) -> None:
-    """Replay a realistic angry-customer chat through the analyzer."""
+    """Replay a bundled angry-customer chat through the analyzer and the coach (no input needed)."""
+    if not 0 <= pause <= MAX_PAUSE:  # also refuses nan
+        raise InputError(f"--pause must be between 0 and {MAX_PAUSE:g} seconds, not {pause:g}")
     raw = resources.files("calmline.demo").joinpath(DEMO).read_text("utf-8")
     conversation = parse_conversation(json.loads(raw), DEMO)
     analyzer = Analyzer(load_playbook(playbook))

@@ -13,7 +13,7 @@ from calmline.signals.base import registry
 @app.command("detectors")
 @friendly_errors
 def detectors_command(playbook: PlaybookOption = None) -> None:
-    """List the registered detectors and whether the playbook runs them."""
+    """List the registered detectors and whether the playbook (--playbook, else built-in) runs them."""
     active = load_playbook(playbook).detectors
     table = Table("detector", "labels", "source", "runs")
     for name, factory in sorted(registry().items()):

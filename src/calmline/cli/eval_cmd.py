@@ -83,7 +83,7 @@ def eval_command(
         "--split", help="safety and support only: evaluate one split (train, dev or test)",
         show_default=False)] = None,
 ) -> None:
-    """Score calmline on a public dataset file (precision/recall/F1, correlations, confusion).
+    """Score calmline on a labelled dataset (TASK FILE): precision/recall/F1, correlations, confusion.
 
     anger: GoEmotions TSV; anger, annoyance or disapproval = angry.
 

@@ -60,8 +60,10 @@ def train_command(
         "--playbook", help="base playbook (default: the packaged one)", show_default=False)] = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Write a team playbook: the base one plus the corrected messages as examples (a missed
-    flag, want or cause, or a wrong level) and near misses (a wrong flag, want or cause)."""
+    """Write a team playbook (--out) from the corrections stored in the service's database.
+
+    The base playbook plus the corrected messages as examples (a missed flag, want or cause, or a
+    wrong level) and near misses (a wrong flag, want or cause)."""
     from rich.table import Table
 
     from calmline.playbook import load_playbook
@@ -77,8 +79,8 @@ def train_command(
     taught = teach(base, [Teaching(x.kind, x.label, x.text) for x in found])
     header = (f"calmline team playbook: {base_name} plus {len(found)} correction(s) "
               f"(calmline train --from-corrections).\nRegenerate it rather than editing it by hand.")
-    out.parent.mkdir(parents=True, exist_ok=True)
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(dump(taught.data, header), "utf-8")
     except OSError as exc:
         raise InputError(f"cannot write {out}: {exc.strerror or exc}") from None

@@ -36,7 +36,7 @@ def _in_transaction(database: str | None, work: Callable[[Session], T]) -> T:
 @users_app.command("list")
 @friendly_errors
 def users_list_command(database: DatabaseOption = None) -> None:
-    """List users: id, name, role, active (keys are never shown again)."""
+    """List the users in the database (--database): id, name, role, active (keys are never shown)."""
     from calmline.cases import keys
 
     rows = _in_transaction(database, lambda s: [
@@ -50,8 +50,9 @@ def users_list_command(database: DatabaseOption = None) -> None:
 @users_app.command("rotate")
 @friendly_errors
 def users_rotate_command(ref: Ref, database: DatabaseOption = None) -> None:
-    """Give the user a new API key, printed on the last line (shown once); the old key stops
-    working (within 10 seconds on a running server)."""
+    """Give the user (NAME_OR_ID) a new API key, printed on the last line (shown once).
+
+    The old key stops working (within 10 seconds on a running server)."""
     from calmline.cases import keys
 
     def work(session: Session) -> tuple[str, int, str]:
@@ -68,8 +69,9 @@ def users_rotate_command(ref: Ref, database: DatabaseOption = None) -> None:
 @users_app.command("deactivate")
 @friendly_errors
 def users_deactivate_command(ref: Ref, database: DatabaseOption = None) -> None:
-    """Deactivate the user: its key stops working (within 10 seconds on a running server) and
-    routing skips it; its cases stay as they are."""
+    """Deactivate the user (NAME_OR_ID): its key stops working and routing skips it.
+
+    Within 10 seconds on a running server; its cases stay as they are."""
     from calmline.cases import keys
 
     def work(session: Session) -> tuple[str, int]:
