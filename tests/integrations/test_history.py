@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from calmline.cli.main import app
+from calmline.errors import InputError
 from calmline.insights.import_chatwoot import export_chatwoot, to_conversation
 from calmline.insights.import_zendesk import export_zendesk
 from calmline.insights.run import RunOptions, run_insights
@@ -106,6 +107,15 @@ def test_resume_refuses_another_export_and_a_fresh_run_refuses_to_overwrite(tmp_
         ResumableExport(out, CW_SOURCE)
     with pytest.raises(Exception, match="holds another export"):
         ResumableExport(out, {"helpdesk": "zendesk"}, resume=True)
+    with pytest.raises(InputError, match="is a folder"):
+        ResumableExport(tmp_path, CW_SOURCE)
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(InputError, match="cannot write"), ResumableExport(blocker / "x.jsonl", CW_SOURCE):
+        pass
+    out.write_text("not json\n")
+    with pytest.raises(InputError, match="x.jsonl:1: not a line this export wrote"):
+        ResumableExport(out, CW_SOURCE, resume=True)
 
 
 class ZendeskHistory:
@@ -185,6 +195,10 @@ def test_import_command_with_progress_resume_and_insights(tmp_path: Path) -> Non
     assert "3 conversations written this run, 30 in" in done.output
     bad = CliRunner().invoke(app, [*args[:-1], "May 1"], env=env)
     assert bad.exit_code == 2 and "expected a date like 2025-01-31" in bad.output
+    unset = CliRunner().invoke(app, args, env={**env, "CALMLINE_CHATWOOT_API_TOKEN": ""})
+    assert unset.exit_code == 2 and "set CALMLINE_CHATWOOT_API_TOKEN" in unset.output
+    typo = CliRunner().invoke(app, args, env={**env, "CALMLINE_CHATWOOT_ACCOUNT_ID": "acme"})
+    assert typo.exit_code == 2 and "bad setting: CALMLINE_CHATWOOT_ACCOUNT_ID" in typo.output
     # the export is calmline's interchange format: insights reads it (the Dask engine reads the same)
     report = run_insights(RunOptions([out], workers=1))
     assert report["import"]["threads"] == 30 and report["import"]["bad_rows"] == 0

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from calmline.cli.app import app, console, err_console, friendly_errors
@@ -42,7 +43,7 @@ def check_command() -> None:
     from calmline.integrations.check import check_all
     from calmline.playbook import load_playbook
 
-    settings = Settings()
+    settings = _settings()
     findings = check_all(settings, build_catalogue(load_playbook(settings.playbook)))
     for finding in findings:
         console.print(f"{MARKS[finding.level]} {finding.helpdesk:<9} {finding.what:<15} "
@@ -54,6 +55,16 @@ def check_command() -> None:
         err_console.print(f"[bold red]{failed} problem{'s' if failed > 1 else ''} to fix[/]")
         raise typer.Exit(1)
     console.print("[green]ready[/]")
+
+
+def _settings() -> Settings:
+    """This process's settings, read now; a bad value is a one-line error naming its variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"CALMLINE_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+                             for e in exc.errors()[:3])
+        raise InputError(f"bad setting: {problems}") from None
 
 
 def _since(text: str | None) -> date | None:
@@ -77,17 +88,19 @@ def import_command(
         "--resume", help="continue an interrupted export into the same --out")] = False,
 ) -> None:
     """Export a helpdesk's past conversations for `calmline insights` (either engine)."""
-    from calmline.integrations.connect import chatwoot_client, zendesk_client
+    from calmline.integrations.connect import chatwoot_client, missing_settings, zendesk_client
     from calmline.integrations.http import HelpdeskCallError
     from calmline.integrations.resume import ResumableExport
 
-    settings, start = Settings(), _since(since)
+    settings, start = _settings(), _since(since)
     if helpdesk not in ("chatwoot", "zendesk"):
         raise InputError(f"unknown helpdesk {helpdesk!r}; choose chatwoot or zendesk")
+    missing = missing_settings(settings, helpdesk)
+    if missing:
+        raise InputError(f"{helpdesk} is not connected: set {', '.join(missing)} "
+                         f"(docs/integrations/{helpdesk}.md; then `calmline integrations check`)")
     client = chatwoot_client(settings) if helpdesk == "chatwoot" else zendesk_client(settings)
-    if client is None:
-        raise InputError(f"{helpdesk} is not connected: set CALMLINE_{helpdesk.upper()}_URL and "
-                         "its token (run `calmline integrations check`)")
+    assert client is not None  # its URL is set
     source = {"helpdesk": helpdesk, "url": client.api.base_url,
               "account": settings.chatwoot_account_id if helpdesk == "chatwoot" else None,
               "since": start.isoformat() if start else None}

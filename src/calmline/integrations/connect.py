@@ -44,3 +44,17 @@ def connected_clients(settings: Settings, *, transport: httpx.BaseTransport | No
     if zendesk is not None:
         clients["zendesk"] = zendesk
     return clients
+
+
+def missing_settings(settings: Settings, helpdesk: str) -> list[str]:
+    """The variables a connected `helpdesk` still needs before any call can succeed."""
+    needed: list[tuple[str, object]]
+    if helpdesk == "chatwoot":
+        needed = [("CALMLINE_CHATWOOT_URL", settings.chatwoot_url),
+                  ("CALMLINE_CHATWOOT_ACCOUNT_ID", settings.chatwoot_account_id),
+                  ("CALMLINE_CHATWOOT_API_TOKEN", settings.chatwoot_api_token.get_secret_value())]
+    else:
+        needed = [("CALMLINE_ZENDESK_URL", settings.zendesk_url),
+                  ("CALMLINE_ZENDESK_EMAIL", settings.zendesk_email),
+                  ("CALMLINE_ZENDESK_API_TOKEN", settings.zendesk_api_token.get_secret_value())]
+    return [env for env, value in needed if not value]

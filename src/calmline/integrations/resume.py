@@ -35,9 +35,14 @@ def _cut_partial_line(out: Path) -> None:
 def _written_ids(out: Path) -> set[str]:
     ids: set[str] = set()
     with out.open("r", encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
                 ids.add(str(json.loads(line).get("id")))
+            except (ValueError, AttributeError):
+                raise InputError(f"{out}:{number}: not a line this export wrote; give a new "
+                                 "--out") from None
     return ids
 
 
@@ -47,6 +52,8 @@ class ResumableExport:
 
     def __init__(self, out: Path, source: dict[str, Any], *, resume: bool = False) -> None:
         self.out, self.state_file, self.source = out, state_path(out), source
+        if out.is_dir():
+            raise InputError(f"--out {out} is a folder; give a file name, e.g. {out / 'history.jsonl'}")
         self.position: dict[str, Any] = {}
         self.done: set[str] = set()
         if resume and self.state_file.exists():
@@ -64,8 +71,11 @@ class ResumableExport:
         self._handle: IO[str] | None = None
 
     def __enter__(self) -> ResumableExport:
-        self.out.parent.mkdir(parents=True, exist_ok=True)
-        self._handle = self.out.open("a", encoding="utf-8")
+        try:
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            self._handle = self.out.open("a", encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write {self.out}: {exc.strerror or exc}") from exc
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
