@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from calmline.cases import conversations
+from calmline.cases import conversations, db
 from calmline.cases.errors import ConflictError, TooLargeError
 from calmline.cases.escalations import Reason
 from calmline.cases.followups import is_overdue
@@ -28,7 +28,7 @@ from calmline.engine.budget import Budget
 from calmline.engine.case_reading import CaseRules
 from calmline.service import coaching
 from calmline.service.deps import AppState, User, check_owner
-from calmline.service.idempotency import NO_KEY, Idempotency
+from calmline.service.idempotency import Idempotency
 from calmline.service.schemas import (
     EscalationPublic,
     FollowUpPublic,
@@ -77,16 +77,17 @@ def post_message(state: AppState, user: User, *, conversation_id: int, body: Mes
     incoming = replace(_read(state, body, time, assessment.latest), stage=assessment.stage)
     rules = CaseRules.from_playbook(state.analyzer.playbook)
 
-    def work(session: Session) -> MessagePosted:
-        done = record_message(session, conversation_id=conversation_id, incoming=incoming,
+    def record(session: Session) -> Recorded:
+        return record_message(session, conversation_id=conversation_id, incoming=incoming,
                               actor_id=actor_id if actor_id is not None else user.id,
                               policy=state.policy,
                               followup_due=timedelta(hours=state.settings.followup_default_hours),
                               rules=rules)
-        return _answer(done, assessment)
 
-    # the answer is built inside the transaction: an idempotency key records it with the message
-    return (idem or NO_KEY).run(state.sessions, work)
+    if idem is None or idem.key is None:  # the hot path: the answer is built after the commit
+        return _answer(db.write_with_retry(state.sessions, record), assessment)
+    # an idempotency key records the answer with the message: it is built inside the transaction
+    return idem.run(state.sessions, lambda session: _answer(record(session), assessment))
 
 
 def _answer(done: Recorded, assessment: coaching.Assessment) -> MessagePosted:
