@@ -113,8 +113,8 @@ def import_command(
                            lambda n, total: bar.update(task, advance=n, total=total))
         except HelpdeskCallError as exc:
             raise ExportStoppedError(f"{helpdesk} stopped answering ({exc}); {len(export.done):,} "
-                                f"conversations are in {out}: run the same command with --resume "
-                                "to continue") from exc
+                                     f"conversations are in {out}: run the same command with "
+                                     "--resume to continue") from exc
         except KeyboardInterrupt:
             err_console.print(f"stopped: run the same command with --resume to continue ({out})")
             raise
