@@ -58,13 +58,16 @@ def test_root_redirects_to_the_console_and_static_files_are_served(api: Client) 
 
 
 def test_helpers_need_a_key(api: Client) -> None:
-    assert api.client.get("/console/api/me").status_code == 401
-    assert api.call("GET", "/console/api/me", "agent").json()["role"] == "agent"
+    assert api.client.get("/console/api/state").status_code == 401
+    assert api.call("GET", "/console/api/state", "agent").status_code == 200
+    # who a key is comes from /v1/me alone: the console keeps no copy of it
+    assert api.call("GET", "/console/api/me", "agent").status_code == 404
+    assert api.call("GET", "/v1/me", "agent").json()["role"] == "agent"
 
 
 def test_demo_data_is_for_admins_on_an_empty_store(api: Client) -> None:
-    assert api.call("GET", "/console/api/state", "agent").json() == {
-        "conversations": 0, "empty": True, "can_seed": False}
+    assert api.call("GET", "/console/api/state", "agent").json() == {"empty": True, "can_seed": False}
+    assert api.call("GET", "/console/api/state").json() == {"empty": True, "can_seed": True}
     assert api.call("POST", "/console/api/demo", "lead").status_code == 403
     seeded = api.call("POST", "/console/api/demo").json()
     assert len(seeded["conversations"]) == 6
@@ -91,7 +94,7 @@ def test_assist_gives_the_next_move_and_suggestions(api: Client) -> None:
              json={"role": "customer", "text": "My refund for order #A-1234 never came. Unacceptable!"})
     assist = api.call("GET", f"/console/api/conversations/{case}/assist", "agent").json()
     assert assist["stage"] == "venting" and assist["suggestions"]
-    lead = api.call("GET", "/console/api/me", "lead").json()["id"]
+    lead = api.call("GET", "/v1/me", "lead").json()["id"]
     other = api.call("POST", "/v1/conversations", "lead", json={"agent_id": lead}).json()["id"]
     assert api.call("GET", f"/console/api/conversations/{other}/assist", "agent").status_code == 403
 

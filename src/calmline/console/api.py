@@ -1,9 +1,10 @@
-"""Console helpers the /v1 API does not (yet) offer, behind the same keys and roles.
+"""Console helpers the /v1 API does not (yet) offer, behind the same keys and the same rules of
+who sees what as /v1 (`deps.check_access`). Whatever /v1 answers (who a key is: `GET /v1/me`)
+the console asks /v1 for; nothing here repeats it.
 
-- `GET  /console/api/me`: who this key is (the pages need the user's id and role);
 - `GET  /console/api/state`: whether the case store is empty (first run offers demo data);
 - `POST /console/api/demo`: load the demo conversations (admins, empty store only);
-- `GET  /console/api/people`: names of users and of the customers of the given ids;
+- `GET  /console/api/people`: names beside the ids, only those the caller may see (`people`);
 - `GET  /console/api/scenarios`: recorded customers (their lines) for role-play training;
 - `GET  /console/api/conversations/{id}/assist`: stage, next move and suggested replies for the
   next reply, without posting anything (the API returns them only in answer to a new message);
@@ -19,26 +20,37 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
-from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from calmline.cases import audit, db
 from calmline.cases import conversations as conv_repo
 from calmline.cases import followups as followup_repo
 from calmline.cases.errors import ConflictError
-from calmline.cases.models import Agent, Conversation, Customer
 from calmline.console import demo_seed, insights_view
+from calmline.console import people as people_repo
 from calmline.service import coaching, intake
 from calmline.service.deps import AdminDep, SessionDep, StateDep, UserDep, check_access
+from calmline.service.routers import ERRORS
 from calmline.service.routers.followups import public as followup_public
 from calmline.service.schemas import MAX_ID, FollowUpPublic, Time, storable_text
 
-router = APIRouter(prefix="/console/api", tags=["console"])
+router = APIRouter(prefix="/console/api", tags=["console"], responses=ERRORS)
 
 
-class Me(BaseModel):
-    id: int
+class StoreState(BaseModel):
+    empty: bool = Field(description="no conversations at all yet (a first run)")
+    can_seed: bool = Field(description="the caller may load the demo data now (an admin, empty store)")
+
+
+class Person(BaseModel):
     name: str
-    role: str
+
+
+class People(BaseModel):
+    agents: dict[int, Person] = Field(description="users by id: all active ones for supervisors "
+                                                  "and admins; an agent's own name and the owners "
+                                                  "of follow-ups on their conversations for agents")
+    customers: dict[int, str] = Field(description="the asked-for customers the caller may see")
 
 
 def _no_nul(value: str) -> str:
@@ -54,37 +66,38 @@ class FollowUpConfirm(BaseModel):
     due: Time = Field(None, description="when it is due; a time without a zone is UTC")
 
 
-@router.get("/me", response_model=Me)
-def me(user: UserDep) -> Me:
-    return Me(id=user.id, name=user.name, role=user.role)
+def _store_is_empty(session: Session) -> bool:
+    return not conv_repo.list_conversations(session, limit=1)
 
 
-@router.get("/state")
-def state_(session: SessionDep, user: UserDep) -> dict[str, Any]:
-    count = session.scalar(select(func.count()).select_from(Conversation)) or 0
-    return {"conversations": count, "empty": count == 0, "can_seed": count == 0 and user.role == "admin"}
+@router.get("/state", response_model=StoreState)
+def state_(session: SessionDep, user: UserDep) -> StoreState:
+    """Whether this is a first run; no counts (an agent may not count the team's cases)."""
+    empty = _store_is_empty(session)
+    return StoreState(empty=empty, can_seed=empty and user.role == "admin")
 
 
 @router.post("/demo", status_code=201)
 def demo(state: StateDep, user: AdminDep) -> dict[str, Any]:
     """Seed the demo conversations through the service's own message path (admins only)."""
     with state.sessions() as session:
-        if session.scalar(select(func.count()).select_from(Conversation)):
+        if not _store_is_empty(session):
             raise ConflictError("the case store already has conversations; demo data goes only "
                                 "into an empty one")
     return demo_seed.seed(state, user)
 
 
-@router.get("/people")
+@router.get("/people", response_model=People)
 def people(session: SessionDep, user: UserDep,
            customers: Annotated[str, Query(max_length=5000, pattern=r"^[0-9,]*$")] = ""
-           ) -> dict[str, Any]:
+           ) -> People:
+    """Names for the ids on the caller's page, under /v1's rules: an agent gets only the names
+    on their own conversations; an id the caller may not see is left out."""
     ids = sorted({int(x) for x in customers.split(",") if x and len(x) <= 10 and int(x) <= MAX_ID})[:500]
-    agents = {a.id: {"name": a.name, "role": a.role}
-              for a in session.scalars(select(Agent).where(Agent.active.is_(True)))}
-    found: list[Customer] = list(session.scalars(select(Customer).where(Customer.id.in_(ids)))) if ids else []
-    return {"agents": agents, "customers": {c.id: c.name or c.external_id or f"customer {c.id}"
-                                            for c in found}}
+    agents = people_repo.agent_names(session, user_id=user.id, supervises=user.supervises)
+    return People(agents={i: Person(name=name) for i, name in agents.items()},
+                  customers=people_repo.customer_names(session, ids=ids, user_id=user.id,
+                                                       supervises=user.supervises))
 
 
 @router.get("/scenarios")

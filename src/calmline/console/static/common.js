@@ -54,7 +54,7 @@ export async function api(path, { method = "GET", body, signal, key } = {}) {
 /** The signed-in user ({id, name, role, supervises}); sends to sign-in when there is no key. */
 export async function signedIn() {
   if (!getKey()) { toSignin(); return new Promise(() => {}); }
-  const me = await api("/console/api/me");
+  const me = await api("/v1/me");
   me.supervises = me.role === "supervisor" || me.role === "admin";
   document.querySelectorAll("[data-role=supervisor]").forEach((n) => { n.hidden = !me.supervises; });
   const who = document.getElementById("who-name");

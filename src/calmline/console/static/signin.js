@@ -8,7 +8,7 @@ const error = document.getElementById("signin-error");
 async function signIn(key, remember) {
   error.hidden = true;
   try {
-    await api("/console/api/me", { key });
+    await api("/v1/me", { key });
   } catch (e) {
     error.textContent = e instanceof ApiError && e.status === 401 ? "That key is not valid (unknown or revoked)." : `Could not sign in: ${e.message}`;
     error.hidden = false;
@@ -31,7 +31,7 @@ if (known.length) {
     h("button", { type: "button", class: "btn small", onclick: () => signIn(u.key, true) }, `Sign in as ${u.name.split(" ")[0]}`))));
 }
 if (getKey()) {
-  api("/console/api/me", { key: getKey() }).then((me) => {
+  api("/v1/me", { key: getKey() }).then((me) => {
     const note = document.getElementById("signed-in");
     note.replaceChildren(`Signed in as ${me.name} (${me.role}). `, h("a", { href: next }, "Continue"), " or use another key.");
     note.hidden = false;
