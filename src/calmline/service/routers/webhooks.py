@@ -118,16 +118,15 @@ def _conversation_id(state: AppState, event: WebhookEvent, user: User) -> int:
     return db.write_with_retry(state.sessions, work)
 
 
-@router.post("/messages", status_code=201, response_model=MessagePosted,
-             responses={200: {"description": "never: a redelivered event gets its first answer "
-                                             "(201) with `Idempotent-Replayed: true`"}})
+@router.post("/messages", status_code=201, response_model=MessagePosted)
 async def message_event(request: Request, state: StateDep,
                         x_calmline_timestamp: Annotated[str | None, Header(
                             description="unix seconds when the request was signed")] = None,
                         x_calmline_signature: Annotated[str | None, Header(
                             description="sha256=<hex HMAC-SHA256(secret, '<timestamp>.<body>')>")
                         ] = None) -> MessagePosted:
-    """One message event from a helpdesk (`WebhookEvent` JSON), verified by its signature."""
+    """One message event from a helpdesk (`WebhookEvent` JSON), verified by its signature. A
+    redelivered `event_id` gets its first answer again (`Idempotent-Replayed: true`)."""
     secret = state.settings.webhook_secret
     if not secret:
         raise NotFoundError("the webhook is disabled: set CALMLINE_WEBHOOK_SECRET to enable it")
