@@ -27,6 +27,9 @@ def test_insights_writes_report_and_json(conversations_jsonl: Path, tmp_path: Pa
     assert data["import"]["bad_examples"] == [{"source": "more.jsonl", "line": 2, "reason": data["import"][
         "bad_examples"][0]["reason"]}]
     assert {"triggers", "trend", "trajectories", "handling", "agent_load", "training"} <= set(data)
+    best = {(e["conversation"], e["turn"]) for e in data["training"]["best"]}
+    worst = {(e["conversation"], e["turn"]) for e in data["training"]["worst"]}
+    assert worst and not best & worst  # bob's "Calm down, that is our policy." is badly handled only
 
 
 def test_insights_errors_are_one_line(tmp_path: Path) -> None:
