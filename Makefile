@@ -27,8 +27,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 ## run: create the environment, install, and serve the API (and console) on http://127.0.0.1:8000
+##      (another port: make run PORT=8001)
+PORT ?= 8000
 run: $(VENV)/.installed
-	$(BIN)/calmline serve
+	$(BIN)/calmline serve --port $(PORT)
 
 ## test: install the dev environment and run ruff, mypy and pytest
 test: $(VENV)/.installed-dev lint chromium

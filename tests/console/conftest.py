@@ -45,13 +45,14 @@ class Server:
     output: list[str] = field(default_factory=list)
 
     def admin_key(self, wait: float = 5.0) -> str | None:
-        """The first admin's key, as `calmline serve` printed it on the empty store."""
+        """The first admin's key, from the file whose path `calmline serve` printed on the empty
+        store (it never prints the key itself)."""
         deadline = time.monotonic() + wait
         while True:
             for line in list(self.output):
-                found = re.search(r"admin key: (\S+)", line)
+                found = re.search(r"admin key file: (\S+)", line)
                 if found:
-                    return found.group(1)
+                    return Path(found.group(1)).read_text("utf-8").strip()
             if time.monotonic() > deadline:
                 return None
             time.sleep(0.1)

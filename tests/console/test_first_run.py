@@ -1,4 +1,5 @@
-"""First run: `calmline serve` on an empty store prints an admin key; the console offers demo data,
+"""First run: `calmline serve` on an empty store writes an admin key to a private file and prints
+where (never the key); the console offers demo data,
 and the demo conversations show every part of the console (abuse, legal threat, breather, overdue
 follow-up) to the agent and the supervisor."""
 

@@ -7,8 +7,12 @@ cannot drift, the rest send the values that used to reach PostgreSQL and fail th
 
 from __future__ import annotations
 
+import json
+import socket
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from pydantic import BaseModel, ValidationError
@@ -21,6 +25,7 @@ from calmline.service import schemas
 from calmline.service.correction_schemas import CorrectionCreate
 from calmline.service.routers import escalations
 from tests.service.conftest import Api
+from tests.service.test_serve import running
 
 # every String column written from API input, with the input fields that fill it
 FROM_INPUT: dict[str, list[tuple[type[BaseModel], str]]] = {
@@ -175,3 +180,51 @@ def test_audit_after_beyond_the_id_column_is_422(api: Api, after: int) -> None:
 def test_audit_after_up_to_the_largest_id_is_fine(api: Api) -> None:
     assert _status(api.client.get(f"/v1/audit?after={schemas.MAX_ID}",
                                   headers=api.h("supervisor")), 200) == []
+
+
+def test_bodies_the_app_cannot_read_get_the_json_error_shape(sqlite_api: Api) -> None:
+    url = f"/v1/conversations/{sqlite_api.conversation()}/messages"
+    for content_type, body, status in (("application/json", b'{"role": "cust', 400),
+                                       ("text/plain", b'{"role": "customer", "text": "hi"}', 422),
+                                       ("application/xml", b"<message/>", 422)):
+        response = sqlite_api.client.post(url, content=body, headers={
+            **sqlite_api.h("agent"), "content-type": content_type})
+        assert set(_status(response, status)["error"]) == {"code", "message", "detail"}
+
+
+def _raw(base: str, request: bytes, wait: float = 10.0) -> bytes:
+    """Send `request` as it is on a fresh connection; what came back before the server closed it
+    (or `wait` passed, which fails the test)."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=wait) as sock:
+        try:
+            sock.sendall(request)
+        except OSError:  # the server may close while a long head is still being sent
+            pass
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+        return answer
+
+
+def _json_error(answer: bytes, status: int) -> dict[str, Any]:
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(f"HTTP/1.1 {status} ".encode()), answer[:300]
+    assert b"content-type: application/json" in head.lower()
+    error: dict[str, Any] = json.loads(body)["error"]
+    return error
+
+
+def test_the_server_bounds_heads_and_answers_in_json(tmp_path: Path) -> None:
+    printed: list[str] = []
+    with running(tmp_path, printed, "--keep-alive", "1") as base:
+        big = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n"
+        assert _json_error(_raw(base, big), 431)["code"] == "header_too_large"
+        huge = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 5_000_000 + b"\r\n\r\n"
+        answer = _raw(base, huge)
+        assert answer == b"" or _json_error(answer, 431)  # refused, at most 64 KiB read
+        assert _json_error(_raw(base, b"NOT HTTP AT ALL\r\n\r\n"), 400)["code"] == "bad_request"
+        # an unfinished head, and a connection that says nothing, are closed (keep-alive 1 s)
+        assert _raw(base, b"GET /healthz HTTP/1.1\r\nHost: x\r\n") == b""
+        assert _raw(base, b"") == b""
+        assert httpx.get(f"{base}/healthz").status_code == 200  # still up

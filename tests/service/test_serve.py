@@ -1,10 +1,13 @@
 """`calmline serve` for real: zero config (SQLite file in the working directory), migrations on
-start, a first admin key printed once, and an API that answers on the port."""
+start, a first admin key written once to a file only its user can read (never printed: the output
+may be kept in a log), and an API that answers on the port."""
 
 from __future__ import annotations
 
 import os
+import re
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -22,14 +25,14 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running(cwd: Path, printed: list[str]) -> Iterator[str]:
+def running(cwd: Path, printed: list[str], *options: str) -> Iterator[str]:
     """`calmline serve` in `cwd` with no CALMLINE_* settings; yields its base URL once it answers.
-    What it printed is appended to `printed` when it has stopped."""
+    What it printed (output and logs) is appended to `printed` when it has stopped."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CALMLINE_")}
     proc = subprocess.Popen([sys.executable, "-m", "calmline.cli.main", "serve", "--port", str(port),
-                             "--log-level", "warning"], cwd=cwd, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+                             "--log-level", "warning", *options], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -46,18 +49,29 @@ def running(cwd: Path, printed: list[str]) -> Iterator[str]:
         printed.append(proc.communicate(timeout=20)[0])
 
 
-def test_serve_zero_config_prints_the_first_admin_key_once(tmp_path: Path) -> None:
+def admin_key_file(printed: str) -> Path:
+    """The key file `serve` named on its first start."""
+    found = re.findall(r"admin key file: (\S+)", printed)
+    assert len(found) == 1, printed
+    return Path(found[0])
+
+
+def test_serve_zero_config_writes_the_first_admin_key_once_to_a_private_file(tmp_path: Path) -> None:
     printed: list[str] = []
     with running(tmp_path, printed) as base:
         assert httpx.get(f"{base}/healthz").json() == {"status": "ok", "database": "ok"}
-    keys = [line.split("admin key:", 1)[1].strip() for line in printed[0].splitlines()
-            if "admin key:" in line]
-    assert len(keys) == 1 and keys[0].startswith("cl_"), printed[0]
+    key_file = admin_key_file(printed[0])
+    assert key_file == tmp_path / "calmline-admin-key.txt"  # beside calmline.db
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    key = key_file.read_text("utf-8").strip()
+    assert key.startswith("cl_") and key not in printed[0], printed[0]
+    assert "calmline users rotate" in printed[0]
     assert (tmp_path / "calmline.db").exists()
     with running(tmp_path, printed) as base:
-        auth = {"Authorization": f"Bearer {keys[0]}"}
+        auth = {"Authorization": f"Bearer {key}"}
         made = httpx.post(f"{base}/v1/users", json={"name": "ana", "role": "agent"}, headers=auth)
         assert made.status_code == 201, made.text
         assert httpx.get(f"{base}/v1/supervisor/queue", headers=auth).status_code == 200
         assert httpx.get(f"{base}/v1/supervisor/queue").status_code == 401
-    assert "admin key:" not in printed[1], printed[1]  # shown once: a restart prints no new key
+    assert "admin key" not in printed[1], printed[1]  # once: a restart makes no new key
+    assert key_file.read_text("utf-8").strip() == key

@@ -37,7 +37,10 @@ READ_ONLY = "calmline_read_only"
 
 def make_engine(url: str, *, echo: bool = False, pool_size: int = 10,
                 connect_args: dict[str, Any] | None = None) -> Engine:
-    """An engine for `url`; raises InputError for a URL SQLAlchemy cannot parse."""
+    """An engine for `url`; raises InputError for a URL SQLAlchemy cannot parse.
+
+    Its errors and echoed statements never show the parameters: they are customers' text, names
+    and emails, and an error's message ends up in tracebacks and logs."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -46,13 +49,13 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10,
     if parsed.get_backend_name() == "sqlite":
         args.setdefault("check_same_thread", False)
         args.setdefault("timeout", 30)
-        engine = create_engine(parsed, echo=echo, connect_args=args)
+        engine = create_engine(parsed, echo=echo, connect_args=args, hide_parameters=True)
         _sqlite_tuning(engine, in_memory=parsed.database in (None, "", ":memory:"))
         return engine
     # No pre-ping (a round trip per checkout, on every request): a connection the server dropped
     # fails once, SQLAlchemy then discards the pool, and writes retry (`write_with_retry`).
     return create_engine(parsed, echo=echo, pool_size=pool_size, max_overflow=pool_size,
-                         connect_args=args)
+                         connect_args=args, hide_parameters=True)
 
 
 def _sqlite_tuning(engine: Engine, *, in_memory: bool) -> None:

@@ -5,6 +5,7 @@ The rest of the key lifecycle (`users list | rotate | deactivate`) is in `users_
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -36,13 +37,19 @@ def serve_command(
     workers: Annotated[int, typer.Option(help="worker processes", min=1, max=64)] = 1,
     database: DatabaseOption = None,
     log_level: Annotated[str, typer.Option(help="server log level: " + ", ".join(LOG_LEVELS))] = "info",
+    keep_alive: Annotated[int, typer.Option(
+        help="seconds a connection may sit idle, or take to send a request's head", min=1, max=300)] = 5,
 ) -> None:
-    """Serve the HTTP API (OpenAPI at /docs); brings the database schema up to date first."""
+    """Serve the HTTP API (OpenAPI at /docs); brings the database schema up to date first.
+
+    Logs are JSON lines on stderr (calmline.service.logs). The server bounds what a client can
+    hold: a request head of at most 64 KiB, sent within --keep-alive seconds."""
     import os
 
     import uvicorn
 
     from calmline.cases import db
+    from calmline.service import http_protocol, logs
 
     if log_level not in LOG_LEVELS:
         raise InputError(f"--log-level must be one of {', '.join(LOG_LEVELS)}, not {log_level!r}")
@@ -52,12 +59,14 @@ def serve_command(
         get_settings.cache_clear()
     engine = db.make_engine(_url(database))
     db.upgrade(engine)
-    _first_admin(engine)
+    _first_admin(engine, _url(database))
     engine.dispose()
     console.print(f"calmline serving on http://{host}:{port}: console at /console/, API docs at /docs",
                   highlight=False)
     uvicorn.run("calmline.service.asgi:app", host=host, port=port, workers=workers,
-                log_level=log_level, access_log=False)
+                log_level=log_level, log_config=logs.uvicorn_config(log_level), access_log=False,
+                http=http_protocol.BoundedH11Protocol, timeout_keep_alive=keep_alive,
+                h11_max_incomplete_event_size=http_protocol.HEAD_LIMIT)
 
 
 def _check_port_free(host: str, port: int) -> None:
@@ -75,11 +84,13 @@ def _check_port_free(host: str, port: int) -> None:
             probe.bind(address)
         except OSError as exc:
             raise InputError(f"cannot listen on {host}:{port}: {exc.strerror}; is calmline already "
-                             "running? Pick another port with --port") from None
+                             "running? Pick another port: `make run PORT=8001`, or "
+                             "`calmline serve --port 8001`") from None
 
 
-def _first_admin(engine: Engine) -> None:
-    """On a store without an admin (first start), create one and print its key, this once."""
+def _first_admin(engine: Engine, url: str) -> None:
+    """On a store without an admin (first start), create one and write its key to a file only
+    this user can read; print where, never the key (the output may well be kept in a log)."""
     from calmline.cases import agents, db
 
     with db.transaction(db.session_factory(engine)) as session:
@@ -87,10 +98,41 @@ def _first_admin(engine: Engine) -> None:
         if made is None:
             return
         name, key = made[0].name, made[1]
-    console.print(f"[bold]First start:[/] created the admin user {name!r}. Its API key is shown "
-                  "only this once; keep it (more users: `calmline users create NAME --role ROLE`):",
-                  highlight=False)
-    typer.echo(f"admin key: {key}")
+        path = key_file_for(url)
+        write_private(path, key + "\n")  # in the transaction: no admin is kept without its key
+    console.print(f"[bold]First start:[/] created the admin user {name!r}; its API key is in "
+                  f"the file below (readable only by you). Sign in with it, then delete the file; "
+                  f"lost it? `calmline users rotate {name}` prints a new one. More users: "
+                  "`calmline users create NAME --role ROLE`.", highlight=False)
+    typer.echo(f"admin key file: {path}")
+
+
+def key_file_for(url: str) -> Path:
+    """Beside a SQLite database file; else (PostgreSQL, in-memory) in the working directory."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    database = parsed.database if parsed.get_backend_name() == "sqlite" else None
+    if database and database != ":memory:" and not database.startswith("file:"):
+        return Path(database).resolve().with_name(f"{Path(database).stem}-admin-key.txt")
+    return Path.cwd() / "calmline-admin-key.txt"
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write `text` to `path` readable and writable by this user only (0600), replacing any
+    older file atomically; the key is never in a file anyone else could read, even briefly."""
+    import os
+    import tempfile
+
+    handle, scratch = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        os.fchmod(handle, 0o600)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(scratch, path)
+    except BaseException:
+        Path(scratch).unlink(missing_ok=True)
+        raise
 
 
 @db_app.command("upgrade")

@@ -2,7 +2,8 @@
 
 calmline's own errors map to 4xx by class; request validation to 422 (400 for a body that is
 not JSON); a database that cannot be reached to a 503; anything unexpected to a 500 with a generic message:
-no traceback reaches a client.
+no traceback reaches a client. Their log lines name the exception's type and place, never its
+message (a database error quotes the values it refused: customers' emails, card numbers).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from calmline.cases.errors import (
 )
 from calmline.engine.budget import OutOfTimeError
 from calmline.errors import CalmlineError, InputError, PlaybookError
+from calmline.service.logs import RequestLog, describe_error, logged_path
 
 log = logging.getLogger("calmline.service")
 
@@ -85,20 +87,27 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
 
 
+def _context(request: Request, exc: Exception) -> dict[str, Any]:
+    """What an error's log line says: the request (no query string, no body) and the exception's
+    type and place. Never `str(exc)`: a database error quotes the values it refused."""
+    return {"request_id": getattr(request.state, "request_id", None), "method": request.method,
+            "path": logged_path(request.scope), "error": describe_error(exc)}
+
+
 async def _integrity(request: Request, exc: Exception) -> JSONResponse:
     # a safety net: writers check uniqueness first, so this is a race that lost twice
-    log.warning("integrity error on %s %s: %s", request.method, request.url.path, exc)
+    log.warning("integrity error", extra=_context(request, exc))
     return error_response(409, "conflict", "the change conflicts with stored data; try again")
 
 
 async def _database_down(request: Request, exc: Exception) -> JSONResponse:
-    log.error("database error on %s %s: %s", request.method, request.url.path, exc)
+    log.error("database unavailable", extra=_context(request, exc))
     return error_response(503, "unavailable", "the database is unavailable; try again shortly",
                           headers={"Retry-After": "5"})
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    log.error("unhandled error", extra=_context(request, exc))
     return error_response(500, "internal", "internal error: the request was not completed")
 
 
@@ -126,7 +135,10 @@ class QueryTextGuard:
 
 
 def install(app: FastAPI) -> None:
+    """The error handlers, and the two middlewares that go with them: the NUL guard (its refusals
+    share the error shape) and the request log (the id that the handlers' log lines name)."""
     app.add_middleware(QueryTextGuard)
+    app.add_middleware(RequestLog)
     app.add_exception_handler(CalmlineError, _calmline_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
