@@ -75,3 +75,16 @@ def test_serve_zero_config_writes_the_first_admin_key_once_to_a_private_file(tmp
         assert httpx.get(f"{base}/v1/supervisor/queue").status_code == 401
     assert "admin key" not in printed[1], printed[1]  # once: a restart makes no new key
     assert key_file.read_text("utf-8").strip() == key
+
+
+def test_a_taken_port_says_how_to_pick_another_with_make_and_with_serve(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CALMLINE_")}
+        done = subprocess.run([sys.executable, "-m", "calmline.cli.main", "serve", "--port", str(port)],
+                              cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    said = " ".join((done.stdout + done.stderr).split())
+    assert done.returncode != 0 and "make run PORT=" in said and "calmline serve --port" in said, said
+    assert not (tmp_path / "calmline.db").exists()  # refused before migrating or making keys
