@@ -103,7 +103,7 @@ def assert_clean(log_text: str, keys: list[str]) -> None:
 
 def plant_and_break(api: Api, engine: Engine) -> list[int]:
     """Personal data in every free-text place, then each kind of failure; the statuses."""
-    h = api.h("agent")
+    h = api.h("supervisor")  # customer lines on a real case come from the helpdesk or a supervisor
     made = api.client.post("/v1/conversations", headers=h, json={
         "subject": f"refund {CARD}", "external_id": f"ticket-{EMAIL}",
         "customer": {"name": f"Dana {CARD_DIGITS}", "external_id": EMAIL}})
