@@ -58,6 +58,7 @@ bench: $(VENV)/.installed-dev chromium
 	$(BIN)/python bench/accuracy.py
 	$(BIN)/python bench/speed.py --fast-path
 	$(BIN)/python bench/speed.py --texts support
+	$(BIN)/python bench/cost.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/console.py
 

@@ -201,8 +201,7 @@ def _order_ignored(config: CoachConfig, scan: Scan, moment: Moment) -> bool:
     orders = [f for f in moment.customer.facts if f.kind == "order_id"]
     if not orders or moment.kind == "venting" or not scan.text.strip():
         return False
-    said = [scan.text, *(s.text for s in moment.agent_scans())]
-    return not any(fact_mentions(text, orders) for text in said)
+    return not moment.order_named and not fact_mentions(scan.text, orders)
 
 
 _GAP_TESTS: Mapping[str, Any] = {

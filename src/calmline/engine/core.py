@@ -19,7 +19,7 @@ another wait. Long work takes a `Budget` and stops between turns once it is spen
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from datetime import datetime
 
 from calmline.engine.analysis import Analysis
@@ -62,7 +62,7 @@ class Engine:
         self.scanner = CueScanner(self.coach)
         self._analyses: LruCache[Turns, Analyses] = LruCache(cache_size)
         self._cases: LruCache[Hashable, tuple[Turns, Analyses]] = LruCache(cases)
-        self._scans: LruCache[tuple[str, DraftContext], Scan] = LruCache(cache_size * 4)
+        self._scans: LruCache[Hashable, Scan] = LruCache(cache_size * 4)
         self._moments: LruCache[tuple[Turns, str | None, datetime | None], Moment] = (
             LruCache(cache_size))
 
@@ -89,6 +89,9 @@ class Engine:
         `case` saw last time) are re-used; only the rest is analysed, checking `budget` first."""
         read = tuple(turns)
         done = self._analyses.get(read)
+        seen = self._cases.get(case) if done is None and case is not None else None
+        if seen is not None and seen[0] == read:  # the case as stored after its last reading
+            done = seen[1]
         if done is None:
             reused = self._reusable(read, case)
             analyses = list(reused)
@@ -135,12 +138,20 @@ class Engine:
             if budget is not None:
                 budget.check()
             found = read_moment(conversation, self.analyzer, self.scanner, time,
-                                analyses=analyses, scan=self._scan)
+                                analyses=analyses, scan=self._scanner_for(case))
             self._moments.put(key, found)
         return found
 
-    def _scan(self, text: str, context: DraftContext) -> Scan:
-        return self._scans.get_or_compute((text, context), lambda: self.scanner.scan(text, context))
+    def _scanner_for(self, case: Hashable | None) -> Callable[[str, DraftContext], Scan]:
+        """How read_moment scans the agent's earlier turns: remembered by text and context, or
+        within a case by the turn itself, so that when the window slides on (and the context of
+        each agent turn loses its oldest customer turn) the turns already read are not read again.
+        """
+        def scan(text: str, context: DraftContext) -> Scan:
+            key = (case, text, context.time) if case is not None else (text, context)
+            return self._scans.get_or_compute(key, lambda: self.scanner.scan(text, context))
+
+        return scan
 
     def review(self, draft: str, conversation: ConversationLike, time: datetime | None = None,
                *, case: Hashable | None = None, budget: Budget | None = None) -> Review:

@@ -9,10 +9,13 @@ the stage machine and the evaluation all read agent messages through this one sc
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from calmline.engine.commitments import Commitment, TimeRef, extract_commitments, find_times, find_vague
+from calmline.engine.lru import LruCache
 from calmline.engine.restate import CustomerFacts, fact_mentions, issue_mentions
 from calmline.playbook.coach_schema import CoachConfig, Cue
 from calmline.signals.base import Evidence
@@ -58,6 +61,7 @@ class Scan:
     times: tuple[TimeRef, ...]
     vague: Spans
     commitments: tuple[Commitment, ...]
+    handed_over: Spans = ()  # the agent hands the case over ("I've escalated this to …")
 
     @property
     def apologies(self) -> int:
@@ -73,16 +77,32 @@ class Scan:
 
 def _sentence_of(text: str, pos: int) -> tuple[int, int]:
     """The sentence around `pos`: from the end of the one before to its closing ". ! ?" run
-    (or the line's end). One pass up to `pos`'s sentence, so a long draft costs linear time."""
-    start = 0
+    (or the line's end). The sentence ends of a text are found once (one linear pass, remembered
+    for the last few texts), so a long draft with many checks still costs linear time."""
+    ends, stops = _sentence_ends(text)
+    index = bisect_right(stops, pos)
+    start = ends[index - 1] if index else 0
+    return start, (stops[index] if index < len(stops) else len(text))
+
+
+@lru_cache(maxsize=16)
+def _sentence_ends(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(where each sentence's successor starts, where each sentence stops), in text order. A
+    sentence stops after its ". ! ?" run, or before a line break."""
+    ends: list[int] = []
+    stops: list[int] = []
     for m in _SENTENCE_END.finditer(text):
-        if m.group() == "\n":
-            if pos < m.start():
-                return start, m.start()
-        elif pos < m.end():
-            return start, m.end()
-        start = m.end()
-    return start, len(text)
+        stops.append(m.start() if m.group() == "\n" else m.end())
+        ends.append(m.end())
+    return tuple(ends), tuple(stops)
+
+
+def _first(pattern: re.Pattern[str] | None, low: str, text: str) -> Evidence | None:
+    found = pattern.search(low) if pattern is not None else None
+    if found is None:
+        return None
+    return Evidence(found.start(), found.end(), text[found.start():found.end()], "cue",
+                    "coach.customer")
 
 
 def _overlaps(ev: Evidence, others: Spans) -> bool:
@@ -97,6 +117,18 @@ class CueScanner:
         self._behaviours = {k: self._matcher(f"behaviours.{k}", c) for k, c in config.behaviours.items()}
         self._anti = {k: self._matcher(f"anti_patterns.{k}", c) for k, c in config.anti_patterns.items()}
         self._escalation = compile_patterns(config.escalation)
+        self._agree = compile_patterns(config.customer.agree)
+        self._close = compile_patterns(config.customer.close)
+        # the stage machine asks these of every customer turn in the window at every reading
+        self._customer: LruCache[str, tuple[Evidence | None, Evidence | None]] = LruCache(1024)
+
+    def customer_says(self, text: str) -> tuple[Evidence | None, Evidence | None]:
+        """(the customer agrees, the customer closes the case): the first cue of each, if any."""
+        def read() -> tuple[Evidence | None, Evidence | None]:
+            low = text.lower().replace("’", "'")
+            return _first(self._agree, low, text), _first(self._close, low, text)
+
+        return self._customer.get_or_compute(text, read)
 
     @staticmethod
     def _matcher(rule: str, cue: Cue) -> PhraseMatcher:
@@ -121,7 +153,8 @@ class CueScanner:
         commitments = tuple(extract_commitments(text, context.time))
         bad = self._check_anti(text, raw_bad, raw_good, times, context)
         good = self._check_good(text, raw_good, bad, times, commitments, context)
-        return Scan(text, good, bad, times, tuple(find_vague(text)), commitments)
+        return Scan(text, good, bad, times, tuple(find_vague(text)), commitments,
+                    self.hands_over(text))
 
     @staticmethod
     def _find(norm: NormalizedText, text: str, matcher: PhraseMatcher, negatable: bool) -> Spans:

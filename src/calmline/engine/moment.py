@@ -22,7 +22,7 @@ from calmline.engine.analysis import Analysis
 from calmline.engine.analyzer import Analyzer, HistoryItem, as_turn
 from calmline.engine.case_reading import CaseRules, CaseTurn, read_case
 from calmline.engine.cues import CueScanner, DraftContext, Scan
-from calmline.engine.restate import CustomerFacts
+from calmline.engine.restate import CustomerFacts, FactGatherer, fact_mentions
 from calmline.engine.stages import StageState, track_stages
 from calmline.errors import InputError
 from calmline.playbook.coach_schema import CoachConfig
@@ -52,6 +52,7 @@ class Moment:
     time: datetime
     danger: tuple[str, ...] = ()  # the danger flags that chose a danger moment (labels)
     watch: MomentKind | None = None  # a weaker danger sign in the latest message: whose check-in
+    order_named: bool = False  # an earlier agent turn named one of the customer's order numbers
 
     def context(self) -> DraftContext:
         venting = bool(self.latest and self.kind == "venting")
@@ -142,19 +143,23 @@ def _read(turns: tuple[Turn, ...], name: str | None, analyses: tuple[Analysis | 
     latest = analyses[latest_index] if latest_index is not None else None
     customer = CustomerFacts.from_analyses([a for a in analyses if a is not None], latest)
     scans: list[Scan | None] = []
-    for index, turn in enumerate(turns):
+    gathered, last = FactGatherer(), None
+    for turn, analysis in zip(turns, analyses, strict=True):
+        if analysis is not None:
+            gathered.add(analysis)
+            last = analysis
         if turn.role != "agent":
             scans.append(None)
             continue
-        before = [a for a in analyses[:index] if a is not None]
-        facts = CustomerFacts.from_analyses(before, before[-1] if before else None)
-        scans.append(scan(turn.text, DraftContext(facts, False, turn.time)))
+        scans.append(scan(turn.text, DraftContext(gathered.facts(last), False, turn.time)))
     state = track_stages(turns, analyses, scans, scanner)
     now = time or next((t.time for t in reversed(turns) if t.time), None) or datetime.now(UTC)
     danger_kind, flags, watch = _danger(scanner.config, analyzer.playbook, turns, analyses, latest)
     kind = danger_kind or _kind(state, latest, latest_index, turns)
+    orders = [f for f in customer.facts if f.kind == "order_id"]
+    named = bool(orders) and any(fact_mentions(t.text, orders) for t in turns if t.role == "agent")
     return Moment(turns, analyses, tuple(scans), customer, latest, latest_index, name, state,
-                  kind, now, flags, watch)
+                  kind, now, flags, watch, named)
 
 
 def describe(moment: Moment) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from calmline.engine.analysis import Analysis, Fact
 from calmline.signals.base import Evidence
@@ -41,16 +42,32 @@ class CustomerFacts:
     @classmethod
     def from_analyses(cls, analyses: Iterable[Analysis], latest: Analysis | None = None
                       ) -> CustomerFacts:
-        facts: dict[tuple[str, str], Fact] = {}
-        terms: dict[str, None] = {}
+        gathered = FactGatherer()
         for analysis in analyses:
-            for fact in analysis.facts:
-                facts.setdefault((fact.kind, fact.value.lower()), fact)
-            for finding in (*analysis.causes, *analysis.areas):
-                for ev in finding.evidence:
-                    if ev.source != "semantic":  # a whole sentence that reads like a cause is not its words
-                        terms.update(dict.fromkeys(stems(ev.text)))
-        return cls(tuple(facts.values()), tuple(terms), question_stems(latest.text) if latest else ())
+            gathered.add(analysis)
+        return gathered.facts(latest)
+
+
+class FactGatherer:
+    """CustomerFacts built up one customer turn at a time: reading a conversation asks for the
+    facts before every agent turn, and gathering them afresh each time would cost the square of
+    its length."""
+
+    def __init__(self) -> None:
+        self._facts: dict[tuple[str, str], Fact] = {}
+        self._terms: dict[str, None] = {}
+
+    def add(self, analysis: Analysis) -> None:
+        for fact in analysis.facts:
+            self._facts.setdefault((fact.kind, fact.value.lower()), fact)
+        for finding in (*analysis.causes, *analysis.areas):
+            for ev in finding.evidence:
+                if ev.source != "semantic":  # a whole sentence that reads like a cause is not its words
+                    self._terms.update(dict.fromkeys(stems(ev.text)))
+
+    def facts(self, latest: Analysis | None = None) -> CustomerFacts:
+        return CustomerFacts(tuple(self._facts.values()), tuple(self._terms),
+                             question_stems(latest.text) if latest else ())
 
 
 def stems(text: str) -> list[str]:
@@ -66,6 +83,7 @@ def question_stems(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(st for s in asked for st in stems(s)))
 
 
+@lru_cache(maxsize=4096)  # a pure function of a frozen fact: the same facts recur every reading
 def _fact_pattern(fact: Fact) -> re.Pattern[str] | None:
     value = fact.value.strip().lstrip("#").strip()
     if len(value) < 2:
@@ -82,10 +100,22 @@ def _fact_pattern(fact: Fact) -> re.Pattern[str] | None:
     return re.compile(r"(?<![\w])" + r"[\s-]+".join(parts) + r"(?![\w])", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
+def _must_contain(fact: Fact) -> tuple[str, ...]:
+    """Pieces of the fact any mention of it contains as they are (its tokens with digits that
+    are not number words): a substring test rules most texts out before the regex runs."""
+    tokens = re.split(r"[\s-]+", fact.value.strip().lstrip("#").strip().lower())
+    return tuple(t for t in tokens if t and not t.isalpha() and t not in _NUMBERS
+                 and t not in _WORDS)
+
+
 def fact_mentions(draft: str, facts: Iterable[Fact]) -> list[Evidence]:
     """Spans of the draft that repeat one of the customer's facts (one per fact at most)."""
     found = []
+    low = draft.lower()
     for fact in facts:
+        if any(piece not in low for piece in _must_contain(fact)):
+            continue
         pattern = _fact_pattern(fact)
         match = pattern.search(draft) if pattern else None
         if match:

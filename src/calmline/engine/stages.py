@@ -18,7 +18,6 @@ from typing import Any, Literal
 from calmline.engine.analysis import Analysis
 from calmline.engine.cues import CueScanner, Scan
 from calmline.signals.base import Evidence, Turn
-from calmline.signals.matcher import compile_patterns
 
 Stage = Literal["venting", "heard", "understood", "resolving", "agreed", "follow_up_scheduled", "closed"]
 STAGES: tuple[Stage, ...] = ("venting", "heard", "understood", "resolving", "agreed",
@@ -65,9 +64,7 @@ class StageState:
 
 class _Machine:
     def __init__(self, scanner: CueScanner) -> None:
-        cues = scanner.config.customer
         self.scanner = scanner
-        self.agree, self.close = compile_patterns(cues.agree), compile_patterns(cues.close)
         self.stage: Stage = "venting"
         self.outcome: Outcome | None = None
         self.moves: list[Transition] = []
@@ -82,7 +79,7 @@ class _Machine:
         return STAGES.index(target) > STAGES.index(self.stage)
 
     def agent(self, turn: int, text: str, scan: Scan) -> None:
-        handed = self.scanner.hands_over(text)
+        handed = scan.handed_over
         if handed:
             self.outcome = "escalated"
             self.go("closed", turn, "agent", "handed over (escalated)", handed)
@@ -99,29 +96,23 @@ class _Machine:
         self._schedule(turn, "agent")
 
     def customer(self, turn: int, text: str, analysis: Analysis) -> None:
-        low = text.lower().replace("’", "'")
         if analysis.venting.venting and self.stage in STAGES[1:5] and analysis.anger.level not in _CALM:
             self.go("venting", turn, "customer", f"venting again: {analysis.venting.reason}",
                     analysis.venting.evidence)
             return
-        closing = self.close.search(low) if self.close else None
+        agreed, closing = self.scanner.customer_says(text)
         if closing and STAGES.index(self.stage) >= STAGES.index("resolving") and self.stage != "closed":
             self.outcome = "resolved"
-            self.go("closed", turn, "customer", "customer closed: resolved", (_ev(text, closing),))
+            self.go("closed", turn, "customer", "customer closed: resolved", (closing,))
             return
-        agreed = self.agree.search(low) if self.agree else None
         if agreed and self.stage == "resolving" and analysis.anger.level in _CALM:
-            self.go("agreed", turn, "customer", "customer agreed", (_ev(text, agreed),))
+            self.go("agreed", turn, "customer", "customer agreed", (agreed,))
             self._schedule(turn, "customer")
 
     def _schedule(self, turn: int, role: Literal["customer", "agent"]) -> None:
         if self.stage == "agreed" and self.dated_promise:
             self.go("follow_up_scheduled", turn, role, "a dated follow-up was promised",
                     self.dated_promise)
-
-
-def _ev(text: str, match: Any) -> Evidence:
-    return Evidence(match.start(), match.end(), text[match.start():match.end()], "cue", "coach.customer")
 
 
 def track_stages(turns: Sequence[Turn], analyses: Sequence[Analysis | None],
