@@ -23,6 +23,8 @@ from calmline.signals.base import (
     Evidence,
     Finding,
     Turn,
+    declared_order_problems,
+    detector_settings,
     registry,
 )
 from calmline.signals.text import normalize
@@ -67,6 +69,17 @@ def _check_flag_detectors(playbook: Playbook, factories: Mapping[str, DetectorFa
                                 f"{sorted(labels)}: the flag would never fire")
 
 
+def _build(factory: DetectorFactory, playbook: Playbook, encoder: MiniLMEncoder | None,
+           settings: Any) -> Detector:
+    """One detector, given what it declares it takes (encoder, settings)."""
+    options: dict[str, Any] = {}
+    if getattr(factory, "needs_encoder", False):
+        options["encoder"] = encoder
+    if settings is not None:
+        options["settings"] = settings
+    return factory(playbook, **options)
+
+
 class Analyzer:
     """Runs the playbook's detectors; owns the semantic encoder it was given (or loaded).
 
@@ -84,13 +97,18 @@ class Analyzer:
             raise DetectorError(
                 f"playbook names unknown detectors {missing}; known: {sorted(factories)}")
         _check_flag_detectors(playbook, factories)
+        disorder = declared_order_problems(playbook.detectors, factories)
+        if disorder:
+            raise DetectorError("detectors are out of order: " + "; ".join(disorder))
+        settings = {name: detector_settings(name, factories[name],
+                                            playbook.detector_settings.get(name))
+                    for name in playbook.detectors}
         self.semantic_note: str | None = None
         if encoder == "auto":
             encoder = self._load_encoder(playbook)
         self.encoder = encoder
         self.detectors: list[Detector] = [
-            factories[name](playbook, encoder=encoder)  # type: ignore[call-arg]
-            if getattr(factories[name], "needs_encoder", False) else factories[name](playbook)
+            _build(factories[name], playbook, encoder, settings[name])
             for name in playbook.detectors]
         self._escalation = EscalationPolicy(playbook)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -239,6 +239,9 @@ class Playbook(_Strict):
     language: str = "en"
     limits: Limits = Limits()
     detectors: list[str]
+    # A detector's own settings, by name, checked by the `Settings` model the detector declares
+    # (plug-ins are configured exactly like built-ins; see calmline.signals.base.Detector).
+    detector_settings: dict[str, dict[str, Any]] = Field(default_factory=dict)
     routes: dict[str, Route]
     anger: AngerConfig
     flags: dict[str, FlagConfig]
@@ -251,6 +254,13 @@ class Playbook(_Strict):
     semantic: SemanticConfig = SemanticConfig()
     wellbeing: WellbeingConfig = WellbeingConfig()
     case: CaseConfig = CaseConfig()
+
+    @model_validator(mode="after")
+    def _settings_name_detectors(self) -> Playbook:
+        unknown = sorted(set(self.detector_settings) - set(self.detectors))
+        if unknown:
+            raise ValueError(f"detector_settings for detectors not listed in `detectors`: {unknown}")
+        return self
 
     @model_validator(mode="after")
     def _routes_exist(self) -> Playbook:

@@ -13,7 +13,9 @@ from datetime import datetime
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
-from calmline.errors import DetectorError
+from pydantic import ValidationError
+
+from calmline.errors import DetectorError, PlaybookError
 
 if TYPE_CHECKING:
     from calmline.playbook.schema import Playbook
@@ -77,7 +79,16 @@ class DetectionContext:
 
 
 class Detector(Protocol):
-    """A named signal. Construct with the playbook (cheap; heavy artefacts are cached)."""
+    """A named signal. Construct with the playbook (cheap; heavy artefacts are cached).
+
+    Optional class attributes, for built-ins and plug-ins alike:
+    - `Settings`: a Pydantic model of the detector's own settings. The analyzer validates the
+      playbook's `detector_settings.<name>` with it and passes the result as `settings=`.
+    - `reads`: the detectors whose findings it reads from `context.prior`. The analyzer checks
+      that each of them the playbook lists comes earlier in `detectors`, so the order a detector
+      depends on is declared, not implied by where the YAML happens to put it.
+    - `needs_encoder`: it takes the semantic encoder as `encoder=`.
+    """
 
     name: ClassVar[str]
     labels: ClassVar[tuple[str, ...]]
@@ -110,3 +121,32 @@ def registry() -> dict[str, DetectorFactory]:
             raise DetectorError(f"detector plugin {ep.name!r} failed to load: {exc}") from exc
         found.setdefault(ep.name, factory)
     return found
+
+
+def declared_order_problems(names: Sequence[str], factories: Mapping[str, DetectorFactory]
+                            ) -> list[str]:
+    """Where `names` (the playbook's detectors, in order) runs a detector before one it reads."""
+    position = {name: index for index, name in enumerate(names)}
+    problems = []
+    for name in names:
+        for needed in getattr(factories.get(name), "reads", ()):
+            if needed in position and position[needed] > position[name]:
+                problems.append(f"{name!r} reads the findings of {needed!r}: list {needed!r} "
+                                f"before {name!r} in `detectors`")
+    return problems
+
+
+def detector_settings(name: str, factory: DetectorFactory, given: Mapping[str, Any] | None
+                      ) -> Any:
+    """The validated settings object of one detector (None when it declares no `Settings`)."""
+    model = getattr(factory, "Settings", None)
+    if model is None:
+        if given:
+            raise PlaybookError(f"detector_settings.{name}: detector {name!r} takes no settings")
+        return None
+    try:
+        return model.model_validate(dict(given or {}))
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or name}: {e['msg']}"
+                             for e in exc.errors()[:5])
+        raise PlaybookError(f"detector_settings.{name}: {problems}") from exc

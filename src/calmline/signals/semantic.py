@@ -111,6 +111,7 @@ class SemanticDetector:
 
     name: ClassVar[str] = "semantic"
     labels: ClassVar[tuple[str, ...]] = ("flags", "wants", "causes", "areas", "venting", "anger_level")
+    reads: ClassVar[tuple[str, ...]] = ("anger",)  # detectors whose findings it reads
     needs_encoder: ClassVar[bool] = True
 
     def __init__(self, playbook: Playbook, encoder: MiniLMEncoder | None = None) -> None:

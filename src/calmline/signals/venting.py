@@ -18,6 +18,7 @@ from calmline.signals.text import NormalizedText
 class VentingDetector:
     name: ClassVar[str] = "venting"
     labels: ClassVar[tuple[str, ...]] = ("venting",)
+    reads: ClassVar[tuple[str, ...]] = ("anger", "semantic", "wants")  # detectors whose findings it reads
 
     def __init__(self, playbook: Playbook) -> None:
         self._cfg = playbook.venting
