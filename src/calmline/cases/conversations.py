@@ -208,3 +208,22 @@ def close_conversation(session: Session, *, conversation_id: int, outcome: Outco
                  action="closed", detail={"outcome": outcome, "reason": reason,
                                           "open_followups": open_followups is not None})
     return conversation
+
+
+def reassign(session: Session, *, conversation_id: int, agent_id: int, actor_id: int,
+             action: str = "reassigned") -> Conversation:
+    """Give an open case to another user (`action` "taken_over" when the actor takes it).
+
+    Giving a case to its current owner changes nothing and records nothing, so a retried request
+    is harmless. Whether the new owner may take more (a breather) is the caller's check."""
+    conversation = get_conversation(session, conversation_id=conversation_id, for_update=True)
+    if conversation.status == "closed":
+        raise ConflictError(f"conversation {conversation_id} is closed")
+    if conversation.agent_id == agent_id:
+        return conversation
+    previous = conversation.agent_id
+    conversation.agent_id = agent_id
+    conversation.updated_at = utcnow()
+    audit.record(session, actor_id=actor_id, entity="conversation", entity_id=conversation_id,
+                 action=action, detail={"from_agent_id": previous, "to_agent_id": agent_id})
+    return conversation

@@ -264,3 +264,16 @@ class IdempotencyRecord(Base):
     response: Mapped[dict[str, Any] | list[Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
+
+
+class Whisper(Base):
+    """A note from a supervisor to the case's agent (or back): never a message of the case, so the
+    customer record, its analysis, summaries and insights never see it."""
+
+    __tablename__ = "whispers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

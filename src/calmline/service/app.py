@@ -29,6 +29,7 @@ from calmline.service.routers import (
     catalogue,
     conversations,
     corrections,
+    desk,
     escalations,
     followups,
     health,
@@ -93,7 +94,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.include_router(health.router)
     for module in (conversations, reviews, escalations, followups, agents, supervisor, users,
-                   me, audit, webhooks, corrections, catalogue):
+                   me, audit, webhooks, corrections, catalogue, desk):
         app.include_router(module.router, prefix="/v1")
     # Other parts of calmline (the web console) mount their routers below, one line each.
     from calmline.console import mount as mount_console  # imported here: the console imports service

@@ -297,6 +297,30 @@ class FollowUpComplete(_In):
     result: Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(storable_text)]
 
 
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("write something (not blank)")
+    return value
+
+
+class WhisperCreate(_In):
+    text: Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(storable_text),
+                    AfterValidator(_not_blank)] = Field(
+        description="a note for the case's agent; the customer never sees it")
+
+
+class WhisperPublic(_Out):
+    id: int
+    conversation_id: int
+    author_id: int | None
+    text: str
+    created_at: datetime
+
+
+class ReassignRequest(_In):
+    agent_id: Id = Field(description="the active user to own the case (not one on a breather)")
+
+
 class AgentLoadPublic(BaseModel):
     agent_id: int
     name: str
