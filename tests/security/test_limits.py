@@ -202,8 +202,11 @@ def _raw(base: str, request: bytes, wait: float = 10.0) -> bytes:
         except OSError:  # the server may close while a long head is still being sent
             pass
         answer = b""
-        while chunk := sock.recv(65536):
-            answer += chunk
+        try:
+            while chunk := sock.recv(65536):
+                answer += chunk
+        except ConnectionResetError:  # closed with our unread bytes still in its buffer
+            pass
         return answer
 
 

@@ -22,6 +22,7 @@ from calmline.errors import InputError
 from calmline.playbook.coach_loader import load_coach
 from calmline.service import errors, idempotency
 from calmline.service.deps import AppState
+from calmline.service.headers import SecurityHeaders
 from calmline.service.limits import BodyLimit
 from calmline.service.routers import (
     agents,
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
     errors.install(app)
     idempotency.install(app)  # a retried create request gets its first answer
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)  # CSP and co.
     app.include_router(health.router)
     for module in (conversations, reviews, escalations, followups, agents, supervisor, users,
                    me, audit, webhooks, corrections, catalogue, desk):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from http import HTTPStatus
 from typing import Any
 
 import h11
@@ -91,7 +92,9 @@ class BoundedH11Protocol(H11Protocol):
         body = error_body(code, message)
         headers = [(b"content-type", b"application/json"), (b"connection", b"close"),
                    (b"content-length", str(len(body)).encode())]
-        for event in (h11.Response(status_code=status, headers=headers), h11.Data(data=body),
+        reason = HTTPStatus(status).phrase.encode()
+        for event in (h11.Response(status_code=status, headers=headers, reason=reason),
+                      h11.Data(data=body),
                       h11.EndOfMessage()):
             self.transport.write(self.conn.send(event) or b"")
         self.transport.close()
