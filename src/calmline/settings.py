@@ -7,12 +7,17 @@ set, the service runs on a SQLite file in the working directory.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 HELPDESK_ACTIONS = ("note", "tags", "priority", "summary")
+
+
+# an origin a frame-ancestors source may name: scheme, host (a leading *. allowed), port
+_ORIGIN = re.compile(r"https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?")
 
 
 class Settings(BaseSettings):
@@ -121,6 +126,22 @@ class Settings(BaseSettings):
         1000, ge=1, le=1_000_000,
         description="helpdesk actions waiting to be sent; when full, new ones are recorded as "
                     "dropped rather than slowing the intake")
+
+    frame_ancestors: str = Field(
+        "", description="origins allowed to show the console in a frame (a helpdesk's app panel), "
+                        "space- or comma-separated, e.g. `https://acme.zendesk.com "
+                        "https://*.chatwoot.example`; `'self'` is this server; empty: no one")
+
+    @field_validator("frame_ancestors")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        """CSP sources, checked one by one: nothing else can reach the response header."""
+        found = [part.strip() for part in value.replace(",", " ").split() if part.strip()]
+        found = ["'self'" if part in ("self", "'self'") else part for part in found]
+        bad = [part for part in found if part != "'self'" and not _ORIGIN.fullmatch(part)]
+        if bad:
+            raise ValueError(f"{bad[0]!r} is not an origin like https://acme.zendesk.com or 'self'")
+        return " ".join(dict.fromkeys(found))
 
     @field_validator("chatwoot_actions", "zendesk_actions")
     @classmethod

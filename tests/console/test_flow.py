@@ -44,10 +44,11 @@ def test_full_flow(server: Server, keys: dict[str, str], watched: Watched) -> No
     page.wait_for_selector("body[data-ready]")
     timings["page_ready_ms"]["conversations"] = ready_ms(page)
 
-    # a new conversation; the customer's message arrives through the role-play box
+    # a new practice conversation; the customer's message arrives through the role-play box
     page.click("#new-conversation")
     page.fill("#new-subject", "Refund for a late laptop")
     page.fill("#new-customer", "Chris Doe")
+    page.check("#new-practice")
     page.click("#new-form button[type=submit]")
     page.wait_for_url(re.compile(r".*/console/conversations/\d+$"))
     conversation_id = int(page.url.rsplit("/", 1)[1])
@@ -109,8 +110,9 @@ def test_full_flow(server: Server, keys: dict[str, str], watched: Watched) -> No
     page.click("#draft")
     page.keyboard.press("End")
     page.keyboard.type(" I will email you an update by 5pm today.")
-    page.wait_for_function("document.querySelector('#promises li') !== null")
-    page.wait_for_function("!document.querySelector('#antipatterns li')")
+    # (no wait_for_function: the console's CSP forbids evaluating strings in the page)
+    page.wait_for_selector("#promises li")
+    page.wait_for_selector("#antipatterns li", state="detached")
     score = int(page.inner_text("#score"))
     assert score >= 60, score
     watched.shot(page, "12-flow-suggestion-loaded")

@@ -29,7 +29,7 @@ from calmline.cases.errors import ConflictError
 from calmline.console import demo_seed, insights_view
 from calmline.console import people as people_repo
 from calmline.service import coaching, intake
-from calmline.service.deps import AdminDep, SessionDep, StateDep, UserDep, check_access
+from calmline.service.deps import AdminDep, SessionDep, StateDep, UserDep, check_access, is_demo
 from calmline.service.routers import ERRORS
 from calmline.service.routers.followups import public as followup_public
 from calmline.service.schemas import MAX_ID, FollowUpPublic, Time, storable_text
@@ -111,13 +111,16 @@ def assist(conversation_id: Annotated[int, Path(ge=1, le=MAX_ID)], state: StateD
            user: UserDep) -> dict[str, Any]:
     """Where the conversation stands for the next reply: stage, moment, next move, suggestions."""
     with state.sessions() as session:
-        check_access(user, conv_repo.get_conversation(session, conversation_id=conversation_id))
+        case = conv_repo.get_conversation(session, conversation_id=conversation_id)
+        check_access(user, case)
+        practice = is_demo(case.external_id)
         turns = [intake.as_turn(m) for m in conv_repo.messages_of(
             session, conversation_id=conversation_id, last=intake.COACH_TURNS)]
     if not turns:
         return {"stage": "venting", "moment": None, "outcome": None,
-                "next_move": "Wait for the customer's first message, or type one in the "
-                             "customer box to role-play.", "suggestions": []}
+                "next_move": "Wait for the customer's first message" + (
+                    ", or type one in the customer box to role-play." if practice else "."),
+                "suggestions": []}
     found = coaching.assess(state.engine, turns, with_suggestions=turns[-1]["role"] == "customer")
     return {"stage": found.stage, "moment": found.moment, "outcome": found.outcome,
             "next_move": found.next_move, "suggestions": found.suggestions}

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 import calmline
 from calmline.catalogue import build_catalogue
-from calmline.service.deps import StateDep
+from calmline.service.deps import DEMO_PREFIX, StateDep
 from calmline.service.schemas import MAX_ID
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
@@ -31,6 +31,9 @@ def _meta(state: StateDep) -> Markup:
         "levels": {lv.name: lv.min_score for lv in catalogue.levels if lv.name != "calm"},
         "routes": {route.name: route.description for route in catalogue.routes},
         "stages": [stage.model_dump() for stage in catalogue.stages],
+        # a demo or practice conversation's external id starts with it: only there may the agent
+        # type the customer's side (deps.check_customer_line)
+        "demo_prefix": DEMO_PREFIX,
     }
     # `</` cannot end the script element early once escaped; the JSON stays valid
     return Markup(json.dumps(data).replace("</", "<\\/"))

@@ -14,12 +14,16 @@ export function clearKey() {
   sessionStorage.removeItem(KEY);
   localStorage.removeItem(KEY);
 }
+// The key lives in sessionStorage (gone when the tab closes) unless the user ticks "remember me
+// on this device"; the demo users' keys always do. A key is only ever sent in the Authorization
+// header, never put in a URL.
+localStorage.removeItem(DEMO); // demo keys that an older console kept for good
 export function demoKeys() {
-  try { return JSON.parse(localStorage.getItem(DEMO) || "[]"); } catch { return []; }
+  try { return JSON.parse(sessionStorage.getItem(DEMO) || "[]"); } catch { return []; }
 }
 export function addDemoKeys(users) {
   const known = demoKeys().filter((u) => !users.some((n) => n.name === u.name));
-  localStorage.setItem(DEMO, JSON.stringify([...known, ...users]));
+  sessionStorage.setItem(DEMO, JSON.stringify([...known, ...users]));
 }
 
 export class ApiError extends Error {
@@ -66,13 +70,15 @@ export async function signedIn() {
   return me;
 }
 
-/** h("div", {class: "x", onclick: fn}, child, "text") → an element. */
+/** h("div", {class: "x", onclick: fn}, child, "text") → an element. A style is an object
+ *  ({width: "40%"}), set through the DOM: a style attribute would break the page's CSP. */
 export function h(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs || {})) {
     if (value === null || value === undefined || value === false) continue;
     if (name.startsWith("on") && typeof value === "function") node.addEventListener(name.slice(2), value);
     else if (name === "dataset") Object.assign(node.dataset, value);
+    else if (name === "style") Object.assign(node.style, value);
     else node.setAttribute(name, value === true ? "" : value);
   }
   for (const child of children.flat()) {

@@ -51,8 +51,10 @@ function renderHead() {
   $("escalate-btn").hidden = readOnly;
   $("close-btn").hidden = conv.status === "closed" || (readOnly && !me.supervises);
   $("composer").hidden = readOnly;
-  $("roleplay").hidden = readOnly;
-  if (!conv.messages.length && !readOnly) $("roleplay").open = true;
+  // the customer's side is typed only on demo and practice cases; a real one hears the helpdesk
+  const rolePlay = !readOnly && String(conv.external_id || "").startsWith(META.demo_prefix);
+  $("roleplay").hidden = !rolePlay;
+  if (!conv.messages.length && rolePlay) $("roleplay").open = true;
 }
 
 function renderBanners() {

@@ -1,4 +1,4 @@
-import { addDemoKeys, ago, api, failed, h, levelPill, ready, signedIn, stageTitle, toast } from "./common.js";
+import { META, addDemoKeys, ago, api, failed, h, levelPill, ready, signedIn, stageTitle, toast } from "./common.js";
 
 const me = await signedIn();
 const form = document.getElementById("filters");
@@ -22,6 +22,7 @@ function row(c) {
   const tags = [];
   if (c.escalated) tags.push(h("span", { class: "tag esc" }, "escalated"));
   if (c.status === "closed") tags.push(h("span", { class: "tag closed" }, c.outcome || "closed"));
+  if (String(c.external_id || "").startsWith(META.demo_prefix)) tags.push(h("span", { class: "tag" }, "practice"));
   const tr = h("tr", { onclick: (e) => { if (e.target.tagName !== "A") location.assign(href); } },
     h("td", {}, c.message_count ? levelPill(c.anger_level, c.anger_score) : h("span", { class: "muted small" }, "—")),
     h("td", { class: "subject" }, h("a", { href }, c.subject || `Conversation ${c.id}`), " ", ...tags,
@@ -37,6 +38,12 @@ function row(c) {
 
 form.addEventListener("change", () => load().catch(failed));
 
+/** A practice case's external id: the demo prefix and a random part (the API keeps ids unique). */
+function practiceId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  return `${META.demo_prefix}practice-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
 const dialog = document.getElementById("new-dialog");
 document.getElementById("new-conversation").addEventListener("click", () => dialog.showModal());
 document.getElementById("new-cancel").addEventListener("click", () => dialog.close());
@@ -44,10 +51,11 @@ document.getElementById("new-form").addEventListener("submit", async (event) => 
   event.preventDefault();
   const subject = document.getElementById("new-subject").value.trim();
   const name = document.getElementById("new-customer").value.trim();
+  const practice = document.getElementById("new-practice").checked;
   try {
     const created = await api("/v1/conversations", { method: "POST", body: {
       subject: subject || null, agent_id: me.id, channel: document.getElementById("new-channel").value,
-      customer: name ? { name } : null } });
+      customer: name ? { name } : null, external_id: practice ? practiceId() : null } });
     location.assign(`/console/conversations/${created.id}`);
   } catch (e) { failed(e); }
 });
@@ -68,7 +76,7 @@ async function firstRun() {
       const result = await api("/console/api/demo", { method: "POST" });
       addDemoKeys(result.users);
       box.hidden = true;
-      toast(`Loaded ${result.conversations.length} demo conversations. Demo users' keys are on the sign-in page.`);
+      toast(`Loaded ${result.conversations.length} demo conversations. To act as a demo user, use Switch user in this tab: their keys are kept only here, until the tab closes.`);
       await load();
     } catch (e) {
       failed(e);

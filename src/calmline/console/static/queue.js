@@ -82,7 +82,7 @@ function render(queue, acknowledged, conversations, force) {
   $("overloaded").replaceChildren(...(queue.overloaded.length ? queue.overloaded.map((a) => h("li", { dataset: { agent: a.agent_id } },
     h("div", { class: "row" }, h("strong", {}, a.name), h("span", { class: "small" }, `load ${a.load.toFixed(1)} / ${a.thresholds.breather}`)),
     h("div", { class: "load-bar", role: "img", "aria-label": `stress load ${a.load.toFixed(1)}` },
-      h("span", { style: `width:${Math.min(100, (a.load / (a.thresholds.overload * 1.2)) * 100)}%` })),
+      h("span", { style: { width: `${Math.min(100, (a.load / (a.thresholds.overload * 1.2)) * 100)}%` } })),
     h("div", { class: "small muted" }, `${a.overloaded ? "overloaded · " : ""}${a.abuse_24h} abusive and ${a.hostile_messages_24h} hostile messages in 24 h · last ${ago(a.last_event)}`)))
     : [h("li", { class: "muted small" }, "Everyone is below their threshold.")]));
   $("n-fu").textContent = queue.overdue_followups.length;

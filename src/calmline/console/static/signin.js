@@ -28,7 +28,7 @@ if (known.length) {
   document.getElementById("demo-users").hidden = false;
   document.getElementById("demo-user-list").replaceChildren(...known.map((u) => h("li", {},
     h("span", {}, u.name, " ", h("span", { class: "role-tag" }, u.role)),
-    h("button", { type: "button", class: "btn small", onclick: () => signIn(u.key, true) }, `Sign in as ${u.name.split(" ")[0]}`))));
+    h("button", { type: "button", class: "btn small", onclick: () => signIn(u.key, document.getElementById("remember").checked) }, `Sign in as ${u.name.split(" ")[0]}`))));
 }
 if (getKey()) {
   api("/v1/me", { key: getKey() }).then((me) => {
