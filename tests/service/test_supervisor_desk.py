@@ -125,3 +125,30 @@ def test_bad_whispers_are_422(api: Api, text: str) -> None:
     refused = api.client.post(f"/v1/conversations/{conv}/whispers", json={"text": text},
                               headers=api.h("supervisor"))
     assert refused.status_code == 422 and set(refused.json()["error"]) >= {"code", "message"}
+
+
+def test_the_queue_names_the_agent_the_wait_and_why_it_is_hot(api: Api) -> None:
+    made = api.client.post("/v1/conversations", headers=api.h("agent"), json={
+        "subject": "Parcel lost", "customer": {"external_id": "c-1", "name": "Dana Price"}})
+    conv = made.json()["id"]
+    api.say(conv, MANAGER, suggestions="false")
+    queue = api.client.get("/v1/supervisor/queue", headers=api.h("supervisor")).json()
+    [item] = [e for e in queue["escalations"] if e["conversation_id"] == conv]
+    assert (item["agent_id"], item["agent_name"]) == (api.ids["agent"], "agent")
+    assert (item["customer_name"], item["subject"]) == ("Dana Price", "Parcel lost")
+    assert item["waiting_since"] is not None and item["waited_seconds"] >= 0
+    assert any(r.startswith("escalated to supervisor:") and "manager" in r for r in item["why_hot"])
+    [case] = [c for c in queue["hottest"] if c["id"] == conv]
+    assert case["agent_name"] == "agent" and case["why_hot"] == item["why_hot"]
+    assert any(r.startswith("customer ") for r in case["why_hot"]), case["why_hot"]
+    api.say(conv, "I'm sorry, I'm getting my team lead for you now.", role="agent",
+            suggestions="false")
+    answered = api.client.get("/v1/supervisor/queue", headers=api.h("supervisor")).json()
+    [case] = [c for c in answered["hottest"] if c["id"] == conv]
+    assert case["waiting_since"] is None and case["waited_seconds"] is None
+    api.say(conv, "Still waiting.", suggestions="false")
+    api.say(conv, "Hello??", suggestions="false")
+    again = api.client.get("/v1/supervisor/queue", headers=api.h("supervisor")).json()
+    [case] = [c for c in again["hottest"] if c["id"] == conv]
+    messages = api.client.get(f"/v1/conversations/{conv}", headers=api.h("agent")).json()["messages"]
+    assert case["waiting_since"] == messages[2]["time"]  # the first of the unanswered two

@@ -6,9 +6,9 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Exists, Integer, bindparam, case, exists, select
+from sqlalchemy import Exists, Integer, bindparam, case, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session, aliased, lazyload
 
 from calmline.cases import audit
 from calmline.cases.db import table_of
@@ -227,3 +227,60 @@ def reassign(session: Session, *, conversation_id: int, agent_id: int, actor_id:
     audit.record(session, actor_id=actor_id, entity="conversation", entity_id=conversation_id,
                  action=action, detail={"from_agent_id": previous, "to_agent_id": agent_id})
     return conversation
+
+
+def waiting_since(session: Session, *, conversation_ids: Sequence[int]) -> dict[int, datetime]:
+    """For each case whose customer spoke last: the time of the first customer message nobody
+    has answered yet (how long the customer has been waiting). Cases the agent answered last
+    are absent."""
+    if not conversation_ids:
+        return {}
+    answered = (select(func.coalesce(func.max(_AGENT.seq), 0))
+                .where(_AGENT.conversation_id == Message.conversation_id, _AGENT.role == "agent")
+                .scalar_subquery())
+    query = (select(Message.conversation_id, func.min(Message.time))
+             .where(Message.conversation_id.in_(list(conversation_ids)), Message.role == "customer",
+                    Message.seq > answered)
+             .group_by(Message.conversation_id))
+    return {conv: when for conv, when in session.execute(query).all()}
+
+
+_AGENT = aliased(Message)
+
+
+def reopen_conversation(session: Session, *, conversation_id: int, actor_id: int | None = None
+                        ) -> Conversation:
+    """Open a closed case again (its helpdesk reopened it): the outcome is cleared, the close is
+    kept in the audit trail. An open case is left as it is."""
+    conversation = get_conversation(session, conversation_id=conversation_id, for_update=True)
+    if conversation.status != "closed":
+        return conversation
+    previous = conversation.outcome
+    conversation.status = "open"
+    conversation.outcome = conversation.close_reason = conversation.closed_at = None
+    conversation.updated_at = utcnow()
+    audit.record(session, actor_id=actor_id, entity="conversation", entity_id=conversation_id,
+                 action="reopened", detail={"previous_outcome": previous})
+    return conversation
+
+
+def place_by_time(session: Session, *, conversation_id: int, message_id: int, seq: int,
+                  time: datetime) -> int:
+    """Move a just-appended message (the case's last, `seq`) back before the messages whose
+    `time` is later, and return its seq: a helpdesk that delivers events out of order still gets
+    the conversation in the order it happened. Messages at the same time keep arrival order.
+
+    Runs in the appending transaction, which holds the case's row, so no writer sees the gap.
+    The unique (conversation, seq) is checked row by row, so the later messages move through
+    negative seqs: -seq first, then 1 - (-seq)."""
+    table, connection = _MESSAGES, session.connection()
+    mine = table.c.conversation_id == conversation_id
+    first_later = connection.scalar(
+        select(func.min(table.c.seq)).where(mine, table.c.seq < seq, table.c.time > time))
+    if first_later is None:
+        return seq
+    connection.execute(update(table).where(mine, table.c.seq >= first_later, table.c.seq <= seq)
+                       .values(seq=-table.c.seq))
+    connection.execute(update(table).where(table.c.id == message_id).values(seq=first_later))
+    connection.execute(update(table).where(mine, table.c.seq < 0).values(seq=1 - table.c.seq))
+    return int(first_later)

@@ -335,9 +335,32 @@ class AgentLoadPublic(BaseModel):
     thresholds: dict[str, float]
 
 
+class QueueContext(BaseModel):
+    """Who has the case, how long its customer has waited, and why it is in the queue."""
+
+    agent_name: str | None = Field(None, description="the owner's name; null when unassigned")
+    customer_name: str | None = None
+    subject: str | None = None
+    waiting_since: datetime | None = Field(
+        None, description="the first customer message nobody has answered; null when the agent "
+                          "spoke last")
+    waited_seconds: int | None = Field(None, description="seconds since `waiting_since`")
+    why_hot: list[str] = Field(default_factory=list,
+                               description="the reasons, in the team's words: open escalations, "
+                                           "the case's anger and trend, flags not yet handled")
+
+
+class QueueEscalation(EscalationPublic, QueueContext):
+    agent_id: int | None = None
+
+
+class QueueCase(ConversationPublic, QueueContext):
+    pass
+
+
 class SupervisorQueue(BaseModel):
-    escalations: list[EscalationPublic]
-    hottest: list[ConversationPublic]
+    escalations: list[QueueEscalation]
+    hottest: list[QueueCase]
     overloaded: list[AgentLoadPublic]
     overdue_followups: list[FollowUpPublic]
 
