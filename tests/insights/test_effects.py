@@ -14,14 +14,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calmline.insights.collect import analyzer_for, collect_chunk
+from calmline.insights.collect import collect_chunk, engine_for
 from calmline.insights.effects import MIN_EXCHANGES, by_label, count_exchange, effect_of
 from calmline.insights.figures import figures
-from calmline.insights.handling import load_coach
+from calmline.insights.handling import labels
 from calmline.insights.model import Msg, Thread
 from calmline.insights.report import render_html
 from calmline.insights.run import RunOptions, run_insights
 from calmline.insights.stats import SCALE
+from calmline.playbook.coach_loader import default_coach
 from calmline.signals.base import Turn
 
 # --- the estimator on a hand-made tally -------------------------------------------------------
@@ -78,7 +79,7 @@ PALETTE_TEXTS = (
 @lru_cache(maxsize=1)
 def palette() -> list[tuple[float, str]]:
     """Customer messages and the anger the analyzer gives each (measured, not assumed)."""
-    analyzer = analyzer_for(None)
+    analyzer = engine_for(None).analyzer
     return sorted((analyzer.analyze_conversation([Turn("customer", t, None)])[0].anger.score, t)
                   for t in PALETTE_TEXTS)
 
@@ -191,6 +192,5 @@ def test_an_exchange_is_never_both_well_and_badly_handled(corpus: list[list[str]
 
 def test_the_coach_names_the_labels_this_test_relies_on() -> None:
     """The corpus above leans on three coach labels; the report itself never hard-codes them."""
-    coach = load_coach()
-    assert coach is not None
-    assert {"acknowledge", "thanks"} <= set(coach.behaviours) and "policy" in coach.anti_patterns
+    behaviours, anti_patterns = labels(default_coach())
+    assert {"acknowledge", "thanks"} <= set(behaviours) and "policy" in anti_patterns

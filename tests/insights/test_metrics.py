@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from calmline.insights import handling
 from calmline.insights.collect import collect_chunk
 from calmline.insights.figures import figures
 from calmline.insights.importers import read_threads
@@ -67,15 +66,6 @@ def test_agent_load(report: dict[str, Any]) -> None:
     assert load["bob"]["abuse"] == 1 and load["bob"]["angry or hostile"] == 1
     assert load["ann"]["angry or hostile"] == 1 and load["ann"]["abuse"] == 0
     assert load["bob"]["messages received"] == 2 and load["ann"]["conversations"] == 1
-
-
-def test_handling_unavailable_without_a_coach(conversations_jsonl: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(handling, "load_coach", lambda: None)
-    report = run_insights(RunOptions([conversations_jsonl], workers=1))
-    assert report["handling"] == {"available": False, "reason": handling.unavailable_reason()}
-    assert "not part of this build" in report["meta"]["handling_unavailable"]
-    assert report["overview"]["conversations"] == 3
 
 
 def test_merge_is_independent_of_chunking(conversations_jsonl: Path) -> None:

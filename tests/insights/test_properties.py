@@ -119,7 +119,7 @@ def test_any_conversations_give_a_report(threads: list[list[Msg]]) -> None:
     """Unicode, control characters, markup and odd times: counted, and rendered escaped."""
     stats = collect_chunk([Thread(f"t{i}", tuple(m)) for i, m in enumerate(threads)])
     data = {"meta": {"inputs": ["x"], "engine": "local", "where": "1 process", "seconds": 1,
-                     "messages_per_second": 1, "handling_unavailable": None,
+                     "messages_per_second": 1,
                      "wellbeing": WellbeingConfig().model_dump()},
             "import": ImportTally().to_dict(), **figures(stats)}
     assert data["overview"]["messages"] == sum(len(t) for t in threads)

@@ -77,6 +77,7 @@ def insights_command(
                                          help="local worker processes")] = min(2, os.cpu_count() or 1),
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address")] = None,
     playbook: Annotated[Path | None, typer.Option("--playbook", help="a team's own playbook YAML")] = None,
+    coach: Annotated[Path | None, typer.Option("--coach", help="a team's own coach YAML")] = None,
 ) -> None:
     """Learn from past conversations (export files and/or --db): triggers, trajectories, handling.
 
@@ -85,7 +86,8 @@ def insights_command(
     inputs = inputs or []
     _check_outputs(workers, out, json_out)
     options = RunOptions(inputs, fmt, parse_columns(columns), engine, workers, scheduler,
-                         str(playbook) if playbook else None, database=db)
+                         str(playbook) if playbook else None, database=db,
+                         coach=str(coach) if coach else None)
     total = _estimate([p for p in inputs if p.is_file()], fmt, db)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("messages"), TimeElapsedColumn(), console=console, transient=True) as bar:
@@ -110,6 +112,4 @@ def insights_command(
         console.print(f"  [yellow]skipped[/] {problem}", highlight=False)
     if imported["bad_rows"] > len(problems):
         console.print(f"  … and {imported['bad_rows'] - len(problems):,} more (listed in the report)")
-    if meta["handling_unavailable"]:
-        console.print(f"[yellow]handling section unavailable:[/] {meta['handling_unavailable']}")
     console.print(f"report: {out}\nfigures: {json_path}")

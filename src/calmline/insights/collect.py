@@ -15,6 +15,7 @@ import yaml
 
 from calmline.engine.analysis import Analysis
 from calmline.engine.analyzer import Analyzer
+from calmline.engine.core import Engine
 from calmline.insights.effects import count_exchange, stratum
 from calmline.insights.handling import ThreadHandling, review_thread
 from calmline.insights.model import Thread
@@ -22,6 +23,8 @@ from calmline.insights.redact import redact
 from calmline.insights.returns import visit
 from calmline.insights.stats import SCALE, Exchange, Stats
 from calmline.playbook import Playbook
+from calmline.playbook.coach_loader import parse_coach
+from calmline.playbook.coach_schema import CoachConfig
 from calmline.playbook.schema import LEVELS
 from calmline.signals.base import Turn
 
@@ -30,20 +33,21 @@ SECS_BUCKETS = (60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 172800)
 
 
 @lru_cache(maxsize=4)
-def analyzer_for(playbook: str | None) -> Analyzer:
-    """One analyzer per worker process (and playbook), built on first use.
+def engine_for(playbook: str | None, coach: str | None = None) -> Engine:
+    """One engine per worker process (and team method), built on first use.
 
-    `playbook` is the YAML text of a team's playbook (None: the packaged one). Workers get the
-    text, not a path, because a Dask worker on another machine has no copy of the file; the
-    driver has already validated it with `load_playbook`, so it cannot fail here.
+    `playbook` and `coach` are the YAML texts of a team's playbook and coach (None: the packaged
+    ones). Workers get the texts, not paths, because a Dask worker on another machine has no copy
+    of the files; the driver has already validated them, so they cannot fail here.
     """
     import calmline
 
     # Batch runs read with the fast path (lexicon + linear models, over 10,000 messages a second):
     # the semantic tier costs milliseconds a message, hours on a million-message export.
-    if playbook is None:
-        return Analyzer(calmline.load_playbook(), encoder=None)
-    return Analyzer(Playbook.model_validate(yaml.safe_load(playbook)), encoder=None)
+    method = (calmline.load_playbook() if playbook is None
+              else Playbook.model_validate(yaml.safe_load(playbook)))
+    config = None if coach is None else parse_coach(coach, "the team's coach")
+    return Engine(Analyzer(method, encoder=None), config)
 
 
 def threat_flags(playbook: Playbook) -> tuple[str, ...]:
@@ -61,9 +65,11 @@ def day_of(time: datetime | None) -> int:
     return time.date().toordinal() if time else 0
 
 
-def collect_chunk(threads: Sequence[Thread], playbook: str | None = None) -> Stats:
+def collect_chunk(threads: Sequence[Thread], playbook: str | None = None,
+                  coach: str | None = None) -> Stats:
     """The tally of `threads`; the example exchanges it keeps are already redacted."""
-    analyzer = analyzer_for(playbook)
+    engine = engine_for(playbook, coach)
+    analyzer = engine.analyzer
     wellbeing = analyzer.playbook.wellbeing
     stress = (round(wellbeing.min_anger * SCALE), round(wellbeing.abuse_stress * SCALE))
     threats = threat_flags(analyzer.playbook)
@@ -71,8 +77,8 @@ def collect_chunk(threads: Sequence[Thread], playbook: str | None = None) -> Sta
     for thread in threads:
         turns = [Turn(m.role, m.text, m.time) for m in thread.messages]
         analyses = analyzer.analyze_conversation(turns)
-        handling = review_thread(turns, analyses)
-        _count(stats, thread, analyses, handling, stress, threats)
+        handling = review_thread(turns, analyses, engine)
+        _count(stats, thread, analyses, handling, stress, threats, engine.coach)
     stats.calmed = {k: [_redacted(e) for e in v] for k, v in stats.calmed.items()}
     stats.angered = {k: [_redacted(e) for e in v] for k, v in stats.angered.items()}
     return stats
@@ -83,8 +89,8 @@ def _redacted(e: Exchange) -> Exchange:
 
 
 def _count(stats: Stats, thread: Thread, analyses: Sequence[Analysis | None],
-           handling: ThreadHandling | None, stress: tuple[int, int], threats: tuple[str, ...]
-           ) -> None:
+           handling: ThreadHandling, stress: tuple[int, int], threats: tuple[str, ...],
+           coach: CoachConfig) -> None:
     customer = [a for a in analyses if a is not None]
     stats.totals.update(threads=1, messages=len(analyses), customer=len(customer),
                         agent=len(analyses) - len(customer))
@@ -102,8 +108,7 @@ def _count(stats: Stats, thread: Thread, analyses: Sequence[Analysis | None],
     for promise in thread.overdue:
         stats.overdue[(promise.owner, promise.days)] += 1
     _agent_load(stats, thread, analyses, stress, threats)
-    if handling is not None:
-        _handling(stats, thread, analyses, handling)
+    _handling(stats, thread, analyses, handling, coach)
 
 
 def outcome_of(thread: Thread, handling: ThreadHandling | None) -> str:
@@ -207,13 +212,10 @@ def _neighbours(analyses: Sequence[Analysis | None], index: int) -> tuple[int | 
 
 
 def _handling(stats: Stats, thread: Thread, analyses: Sequence[Analysis | None],
-              handling: ThreadHandling) -> None:
+              handling: ThreadHandling, coach: CoachConfig) -> None:
     """Per reply: the labels it showed, and the exchange it made (the turn it answered, the reply,
     the customer's next turn) counted in its like-with-like stratum (effects.py)."""
-    from calmline.insights.handling import load_coach
-
-    coach = load_coach()
-    labels = [*(f"+{b}" for b in coach.behaviours), *(f"-{a}" for a in coach.anti_patterns)] if coach else []
+    labels = [*(f"+{b}" for b in coach.behaviours), *(f"-{a}" for a in coach.anti_patterns)]
     resolved = _resolved(thread, handling)
     for index, reply in enumerate(handling.replies):
         if reply is None:

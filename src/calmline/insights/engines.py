@@ -13,8 +13,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from itertools import islice
 from typing import Any
 
-from calmline.insights.collect import analyzer_for, collect_chunk
-from calmline.insights.handling import load_coach
+from calmline.insights.collect import collect_chunk, engine_for
 from calmline.insights.model import Thread
 from calmline.insights.stats import Stats
 
@@ -37,26 +36,26 @@ def _noop(done: int) -> None:
 
 
 def run_local(chunks: Iterable[list[Thread]], workers: int = 2, playbook: str | None = None,
-              progress: Progress = _noop) -> Stats:
+              progress: Progress = _noop, coach: str | None = None) -> Stats:
     """Analyse in this process (workers=1) or in a pool of `workers` processes.
 
-    `playbook` is a playbook's YAML text (None: the packaged one), as `collect_chunk` takes it.
+    `playbook` and `coach` are a team's YAML texts (None: the packaged ones), as `collect_chunk`
+    takes them.
     """
     total = Stats()
     if workers <= 1:
         for chunk in chunks:
-            total.merge(collect_chunk(chunk, playbook))
+            total.merge(collect_chunk(chunk, playbook, coach))
             progress(_size(chunk))
         return total
-    analyzer_for(playbook)  # loaded once here, inherited by forked workers
-    load_coach()
+    engine_for(playbook, coach)  # built once here, inherited by forked workers
     # fork where there is one: workers inherit the loaded analyzer and need no importable __main__
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending: dict[Future[Stats], int] = {}
         for chunk in chunks:
-            pending[pool.submit(collect_chunk, chunk, playbook)] = _size(chunk)
+            pending[pool.submit(collect_chunk, chunk, playbook, coach)] = _size(chunk)
             if len(pending) >= 2 * workers:
                 _drain(pending, total, progress, FIRST_COMPLETED)
         _drain(pending, total, progress, None)
@@ -71,7 +70,8 @@ def _drain(pending: dict[Future[Stats], int], total: Stats, progress: Progress, 
 
 
 def run_dask(chunks: Iterable[list[Thread]], client: Any, playbook: str | None = None,
-             progress: Progress = _noop, window: int | None = None) -> Stats:
+             progress: Progress = _noop, window: int | None = None, coach: str | None = None
+             ) -> Stats:
     """Analyse on the Dask cluster behind `client` (a distributed.Client)."""
     from distributed import as_completed
 
@@ -80,7 +80,7 @@ def run_dask(chunks: Iterable[list[Thread]], client: Any, playbook: str | None =
     sizes: dict[str, int] = {}
     running = as_completed()
     for chunk in chunks:
-        future = client.submit(collect_chunk, chunk, playbook, pure=False)
+        future = client.submit(collect_chunk, chunk, playbook, coach, pure=False)
         sizes[future.key] = _size(chunk)
         running.add(future)
         while running.count() >= window:

@@ -17,6 +17,8 @@ from calmline.insights.stats import SCALE, Stats
 from calmline.insights.summary import summary
 from calmline.insights.training import training
 from calmline.insights.trends import trend
+from calmline.playbook.coach_loader import default_coach
+from calmline.playbook.coach_schema import CoachConfig
 from calmline.playbook.schema import WellbeingConfig
 
 # Agent load replays the live service's stress model (the playbook's `wellbeing` section): each
@@ -32,12 +34,13 @@ def share(part: int, whole: int) -> float:
     return _r(part / whole) if whole else 0.0
 
 
-def figures(stats: Stats, wellbeing: WellbeingConfig | None = None) -> dict[str, Any]:
+def figures(stats: Stats, wellbeing: WellbeingConfig | None = None,
+            coach: CoachConfig | None = None) -> dict[str, Any]:
     """Every figure of the report, keyed by section (agent load under `wellbeing`'s model), and
     the headlines drawn from them."""
     fig: dict[str, Any] = {"overview": overview(stats), "triggers": triggers(stats), "trend": trend(stats),
            "trajectories": trajectories(stats), "returns": returns(stats.visits, stats.totals["threads"]),
-           "handling": handling(stats),
+           "handling": handling(stats, coach or default_coach()),
            "agent_load": agent_load(stats, wellbeing or WellbeingConfig())}
     fig["training"] = training(stats, fig["handling"].get("what_works", []))
     fig["summary"] = summary(stats, fig)
@@ -122,13 +125,12 @@ def trajectories(stats: Stats) -> dict[str, Any]:
     }
 
 
-def handling(stats: Stats) -> dict[str, Any]:
-    """Behaviours and anti-patterns per agent and overall, and what works here (needs the coach)."""
-    coach, reason = adapter.load_coach(), adapter.unavailable_reason()
-    if coach is None:
-        return {"available": False, "reason": reason}
-    labels = {**{f"+{k}": v for k, v in coach.behaviours.items()},
-              **{f"-{k}": v for k, v in coach.anti_patterns.items()}}
+def handling(stats: Stats, coach: CoachConfig) -> dict[str, Any]:
+    """Behaviours and anti-patterns per agent and overall, and what works here (the coach's
+    labels and titles: the team's own coach when it has one)."""
+    behaviours, anti_patterns = adapter.labels(coach)
+    labels = {**{f"+{k}": v for k, v in behaviours.items()},
+              **{f"-{k}": v for k, v in anti_patterns.items()}}
     overall: Counter[str] = Counter()
     for (_, label), n in stats.reply_labels.items():
         overall[label] += n
@@ -138,7 +140,7 @@ def handling(stats: Stats) -> dict[str, Any]:
                           if stats.reply_labels[(agent, lb)]}}
               for agent, n in sorted(stats.replies.items(), key=lambda kv: (-kv[1], kv[0]))]
     return {"available": True, "replies": replies,
-            "behaviour_labels": list(coach.behaviours), "anti_labels": list(coach.anti_patterns),
+            "behaviour_labels": list(behaviours), "anti_labels": list(anti_patterns),
             "overall": [{"label": lb[1:], "kind": "behaviour" if lb[0] == "+" else "anti-pattern",
                          "title": title, "replies": overall[lb], "share": share(overall[lb], replies)}
                         for lb, title in labels.items()],

@@ -1,21 +1,24 @@
 """The one door from insights to the reply coach (PLAYBOOK §3): what each agent reply did.
 
-The coach is imported lazily, so insights works (and says "handling unavailable" in the report)
-in a build without it. Each agent reply is read once by the coach's `CueScanner` — the scanner
-`calmline.engine.coach.review` uses for drafts — with the context a live review would have (the
-customer's facts so far, whether they were still venting, the reply's time), and the coach's stage
-machine gives the conversation's outcome. Calling `review()` per reply would re-read the whole
-conversation for every reply (quadratic); this reads it once.
+Each agent reply is read once by the engine's `CueScanner` — the scanner the engine's `review`
+uses for drafts, built from the same (team's) coach — with the context a live review would have
+(the customer's facts so far, whether they were still venting, the reply's time), and the coach's
+stage machine gives the conversation's outcome. Calling `review()` per reply would re-read the
+whole conversation for every reply (quadratic); this reads it once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from calmline.engine.analysis import Analysis
+from calmline.engine.core import Engine
+from calmline.engine.cues import DraftContext, Scan
+from calmline.engine.restate import FactGatherer
+from calmline.engine.stages import track_stages
+from calmline.playbook.coach_schema import CoachConfig
 from calmline.signals.base import Turn
 
 
@@ -41,40 +44,10 @@ class ThreadHandling:
     stages: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Coach:
-    """What the adapter needs from the coach modules, bound once."""
-
-    scanner: Any
-    facts: Any  # CustomerFacts
-    context: Any  # DraftContext
-    track: Any  # track_stages
-    behaviours: dict[str, str]  # label -> title, in coach.yaml order
-    anti_patterns: dict[str, str]
-
-
-@lru_cache(maxsize=1)
-def load_coach() -> Coach | None:
-    """The coach, or None when this build has none (the handling section is then unavailable)."""
-    try:
-        from calmline.engine.coach import scanner_for
-        from calmline.engine.cues import DraftContext
-        from calmline.engine.restate import CustomerFacts
-        from calmline.engine.stages import track_stages
-    except ImportError:
-        return None
-    scanner = scanner_for()
-    config = scanner.config
-    return Coach(scanner, CustomerFacts, DraftContext, track_stages,
-                 {k: v.title for k, v in config.behaviours.items()},
-                 {k: v.title for k, v in config.anti_patterns.items()})
-
-
-def unavailable_reason() -> str | None:
-    """None when handling metrics can be computed; otherwise why not (shown in the report)."""
-    if load_coach() is None:
-        return "the reply coach (calmline.engine.coach) is not part of this build"
-    return None
+def labels(config: CoachConfig) -> tuple[dict[str, str], dict[str, str]]:
+    """(behaviour label -> title, anti-pattern label -> title), in coach.yaml order."""
+    return ({k: v.title for k, v in config.behaviours.items()},
+            {k: v.title for k, v in config.anti_patterns.items()})
 
 
 def _venting(turns: Sequence[Turn], analyses: Sequence[Analysis | None], index: int) -> bool:
@@ -88,25 +61,25 @@ def _venting(turns: Sequence[Turn], analyses: Sequence[Analysis | None], index: 
     return False
 
 
-def review_thread(turns: Sequence[Turn], analyses: Sequence[Analysis | None]) -> ThreadHandling | None:
-    """Read every agent reply of an analysed conversation; None without a coach."""
-    coach = load_coach()
-    if coach is None:
-        return None
-    scans: list[Any] = []
+def review_thread(turns: Sequence[Turn], analyses: Sequence[Analysis | None], engine: Engine
+                  ) -> ThreadHandling:
+    """Read every agent reply of an analysed conversation with `engine`'s coach."""
+    scans: list[Scan | None] = []
     replies: list[Reply | None] = []
-    for index, turn in enumerate(turns):
+    gathered, last = FactGatherer(), None
+    for index, (turn, analysis) in enumerate(zip(turns, analyses, strict=True)):
+        if analysis is not None:
+            gathered.add(analysis)
+            last = analysis
         if turn.role != "agent":
             scans.append(None)
             replies.append(None)
             continue
-        before = [a for a in analyses[:index] if a is not None]
-        facts = coach.facts.from_analyses(before, before[-1] if before else None)
-        context = coach.context(facts, _venting(turns, analyses, index), turn.time)
-        scan = coach.scanner.scan(turn.text, context)
+        context = DraftContext(gathered.facts(last), _venting(turns, analyses, index), turn.time)
+        scan = engine.scanner.scan(turn.text, context)
         scans.append(scan)
         replies.append(Reply(tuple(scan.behaviours), tuple(scan.anti_patterns)))
-    state = coach.track(turns, analyses, scans, coach.scanner)
+    state = track_stages(turns, analyses, scans, engine.scanner)
     return ThreadHandling(tuple(replies), state.stage, state.outcome,
                           stages_before(len(turns), state.transitions))
 

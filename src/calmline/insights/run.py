@@ -12,10 +12,10 @@ from calmline.errors import InputError
 from calmline.insights.database import display_url, read_database
 from calmline.insights.engines import Progress, _noop, chunked, dask_client, run_dask, run_local
 from calmline.insights.figures import figures
-from calmline.insights.handling import unavailable_reason
 from calmline.insights.importers import read_threads
 from calmline.insights.model import ImportTally, Thread
 from calmline.playbook import load_playbook
+from calmline.playbook.coach_loader import load_coach
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class RunOptions:
     workers: int = 2
     scheduler: str | None = None
     playbook: str | None = None
+    coach: str | None = None  # path of a team's coach YAML (default: the packaged one)
     chunk_threads: int = 200
     client: Any = None
     database: str | None = None
@@ -58,6 +59,8 @@ def run_insights(options: RunOptions, progress: Progress = _noop) -> dict[str, A
             raise InputError(f"no such input file: {path}")
     wellbeing = load_playbook(options.playbook).wellbeing  # validates a team's playbook up front
     playbook = Path(options.playbook).read_text("utf-8") if options.playbook else None
+    coach_config = load_coach(options.coach)  # validates a team's coach up front
+    coach = Path(options.coach).read_text("utf-8") if options.coach else None
     tally = ImportTally()
     chunks = chunked(read_all(options, tally), options.chunk_threads)
     started = time.perf_counter()
@@ -65,14 +68,14 @@ def run_insights(options: RunOptions, progress: Progress = _noop) -> dict[str, A
         client = options.client or dask_client(str(options.scheduler))
         try:
             where = f"{len(client.nthreads())} Dask worker(s) at {client.scheduler.address}"
-            stats = run_dask(chunks, client, playbook, progress)
+            stats = run_dask(chunks, client, playbook, progress, coach=coach)
         finally:
             if options.client is None:
                 client.close()
     else:
         workers = max(1, options.workers)
         where = f"{workers} process{'es' if workers > 1 else ''}"
-        stats = run_local(chunks, options.workers, playbook, progress)
+        stats = run_local(chunks, options.workers, playbook, progress, coach=coach)
     elapsed = time.perf_counter() - started
     inputs = [str(p) for p in options.inputs]
     if options.database:
@@ -80,5 +83,6 @@ def run_insights(options: RunOptions, progress: Progress = _noop) -> dict[str, A
     meta = {"inputs": inputs, "engine": options.engine, "where": where,
             "seconds": round(elapsed, 2),
             "messages_per_second": round(tally.messages / elapsed, 1) if elapsed > 0 else None,
-            "handling_unavailable": unavailable_reason(), "wellbeing": wellbeing.model_dump()}
-    return {"meta": meta, "import": tally.to_dict(), **figures(stats, wellbeing)}
+            "playbook": options.playbook or "packaged", "coach": options.coach or "packaged",
+            "wellbeing": wellbeing.model_dump()}
+    return {"meta": meta, "import": tally.to_dict(), **figures(stats, wellbeing, coach_config)}

@@ -1,7 +1,8 @@
 """Training material chosen by what works here, so the examples teach the right habit.
 
-"Well handled": a reply that showed at least one behaviour whose estimated
-effect here lowers the next turn's anger (effects.py, point estimate below zero), showed no
+"Well handled": a reply that showed at least one behaviour that clearly lowers the next turn's
+anger here (effects.py: the whole 95% interval below zero; a behaviour whose estimate merely leans
+below zero could be doing nothing, and would teach a habit on noise), showed no
 anti-pattern, and after which the customer's anger fell. "Badly handled": a reply that showed an
 anti-pattern, after which anger rose. A reply with an anti-pattern is never well handled and one
 without is never badly handled, so no exchange can be both (stats.Stats.offer keeps the two pools
@@ -16,8 +17,9 @@ from calmline.insights.stats import TOP_K, Exchange, Stats
 
 
 def _calming(row: dict[str, Any]) -> bool:
-    effect = row["next_anger"]["effect"]
-    return row["kind"] == "behaviour" and effect is not None and effect < 0
+    effect = row["next_anger"]
+    return (row["kind"] == "behaviour" and effect["effect"] is not None
+            and effect.get("ci95") is not None and effect["ci95"][1] < 0)
 
 
 def _unique(items: list[Exchange]) -> list[Exchange]:
