@@ -93,7 +93,10 @@ def suggest(conversation: ConversationLike, analyzer: Analyzer | None = None, *,
 
 def suggest_in(moment: Moment, scanner: CueScanner, *, limit: int = 3,
                rewriter: Rewriter | None = None) -> list[Suggestion]:
-    """Suggestions for an already-read moment (the engine reads and remembers moments)."""
+    """Suggestions for an already-read moment (the engine reads and remembers moments). A closed
+    case gets none: it shows its outcome, there is no next reply to write."""
+    if moment.state.stage == "closed":
+        return []
     found = candidates(scanner.config, moment)
     if len(found) < 2:
         near = _NEAR.get(moment.kind, ())

@@ -2,11 +2,17 @@
 
     venting → heard → understood → resolving → agreed → follow_up_scheduled → closed
 
-Agent turns move it forward by what the coach finds in them (acknowledging or apologising =
-heard, repeating the issue back = understood, a fix or options = resolving, a recap of next steps =
-agreed, a dated follow-up promise once agreed = follow_up_scheduled, a hand-over = closed as
-escalated). Customer turns agree ("ok, that works"), close ("all sorted, thanks") or relapse
-into venting. Every transition keeps its turn index, who caused it, and the evidence.
+The stage moves only on evidence from both sides. An agent turn shows what it does (acknowledging
+or apologising = heard, repeating the issue back = understood, a fix or options = resolving, a
+recap of next steps = ready to agree) but moves the case once per customer reaction, to the
+first stage it shows; the rest is a claim that the customer's next reply accepts when it is
+neither venting nor heated. Only the customer's own words ("ok, that works") make it
+agreed, and only an agreement plus a dated follow-up promise make it follow_up_scheduled. A
+customer who vents again, or is upset again (frustrated or worse) after an agreement, takes it
+back to venting (claims and promises start over). A calm first message that asks for something
+(the playbook's venting reading says not venting) starts at heard: there is nothing to let out.
+A hand-over closes it as escalated, the customer's "all sorted, thanks" once a fix is on the
+table as resolved. Every transition keeps its turn index, who caused it, and the evidence.
 """
 
 from __future__ import annotations
@@ -28,9 +34,6 @@ _AGENT_STEPS: tuple[tuple[Stage, tuple[str, ...]], ...] = (
     ("understood", ("repeat_back",)),
     ("resolving", ("solution", "options")),
 )
-_CALM = ("calm", "annoyed")
-
-
 @dataclass(frozen=True, slots=True)
 class Transition:
     """One move of the stage machine: from, to, at which turn, caused by whom, and why."""
@@ -62,13 +65,33 @@ class StageState:
                 "transitions": [t.to_dict() for t in self.transitions]}
 
 
+_OPEN: tuple[Stage, ...] = STAGES[1:6]  # heard … follow_up_scheduled: where a relapse falls back from
+_CALM = ("calm", "annoyed")
+_HEATED = ("angry", "hostile")
+
+
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    """A stage the agent's message supports, waiting for the customer's reaction."""
+
+    target: Stage
+    reason: str
+    evidence: tuple[Evidence, ...]
+
+
 class _Machine:
+    """Both sides move the stage: an agent turn moves it once per customer reaction (to the first
+    stage it shows) and leaves the rest of what it shows as a claim; the customer's calm
+    reply accepts the claim, their agreement makes it agreed, a relapse falls back to venting."""
+
     def __init__(self, scanner: CueScanner) -> None:
         self.scanner = scanner
         self.stage: Stage = "venting"
         self.outcome: Outcome | None = None
         self.moves: list[Transition] = []
         self.dated_promise: tuple[Evidence, ...] = ()
+        self.claim: _Claim | None = None
+        self.stepped = False  # an agent turn has moved the stage since the customer last spoke
 
     def go(self, target: Stage, turn: int, role: Literal["customer", "agent"], reason: str,
            evidence: tuple[Evidence, ...] = ()) -> None:
@@ -84,30 +107,73 @@ class _Machine:
             self.outcome = "escalated"
             self.go("closed", turn, "agent", "handed over (escalated)", handed)
             return
-        for target, labels in _AGENT_STEPS:
-            spans = tuple(e for label in labels for e in scan.behaviours.get(label, ()))
-            if spans and self.ahead(target):
-                self.go(target, turn, "agent", f"agent: {' / '.join(labels)}", spans)
+        claims = [_Claim(target, f"agent: {' / '.join(labels)}", spans)
+                  for target, labels in _AGENT_STEPS
+                  if (spans := tuple(e for label in labels for e in scan.behaviours.get(label, ())))]
+        if "confirm" in scan.behaviours:
+            claims.append(_Claim("agreed", "agent confirmed the next steps", scan.behaviours["confirm"]))
         dated = tuple(c.evidence for c in scan.follow_up_promises() if c.due is not None)
         if dated:
             self.dated_promise = dated
-        if "confirm" in scan.behaviours and self.stage == "resolving":
-            self.go("agreed", turn, "agent", "agent confirmed the next steps", scan.behaviours["confirm"])
+        claims = [c for c in claims if self.ahead(c.target)]
+        if not claims:
+            self._schedule(turn, "agent")
+            return
+        if self.claim is None or STAGES.index(claims[-1].target) > STAGES.index(self.claim.target):
+            self.claim = claims[-1]
+        first = claims[0]
+        if not self.stepped and first.target != "agreed":  # agreeing takes the customer's word
+            self.go(first.target, turn, "agent", first.reason, first.evidence)
+            self.stepped = True
+        if self.claim is not None and not self.ahead(self.claim.target):
+            self.claim = None
         self._schedule(turn, "agent")
 
     def customer(self, turn: int, text: str, analysis: Analysis) -> None:
-        if analysis.venting.venting and self.stage in STAGES[1:5] and analysis.anger.level not in _CALM:
-            self.go("venting", turn, "customer", f"venting again: {analysis.venting.reason}",
+        self.stepped = False
+        if self._relapse(turn, analysis):
+            return
+        calm = analysis.anger.level in _CALM
+        if self.stage == "venting" and not self.moves and calm and not analysis.venting.venting:
+            self.go("heard", turn, "customer", f"not venting: {analysis.venting.reason}",
                     analysis.venting.evidence)
             return
+        self._accept(turn, analysis)
         agreed, closing = self.scanner.customer_says(text)
         if closing and STAGES.index(self.stage) >= STAGES.index("resolving") and self.stage != "closed":
             self.outcome = "resolved"
             self.go("closed", turn, "customer", "customer closed: resolved", (closing,))
             return
-        if agreed and self.stage == "resolving" and analysis.anger.level in _CALM:
+        if agreed and self.stage == "resolving" and calm:
             self.go("agreed", turn, "customer", "customer agreed", (agreed,))
             self._schedule(turn, "customer")
+
+    def _relapse(self, turn: int, analysis: Analysis) -> bool:
+        """Back to venting when the customer vents again, or is upset again (frustrated or worse)
+    after an agreement: the agreement no longer holds and they need to be heard first."""
+        level, venting = analysis.anger.level, analysis.venting
+        if self.stage not in _OPEN:
+            return False
+        if venting.venting and level not in _CALM:
+            reason, evidence = f"venting again: {venting.reason}", venting.evidence
+        elif level not in _CALM and STAGES.index(self.stage) >= STAGES.index("agreed"):
+            reason, evidence = f"{level} again after the agreement", analysis.anger.evidence
+        else:
+            return False
+        self.go("venting", turn, "customer", reason, evidence)
+        self.claim, self.dated_promise = None, ()
+        return True
+
+    def _accept(self, turn: int, analysis: Analysis) -> None:
+        """A reply that is neither venting nor heated accepts what the agent last offered (up to
+        resolving; agreeing needs the customer's own words)."""
+        claim, self.claim = self.claim, None
+        if claim is None or analysis.venting.venting or analysis.anger.level in _HEATED:
+            return
+        target: Stage = claim.target if claim.target != "agreed" else "resolving"
+        if self.ahead(target):
+            self.go(target, turn, "customer", f"the customer took it calmly ({claim.reason})",
+                    claim.evidence)
 
     def _schedule(self, turn: int, role: Literal["customer", "agent"]) -> None:
         if self.stage == "agreed" and self.dated_promise:

@@ -58,7 +58,8 @@ def assess(engine: Engine, turns: Sequence[HistoryItem], *, with_suggestions: bo
     moment = engine.moment(read, case=key, budget=budget)
     latest = moment.analyses[-1]
     info = describe(moment)
-    move = move_for_moment(engine.coach, moment.kind, build_slots(moment, engine.coach))
+    move = (None if moment.state.stage == "closed"  # a closed case shows its outcome instead
+            else move_for_moment(engine.coach, moment.kind, build_slots(moment, engine.coach)))
     found = engine.suggest(read, case=key, budget=budget) if with_suggestions else []
     return Assessment(info["stage"], info["outcome"], info["moment"], move,
                       [{"text": s.text, "source": s.source, "score": s.score,
