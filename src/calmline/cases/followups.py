@@ -5,16 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from calmline.cases import audit
 from calmline.cases.errors import ConflictError, NotFoundError
 from calmline.cases.models import Conversation, FollowUp, utcnow
 
-Filter = Literal["open", "overdue", "due", "done", "cancelled"]
+Filter = Literal["next", "open", "overdue", "due", "soon", "done", "cancelled"]
+FILTERS: tuple[Filter, ...] = ("next", "open", "overdue", "due", "soon", "done", "cancelled")
+NEXT_WINDOW = timedelta(hours=48)
+"""`next`: what needs doing next: overdue, undated, or due within this (today's and tomorrow's
+items whatever the viewer's time zone), so a promise due tomorrow is never "nothing here"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,18 +71,12 @@ def list_followups(session: Session, *, status: Filter | None = "open", owner_id
                    conversation_id: int | None = None, agent_id: int | None = None,
                    now: datetime | None = None, within: timedelta | None = None,
                    limit: int = 200) -> Sequence[FollowUp]:
-    """`overdue`: open and past due; `due`: open and due within `within` (default 24 h)."""
+    """`overdue`: open and past due; `due`: open and due within `within` (default 24 h), overdue
+    included; `soon`: open and falling due within `within` (not yet overdue: what a reminder is
+    for); `next`: open and overdue, undated or due within `within` (default 48 h)."""
     now = now or utcnow()
     query = select(FollowUp).order_by(FollowUp.due.asc(), FollowUp.id)
-    if status in ("open", "overdue", "due"):
-        query = query.where(FollowUp.status == "open")
-    elif status is not None:
-        query = query.where(FollowUp.status == status)
-    if status == "overdue":
-        query = query.where(FollowUp.due.is_not(None), FollowUp.due < now)
-    if status == "due":
-        query = query.where(FollowUp.due.is_not(None),
-                            FollowUp.due < now + (within or timedelta(hours=24)))
+    query = query.where(*_matching(status, now, within))
     if owner_id is not None:
         query = query.where(FollowUp.owner_id == owner_id)
     if conversation_id is not None:
@@ -105,3 +103,37 @@ def complete(session: Session, *, followup_id: int, result: str, actor_id: int |
 
 def is_overdue(followup: FollowUp, now: datetime | None = None) -> bool:
     return followup.status == "open" and followup.due is not None and followup.due < (now or utcnow())
+
+
+def _matching(status: Filter | None, now: datetime, within: timedelta | None) -> list[Any]:
+    """The WHERE clauses of a filter (see `list_followups`)."""
+    if status is None:
+        return []
+    if status in ("done", "cancelled"):
+        return [FollowUp.status == status]
+    clauses: list[Any] = [FollowUp.status == "open"]
+    dated = FollowUp.due.is_not(None)
+    if status == "overdue":
+        clauses += [dated, FollowUp.due < now]
+    elif status == "due":
+        clauses += [dated, FollowUp.due < now + (within or timedelta(hours=24))]
+    elif status == "soon":
+        clauses += [dated, FollowUp.due >= now, FollowUp.due < now + (within or timedelta(hours=1))]
+    elif status == "next":
+        clauses.append(or_(FollowUp.due.is_(None), FollowUp.due < now + (within or NEXT_WINDOW)))
+    return clauses
+
+
+def counts(session: Session, *, agent_id: int | None = None, now: datetime | None = None
+           ) -> dict[str, int]:
+    """How many follow-ups each filter holds (the console's tab counts), for one agent's
+    conversations or everyone's."""
+    now = now or utcnow()
+    found: dict[str, int] = {}
+    for status in FILTERS:
+        query = select(func.count()).select_from(FollowUp).where(*_matching(status, now, None))
+        if agent_id is not None:
+            query = query.join(Conversation, Conversation.id == FollowUp.conversation_id).where(
+                Conversation.agent_id == agent_id)
+        found[status] = int(session.scalar(query) or 0)
+    return found

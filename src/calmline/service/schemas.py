@@ -219,6 +219,21 @@ class FollowUpPublic(_Out):
     created_at: datetime
     completed_at: datetime | None
     overdue: bool = False
+    customer_name: str | None = Field(None, description="the case's customer, when known")
+    subject: str | None = Field(None, description="the case's subject, when it has one")
+
+
+class FollowUpCounts(BaseModel):
+    """How many follow-ups each filter of `GET /v1/followups` holds (the caller's own for an
+    agent): `next` is overdue, undated or due within 48 h; `soon` falls due within the hour."""
+
+    next: int
+    open: int
+    overdue: int
+    due: int
+    soon: int
+    done: int
+    cancelled: int
 
 
 class Suggestion(BaseModel):

@@ -17,7 +17,7 @@ from calmline.playbook.schema import Playbook
 from calmline.service.deps import SessionDep, StateDep, SupervisorDep
 from calmline.service.routers import ERRORS
 from calmline.service.routers.agents import load_public
-from calmline.service.routers.followups import public
+from calmline.service.routers.followups import public_all
 from calmline.service.schemas import (
     ConversationPublic,
     EscalationPublic,
@@ -108,5 +108,5 @@ def queue(session: SessionDep, state: StateDep, user: SupervisorDep,
                               **context[c.id].model_dump()}) for c in hottest],
         overloaded=[load_public(state, load) for load in sorted(loads, key=lambda a: -a.load)
                     if load.breather],
-        overdue_followups=[public(f) for f in
-                           followups.list_followups(session, status="overdue", limit=limit)])
+        overdue_followups=public_all(session, followups.list_followups(
+            session, status="overdue", limit=limit)))

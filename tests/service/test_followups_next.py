@@ -1,0 +1,102 @@
+"""Follow-ups nobody misses (issue 14.3): what's next (tomorrow's included), counts per filter,
+customer and subject on every item, reminders before the due time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tests.service.conftest import Api
+
+
+def _iso(delta: timedelta) -> str:
+    return (datetime.now(UTC) + delta).isoformat()
+
+
+def _case(api: Api, who: str, subject: str, customer: str) -> int:
+    made = api.client.post("/v1/conversations", headers=api.h(who), json={
+        "subject": subject, "customer": {"external_id": f"x-{customer}", "name": customer}})
+    assert made.status_code == 201, made.text
+    return int(made.json()["id"])
+
+
+def _followup(api: Api, conv: int, what: str, due: timedelta, who: str = "agent") -> int:
+    made = api.client.post(f"/v1/conversations/{conv}/followups", headers=api.h(who),
+                           json={"what": what, "due": _iso(due)})
+    assert made.status_code == 201, made.text
+    return int(made.json()["id"])
+
+
+def _seed(api: Api) -> dict[str, int]:
+    conv = _case(api, "agent", "Broken kettle", "Ann Lee")
+    ids = {"late": _followup(api, conv, "send the label", -timedelta(hours=2)),
+           "soon": _followup(api, conv, "call back", timedelta(minutes=30)),
+           "tomorrow": _followup(api, conv, "check the refund", timedelta(hours=30)),
+           "later": _followup(api, conv, "ask how it went", timedelta(days=5)),
+           "done": _followup(api, conv, "email the form", timedelta(hours=3))}
+    done = api.client.post(f"/v1/followups/{ids['done']}/complete", headers=api.h("agent"),
+                           json={"result": "emailed"})
+    assert done.status_code == 200
+    theirs = _case(api, "other", "Late delivery", "Bo Chan")
+    ids["theirs"] = _followup(api, theirs, "chase the courier", timedelta(minutes=10), who="other")
+    return ids
+
+
+def _listed(api: Api, status: str, who: str = "agent") -> list[int]:
+    response = api.client.get("/v1/followups", params={"status": status}, headers=api.h(who))
+    assert response.status_code == 200, response.text
+    return [f["id"] for f in response.json()]
+
+
+def test_next_holds_what_needs_doing_including_tomorrow(api: Api) -> None:
+    ids = _seed(api)
+    assert _listed(api, "next") == [ids["late"], ids["soon"], ids["tomorrow"]]
+    assert _listed(api, "due") == [ids["late"], ids["soon"]]  # today's view alone misses tomorrow
+    assert _listed(api, "overdue") == [ids["late"]]
+    assert _listed(api, "open") == [ids["late"], ids["soon"], ids["tomorrow"], ids["later"]]
+    assert _listed(api, "next", who="supervisor") == [ids["late"], ids["theirs"], ids["soon"],
+                                                      ids["tomorrow"]]
+
+
+def test_counts_match_every_filter(api: Api) -> None:
+    _seed(api)
+    for who in ("agent", "other", "supervisor"):
+        counts = api.client.get("/v1/followups/counts", headers=api.h(who))
+        assert counts.status_code == 200, counts.text
+        for status, count in counts.json().items():
+            assert count == len(_listed(api, status, who)), (who, status)
+    mine = api.client.get("/v1/followups/counts", headers=api.h("agent")).json()
+    assert mine == {"next": 3, "open": 4, "overdue": 1, "due": 2, "soon": 1, "done": 1,
+                    "cancelled": 0}
+
+
+def test_every_item_names_its_customer_and_subject(api: Api) -> None:
+    ids = _seed(api)
+    for status in ("next", "open", "done"):
+        rows = api.client.get("/v1/followups", params={"status": status},
+                              headers=api.h("agent")).json()
+        assert rows and {(r["customer_name"], r["subject"]) for r in rows} == {
+            ("Ann Lee", "Broken kettle")}
+    queue = api.client.get("/v1/supervisor/queue", headers=api.h("supervisor")).json()
+    assert [(f["id"], f["customer_name"]) for f in queue["overdue_followups"]] == [
+        (ids["late"], "Ann Lee")]
+    late = [f for f in queue["overdue_followups"] if f["id"] == ids["late"]][0]
+    assert late["overdue"] is True and late["status"] == "open"
+
+
+def test_reminders_list_what_falls_due_soon_and_not_what_is_late(api: Api) -> None:
+    ids = _seed(api)
+    url = "/v1/followups/reminders"
+    assert [f["id"] for f in api.client.get(url, headers=api.h("agent")).json()] == [ids["soon"]]
+    wider = api.client.get(url, params={"within_minutes": 31 * 60}, headers=api.h("agent")).json()
+    assert [f["id"] for f in wider] == [ids["soon"], ids["tomorrow"]]
+    everyone = api.client.get(url, headers=api.h("supervisor")).json()
+    assert [f["id"] for f in everyone] == [ids["theirs"], ids["soon"]]
+    for bad in ("0", "-5", "soon", str(8 * 24 * 60)):
+        refused = api.client.get(url, params={"within_minutes": bad}, headers=api.h("agent"))
+        assert refused.status_code == 422 and "error" in refused.json(), bad
+    assert api.client.get(url).status_code == 401
+
+
+def test_an_unknown_filter_is_a_clear_422(api: Api) -> None:
+    refused = api.client.get("/v1/followups", params={"status": "tomorrow"}, headers=api.h("agent"))
+    assert refused.status_code == 422 and refused.json()["error"]["code"]
