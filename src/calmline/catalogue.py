@@ -56,6 +56,12 @@ class MomentEntry(BaseModel):
     routes: list[str] = Field(description="danger routes that choose this moment")
 
 
+class CueEntry(BaseModel):
+    name: str
+    title: str = Field(description="short name shown to agents")
+    why: str = Field(description="why it matters (behaviour) or why it hurts (anti-pattern)")
+
+
 class Catalogue(BaseModel):
     """Every label name a layer may show or count, with what it means."""
 
@@ -67,6 +73,10 @@ class Catalogue(BaseModel):
     routes: list[RouteEntry]
     stages: list[StageEntry]
     moments: list[MomentEntry] = Field(description="the coach's moments (empty without a coach)")
+    behaviours: list[CueEntry] = Field(default_factory=list,
+                                       description="the coach's good behaviours (team's own included)")
+    anti_patterns: list[CueEntry] = Field(default_factory=list,
+                                          description="the coach's anti-patterns (team's own included)")
 
 
 def build_catalogue(playbook: Playbook, coach: CoachConfig | None = None) -> Catalogue:
@@ -86,4 +96,8 @@ def build_catalogue(playbook: Playbook, coach: CoachConfig | None = None) -> Cat
         moments=[MomentEntry(name=n, description=m.description, expect=list(m.expect),
                              routes=list(m.routes))
                  for n, m in (coach.moments.items() if coach else ())],
+        behaviours=[CueEntry(name=n, title=c.title, why=c.why)
+                    for n, c in (coach.behaviours.items() if coach else ())],
+        anti_patterns=[CueEntry(name=n, title=c.title, why=c.why)
+                       for n, c in (coach.anti_patterns.items() if coach else ())],
     )

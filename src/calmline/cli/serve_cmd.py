@@ -39,6 +39,10 @@ def serve_command(
     log_level: Annotated[str, typer.Option(help="server log level: " + ", ".join(LOG_LEVELS))] = "info",
     keep_alive: Annotated[int, typer.Option(
         help="seconds a connection may sit idle, or take to send a request's head", min=1, max=300)] = 5,
+    playbook: Annotated[Path | None, typer.Option(
+        help="a team's own playbook YAML (default: the packaged one; also CALMLINE_PLAYBOOK)")] = None,
+    coach: Annotated[Path | None, typer.Option(
+        help="a team's own coach YAML (default: the packaged one; also CALMLINE_COACH)")] = None,
 ) -> None:
     """Serve the HTTP API (OpenAPI at /docs); brings the database schema up to date first.
 
@@ -54,6 +58,7 @@ def serve_command(
     if log_level not in LOG_LEVELS:
         raise InputError(f"--log-level must be one of {', '.join(LOG_LEVELS)}, not {log_level!r}")
     _check_port_free(host, port)
+    _use_team_method(playbook, coach)
     if database:
         os.environ["CALMLINE_DATABASE_URL"] = database  # seen by every worker's settings
         get_settings.cache_clear()
@@ -67,6 +72,25 @@ def serve_command(
                 log_level=log_level, log_config=logs.uvicorn_config(log_level), access_log=False,
                 http=http_protocol.BoundedH11Protocol, timeout_keep_alive=keep_alive,
                 h11_max_incomplete_event_size=http_protocol.HEAD_LIMIT)
+
+
+def _use_team_method(playbook: Path | None, coach: Path | None) -> None:
+    """Check a team's playbook and coach now (a typo fails here, with its line, not in a
+    worker) and hand their paths to every worker's settings."""
+    import os
+
+    from calmline.engine.analyzer import Analyzer
+    from calmline.playbook import load_playbook
+    from calmline.playbook.coach_loader import load_coach
+
+    if playbook is not None:
+        Analyzer(load_playbook(playbook), encoder=None)  # detectors, settings and order too
+        os.environ["CALMLINE_PLAYBOOK"] = str(playbook.resolve())
+    if coach is not None:
+        load_coach(coach)
+        os.environ["CALMLINE_COACH"] = str(coach.resolve())
+    if playbook is not None or coach is not None:
+        get_settings.cache_clear()
 
 
 def _check_port_free(host: str, port: int) -> None:

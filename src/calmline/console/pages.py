@@ -26,7 +26,7 @@ router = APIRouter(prefix="/console", include_in_schema=False)
 
 def _meta(state: StateDep) -> Markup:
     # the catalogue's facts every page needs at once; the rest it fetches from /v1/catalogue
-    catalogue = build_catalogue(state.analyzer.playbook)
+    catalogue = build_catalogue(state.engine.playbook, state.engine.coach)
     data: dict[str, Any] = {
         "levels": {lv.name: lv.min_score for lv in catalogue.levels if lv.name != "calm"},
         "routes": {route.name: route.description for route in catalogue.routes},

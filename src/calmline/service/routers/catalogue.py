@@ -6,7 +6,6 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from calmline.catalogue import Catalogue, build_catalogue
-from calmline.playbook.coach_loader import default_coach
 from calmline.service.deps import StateDep, UserDep
 from calmline.service.routers import ERRORS
 
@@ -15,5 +14,6 @@ router = APIRouter(prefix="/catalogue", tags=["catalogue"], responses=ERRORS)
 
 @router.get("", response_model=Catalogue)
 async def catalogue(user: UserDep, state: StateDep) -> Catalogue:
-    """Levels, flags (route, danger, reason), wants, causes, areas, routes, stages, moments."""
-    return build_catalogue(state.analyzer.playbook, default_coach())
+    """Levels, flags (route, danger, reason), wants, causes, areas, routes, stages, and the coach's
+    moments, behaviours and anti-patterns: this server's playbook and coach (a team's own)."""
+    return build_catalogue(state.engine.playbook, state.engine.coach)
