@@ -11,7 +11,10 @@ import pytest
 from calmline.catalogue import Catalogue, build_catalogue
 from calmline.playbook import default_playbook
 from calmline.settings import Settings
+from tests.cases.dbs import migrated  # the migrated SQLite and PostgreSQL databases (intake tests)
 from tests.integrations.fake_helpdesk import FakeHelpdesk, fixture
+
+__all__ = ["migrated"]
 
 CHATWOOT_TOKEN = "cw-token-abc"
 ZENDESK_EMAIL = "calmline@example.com"

@@ -17,8 +17,10 @@ import calmline
 from calmline import Analyzer, Playbook, load_playbook
 from calmline.cases import db
 from calmline.cases.wellbeing import WellbeingPolicy
+from calmline.catalogue import build_catalogue
 from calmline.engine.core import Engine
 from calmline.errors import InputError
+from calmline.integrations.actions import build_sink
 from calmline.playbook.coach_loader import load_coach
 from calmline.service import errors, idempotency
 from calmline.service.deps import AppState
@@ -34,6 +36,8 @@ from calmline.service.routers import (
     escalations,
     followups,
     health,
+    helpdesk_chatwoot,
+    helpdesk_zendesk,
     me,
     reviews,
     supervisor,
@@ -82,6 +86,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
         # them take turns on the GIL, which costs CPU and spreads latency (settings.threads)
         to_thread.current_default_thread_limiter().total_tokens = threads
         yield
+        if app.state.helpdesk_sink is not None:  # send what is queued, then stop the worker
+            await to_thread.run_sync(app.state.helpdesk_sink.close)
 
     app = FastAPI(title="calmline", version=calmline.__version__, lifespan=lifespan,
                   description="De-escalation copilot: cases, escalations, follow-ups and agent load.")
@@ -90,6 +96,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
     app.state.calmline = AppState(settings, db.session_factory(engine), Engine(analyzer, coach),
                                   policy_from(settings, analyzer.playbook),
                                   readers=db.read_session_factory(engine))
+    # the actions calmline takes in a connected helpdesk (routers/helpdesk_events.py queues them)
+    app.state.helpdesk_sink = build_sink(settings, build_catalogue(analyzer.playbook))
     errors.install(app)
     idempotency.install(app)  # a retried create request gets its first answer
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
@@ -97,6 +105,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
     app.include_router(health.router)
     for module in (conversations, reviews, escalations, followups, agents, supervisor, users,
                    me, audit, webhooks, corrections, catalogue, desk):
+        app.include_router(module.router, prefix="/v1")
+    for module in (helpdesk_chatwoot, helpdesk_zendesk):  # the helpdesks' own webhooks
         app.include_router(module.router, prefix="/v1")
     # Other parts of calmline (the web console) mount their routers below, one line each.
     from calmline.console import mount as mount_console  # imported here: the console imports service

@@ -60,7 +60,9 @@ def reasons_of(analysis: Analysis) -> list[Reason]:
 
 def post_message(state: AppState, user: User, *, conversation_id: int, body: MessageCreate,
                  with_suggestions: bool = True, actor_id: int | None = None,
-                 idem: Idempotency | None = None) -> MessagePosted:
+                 idem: Idempotency | None = None, in_time_order: bool = False) -> MessagePosted:
+    """`in_time_order`: the message goes before any stored one with a later `time` (a helpdesk's
+    events may arrive out of order); otherwise it is the case's last, as it arrived."""
     check_length(state, body.text)
     with (state.readers or state.sessions)() as session:
         owner, status = conversations.owner_and_status(session, conversation_id=conversation_id)
@@ -78,11 +80,16 @@ def post_message(state: AppState, user: User, *, conversation_id: int, body: Mes
     rules = CaseRules.from_playbook(state.analyzer.playbook)
 
     def record(session: Session) -> Recorded:
-        return record_message(session, conversation_id=conversation_id, incoming=incoming,
+        done = record_message(session, conversation_id=conversation_id, incoming=incoming,
                               actor_id=actor_id if actor_id is not None else user.id,
                               policy=state.policy,
                               followup_due=timedelta(hours=state.settings.followup_default_hours),
                               rules=rules)
+        if in_time_order and body.time is not None:
+            done.message.seq = conversations.place_by_time(
+                session, conversation_id=conversation_id, message_id=done.message.id,
+                seq=done.message.seq, time=time)
+        return done
 
     if idem is None or idem.key is None:  # the hot path: the answer is built after the commit
         return _answer(db.write_with_retry(state.sessions, record), assessment)

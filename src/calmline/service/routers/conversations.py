@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from sqlalchemy.orm import Session
 
@@ -26,7 +26,7 @@ from calmline.service.deps import (
     check_customer_line,
 )
 from calmline.service.idempotency import IdempotencyDep
-from calmline.service.routers import ERRORS
+from calmline.service.routers import ERRORS, helpdesk_events
 from calmline.service.schemas import (
     MAX_ID,
     CloseRequest,
@@ -130,14 +130,16 @@ def post_message(conversation_id: ConvId, body: MessageCreate, state: StateDep, 
 
 
 @router.post("/{conversation_id}/close", response_model=ConversationPublic)
-def close(conversation_id: ConvId, body: CloseRequest, state: StateDep, user: UserDep
-          ) -> ConversationPublic:
+def close(conversation_id: ConvId, body: CloseRequest, state: StateDep, user: UserDep,
+          request: Request) -> ConversationPublic:
     """Close with an outcome. Resolved with an open follow-up needs a `reason` (409 without)."""
     with db.transaction(state.sessions) as session:
         check_access(user, repo.get_conversation(session, conversation_id=conversation_id))
         case = repo.close_conversation(session, conversation_id=conversation_id,
                                        outcome=body.outcome, reason=body.reason, actor_id=user.id)
-        return ConversationPublic.model_validate(case)
+        closed = ConversationPublic.model_validate(case)
+    helpdesk_events.notify_closed(state, helpdesk_events.sink_of(request), conversation_id)
+    return closed
 
 
 @router.get("/{conversation_id}/summary", response_model=None)
