@@ -7,11 +7,11 @@ one helpdesk call tried up to `tries` times with jittered backoff; what came of 
 that names the helpdesk, the action, the ticket and the HTTP status, never the note's text. A
 full queue drops the new event and records that, rather than making the caller wait.
 
-Where it plugs in (the next step, with the helpdesk event intake): the service's app factory
-builds one sink with `build_sink(settings, catalogue)` at start-up and calls `close()` at
-shutdown; after the transaction that opened escalations for a helpdesk conversation commits,
-the intake calls `sink.escalated(HelpdeskCase(...), reasons)`, and the close path calls
-`sink.closed(case, build_summary(...))`.
+Where it plugs in: the service's app factory builds one sink with `build_sink(settings,
+catalogue)` at start-up and closes it at shutdown; after the transaction that opened escalations
+for a helpdesk conversation commits, the helpdesk intake calls `sink.escalated(HelpdeskCase(...),
+reasons)`, and both close paths (the API's and the helpdesk's) call `sink.closed(case,
+build_summary(...))` (service/routers/helpdesk_events.py).
 """
 
 from __future__ import annotations

@@ -59,11 +59,10 @@ def _reach(helpdesk: str, url: str, call: Callable[[], Any], token_fix: str
 def _secret(helpdesk: str, secret: str, env: str, where: str) -> Finding:
     if secret:
         return Finding(helpdesk, "webhook secret", "ok", "the webhook signing secret is set")
-    # a warning while the helpdesk event intake is still to come (docs/integrations/): the
-    # actions and the history import work without it
+    # a warning, not a failure: the actions and the history import work without it
     return Finding(helpdesk, "webhook secret", "warn", f"{env} is not set",
-                   f"copy the secret {where} into {env}: the event intake (next step) refuses "
-                   "every webhook it cannot verify")
+                   f"copy the secret {where} into {env}: until then the event intake "
+                   f"(/v1/integrations/{helpdesk}/events) is off and messages do not reach calmline")
 
 
 def check_chatwoot(settings: Settings, catalogue: Catalogue, *,
