@@ -100,3 +100,47 @@ def test_reminders_list_what_falls_due_soon_and_not_what_is_late(api: Api) -> No
 def test_an_unknown_filter_is_a_clear_422(api: Api) -> None:
     refused = api.client.get("/v1/followups", params={"status": "tomorrow"}, headers=api.h("agent"))
     assert refused.status_code == 422 and refused.json()["error"]["code"]
+
+
+def test_a_proposed_promise_is_filed_only_when_the_agent_confirms_it(api: Api) -> None:
+    conv = _case(api, "agent", "Lost parcel", "Cy Diaz")
+    api.say(conv, "My parcel never arrived and nobody called me back.")
+    sent = api.client.post(f"/v1/conversations/{conv}/messages", headers=api.h("agent"), json={
+        "role": "agent", "text": "I'm sorry. I will call you back tomorrow at 10am with the "
+                                 "tracking update.", "followups": "propose"})
+    assert sent.status_code == 201, sent.text
+    posted = sent.json()
+    assert posted["followups"] == [] and len(posted["proposed_followups"]) == 1
+    proposal = posted["proposed_followups"][0]
+    assert proposal["what"] and proposal["due"] and proposal["evidence"]
+    case = api.client.get(f"/v1/conversations/{conv}", headers=api.h("agent")).json()
+    assert case["followups"] == []
+    assert api.client.get("/v1/followups/counts", headers=api.h("agent")).json()["open"] == 0
+    audited = api.client.get("/v1/audit", params={"entity": "followup"},
+                             headers=api.h("supervisor")).json()
+    assert audited == []
+    url = f"/v1/conversations/{conv}/followups"
+    confirmed = api.client.post(url, headers=api.h("agent"), json={
+        "what": proposal["what"], "due": proposal["due"], "message_id": posted["id"]})
+    assert confirmed.status_code == 201, confirmed.text
+    assert (confirmed.json()["source"], confirmed.json()["message_id"]) == ("commitment", posted["id"])
+    assert confirmed.json()["customer_name"] == "Cy Diaz"
+    customer_line = case["messages"][0]["id"]
+    other = _case(api, "agent", "Other", "Di Eve")
+    for wrong in (customer_line, 999_999):
+        refused = api.client.post(url, headers=api.h("agent"),
+                                  json={"what": "x", "message_id": wrong})
+        assert refused.status_code == 422 and refused.json()["error"]["code"], wrong
+    elsewhere = api.client.post(f"/v1/conversations/{other}/followups", headers=api.h("agent"),
+                                json={"what": "x", "message_id": posted["id"]})
+    assert elsewhere.status_code == 422
+    bad = api.client.post(f"/v1/conversations/{conv}/messages", headers=api.h("agent"),
+                          json={"role": "agent", "text": "ok", "followups": "later"})
+    assert bad.status_code == 422
+
+
+def test_without_propose_promises_are_filed_as_before(api: Api) -> None:
+    conv = _case(api, "agent", "Lost parcel", "Cy Diaz")
+    api.say(conv, "Where is my parcel?")
+    posted = api.say(conv, "I will call you back tomorrow at 10am.", role="agent")
+    assert len(posted["followups"]) == 1 and posted["proposed_followups"] == []  # type: ignore[arg-type]

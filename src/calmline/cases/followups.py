@@ -47,17 +47,23 @@ def create_followup(session: Session, *, conversation_id: int, what: str, due: d
     return followup
 
 
+def with_due(promises: Sequence[Promise], *, default_due: timedelta, now: datetime | None = None
+             ) -> list[Promise]:
+    """The promises, each with a due time: one that names none gets `default_due` from now."""
+    start = now or utcnow()
+    return [Promise(p.what, p.due or start + default_due,
+                    p.due_text or f"(no time given: {default_due} by default)", p.evidence)
+            for p in promises]
+
+
 def from_promises(session: Session, *, conversation_id: int, promises: Sequence[Promise],
                   owner_id: int | None, message_id: int | None, default_due: timedelta,
                   actor_id: int | None = None, now: datetime | None = None) -> list[FollowUp]:
     """One follow-up per promise; a promise with no time gets `default_due` from now."""
-    start = now or utcnow()
-    return [create_followup(session, conversation_id=conversation_id, what=p.what,
-                            due=p.due or start + default_due,
-                            due_text=p.due_text or f"(no time given: {default_due} by default)",
-                            evidence=p.evidence, owner_id=owner_id, source="commitment",
-                            message_id=message_id, actor_id=actor_id)
-            for p in promises]
+    return [create_followup(session, conversation_id=conversation_id, what=p.what, due=p.due,
+                            due_text=p.due_text, evidence=p.evidence, owner_id=owner_id,
+                            source="commitment", message_id=message_id, actor_id=actor_id)
+            for p in with_due(promises, default_due=default_due, now=now)]
 
 
 def get_followup(session: Session, *, followup_id: int) -> FollowUp:

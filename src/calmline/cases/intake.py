@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from calmline.cases import audit
 from calmline.cases.escalations import Reason, merge_reasons, raise_escalation
-from calmline.cases.followups import Promise, from_promises
+from calmline.cases.followups import Promise, from_promises, with_due
 from calmline.cases.messages import append_message
 from calmline.cases.models import Escalation, FollowUp, Message
 from calmline.cases.reading import record_turn
@@ -42,6 +42,7 @@ class Incoming:
     escalations: Sequence[Reason] = ()
     promises: Sequence[Promise] = ()
     stage: str | None = None
+    propose: bool = False  # return the promises for the agent to confirm, file none
 
 
 @dataclass(slots=True)
@@ -49,6 +50,7 @@ class Recorded:
     message: Message
     escalations: list[Escalation] = field(default_factory=list)
     followups: list[FollowUp] = field(default_factory=list)
+    proposed: list[Promise] = field(default_factory=list)
     reading: CaseReading | None = None
 
 
@@ -73,7 +75,9 @@ def record_message(session: Session, *, conversation_id: int, incoming: Incoming
                                       message_id=message.id)
         if escalation is not None:
             done.escalations.append(escalation)
-    if incoming.role == "agent" and incoming.promises:
+    if incoming.role == "agent" and incoming.promises and incoming.propose:
+        done.proposed = with_due(incoming.promises, default_due=followup_due, now=message.time)
+    elif incoming.role == "agent" and incoming.promises:
         done.followups = from_promises(
             session, conversation_id=conversation_id, promises=incoming.promises,
             owner_id=owner or actor_id, message_id=message.id,

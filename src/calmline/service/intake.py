@@ -31,6 +31,7 @@ from calmline.service.deps import AppState, User, check_owner
 from calmline.service.idempotency import Idempotency
 from calmline.service.schemas import (
     EscalationPublic,
+    FollowUpProposal,
     FollowUpPublic,
     MessageCreate,
     MessagePosted,
@@ -106,7 +107,9 @@ def _answer(done: Recorded, assessment: coaching.Assessment) -> MessagePosted:
         suggestions=[Suggestion.model_validate(s) for s in assessment.suggestions],
         escalations=[EscalationPublic.model_validate(e) for e in done.escalations],
         followups=[FollowUpPublic.model_validate(f).model_copy(update={"overdue": is_overdue(f, now)})
-                   for f in done.followups])
+                   for f in done.followups],
+        proposed_followups=[FollowUpProposal(what=p.what, due=p.due, due_text=p.due_text,
+                                             evidence=p.evidence) for p in done.proposed])
 
 
 def _read(state: AppState, body: MessageCreate, time: datetime, analysis: Analysis | None
@@ -117,7 +120,7 @@ def _read(state: AppState, body: MessageCreate, time: datetime, analysis: Analys
                     time=time)
     if body.role == "agent":
         promises = coaching.promises(state.engine, body.text, time) if state.settings.auto_followups else []
-        return replace(base, promises=promises)
+        return replace(base, promises=promises, propose=body.followups == "propose")
     if analysis is None:  # no coach installed: analyse the message on its own
         analysis = coaching.analyze(state.engine, body.text, [], time)
     return replace(base, analysis=analysis.to_dict(), anger_score=analysis.anger.score,

@@ -158,6 +158,11 @@ class MessageCreate(_In):
     time: Time = None
     author: NameText | None = None
     channel: Channel | None = None
+    followups: Literal["create", "propose"] = Field(
+        "create", description="an agent message's promises: `create` files them as follow-ups; "
+                              "`propose` only returns them (`proposed_followups`) for the agent to "
+                              "confirm, and a confirmed one is created with POST "
+                              "/v1/conversations/{id}/followups and its `message_id`")
 
     @model_validator(mode="after")
     def _customer_says_something(self) -> MessageCreate:
@@ -244,6 +249,15 @@ class Suggestion(BaseModel):
     next_move: str
 
 
+class FollowUpProposal(BaseModel):
+    """A promise found in an agent's message, for the agent to confirm before it is filed."""
+
+    what: str
+    due: datetime | None = Field(description="the promised time, or the default due time")
+    due_text: str | None
+    evidence: str | None = Field(None, description="the words of the promise")
+
+
 class MessagePosted(MessagePublic):
     """The stored message plus what calmline made of it."""
 
@@ -253,6 +267,8 @@ class MessagePosted(MessagePublic):
     suggestions: list[Suggestion] = Field(default_factory=list)
     escalations: list[EscalationPublic] = Field(default_factory=list)
     followups: list[FollowUpPublic] = Field(default_factory=list)
+    proposed_followups: list[FollowUpProposal] = Field(
+        default_factory=list, description="with `followups: propose`: the promises, not yet stored")
 
 
 class ConversationDetail(ConversationPublic):
@@ -306,6 +322,8 @@ class FollowUpCreate(_In):
     what: Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(storable_text)]
     due: Time = None
     owner_id: Id | None = None
+    message_id: Id | None = Field(None, description="the agent message whose promise this "
+                                                    "confirms (a message of this conversation)")
 
 
 class FollowUpComplete(_In):

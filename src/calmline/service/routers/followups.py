@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from calmline.cases import conversations as conv_repo
 from calmline.cases import db
 from calmline.cases import followups as repo
-from calmline.cases.models import Conversation, FollowUp, utcnow
+from calmline.cases.models import Conversation, FollowUp, Message, utcnow
+from calmline.errors import InputError
 from calmline.service.deps import SessionDep, StateDep, UserDep, check_access
 from calmline.service.idempotency import IdempotencyDep
 from calmline.service.routers import ERRORS
@@ -82,6 +83,8 @@ def reminders(session: SessionDep, user: UserDep,
              response_model=FollowUpPublic)
 def create(conversation_id: Annotated[int, Path(ge=1, le=MAX_ID)], body: FollowUpCreate,
            state: StateDep, user: UserDep, idem: IdempotencyDep) -> FollowUpPublic:
+    """A follow-up by hand, or (with `message_id`) the confirmation of a promise that message
+    made, proposed when it was posted with `followups: propose`."""
     def work(session: Session) -> FollowUpPublic:
         case = conv_repo.get_conversation(session, conversation_id=conversation_id)
         check_access(user, case)
@@ -90,10 +93,23 @@ def create(conversation_id: Annotated[int, Path(ge=1, le=MAX_ID)], body: FollowU
             from calmline.cases.agents import get_agent
 
             get_agent(session, agent_id=body.owner_id)
-        return public(repo.create_followup(session, conversation_id=conversation_id, what=body.what,
-                                           due=body.due, owner_id=owner, actor_id=user.id), case)
+        if body.message_id is not None:
+            _check_promise_source(session, conversation_id, body.message_id)
+        return public(repo.create_followup(
+            session, conversation_id=conversation_id, what=body.what, due=body.due,
+            owner_id=owner, actor_id=user.id, message_id=body.message_id,
+            source="commitment" if body.message_id is not None else "manual",
+            due_text="confirmed by the agent" if body.message_id is not None else None), case)
 
     return idem.run(state.sessions, work)
+
+
+def _check_promise_source(session: Session, conversation_id: int, message_id: int) -> None:
+    """A confirmed promise names an agent message of its own conversation (else 422)."""
+    message = session.get(Message, message_id)
+    if message is None or message.conversation_id != conversation_id or message.role != "agent":
+        raise InputError(f"message {message_id} is not an agent message of conversation "
+                         f"{conversation_id}")
 
 
 @router.post("/followups/{followup_id}/complete", response_model=FollowUpPublic)
