@@ -4,7 +4,9 @@
 evidence), the anti-patterns (span, why it hurts, calmer rewrite), what the moment still lacks,
 the promises made (structured commitments), a 0–100 score with its breakdown, and the single most
 useful next move. The score is mostly "did the draft do what this moment calls for" (coach.yaml
-`moments`), plus a capped bonus for other good behaviours, minus anti-patterns and gaps.
+`moments`), plus a capped bonus for other good behaviours, minus anti-patterns and gaps. The
+guard before send (calmline.engine.guard, thresholds in coach.yaml `guard`) turns that into a
+verdict: "send", "improve" or "blocked", with its reasons.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from calmline.engine.analyzer import Analyzer
 from calmline.engine.commitments import Commitment
 from calmline.engine.cues import CueScanner, Scan
+from calmline.engine.guard import Verdict, verdict
 from calmline.engine.moment import ConversationLike, Moment, describe
 from calmline.engine.recommend import next_move, rewrite_for
 from calmline.engine.restate import fact_mentions
@@ -61,7 +64,9 @@ class GapFound:
 
 @dataclass(frozen=True, slots=True)
 class Review:
-    """The coach's verdict on one draft. `breakdown` sums (then clamps) to `score`."""
+    """The coach's verdict on one draft. `breakdown` sums (then clamps) to `score`; `verdict`
+    is what to do with it (send, improve, or blocked: send only on a deliberate override) and
+    `reasons` say why it is not "send"."""
 
     draft: str
     score: int
@@ -73,6 +78,8 @@ class Review:
     missing: tuple[GapFound, ...]
     commitments: tuple[Commitment, ...]
     next_move: str
+    verdict: Verdict = "improve"
+    reasons: tuple[str, ...] = ()
 
     def found(self, label: str) -> bool:
         return any(b.label == label and b.found for b in self.behaviours)
@@ -128,8 +135,9 @@ def review_in(draft: str, moment: Moment, scanner: CueScanner) -> Review:
     move = next_move(config, [(a, a.evidence[0].text) for a in anti], gaps, missing, slots)
     score = int(max(0, min(100, round(sum(breakdown.values())))))
     info = describe(moment)
+    said, reasons = verdict(config.guard, score, anti, empty=not draft.strip())
     return Review(draft, score, breakdown, info["moment"], info["stage"], checks, anti, tuple(gaps),
-                  scan.commitments, move)
+                  scan.commitments, move, said, reasons)
 
 
 def _behaviours(config: CoachConfig, scan: Scan, moment: Moment, drop: set[str],

@@ -149,6 +149,25 @@ class Scoring(_Strict):
     apology_limit: int = Field(3, ge=2, description="this many apologies in a conversation is a string")
 
 
+class Guard(_Strict):
+    """The guard before send: when a review's verdict is "send", "improve" or "blocked". A blocked
+    draft can still go out, but only as a deliberate override (the console asks twice)."""
+
+    block: list[str] = Field(default_factory=list,
+                             description="anti-patterns so harmful that one alone blocks the draft")
+    block_below: int = Field(30, ge=0, le=100, description="a draft scoring below this is blocked")
+    send_from: int = Field(70, ge=0, le=100,
+                           description="a draft with no anti-pattern scoring at least this is "
+                                       "\"send\"; anything else not blocked is \"improve\"")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Guard:
+        if self.block_below > self.send_from:
+            raise ValueError(f"guard: block_below ({self.block_below}) is above send_from "
+                             f"({self.send_from})")
+        return self
+
+
 class CoachConfig(_Strict):
     """The reviewer's method: a team adapts wording, weights, SLAs and templates here."""
 
@@ -165,6 +184,7 @@ class CoachConfig(_Strict):
     customer: CustomerCues = CustomerCues()
     escalation: list[str] = Field(default_factory=list, description="agent hands the case over")
     templates: list[Template] = Field(min_length=1)
+    guard: Guard = Guard()
 
     @model_validator(mode="after")
     def _consistent(self) -> CoachConfig:
@@ -179,6 +199,9 @@ class CoachConfig(_Strict):
         if undefined:
             raise ValueError(f"sla misses {sorted(undefined)}")
         _check_regexes(self.escalation)
+        unknown_guard = [a for a in self.guard.block if a not in self.anti_patterns]
+        if unknown_guard:
+            raise ValueError(f"guard.block names unknown anti-patterns {unknown_guard}")
         routed = [r for spec in self.moments.values() for r in spec.routes]
         if len(routed) != len(set(routed)):
             raise ValueError(f"moments: a route chooses at most one moment ({sorted(routed)})")

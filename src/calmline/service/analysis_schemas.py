@@ -193,6 +193,12 @@ class ReviewPublic(_Lenient):
     missing: list[GapPublic] = Field(description="what the moment needs and the draft lacks")
     commitments: list[CommitmentPublic] = Field(description="the promises the draft makes")
     next_move: str = Field(description="the single most useful thing to do next")
+    verdict: Literal["send", "improve", "blocked"] = Field(
+        "improve", description="the guard before send: send as it is; improve it first; or blocked "
+                               "(a severe anti-pattern or too low a score: send only as a deliberate "
+                               "override). Thresholds are coach.yaml's `guard`")
+    reasons: list[str] = Field(default_factory=list,
+                               description="why the verdict is not send: what blocks it or what to fix")
 
 
 class ReviewUnavailable(BaseModel):
