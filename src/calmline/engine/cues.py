@@ -12,7 +12,6 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 
 from calmline.engine.commitments import Commitment, TimeRef, extract_commitments, find_times, find_vague
 from calmline.engine.lru import LruCache
@@ -75,26 +74,35 @@ class Scan:
         return [c for c in self.commitments if _FOLLOW_UP.search(c.what)]
 
 
+class Sentences(str):
+    """A draft's text that knows where its sentences end (found once, in one linear pass).
+
+    A sentence stops after its ". ! ?" run, or before a line break. The scan of one draft asks for
+    the sentence around a span many times (one per time, offer or step); each ask is then a binary
+    search, so a long draft costs linear time and nothing is remembered beyond the scan.
+    """
+
+    ends: tuple[int, ...]
+    stops: tuple[int, ...]
+
+    def __new__(cls, text: str) -> Sentences:
+        made = super().__new__(cls, text)
+        ends: list[int] = []
+        stops: list[int] = []
+        for m in _SENTENCE_END.finditer(text):
+            stops.append(m.start() if m.group() == "\n" else m.end())
+            ends.append(m.end())
+        made.ends, made.stops = tuple(ends), tuple(stops)
+        return made
+
+
 def _sentence_of(text: str, pos: int) -> tuple[int, int]:
     """The sentence around `pos`: from the end of the one before to its closing ". ! ?" run
-    (or the line's end). The sentence ends of a text are found once (one linear pass, remembered
-    for the last few texts), so a long draft with many checks still costs linear time."""
-    ends, stops = _sentence_ends(text)
-    index = bisect_right(stops, pos)
-    start = ends[index - 1] if index else 0
-    return start, (stops[index] if index < len(stops) else len(text))
-
-
-@lru_cache(maxsize=16)
-def _sentence_ends(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """(where each sentence's successor starts, where each sentence stops), in text order. A
-    sentence stops after its ". ! ?" run, or before a line break."""
-    ends: list[int] = []
-    stops: list[int] = []
-    for m in _SENTENCE_END.finditer(text):
-        stops.append(m.start() if m.group() == "\n" else m.end())
-        ends.append(m.end())
-    return tuple(ends), tuple(stops)
+    (or the line's end)."""
+    sentences = text if isinstance(text, Sentences) else Sentences(text)
+    index = bisect_right(sentences.stops, pos)
+    start = sentences.ends[index - 1] if index else 0
+    return start, (sentences.stops[index] if index < len(sentences.stops) else len(text))
 
 
 def _first(pattern: re.Pattern[str] | None, low: str, text: str) -> Evidence | None:
@@ -144,6 +152,7 @@ class CueScanner:
 
     def scan(self, text: str, context: DraftContext | None = None) -> Scan:
         context = context or DraftContext()
+        plain, text = str(text), Sentences(text)  # the checks below share one sentence index
         norm = normalize(text.replace("’", "'"))
         times = tuple(t for t in find_times(text, context.time) if self._is_step(text, t))
         raw_bad = {k: self._find(norm, text, m, self.config.anti_patterns[k].negatable)
@@ -153,7 +162,7 @@ class CueScanner:
         commitments = tuple(extract_commitments(text, context.time))
         bad = self._check_anti(text, raw_bad, raw_good, times, context)
         good = self._check_good(text, raw_good, bad, times, commitments, context)
-        return Scan(text, good, bad, times, tuple(find_vague(text)), commitments,
+        return Scan(plain, good, bad, times, tuple(find_vague(text)), commitments,
                     self.hands_over(text))
 
     @staticmethod

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from calmline.engine.analysis import Analysis, Fact
 from calmline.signals.base import Evidence
@@ -83,7 +82,6 @@ def question_stems(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(st for s in asked for st in stems(s)))
 
 
-@lru_cache(maxsize=4096)  # a pure function of a frozen fact: the same facts recur every reading
 def _fact_pattern(fact: Fact) -> re.Pattern[str] | None:
     value = fact.value.strip().lstrip("#").strip()
     if len(value) < 2:
@@ -100,7 +98,6 @@ def _fact_pattern(fact: Fact) -> re.Pattern[str] | None:
     return re.compile(r"(?<![\w])" + r"[\s-]+".join(parts) + r"(?![\w])", re.IGNORECASE)
 
 
-@lru_cache(maxsize=4096)
 def _must_contain(fact: Fact) -> tuple[str, ...]:
     """Pieces of the fact any mention of it contains as they are (its tokens with digits that
     are not number words): a substring test rules most texts out before the regex runs."""

@@ -123,9 +123,10 @@ class LinearTextModel:
         )
         return ModelScore(p, contributions, p >= self.threshold)
 
-    def score(self, text: str) -> ModelScore:
-        """Probability that ``text`` is positive, with the top contributing features."""
-        return self._score_distinct(_text_distinct(text))
+    def score(self, text: str, memo: dict[str, Any] | None = None) -> ModelScore:
+        """Probability that ``text`` is positive, with the top contributing features. `memo`: a
+        message's scratch space, so models scoring the same message tokenise it once."""
+        return self._score_distinct(_text_distinct(text, memo))
 
     def probability(self, text: str) -> float:
         """Just the probability (skips building contributions)."""
@@ -151,30 +152,20 @@ def _distinct(feats: list[tuple[str, int, int]]) -> _Distinct:
     return order, list(map(_START_END_NAME, map(first.__getitem__, order)))
 
 
-_LAST_FEATURES: list[tuple[str, list[tuple[str, int, int]]]] = [("", [])]
-_LAST_DISTINCT: list[tuple[str, _Distinct]] = [("", ([], []))]
-
-
-def _text_distinct(text: str) -> _Distinct:
-    """`_distinct(text_features(text))`, remembering the last text (the analyzer's models score
-    the same message in turn)."""
-    last_text, last = _LAST_DISTINCT[0]  # one read: safe when threads share the module
-    if last_text == text and text:
-        return last
-    distinct = _distinct(text_features(text))
-    _LAST_DISTINCT[0] = (text, distinct)
-    return distinct
+def _text_distinct(text: str, memo: dict[str, Any] | None) -> _Distinct:
+    """`_distinct(text_features(text))`; with `memo` (one message's scratch space, see
+    NormalizedText.memo) it is worked out once for all the models that score the message."""
+    if memo is None:
+        return _distinct(_text_features(text))
+    found = memo.get("linear.distinct")
+    if found is None or found[0] != text:
+        found = memo["linear.distinct"] = (text, _distinct(_text_features(text)))
+    return cast(_Distinct, found[1])
 
 
 def text_features(text: str) -> list[tuple[str, int, int]]:
-    """Features of ``text``, remembering the last text: the analyzer's models all score the same
-    message in turn, so this tokenises each message once instead of once per model."""
-    last_text, last_feats = _LAST_FEATURES[0]  # one read: safe when threads share the module
-    if last_text == text and text:
-        return last_feats
-    feats = _text_features(text)
-    _LAST_FEATURES[0] = (text, feats)
-    return feats
+    """Features of ``text`` (unigrams, bigrams and cues, with their spans)."""
+    return _text_features(text)
 
 
 def model_to_dict(model: LinearTextModel) -> dict[str, Any]:

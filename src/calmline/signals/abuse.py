@@ -64,7 +64,7 @@ class AbuseDetector:
     def _offensive(self, text: NormalizedText) -> tuple[float, tuple[Evidence, ...]]:
         if self._model is None:
             return 0.0, ()
-        result = self._model.score(text.original)
+        result = self._model.score(text.original, text.memo)
         if result.probability < self._model.threshold:
             return result.probability, ()  # nothing offensive to point at
         return result.probability, model_evidence(self._model, result, text.original)

@@ -69,7 +69,7 @@ class AngerDetector:
         if self._models:
             calibrated = []
             for model in self._models:
-                result = model.score(text.original)
+                result = model.score(text.original, text.memo)
                 calibrated.append(calibrate(result.probability, model.threshold, self._bound,
                                             self._ceiling))
                 evidence.extend(model_evidence(model, result, text.original))

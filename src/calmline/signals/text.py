@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import Any
 
 from calmline.signals.literals import present
 
@@ -35,6 +36,9 @@ class NormalizedText:
     _cuts: tuple[int, ...]  # positions in `norm` after which characters were removed
     _removed: tuple[int, ...]  # cumulative characters removed at each cut
     present: frozenset[str] = field(default=frozenset())  # phrase literals occurring in `norm`
+    # Scratch space of this one message: what several detectors would otherwise each work out
+    # (the linear models' features). It lives and dies with the message, shared by nothing else.
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         return self._map(start), self._map(end)

@@ -1,0 +1,77 @@
+"""No hidden module state: reading and coaching leave every module-level container and cache of
+the package as they found them, except the few process-wide memos listed here with the reason
+each may stay. Engine state lives in `Engine` objects (calmline.engine.core)."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections import Counter, OrderedDict, defaultdict, deque
+from types import ModuleType
+from typing import Any
+
+import calmline
+from calmline.engine.analyzer import Analyzer
+from calmline.engine.core import Engine
+
+# name -> why it may grow while the engine works
+ALLOWED = {
+    # pure memos of immutable inputs: the same chunk of text always gives the same features
+    "calmline.models.features._CHUNK_CACHE": "tokens of a whitespace chunk (bounded, cleared when full)",
+    "calmline.models.features._CHUNK_FEATS": "features of a whitespace chunk (bounded, cleared when full)",
+    # shared read-only artefacts and documented defaults, built once per process
+    "calmline.models.linear.load_model()": "a packaged model artefact, read once",
+    "calmline.playbook.loader.default_playbook()": "the packaged playbook, parsed once",
+    "calmline.playbook.coach_loader.default_coach()": "the packaged coach, parsed once",
+    "calmline.default_analyzer()": "the documented default analyzer",
+    "calmline.default_engine()": "the documented default engine",
+    # an append-only index of the phrase literals every matcher registered (one Aho-Corasick
+    # scan per message); it is locked, never forgets, and holds no result of any reading
+    "calmline.signals.literals._known": "phrase literals of every matcher built",
+}
+CONTAINERS = (dict, list, set, OrderedDict, Counter, defaultdict, deque)
+
+
+def _modules() -> list[ModuleType]:
+    found = [calmline]
+    for info in pkgutil.walk_packages(calmline.__path__, "calmline."):
+        if info.name.endswith(("__main__", ".asgi")):  # asgi builds a server app on import
+            continue
+        found.append(importlib.import_module(info.name))
+    return found
+
+
+def _sizes(modules: list[ModuleType]) -> dict[str, int]:
+    sizes: dict[str, int] = {}
+    for module in modules:
+        for name, value in vars(module).items():
+            key = f"{module.__name__}.{name}"
+            if isinstance(value, CONTAINERS):
+                sizes[key] = len(value)
+            elif callable(value) and hasattr(value, "cache_info") and value.__module__ == module.__name__:
+                sizes[f"{key}()"] = value.cache_info().currsize
+    return sizes
+
+
+def _work(engine: Engine) -> None:
+    chat: list[dict[str, Any]] = [
+        {"role": "customer", "text": "Order 48213 is late AGAIN and nobody calls back. Refund me NOW!"},
+        {"role": "agent", "text": "I'm sorry. I will call you tomorrow at 10am with the tracking."},
+        {"role": "customer", "text": "You people are useless, I'll post this all over Twitter."}]
+    engine.review("Please calm down, it's our policy.", chat)
+    engine.suggest(chat)
+    engine.analyze("I'm going to hurt myself if this isn't fixed", chat[:1])
+    engine.promises("I will email you the label by Friday.")
+
+
+def test_reading_and_coaching_leave_no_module_state_behind() -> None:
+    modules = _modules()
+    default = calmline.default_engine()
+    _work(default)  # the documented defaults and shared artefacts are built now
+    before = _sizes(modules)
+    _work(Engine(Analyzer(default.analyzer.playbook, encoder=None)))
+    _work(default)
+    after = _sizes(modules)
+    grown = {k: (before.get(k), v) for k, v in after.items()
+             if v != before.get(k) and k not in ALLOWED}
+    assert not grown, f"module-level state changed while the engine worked: {grown}"
