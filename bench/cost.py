@@ -31,12 +31,11 @@ from rich.progress import Progress
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import OUT, write_json  # noqa: E402
-
 import calmline  # noqa: E402
 from calmline.engine.core import Engine  # noqa: E402
 from calmline.insights.svg import hbars  # noqa: E402
 from calmline.service import coaching  # noqa: E402
+from common import OUT, write_json  # noqa: E402
 
 START = datetime(2026, 11, 2, 9, tzinfo=UTC)
 CUSTOMER = ("Order {n} still has not arrived and nobody answers my emails. I was told it would "

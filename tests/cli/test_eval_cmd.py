@@ -20,7 +20,7 @@ except ImportError:  # other command modules not written yet: a group with just 
 
     @app.callback()
     def _group() -> None:
-        """calmline"""
+        """Calmline"""
 
     app.command("eval")(eval_command)
 

@@ -116,7 +116,7 @@ def _text(path: str | Path) -> str:
 
 
 def _tsv(path: str | Path) -> Iterator[list[str]]:
-    """Tab-separated, unquoted: one record per "\n"-terminated line (tweets keep other breaks)."""
+    r"""Tab-separated, unquoted: one record per "\n"-terminated line (tweets keep other breaks)."""
     lines = [line.removesuffix("\r") for line in _text(path).split("\n")]
     return csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
 

@@ -1,0 +1,1 @@
+"""The fast path's linear text models: features, training (`make models`) and scoring."""
