@@ -215,9 +215,14 @@ def test_zendesk_refuses_a_bad_signature_and_an_old_timestamp(sqlite_api: Api) -
     assert zd_post(sqlite_api.client, payload).status_code == 200
 
 
-def test_zendesk_assignee_becomes_the_owner(sqlite_api: Api) -> None:
-    zd_post(sqlite_api.client, zd_ticket(35436, 1001, "Hello?", assignee="other"))
-    assert case_of(sqlite_api, "zendesk:35436")["agent_id"] == sqlite_api.ids["other"]
+def test_zendesk_assignee_becomes_the_owner_unless_the_event_is_older(api: Api) -> None:
+    zd_post(api.client, zd_ticket(35436, 1002, "Any news?", at=T0 + 60, assignee="other"))
+    assert case_of(api, "zendesk:35436")["agent_id"] == api.ids["other"]
+    late = zd_post(api.client, zd_ticket(35436, 1001, "Hello?", at=T0, assignee="agent"))
+    assert late.json()["assignee"] == "unchanged"  # delivered late: the older assignee is old news
+    case = case_of(api, "zendesk:35436")
+    assert case["agent_id"] == api.ids["other"]
+    assert [t for _r, t in _lines(case)] == ["Hello?", "Any news?"]
 
 
 def test_an_intake_with_no_secret_is_off(migrated: dict[str, tuple[str, Engine]]) -> None:

@@ -264,6 +264,15 @@ def reopen_conversation(session: Session, *, conversation_id: int, actor_id: int
     return conversation
 
 
+def last_message_time(session: Session, *, conversation_id: int) -> datetime | None:
+    """When the case's latest message was written (its `time`), None before the first: what a
+    helpdesk event is compared with to tell a late, older one from news."""
+    table = _MESSAGES
+    found: datetime | None = session.connection().scalar(
+        select(func.max(table.c.time)).where(table.c.conversation_id == conversation_id))
+    return found
+
+
 def place_by_time(session: Session, *, conversation_id: int, message_id: int, seq: int,
                   time: datetime) -> int:
     """Move a just-appended message (the case's last, `seq`) back before the messages whose

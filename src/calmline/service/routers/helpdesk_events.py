@@ -237,7 +237,7 @@ def _assignee(state: AppState, user: User, event: HelpdeskEvent, answer: Helpdes
         agent_id = _agent_named(session, event.assignee)
         if agent_id is None:
             return "unknown"
-        if agent_id == case.agent_id or case.status == "closed":
+        if agent_id == case.agent_id or case.status == "closed" or _stale(session, case.id, event):
             return "unchanged"
         repo.reassign(session, conversation_id=case.id, agent_id=agent_id, actor_id=user.id)
         return "assigned"
@@ -247,6 +247,12 @@ def _assignee(state: AppState, user: User, event: HelpdeskEvent, answer: Helpdes
     if done == "unknown":
         log.info("helpdesk assignee unknown: helpdesk=%s conversation=%s (no calmline user of that "
                  "name; the case keeps its owner)", event.helpdesk, event.ref)
+
+
+def _stale(session: Session, conversation_id: int, event: HelpdeskEvent) -> bool:
+    """An event older than the case's latest message: delivered late, its assignee is old news."""
+    latest = repo.last_message_time(session, conversation_id=conversation_id)
+    return event.time is not None and latest is not None and event.time < latest
 
 
 def _status(state: AppState, sink: ActionSink | None, user: User, event: HelpdeskEvent,
