@@ -323,11 +323,16 @@ async function act(escalation, action, body) {
   } catch (e) { failed(e); }
 }
 
-async function send() {
+async function send(override = false) {
   const text = draft.text.trim();
   if (!text || readOnly) return;
   $("send").disabled = true;
   try {
+    const review = await draft.current().catch(() => null);  // no coach: nothing to guard with
+    if (review && review.verdict === "blocked") {
+      if (!override) { draft.askOverride(review, () => send(true)); $("send").disabled = false; return; }
+      await draft.keepOverride(review);
+    }
     const posted = await api(`/v1/conversations/${id}/messages?suggestions=false`, { method: "POST", body: { role: "agent", text } });
     draft.set("");
     draft.box.blur();
@@ -365,7 +370,7 @@ $("followup-form").addEventListener("submit", async (event) => {
   } catch (e) { failed(e); }
 });
 
-$("send").addEventListener("click", send);
+$("send").addEventListener("click", () => send());
 $("draft").addEventListener("keydown", (e) => {
   if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); send(); }
 });

@@ -1,5 +1,7 @@
 // The draft box: reviewed live as the agent types (debounced), anti-patterns underlined in place
 // with the calmer rewrite on hover (or when the caret is inside), the checklist and the score.
+// The guard before send: a draft the review calls "blocked" goes out only after a second,
+// deliberate "Send anyway", and that review is then kept with the case.
 import { api, h, when } from "./common.js";
 
 const DEBOUNCE_MS = 50;
@@ -60,6 +62,7 @@ export class DraftReview {
   }
 
   changed() {
+    this.hideGuard();
     this.lastInput = performance.now();
     this.paintMarks();  // keep the underlines aligned with the text right away
     this.onChange(this.text);
@@ -106,6 +109,7 @@ export class DraftReview {
     this.score.className = `score ${r.score >= 70 ? "good" : r.score >= 40 ? "fair" : "poor"}`;
     this.score.setAttribute("aria-label", `Draft score ${r.score} out of 100`);
     this.summary.textContent = r.next_move;
+    document.getElementById("review").dataset.verdict = r.verdict || "";
     const behaviours = [...r.behaviours].sort((a, b) => (b.expected - a.expected) || (b.found - a.found));
     const extra = behaviours.filter((b) => !b.found && !b.expected).length;
     const more = h("li", { class: "more", tabindex: 0, role: "button", "aria-expanded": String(!this.collapsed),
@@ -122,6 +126,38 @@ export class DraftReview {
       "Promise: ", h("strong", {}, c.what), c.due ? ` · due ${when(c.due)}` : " · no time given", " → becomes a follow-up")));
     this.paintMarks();
     document.getElementById("review").dataset.seq = seq;
+  }
+
+  /** The review of exactly the text in the box: the one shown, or a fresh one, so that a quick
+   * Send never slips past the guard. Null when the coach is not available. */
+  async current() {
+    const draft = this.text;
+    if (this.review && this.review.draft === draft) return this.review;
+    const review = await api("/v1/reviews", { method: "POST", body: { conversation_id: this.id, draft } });
+    return review && review.available !== false ? review : null;
+  }
+
+  /** A blocked draft: say why, and send it only on a second, deliberate click (`onSend`). */
+  askOverride(review, onSend) {
+    this.hideGuard();
+    const edit = h("button", { type: "button", class: "btn", id: "send-guard-edit",
+      onclick: () => { this.hideGuard(); this.box.focus(); } }, "Edit the draft");
+    const panel = h("div", { id: "send-guard", class: "banner esc", role: "alertdialog",
+      "aria-labelledby": "send-guard-title", "aria-describedby": "send-guard-why" },
+    h("strong", { id: "send-guard-title" }, "Blocked before sending."),
+    h("span", { id: "send-guard-why", class: "grow" }, `${review.reasons.join("; ")}.`),
+    edit,
+    h("button", { type: "button", class: "btn warn", id: "send-anyway",
+      onclick: () => { this.hideGuard(); onSend(); } }, "Send anyway"));
+    document.querySelector(".composer-bar").after(panel);
+    edit.focus();
+  }
+
+  hideGuard() { document.getElementById("send-guard")?.remove(); }
+
+  /** A blocked draft sent anyway: keep its review with the case (the API's stored reviews). */
+  async keepOverride(review) {
+    await api("/v1/reviews", { method: "POST", body: { conversation_id: this.id, draft: review.draft, store: true } });
   }
 
   /** Underline the reviewed anti-pattern spans, when the review is of the text in the box. */

@@ -1,0 +1,77 @@
+"""The guard before send in a real browser (issue 11.4): a blocked draft ("calm down, it's our
+policy") does not go out on the first click; the console says why and asks for a deliberate
+"Send anyway", and a draft sent that way leaves its blocked review with the case. A good draft
+still goes out on one click. Screenshot: test-artifacts/send-guard.png."""
+
+from __future__ import annotations
+
+import httpx
+import sqlalchemy as sa
+
+from tests.console.conftest import ARTIFACTS, Server, Watched, post_json, sign_in
+
+ANGRY = ("This is ridiculous!!! I've waited 3 weeks for order #LP-48213 and nobody called back. "
+         "I want a refund.")
+BLOCKED = "Please calm down, it's our policy."
+GOOD = ("I'm really sorry you've waited three weeks for order LP-48213 and nobody called you back; "
+        "that is frustrating. I will refund you today and email you the confirmation by 5pm today.")
+
+
+def agent_messages(server: Server, key: str, case: object) -> list[str]:
+    detail = httpx.get(f"{server.url}/v1/conversations/{case}",
+                       headers={"Authorization": f"Bearer {key}"}, timeout=30).json()
+    return [m["text"] for m in detail["messages"] if m["role"] == "agent"]
+
+
+def kept_reviews(server: Server, case: object) -> list[dict[str, object]]:
+    engine = sa.create_engine(server.database_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(sa.text("SELECT draft, result FROM reviews WHERE "
+                                              "conversation_id = :case"), {"case": case}).all()
+    finally:
+        engine.dispose()
+    return [{"draft": draft, "result": result} for draft, result in rows]
+
+
+def test_a_blocked_draft_needs_send_anyway(server: Server, watched: Watched) -> None:
+    admin = server.admin_key()
+    assert admin, f"serve printed no admin key:\n{server.output}"
+    agent = str(post_json(server, admin, "/v1/users", {"name": "Guarded Agent", "role": "agent"})["key"])
+    case = post_json(server, agent, "/v1/conversations", {"subject": "Late refund"})["id"]
+    post_json(server, admin, f"/v1/conversations/{case}/messages", {"role": "customer", "text": ANGRY})
+
+    page = watched.page()
+    sign_in(page, agent)
+    page.goto(f"/console/conversations/{case}")
+    page.wait_for_selector("body[data-ready]")
+    page.fill("#draft", BLOCKED)
+    page.wait_for_selector("#review[data-verdict=blocked]")
+
+    page.click("#send")  # the first click only explains
+    guard = page.locator("#send-guard")
+    guard.wait_for()
+    assert "calm down" in guard.inner_text() and "policy" in guard.inner_text()
+    assert page.locator("#send-anyway").is_visible()
+    page.screenshot(path=str(ARTIFACTS.parent / "send-guard.png"))
+    assert agent_messages(server, agent, case) == []
+
+    page.click("#send-guard-edit")  # back to the draft: nothing sent, the guard gone
+    guard.wait_for(state="detached")
+    page.keyboard.press("Control+Enter")  # the keyboard path is guarded too
+    guard.wait_for()
+    assert agent_messages(server, agent, case) == []
+
+    page.click("#send-anyway")
+    page.wait_for_selector(".msg.agent")
+    assert agent_messages(server, agent, case) == [BLOCKED]
+    kept = kept_reviews(server, case)
+    assert [k["draft"] for k in kept] == [BLOCKED]
+    assert '"verdict": "blocked"' in str(kept[0]["result"]).replace("'", '"')
+
+    page.fill("#draft", GOOD)  # a good draft goes out on one click
+    page.wait_for_selector("#review[data-verdict=send]")
+    page.click("#send")
+    page.wait_for_selector(".msg.agent >> nth=1")
+    assert page.locator("#send-guard").count() == 0
+    assert agent_messages(server, agent, case) == [BLOCKED, GOOD]
