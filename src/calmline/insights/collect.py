@@ -11,8 +11,6 @@ from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
 
-import yaml
-
 from calmline.engine.analysis import Analysis
 from calmline.engine.analyzer import Analyzer
 from calmline.engine.core import Engine
@@ -26,6 +24,7 @@ from calmline.playbook import Playbook
 from calmline.playbook.coach_loader import parse_coach
 from calmline.playbook.coach_schema import CoachConfig
 from calmline.playbook.schema import LEVELS
+from calmline.playbook.yaml_files import parse_yaml
 from calmline.signals.base import Turn
 
 RANK = {name: i for i, name in enumerate(LEVELS)}
@@ -45,7 +44,7 @@ def engine_for(playbook: str | None, coach: str | None = None) -> Engine:
     # Batch runs read with the fast path (lexicon + linear models, over 10,000 messages a second):
     # the semantic tier costs milliseconds a message, hours on a million-message export.
     method = (calmline.load_playbook() if playbook is None
-              else Playbook.model_validate(yaml.safe_load(playbook)))
+              else parse_yaml(playbook, Playbook, "the team's playbook", "playbook"))
     config = None if coach is None else parse_coach(coach, "the team's coach")
     return Engine(Analyzer(method, encoder=None), config)
 
@@ -79,13 +78,15 @@ def collect_chunk(threads: Sequence[Thread], playbook: str | None = None,
         analyses = analyzer.analyze_conversation(turns)
         handling = review_thread(turns, analyses, engine)
         _count(stats, thread, analyses, handling, stress, threats, engine.coach)
-    stats.calmed = {k: [_redacted(e) for e in v] for k, v in stats.calmed.items()}
-    stats.angered = {k: [_redacted(e) for e in v] for k, v in stats.angered.items()}
+    method = analyzer.playbook
+    stats.calmed = {k: [_redacted(e, method) for e in v] for k, v in stats.calmed.items()}
+    stats.angered = {k: [_redacted(e, method) for e in v] for k, v in stats.angered.items()}
     return stats
 
 
-def _redacted(e: Exchange) -> Exchange:
-    return replace(e, customer=redact(e.customer), reply=redact(e.reply), next=redact(e.next))
+def _redacted(e: Exchange, playbook: Playbook) -> Exchange:
+    return replace(e, customer=redact(e.customer, playbook), reply=redact(e.reply, playbook),
+                   next=redact(e.next, playbook))
 
 
 def _count(stats: Stats, thread: Thread, analyses: Sequence[Analysis | None],

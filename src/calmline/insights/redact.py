@@ -8,9 +8,8 @@ them) and @handles. Applied only to the few exchanges a report quotes.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from calmline.playbook import load_playbook
+from calmline.playbook import Playbook, load_playbook
 from calmline.signals.base import DetectionContext
 from calmline.signals.facts import FactsDetector
 from calmline.signals.text import normalize
@@ -30,15 +29,9 @@ def luhn(digits: str) -> bool:
     return total % 10 == 0
 
 
-@lru_cache(maxsize=1)
-def _facts() -> tuple[FactsDetector, DetectionContext]:
-    playbook = load_playbook()
-    return FactsDetector(playbook), DetectionContext(playbook)
-
-
-def _orders(text: str) -> list[tuple[int, int]]:
+def _orders(text: str, playbook: Playbook) -> list[tuple[int, int]]:
     """Spans of order ids; a span without a digit (a hashtag like #crapquality) is no id."""
-    detector, context = _facts()
+    detector, context = FactsDetector(playbook), DetectionContext(playbook)
     spans = [(f.evidence[0].start, f.evidence[0].end) for f in detector.detect(normalize(text), context)
              if f.label == "order_id" and f.evidence]
     return [(start, end) for start, end in spans if any(ch.isdigit() for ch in text[start:end])]
@@ -55,11 +48,12 @@ def _phone(match: re.Match[str]) -> str:
     return "[PHONE]" if 7 <= digits <= 15 and not DATE.fullmatch(text.strip()) else text
 
 
-def redact(text: str) -> str:
-    """`text` with emails, cards, order ids, phone numbers and @handles replaced."""
+def redact(text: str, playbook: Playbook | None = None) -> str:
+    """`text` with emails, cards, order ids (as `playbook`'s facts read them: the team's own, or
+    the packaged one), phone numbers and @handles replaced."""
     text = EMAIL.sub("[EMAIL]", text)
     text = CARD.sub(_card, text)
-    for start, end in sorted(_orders(text), reverse=True):
+    for start, end in sorted(_orders(text, playbook or load_playbook()), reverse=True):
         text = text[:start] + "[ORDER]" + text[end:]
     text = PHONE.sub(_phone, text)
     return HANDLE.sub("@user", text)

@@ -6,29 +6,14 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
-from pydantic import ValidationError
-
 from calmline.errors import PlaybookError
 from calmline.playbook.coach_schema import CoachConfig
+from calmline.playbook.yaml_files import parse_yaml, read_yaml_file
 
 
 def parse_coach(text: str, where: str) -> CoachConfig:
     """Validate coach YAML text; every problem is a PlaybookError naming `where`."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise PlaybookError(f"{where}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise PlaybookError(f"{where}: the coach playbook must be a YAML mapping")
-    try:
-        config = CoachConfig.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}"
-            for err in exc.errors()[:8]
-        )
-        raise PlaybookError(f"{where}: invalid coach playbook: {problems}") from exc
+    config = parse_yaml(text, CoachConfig, where, "coach playbook")
     _check_gaps(config, where)
     return config
 
@@ -56,9 +41,4 @@ def load_coach(path: str | Path | None = None) -> CoachConfig:
     """Load `path`, or the packaged coach.yaml when it is None. Raises PlaybookError."""
     if path is None:
         return default_coach()
-    file = Path(path)
-    try:
-        text = file.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PlaybookError(f"cannot read coach playbook {file}: {exc}") from exc
-    return parse_coach(text, str(file))
+    return parse_coach(*read_yaml_file(path, "coach playbook"))
