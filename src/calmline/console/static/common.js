@@ -40,8 +40,9 @@ function toSignin() {
 }
 
 /** fetch JSON from the API with the user's key; 401 sends the user to the sign-in page. */
-export async function api(path, { method = "GET", body, signal, key } = {}) {
+export async function api(path, { method = "GET", body, signal, key, idempotencyKey } = {}) {
   const headers = { Accept: "application/json" };
+  if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
   const token = key || getKey();
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -67,7 +68,27 @@ export async function signedIn() {
   }
   const out = document.getElementById("signout");
   if (out) out.addEventListener("click", () => { clearKey(); location.assign("/console/signin"); });
+  remind();
   return me;
+}
+
+const REMIND_MINUTES = 60;
+/** The reminder badge on "Follow-ups": what falls due within the hour (before it is overdue),
+ *  refreshed every minute on every page. */
+export async function remind() {
+  const badge = document.getElementById("fu-badge");
+  if (!badge) return;
+  const soon = await api(`/v1/followups/reminders?within_minutes=${REMIND_MINUTES}`).catch(() => null);
+  if (soon === null) return;
+  badge.hidden = !soon.length;
+  badge.textContent = soon.length ? String(soon.length) : "";
+  const words = soon.map((f) => `${f.what} (${f.customer_name || f.subject || "a customer"}, due ${when(f.due)})`);
+  badge.title = soon.length ? `Due within the hour: ${words.join("; ")}` : "";
+  badge.setAttribute("aria-label", soon.length ? `${soon.length} follow-up${soon.length === 1 ? "" : "s"} due within the hour` : "");
+  if (!badge.dataset.polling) {
+    badge.dataset.polling = "1";
+    setInterval(() => { if (!document.hidden) remind(); }, 60_000);
+  }
 }
 
 /** h("div", {class: "x", onclick: fn}, child, "text") → an element. A style is an object

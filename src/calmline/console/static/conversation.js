@@ -3,6 +3,7 @@ import { ApiError, META, api, ago, catalogue, failed, h, levelPill, localInput, 
 import { trendChart } from "./chart.js";
 import { DraftReview } from "./draft.js";
 import { loadCorrections, readingControl } from "./correction.js";
+import { Desk } from "./desk.js";
 
 const id = Number(document.getElementById("conv").dataset.id);
 const me = await signedIn();
@@ -17,6 +18,7 @@ let load = null;
 let openPopover = null;
 
 const draft = new DraftReview(id, (text) => { $("send").disabled = readOnly || !text.trim(); });
+const desk = new Desk(id, me, () => refresh({ assist: false }));
 
 let signature = "";
 
@@ -24,7 +26,7 @@ async function refresh({ assist = true } = {}) {
   const fresh = await api(`/v1/conversations/${id}`);
   const changed = !conv || fresh.messages.length !== conv.messages.length;
   // re-render only what changed, so polling never steals the keyboard focus
-  const now = JSON.stringify([fresh.messages.length, fresh.status, fresh.stage, fresh.escalations.map((e) => [e.id, e.status]),
+  const now = JSON.stringify([fresh.messages.length, fresh.status, fresh.stage, fresh.agent_id, fresh.escalations.map((e) => [e.id, e.status]),
     fresh.followups.map((f) => [f.id, f.status, f.what, f.due])]);
   if (!changed && now === signature) return;
   signature = now;
@@ -32,7 +34,7 @@ async function refresh({ assist = true } = {}) {
   readOnly = conv.status === "closed" || conv.agent_id !== me.id;
   if (changed || !people.agents[conv.agent_id]) people = await api(`/console/api/people?customers=${conv.customer_id || ""}`);
   if (changed) await loadCorrections(id).catch(() => {});
-  renderHead(); renderChat(changed); renderSide();
+  renderHead(); renderChat(changed); renderSide(); desk.render(conv, people);
   if (!readOnly && (changed || load === null)) load = await api(`/v1/agents/${me.id}/load`).catch(() => null);
   renderBanners();
   if (assist && (changed || !$("next-move").dataset.ready)) await renderAssist();
@@ -333,18 +335,21 @@ async function send(override = false) {
       if (!override) { draft.askOverride(review, () => send(true)); $("send").disabled = false; return; }
       await draft.keepOverride(review);
     }
-    const posted = await api(`/v1/conversations/${id}/messages?suggestions=false`, { method: "POST", body: { role: "agent", text } });
+    // promises come back proposed: a follow-up is filed only when the agent confirms it below
+    const posted = await api(`/v1/conversations/${id}/messages?suggestions=false`, { method: "POST", body: { role: "agent", text, followups: "propose" } });
     draft.set("");
     draft.box.blur();
     await refresh();
-    if (posted.followups.length) confirmFollowups(posted.followups);
+    if (posted.proposed_followups.length) confirmFollowups(posted);
     else toast("Sent.");
   } catch (e) { failed(e); $("send").disabled = false; }
 }
 
-function confirmFollowups(followups) {
+let proposedBy = null;  // the sent message whose promises the dialog shows
+function confirmFollowups(posted) {
+  proposedBy = posted.id;
   const list = $("followup-confirm");
-  list.replaceChildren(...followups.map((f) => h("li", { dataset: { id: f.id } },
+  list.replaceChildren(...posted.proposed_followups.map((f, i) => h("li", { dataset: { index: i } },
     h("input", { type: "checkbox", checked: true, "aria-label": `Keep follow-up: ${f.what}`, class: "keep" }),
     h("div", { class: "fields" },
       h("input", { type: "text", class: "what", value: f.what, "aria-label": "What was promised", maxlength: 2000 }),
@@ -357,10 +362,11 @@ $("followup-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const rows = [...$("followup-confirm").children];
   try {
-    for (const row of rows) {
+    for (const row of rows.filter((r) => r.querySelector(".keep").checked)) {
       const due = row.querySelector(".due").value;
-      await api(`/console/api/followups/${row.dataset.id}/confirm`, { method: "POST", body: {
-        keep: row.querySelector(".keep").checked, what: row.querySelector(".what").value.trim() || "follow up",
+      // the key makes a retried confirmation file the promise once
+      await api(`/v1/conversations/${id}/followups`, { method: "POST", idempotencyKey: `promise-${proposedBy}-${row.dataset.index}`, body: {
+        what: row.querySelector(".what").value.trim() || "follow up", message_id: proposedBy,
         due: due ? new Date(due).toISOString() : null } });
     }
     $("followup-dialog").close();

@@ -13,6 +13,25 @@ function convLink(id, text) {
   return h("a", { href: `/console/conversations/${id}` }, text || `Conversation ${id}`);
 }
 
+// Who has the case, how long its customer has waited (unanswered), and why it is hot: the
+// queue's own words (GET /v1/supervisor/queue), so a lead can pick the next case at a glance.
+function waited(item) {
+  if (item.waited_seconds === null || item.waited_seconds === undefined) return "answered";
+  const s = item.waited_seconds;
+  const text = s < 60 ? "under a minute" : s < 3600 ? `${Math.round(s / 60)} min` : s < 86400 ? `${Math.round(s / 3600)} h` : `${Math.round(s / 86400)} d`;
+  return `waiting ${text}`;
+}
+function deskLine(item) {
+  return h("div", { class: "small desk-line" },
+    h("span", { class: "agent-name" }, item.agent_name || "unassigned"), " · ",
+    h("span", { class: "waited" }, waited(item)),
+    item.customer_name ? ` · ${item.customer_name}` : "");
+}
+function whyHot(item) {
+  return item.why_hot && item.why_hot.length
+    ? h("ul", { class: "why-hot small", "aria-label": "Why it is hot" }, ...item.why_hot.map((r) => h("li", {}, r))) : null;
+}
+
 function escalationItem(e, conversations) {
   const c = conversations.get(e.conversation_id);
   const resolveForm = h("form", { class: "btns", hidden: true, onsubmit: (ev) => {
@@ -30,7 +49,8 @@ function escalationItem(e, conversations) {
     h("div", { class: "row" }, h("div", { class: "grow" },
       h("strong", {}, title(e.route)), " · ", convLink(e.conversation_id, c ? c.subject : null),
       h("div", { class: "small muted" }, `${e.trigger === "manual" ? "raised by an agent" : `automatic (${(e.triggers && e.triggers.length ? e.triggers : [e.trigger]).map(title).join(" + ")})`} · ${ago(e.created_at)}`),
-      h("div", { class: "small" }, e.reason)),
+      e.agent_name !== undefined ? deskLine(e) : null,
+      e.why_hot ? whyHot(e) : h("div", { class: "small" }, e.reason)),
     c ? levelPill(c.anger_level, c.anger_score) : null),
     h("div", { class: "btns" }, ...buttons), resolveForm);
 }
@@ -50,8 +70,9 @@ function hotItem(c, paged) {
   return h("li", { dataset: { conversation: c.id } },
     h("div", { class: "row" }, h("div", { class: "grow" }, convLink(c.id, c.subject),
       paged ? h("span", { class: "count hot", title: "open escalation" }, "escalated") : null,
-      h("div", { class: "small muted" }, `${(people.agents[c.agent_id] || {}).name || "unassigned"} · ${stageTitle(c.stage)} · ${ago(c.updated_at)}`),
-      h("div", { class: "small" }, caseLine(c))),
+      deskLine({ ...c, agent_name: c.agent_name || (people.agents[c.agent_id] || {}).name }),
+      h("div", { class: "small muted" }, `${stageTitle(c.stage)} · ${ago(c.updated_at)} · ${caseLine(c)}`),
+      whyHot(c)),
     levelPill(c.anger_level, c.anger_score)));
 }
 
@@ -88,7 +109,7 @@ function render(queue, acknowledged, conversations, force) {
   $("n-fu").textContent = queue.overdue_followups.length;
   $("n-fu").className = queue.overdue_followups.length ? "count hot" : "count";
   $("overdue").replaceChildren(...(queue.overdue_followups.length ? queue.overdue_followups.map((f) => h("li", {},
-    h("strong", {}, f.what), " · ", convLink(f.conversation_id, (conversations.get(f.conversation_id) || {}).subject),
+    h("strong", {}, f.what), " · ", convLink(f.conversation_id, [f.customer_name, f.subject || (conversations.get(f.conversation_id) || {}).subject].filter(Boolean).join(" · ") || null),
     h("div", { class: "small muted" }, `${(people.agents[f.owner_id] || {}).name || "no owner"} · was due ${when(f.due)} (${ago(f.due)})`)))
     : [h("li", { class: "muted small" }, "Nothing overdue.")]));
   return true;
