@@ -12,17 +12,17 @@ import json
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from calmline.conversation import parse_conversation
 from calmline.errors import InputError
 from calmline.insights.model import ImportTally, Msg, Role, Thread
+from calmline.insights.sources import FileImporter, Importer, delimiter, open_text
 from calmline.insights.spool import Spool
 from calmline.insights.timeparse import parse_time
+from calmline.insights.twcs import TWCS_COLUMNS, read_twcs
 
-FORMATS = ("auto", "jsonl", "json", "csv", "twcs")
 EMPTY_TEXT = "empty text"  # the end of every reason a row or turn is skipped for having no text
-TWCS_COLUMNS = ("tweet_id", "author_id", "inbound", "created_at", "text", "in_response_to_tweet_id")
 CSV_DEFAULTS: dict[str, tuple[str, ...]] = {
     "conversation": ("conversation_id", "conversation", "thread_id", "ticket_id", "case_id"),
     "role": ("role", "speaker", "sender", "from"),
@@ -60,7 +60,7 @@ def detect_format(path: Path) -> str:
     if suffix == ".json":
         return "json"
     if suffix in (".csv", ".tsv"):
-        with _open(path) as handle:
+        with open_text(path) as handle:
             header = next(csv.reader(handle, delimiter=delimiter(path)), [])
         return "twcs" if set(TWCS_COLUMNS) <= {h.strip() for h in header} else "csv"
     raise InputError(f"{path}: cannot tell the format from the name; pass --format")
@@ -75,29 +75,10 @@ def read_threads(paths: Iterable[str | Path], fmt: str = "auto", columns: Mappin
     for raw in paths:
         path = Path(raw)
         kind = detect_format(path) if fmt == "auto" else fmt
-        if kind == "twcs":
-            from calmline.insights.twcs import read_twcs
-
-            threads = read_twcs(path, tally)
-        else:
-            threads = {"jsonl": read_jsonl, "json": read_json, "csv": read_csv}[kind](
-                path, tally, columns or {})
-        for thread in threads:
+        for thread in IMPORTERS[kind].read(path, tally, columns or {}):
             tally.threads += 1
             tally.messages += len(thread.messages)
             yield thread
-
-
-def delimiter(path: Path) -> str:
-    """Tab for .tsv files, comma for everything else."""
-    return "\t" if path.suffix.lower() == ".tsv" else ","
-
-
-def _open(path: Path) -> IO[str]:
-    try:
-        return path.open("r", encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
 def _thread(data: Any, key: str) -> tuple[Thread, list[str]]:
@@ -116,7 +97,7 @@ def _thread(data: Any, key: str) -> tuple[Thread, list[str]]:
 
 def read_jsonl(path: Path, tally: ImportTally, columns: Mapping[str, str]) -> Iterator[Thread]:
     """One conversation per line (the interchange format, or a bare list of messages)."""
-    with _open(path) as handle:
+    with open_text(path) as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
@@ -135,7 +116,7 @@ def read_jsonl(path: Path, tally: ImportTally, columns: Mapping[str, str]) -> It
 
 def read_json(path: Path, tally: ImportTally, columns: Mapping[str, str]) -> Iterator[Thread]:
     """One conversation, or a list of conversations (held in memory: one file's worth)."""
-    with _open(path) as handle:
+    with open_text(path) as handle:
         try:
             data = json.load(handle)
         except json.JSONDecodeError as exc:
@@ -195,7 +176,7 @@ def read_csv(path: Path, tally: ImportTally, columns: Mapping[str, str]) -> Iter
     """One message per row; rows grouped by the conversation column (on disk, any order).
 
     A thread's customer is the first non-empty `customer` value in its (time-ordered) rows."""
-    with _open(path) as handle, Spool() as spool:
+    with open_text(path) as handle, Spool() as spool:
         reader = csv.DictReader(handle, delimiter=delimiter(path))
         cols = _resolve(list(reader.fieldnames or []), columns, path)
         start = reader.line_num + 1
@@ -209,3 +190,14 @@ def read_csv(path: Path, tally: ImportTally, columns: Mapping[str, str]) -> Iter
                 tally.reject(path.name, start, str(exc))
             start = reader.line_num + 1
         yield from spool.threads()
+
+
+def _read_twcs(path: Path, tally: ImportTally, columns: Mapping[str, str]) -> Iterator[Thread]:
+    return read_twcs(path, tally)
+
+
+# The built-in formats, by the name `--format` takes.
+IMPORTERS: dict[str, Importer] = {
+    "jsonl": FileImporter("jsonl", read_jsonl), "json": FileImporter("json", read_json),
+    "csv": FileImporter("csv", read_csv), "twcs": FileImporter("twcs", _read_twcs)}
+FORMATS = ("auto", *IMPORTERS)

@@ -15,11 +15,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from calmline.errors import InputError
-from calmline.insights.importers import TWCS_COLUMNS, _open, delimiter
 from calmline.insights.model import ImportTally, Msg, Thread
+from calmline.insights.sources import delimiter, open_text
 from calmline.insights.spool import Spool
 from calmline.insights.timeparse import parse_time
 
+TWCS_COLUMNS = ("tweet_id", "author_id", "inbound", "created_at", "text", "in_response_to_tweet_id")
 _MAX_JUMPS = 64  # 2**64 hops: any real reply chain; a cycle stops here instead of looping
 
 
@@ -51,7 +52,7 @@ def _row(row: Mapping[str, str | None]) -> tuple[int, int | None, Msg]:
 def _load(path: Path, spool: Spool, tally: ImportTally) -> None:
     spool.db.executescript("CREATE TABLE raw (id INTEGER, parent INTEGER, line INTEGER);"
                            "CREATE TABLE links (id INTEGER PRIMARY KEY, parent INTEGER, root INTEGER);")
-    with _open(path) as handle:
+    with open_text(path) as handle:
         reader = csv.DictReader(handle, delimiter=delimiter(path))
         missing = set(TWCS_COLUMNS) - {h.strip() for h in reader.fieldnames or []}
         if missing:
