@@ -114,7 +114,7 @@ def assist(conversation_id: Annotated[int, Path(ge=1, le=MAX_ID)], state: StateD
         case = conv_repo.get_conversation(session, conversation_id=conversation_id)
         check_access(user, case)
         practice = is_demo(case.external_id)
-        turns = [intake.as_turn(m) for m in conv_repo.messages_of(
+        turns = [intake.message_turn(m) for m in conv_repo.messages_of(
             session, conversation_id=conversation_id, last=intake.COACH_TURNS)]
     if not turns:
         return {"stage": "venting", "moment": None, "outcome": None,

@@ -48,7 +48,8 @@ def check_length(state: AppState, text: str, what: str = "text") -> None:
         raise TooLargeError(f"{what} is {len(text)} characters long; the limit is {limit}")
 
 
-def as_turn(message: Message) -> dict[str, Any]:
+def message_turn(message: Message) -> dict[str, Any]:
+    """A stored message as the turn the engine reads (role, text, time, the anger stored)."""
     return {"role": message.role, "text": message.text, "time": message.time,
             "anger": message.anger_score}
 
