@@ -85,6 +85,17 @@ class Settings(BaseSettings):
         24.0, gt=0, description="due time given to a promise that names no time")
     auto_followups: bool = Field(
         True, description="create follow-ups from the commitments in agent messages")
+    # The optional LLM rewriter (docs/llm.md): off until llm_url is set.
+    llm_url: str = Field(
+        "", description="OpenAI-compatible chat-completions server that proposes one more "
+                        "suggested reply, e.g. http://localhost:11434/v1 (Ollama); every proposal "
+                        "is reviewed by the coach first (empty: off)")
+    llm_model: str = Field("default", description="the model name the LLM server expects")
+    llm_api_key: SecretStr = Field(
+        SecretStr(""), description="bearer token for the LLM server, if it wants one")
+    llm_timeout_seconds: float = Field(
+        5.0, gt=0, le=60, description="how long one LLM call may take; past it the suggestions "
+                                      "come without the LLM's")
     # Helpdesk integrations (docs/integrations/): a helpdesk is off until its URL and token are set.
     chatwoot_url: str = Field(
         "", description="base URL of the Chatwoot installation, e.g. https://chat.example.com "

@@ -5,7 +5,10 @@ resolve, agree, close, escalate) that fit what the customer wants, fills them wi
 customer gave (never inventing one: unknown slots use the template's fallback or stay as
 `[placeholders]` for the agent), reviews every candidate with the same coach, and returns the best
 two or three, highest score first. An optional rewriter (calmline.engine.rewriter) may add one more
-candidate; it is reviewed like the rest before it is shown.
+candidate; it is reviewed like the rest before it is shown (an anti-pattern or a promise the
+playbook doesn't allow shows in its review and verdict, never as "good to send"), and one that
+invents a fact (a number, a reference, an amount, a day not in the conversation, the team's
+service times or the templates) is dropped.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any, Protocol
 from calmline.engine.analyzer import Analyzer
 from calmline.engine.coach import Review, review_in
 from calmline.engine.cues import CueScanner
+from calmline.engine.invented import invented_facts
 from calmline.engine.moment import ConversationLike, Moment
 from calmline.engine.slots import MissingSlotError, build_slots, fill
 from calmline.playbook.coach_schema import MOMENTS, CoachConfig, Template
@@ -103,8 +107,10 @@ def suggest_in(moment: Moment, scanner: CueScanner, *, limit: int = 3,
         found += [c for c in candidates(scanner.config, moment, near) if near and c not in found]
     out = [_suggestion(text, f"template:{tid}", moment, scanner) for tid, text in found]
     if rewriter is not None:
-        proposal = rewriter.propose(moment, [s.text for s in out])
-        if proposal:
+        drafts = [s.text for s in out]
+        proposal = rewriter.propose(moment, drafts)
+        known = [*(t.text for t in moment.turns), *scanner.config.sla.values(), *drafts]
+        if proposal and not invented_facts(proposal, known):
             out.append(_suggestion(proposal, "rewriter", moment, scanner))
     out.sort(key=lambda s: -s.score)
     return out[: max(1, limit)]

@@ -56,9 +56,10 @@ class Engine:
     """An analyzer and a coach, and what they remember. Safe to share between threads."""
 
     def __init__(self, analyzer: Analyzer, coach: CoachConfig | None = None, *,
-                 cache_size: int = 256, cases: int = 1024) -> None:
+                 cache_size: int = 256, cases: int = 1024, rewriter: Rewriter | None = None) -> None:
         self.analyzer = analyzer
         self.coach = coach or default_coach()
+        self.rewriter = rewriter  # proposes one more suggestion (the optional LLM); None: off
         self.scanner = CueScanner(self.coach)
         self._analyses: LruCache[Turns, Analyses] = LruCache(cache_size)
         self._cases: LruCache[Hashable, tuple[Turns, Analyses]] = LruCache(cases)
@@ -164,9 +165,10 @@ class Engine:
     def suggest(self, conversation: ConversationLike, *, limit: int = 3,
                 rewriter: Rewriter | None = None, case: Hashable | None = None,
                 budget: Budget | None = None) -> list[Suggestion]:
-        """Two or three replies for the current moment, each reviewed, best first."""
+        """Two or three replies for the current moment, each reviewed, best first. `rewriter`
+        (default: the engine's own, if it has one) may propose one more."""
         moment = self.moment(conversation, case=case, budget=budget)
-        return suggest_in(moment, self.scanner, limit=limit, rewriter=rewriter)
+        return suggest_in(moment, self.scanner, limit=limit, rewriter=rewriter or self.rewriter)
 
     def promises(self, text: str, now: datetime | None = None) -> list[Commitment]:
         """The commitments in a sent agent message, each with its resolved deadline (if any)."""

@@ -19,6 +19,7 @@ from calmline.cases import db
 from calmline.cases.wellbeing import WellbeingPolicy
 from calmline.catalogue import build_catalogue
 from calmline.engine.core import Engine
+from calmline.engine.rewriter import build_rewriter
 from calmline.errors import InputError
 from calmline.integrations.actions import build_sink
 from calmline.playbook.coach_loader import load_coach
@@ -93,7 +94,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
                   description="De-escalation copilot: cases, escalations, follow-ups and agent load.")
     analyzer = build_analyzer(settings)
     coach = load_coach(settings.coach) if settings.coach else None
-    app.state.calmline = AppState(settings, db.session_factory(engine), Engine(analyzer, coach),
+    rewriter = build_rewriter(settings.llm_url, settings.llm_model,
+                              settings.llm_api_key.get_secret_value(), settings.llm_timeout_seconds)
+    app.state.calmline = AppState(settings, db.session_factory(engine),
+                                  Engine(analyzer, coach, rewriter=rewriter),
                                   policy_from(settings, analyzer.playbook),
                                   readers=db.read_session_factory(engine))
     # the actions calmline takes in a connected helpdesk (routers/helpdesk_events.py queues them)
