@@ -144,3 +144,17 @@ def test_without_propose_promises_are_filed_as_before(api: Api) -> None:
     api.say(conv, "Where is my parcel?")
     posted = api.say(conv, "I will call you back tomorrow at 10am.", role="agent")
     assert len(posted["followups"]) == 1 and posted["proposed_followups"] == []  # type: ignore[arg-type]
+
+
+def test_the_summary_says_overdue_and_gives_dates_in_words(api: Api) -> None:
+    conv = _case(api, "agent", "Broken kettle", "Ann Lee")
+    api.client.post(f"/v1/conversations/{conv}/followups", headers=api.h("agent"),
+                    json={"what": "send the label", "due": "2020-03-06T09:30:00Z"})
+    api.client.post(f"/v1/conversations/{conv}/followups", headers=api.h("agent"),
+                    json={"what": "call back", "due": "2099-01-02T15:00:00+02:00"})
+    summary = api.client.get(f"/v1/conversations/{conv}/summary", headers=api.h("agent")).json()
+    text = summary["text"]
+    assert "send the label (by Fri 6 Mar 2020, 09:30 UTC, overdue)" in text
+    assert "call back (by Fri 2 Jan 2099, 13:00 UTC, open)" in text
+    assert "2020-03-06T" not in text and "open)" not in text.split("call back")[0]
+    assert summary["promised"][0]["due"].startswith("2020-03-06T09:30")  # programs keep ISO

@@ -7,6 +7,7 @@ the same case always summarises the same way, and nothing is invented.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -74,6 +75,15 @@ def build_summary(session: Session, *, conversation_id: int) -> dict[str, Any]:
     return data
 
 
+def _readable(iso: str | None) -> str:
+    """A due time a person reads ("Fri 28 Nov 2026, 10:00 UTC"): the prose goes to helpdesk
+    notes, read in any time zone, so it says UTC; the JSON keeps the ISO time for programs."""
+    if not iso:
+        return "no date"
+    when = datetime.fromisoformat(iso).astimezone(UTC)
+    return f"{when:%a} {when.day} {when:%b %Y, %H:%M} UTC"
+
+
 def summary_text(data: dict[str, Any]) -> str:
     issue = data["issue"]
     about = ", ".join(issue["areas"]) or "unclassified"
@@ -90,7 +100,8 @@ def summary_text(data: dict[str, Any]) -> str:
         did += "; escalated to " + ", ".join(sorted({e["route"] for e in done["escalations"]}))
     lines.append(f"Done: {did}.")
     if data["promised"]:
-        items = [f"{p['what']} (by {p['due'] or 'no date'}, {p['status']})" for p in data["promised"]]
+        items = [f"{p['what']} (by {_readable(p['due'])}, "
+                 f"{'overdue' if p['overdue'] else p['status']})" for p in data["promised"]]
         lines.append("Promised: " + "; ".join(items) + ".")
     else:
         lines.append("Promised: nothing.")
