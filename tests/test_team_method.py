@@ -108,6 +108,8 @@ def test_the_service_and_console_use_the_team_method(team: Team, tmp_path: Path)
         assert "courier_blame" in json.dumps(catalogue)
         page = client.get("/console/queue")
         assert page.status_code == 200 and "pr_team" in page.text  # the console is served the names
+        report = client.get("/console/api/insights", headers=headers).json()
+        assert report["available"] and "blames the courier" in report["html"]  # the team's coach
     application.state.calmline.sessions.kw["bind"].dispose()
 
 

@@ -155,4 +155,4 @@ def confirm_followup(followup_id: Annotated[int, Path(ge=1, le=MAX_ID)], body: F
 
 @router.get("/insights")
 def insights(state: StateDep, user: UserDep) -> dict[str, Any]:
-    return insights_view.report(state.settings.database_url, user.supervises)
+    return insights_view.report(state.settings, user.supervises, state.reports)

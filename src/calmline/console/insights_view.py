@@ -1,45 +1,29 @@
-"""The Insights page's content: the insights report over the case store, when that is available.
+"""The Insights page's content: the insights report over the case store.
 
-`calmline.insights` owns the report; the console only embeds it. The report builder is looked up
-when the page asks (never at import), so the console keeps working on an install where insights
-over a database are not available: the page then shows why instead of failing.
+`calmline.insights` owns the report; the console only embeds it, read with the server's own
+playbook and coach and remembered in the app's `ReportCache`. A report that cannot be built says
+why on the page (and in the log) instead of failing the console.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
-from collections.abc import Callable
 from typing import Any
 
+from calmline.insights.page import ReportCache, render_database_report
+from calmline.settings import Settings
+
 log = logging.getLogger("calmline.console")
-BUILDERS = ("render_database_report", "database_report_html", "render_db_report")
 
 
-def _builder() -> Callable[[str], str] | None:
-    try:
-        module = importlib.import_module("calmline.insights")
-    except ImportError:
-        return None
-    for name in BUILDERS:
-        found = getattr(module, name, None)
-        if callable(found):
-            return found
-    return None
-
-
-def report(database_url: str, allowed: bool) -> dict[str, Any]:
+def report(settings: Settings, allowed: bool, cache: ReportCache) -> dict[str, Any]:
     """{"available": True, "html": the report} or {"available": False, "reason": why not}."""
     if not allowed:
         return {"available": False, "reason": "Insights cover the whole team: they need a "
                                               "supervisor or admin key."}
-    build = _builder()
-    if build is None:
-        return {"available": False,
-                "reason": "Insights over the live case store are not available in this install. "
-                          "Run `calmline insights` over an export to get the report as a file."}
     try:
-        html = build(database_url)
+        html = render_database_report(settings.database_url, playbook=settings.playbook,
+                                      coach=settings.coach, cache=cache)
     except Exception as exc:  # a report failure must not take the console down
         log.exception("insights report failed")
         return {"available": False, "reason": f"The insights report could not be built "

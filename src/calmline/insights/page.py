@@ -1,9 +1,10 @@
 """The console's Insights page: the same report, over the service's own case store.
 
-`render_database_report(url)` is what the console mounts. It runs the whole analysis in the
-calling thread (one process: forking a web server's worker is not safe), so the console should
-call it from a worker thread (a plain `def` route in FastAPI). A report is remembered per
-database until a message is added or removed, so reloading the page is free.
+`render_database_report(url, ...)` is what the console mounts, with the server's own playbook and
+coach (a team's method reaches the page too). It runs the whole analysis in the calling thread
+(one process: forking a web server's worker is not safe), so the console calls it from a worker
+thread (a plain `def` route in FastAPI). A `ReportCache` (one per app) remembers the report until
+a message is added or removed, so reloading the page is free.
 """
 
 from __future__ import annotations
@@ -19,8 +20,13 @@ from calmline.insights.database import display_url, reader_engine
 from calmline.insights.report import render_html
 from calmline.insights.run import RunOptions, run_insights
 
-_cache: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
-_lock = threading.Lock()
+
+class ReportCache:
+    """The last report of each case store, with the store's version it was built on."""
+
+    def __init__(self) -> None:
+        self.reports: dict[tuple[str, str | None, str | None], tuple[tuple[int, int], dict[str, Any]]] = {}
+        self.lock = threading.Lock()  # one build at a time: a report reads the whole store
 
 
 def _version(url: str) -> tuple[int, int]:
@@ -39,21 +45,29 @@ def _version(url: str) -> tuple[int, int]:
     return int(row[0] or 0), int(row[1] or 0)
 
 
-def database_report(database_url: str, *, refresh: bool = False) -> dict[str, Any]:
-    """Every figure of the report over the case store at `database_url` (cached per version)."""
+def database_report(database_url: str, *, playbook: str | None = None, coach: str | None = None,
+                    cache: ReportCache | None = None, refresh: bool = False) -> dict[str, Any]:
+    """Every figure of the report over the case store at `database_url`, read with `playbook` and
+    `coach` (paths; None: the packaged ones), remembered in `cache` while the store is unchanged."""
     version = _version(database_url)
-    with _lock:
-        cached = _cache.get(database_url)
+    key = (database_url, playbook, coach)
+    cache = cache or ReportCache()
+    with cache.lock:
+        cached = cache.reports.get(key)
         if cached and cached[0] == version and not refresh:
             return cached[1]
-        data = run_insights(RunOptions([], database=database_url, workers=1))
-        _cache[database_url] = (version, data)
+        data = run_insights(RunOptions([], database=database_url, workers=1, playbook=playbook,
+                                       coach=coach))
+        cache.reports[key] = (version, data)
         return data
 
 
-def render_database_report(database_url: str, *, refresh: bool = False) -> str:
+def render_database_report(database_url: str, *, playbook: str | None = None,
+                           coach: str | None = None, cache: ReportCache | None = None,
+                           refresh: bool = False) -> str:
     """The self-contained HTML insights report over the case store at `database_url`.
 
     Raises InputError (a CalmlineError) when the database cannot be read.
     """
-    return render_html(database_report(database_url, refresh=refresh))
+    return render_html(database_report(database_url, playbook=playbook, coach=coach, cache=cache,
+                                       refresh=refresh))

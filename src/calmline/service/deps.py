@@ -18,6 +18,7 @@ from calmline.cases.models import Conversation
 from calmline.cases.wellbeing import WellbeingPolicy
 from calmline.engine.analyzer import Analyzer
 from calmline.engine.core import Engine
+from calmline.insights.page import ReportCache
 from calmline.settings import Settings
 
 _bearer = HTTPBearer(auto_error=False, description="an API key from `calmline users create`")
@@ -58,6 +59,8 @@ class AppState:
     known_keys: dict[str, tuple[User, float]] = field(default_factory=dict)
     # bumped by every `forget_user`: a lookup that began before it is not cached (see current_user)
     key_epoch: int = 0
+    # the console's insights report, per case-store version (built on demand, owned by this app)
+    reports: ReportCache = field(default_factory=ReportCache)
 
     @property
     def analyzer(self) -> Analyzer:
