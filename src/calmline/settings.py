@@ -84,7 +84,19 @@ class Settings(BaseSettings):
     followup_default_hours: float = Field(
         24.0, gt=0, description="due time given to a promise that names no time")
     auto_followups: bool = Field(
-        True, description="create follow-ups from the commitments in agent messages")
+        True, description="create follow-ups from the commitments in agent messages (a message "
+                          "posted with `followups: propose`, as the console does, only proposes "
+                          "them for the agent to confirm)")
+    followup_reminder_url: str = Field(
+        "", description="where to POST a `followup.due_soon` event before a follow-up falls due "
+                        "(empty: no events; GET /v1/followups/reminders lists the same)")
+    followup_reminder_minutes: int = Field(
+        60, ge=1, le=7 * 24 * 60, description="how long before the due time the event is sent")
+    followup_reminder_interval_seconds: float = Field(
+        60.0, ge=1, le=3600, description="how often the server looks for follow-ups to remind of")
+    followup_reminder_secret: str = Field(
+        "", description="signs the reminder events as the inbound webhook is signed "
+                        "(X-Calmline-Signature); empty: unsigned")
     # The optional LLM rewriter (docs/llm.md): off until llm_url is set.
     llm_url: str = Field(
         "", description="OpenAI-compatible chat-completions server that proposes one more "

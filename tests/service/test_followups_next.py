@@ -3,9 +3,19 @@ customer and subject on every item, reminders before the due time."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-from tests.service.conftest import Api
+import httpx
+import pytest
+from sqlalchemy import Engine
+
+from calmline.service.reminders import send_due
+from tests.cases.dbs import BACKENDS
+from tests.service.conftest import Api, make_api
 
 
 def _iso(delta: timedelta) -> str:
@@ -158,3 +168,76 @@ def test_the_summary_says_overdue_and_gives_dates_in_words(api: Api) -> None:
     assert "call back (by Fri 2 Jan 2099, 13:00 UTC, open)" in text
     assert "2020-03-06T" not in text and "open)" not in text.split("call back")[0]
     assert summary["promised"][0]["due"].startswith("2020-03-06T09:30")  # programs keep ISO
+
+
+class _Receiver:
+    """A local HTTP endpoint standing in for an integration that forwards reminders."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        received: list[tuple[dict[str, str], bytes]] = []
+        self.received, self.status = received, [200]
+        status = self.status
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (the standard library's name)
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                received.append((dict(self.headers), body))
+                self.send_response(status[0])
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks/calmline"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver() -> Iterator[_Receiver]:
+    found = _Receiver()
+    yield found
+    found.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def reminding(request: pytest.FixtureRequest, migrated: dict[str, tuple[str, Engine]],
+              receiver: _Receiver) -> Iterator[Api]:
+    url, engine = migrated[request.param]
+    yield from make_api(url, engine, followup_reminder_url=receiver.url,
+                        followup_reminder_minutes=60, followup_reminder_secret="s3cret",
+                        followup_reminder_interval_seconds=3600)
+
+
+def test_a_reminder_event_is_posted_once_before_the_due_time(reminding: Api,
+                                                             receiver: _Receiver) -> None:
+    api = reminding
+    ids = _seed(api)
+    state = api.client.app.state.calmline  # type: ignore[attr-defined]
+    receiver.status[0] = 503  # the receiver is down: nothing is recorded, it is tried again
+    with httpx.Client(timeout=10) as client:
+        assert send_due(state, client) == 0
+        receiver.status[0] = 200
+        assert send_due(state, client) == 2
+        assert send_due(state, client) == 0  # delivered ones are not sent again
+    events = [json.loads(body) for _, body in receiver.received[-2:]]
+    assert sorted(e["followup"]["id"] for e in events) == sorted([ids["soon"], ids["theirs"]])
+    soon = [e for e in events if e["followup"]["id"] == ids["soon"]][0]
+    assert soon["event"] == "followup.due_soon"
+    assert soon["event_id"] == f"followup-{ids['soon']}-{soon['followup']['due']}"
+    assert (soon["followup"]["customer_name"], soon["followup"]["subject"]) == (
+        "Ann Lee", "Broken kettle")
+    headers, body = receiver.received[-1]
+    stamp = headers["X-Calmline-Timestamp"]
+    expected = hmac.new(b"s3cret", f"{stamp}.".encode() + body, hashlib.sha256).hexdigest()
+    assert headers["X-Calmline-Signature"] == f"sha256={expected}"
+    audited = api.client.get("/v1/audit", params={"entity": "followup", "entity_id": ids["soon"]},
+                             headers=api.h("supervisor")).json()
+    assert [e["action"] for e in audited].count("reminded") == 1

@@ -27,6 +27,7 @@ from calmline.service import errors, idempotency
 from calmline.service.deps import AppState
 from calmline.service.headers import SecurityHeaders
 from calmline.service.limits import BodyLimit
+from calmline.service.reminders import build_sender
 from calmline.service.routers import (
     agents,
     audit,
@@ -86,7 +87,12 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
         # the pool that runs the (blocking) endpoints: anyio's default of 40 threads only makes
         # them take turns on the GIL, which costs CPU and spreads latency (settings.threads)
         to_thread.current_default_thread_limiter().total_tokens = threads
+        reminders = build_sender(app.state.calmline)  # follow-up reminders out, when configured
+        if reminders is not None:
+            reminders.start()
         yield
+        if reminders is not None:
+            await to_thread.run_sync(reminders.stop)
         if app.state.helpdesk_sink is not None:  # send what is queued, then stop the worker
             await to_thread.run_sync(app.state.helpdesk_sink.close)
 
