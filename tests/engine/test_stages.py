@@ -99,6 +99,15 @@ def test_agent_messages_in_a_row_take_one_step() -> None:
     assert stage_path(chat) == [("venting", "heard", 1)]
 
 
+def test_a_fix_offered_to_an_unheard_customer_waits_for_them() -> None:
+    chat = turns(("customer", "My order 55120 is late, this is ridiculous! Nobody ever replies!"),
+                 ("agent", "I can send a replacement within 2 business days."))
+    moment = read_moment(chat, coach_analyzer(), scanner_for())
+    assert stage_path(chat) == [] and moment.kind == "hear"
+    accepted = [*chat, {"role": "customer", "text": "ok, that works"}]
+    assert [target for _, target, _ in stage_path(accepted)] == ["resolving", "agreed"]
+
+
 def test_the_customer_agreeing_accepts_the_offer() -> None:
     chat = turns(("customer", "My order 55120 is late, this is ridiculous! Nobody ever replies!"),
                  ("agent", "I'm sorry. Just to confirm the next steps: I will refund you today and "

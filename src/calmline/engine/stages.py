@@ -4,15 +4,17 @@
 
 The stage moves only on evidence from both sides. An agent turn shows what it does (acknowledging
 or apologising = heard, repeating the issue back = understood, a fix or options = resolving, a
-recap of next steps = ready to agree) but moves the case once per customer reaction, to the
-first stage it shows; the rest is a claim that the customer's next reply accepts when it is
-neither venting nor heated. Only the customer's own words ("ok, that works") make it
-agreed, and only an agreement plus a dated follow-up promise make it follow_up_scheduled. A
-customer who vents again, or is upset again (frustrated or worse) after an agreement, takes it
-back to venting (claims and promises start over). A calm first message that asks for something
-(the playbook's venting reading says not venting) starts at heard: there is nothing to let out.
-A hand-over closes it as escalated, the customer's "all sorted, thanks" once a fix is on the
-table as resolved. Every transition keeps its turn index, who caused it, and the evidence.
+recap of next steps = ready to agree) but moves the case at most one stage per customer
+reaction, and only when it shows that very next stage (a fix offered to a customer nobody has
+heard yet does not make the case "resolving"); the rest is a claim that the customer's next
+reply accepts when it is neither venting nor heated. Only the customer's own words ("ok, that
+works") make it agreed, and only an agreement plus a dated follow-up promise make it
+follow_up_scheduled. A customer who vents again, or is upset again (frustrated or worse) after
+an agreement, takes it back to venting (claims and promises start over). A calm first message
+that asks for something (the playbook's venting reading says not venting) starts at heard:
+there is nothing to let out. A hand-over closes it as escalated, the customer's "all sorted,
+thanks" once a fix is on the table as resolved. Every transition keeps its turn index, who
+caused it, and the evidence.
 """
 
 from __future__ import annotations
@@ -80,8 +82,8 @@ class _Claim:
 
 
 class _Machine:
-    """Both sides move the stage: an agent turn moves it once per customer reaction (to the first
-    stage it shows) and leaves the rest of what it shows as a claim; the customer's calm
+    """Both sides move the stage: an agent turn moves it one stage per customer reaction (when it
+    shows that next stage) and leaves the rest of what it shows as a claim; the customer's calm
     reply accepts the claim, their agreement makes it agreed, a relapse falls back to venting."""
 
     def __init__(self, scanner: CueScanner) -> None:
@@ -121,9 +123,9 @@ class _Machine:
             return
         if self.claim is None or STAGES.index(claims[-1].target) > STAGES.index(self.claim.target):
             self.claim = claims[-1]
-        first = claims[0]
-        if not self.stepped and first.target != "agreed":  # agreeing takes the customer's word
-            self.go(first.target, turn, "agent", first.reason, first.evidence)
+        step = next((c for c in claims if c.target == STAGES[STAGES.index(self.stage) + 1]), None)
+        if step is not None and not self.stepped and step.target != "agreed":  # the customer agrees
+            self.go(step.target, turn, "agent", step.reason, step.evidence)
             self.stepped = True
         if self.claim is not None and not self.ahead(self.claim.target):
             self.claim = None
@@ -134,7 +136,8 @@ class _Machine:
         if self._relapse(turn, analysis):
             return
         calm = analysis.anger.level in _CALM
-        if self.stage == "venting" and not self.moves and calm and not analysis.venting.venting:
+        first = self.stage == "venting" and not self.moves and self.claim is None
+        if first and calm and not analysis.venting.venting:
             self.go("heard", turn, "customer", f"not venting: {analysis.venting.reason}",
                     analysis.venting.evidence)
             return
@@ -150,7 +153,7 @@ class _Machine:
 
     def _relapse(self, turn: int, analysis: Analysis) -> bool:
         """Back to venting when the customer vents again, or is upset again (frustrated or worse)
-    after an agreement: the agreement no longer holds and they need to be heard first."""
+        after an agreement: the agreement no longer holds and they need to be heard first."""
         level, venting = analysis.anger.level, analysis.venting
         if self.stage not in _OPEN:
             return False
