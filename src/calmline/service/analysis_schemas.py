@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+from calmline.explain import explain
 
 Level = Literal["calm", "annoyed", "frustrated", "angry", "hostile"]
 
@@ -32,6 +34,13 @@ class EvidencePublic(_Lenient):
     source: str = Field(description="the kind of rule: lexicon, pattern, model, cue or context")
     rule: str = Field(description="the rule itself, e.g. flags.legal or anger.lexicon.fed_up")
     weight: float = Field(0.0, description="how much this piece added to the score")
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="why this piece counted, in words a team lead reads "
+                    "(\"an insult (learned by the anger model)\")")
+    @property
+    def explanation(self) -> str:
+        return explain(self.source, self.rule)
 
 
 class FindingPublic(_Lenient):

@@ -155,7 +155,7 @@ function showPopover(item, badge, group, pinned) {
     group.route ? h("div", { class: "small muted" }, `route: ${title(group.route)}${group.score ? ` · score ${Math.round(group.score * 100)}` : ""}`) : null,
     h("div", { class: "quote" }, "Words: ", words),
     group.rewrite ? h("div", {}, h("strong", {}, "Calmer: "), group.rewrite) : null,
-    h("ul", { class: "rules" }, ...[...new Set(group.all.map((e) => `${e.text} — ${e.rule}`))].slice(0, 6).map((r) => h("li", {}, r))));
+    h("ul", { class: "rules" }, ...[...new Set(group.all.map((e) => `“${e.text}” — ${e.explanation || e.rule}`))].slice(0, 6).map((r) => h("li", {}, r))));
   document.body.append(pop);
   place(pop, badge);
   badge.setAttribute("aria-expanded", "true");
@@ -494,4 +494,12 @@ try {
 }
 ready();
 // new messages from elsewhere (the webhook, a colleague) show up without a reload
-setInterval(() => { if (!document.hidden && conv) refresh().catch(() => {}); }, 5000);
+const polling = setInterval(() => { if (!document.hidden && conv) refresh().catch(handedOver); }, 5000);
+// a lead took the case over or gave it to someone else: say so and stop asking for it
+function handedOver(error) {
+  if (!(error instanceof ApiError) || error.status !== 403) return;
+  clearInterval(polling);
+  $("composer").hidden = true;
+  $("banners").replaceChildren(h("div", { class: "banner readonly", role: "alert" },
+    "Your lead has taken this conversation over or handed it to someone else: it is no longer yours."));
+}
