@@ -160,13 +160,17 @@ def list_conversations(session: Session, *, agent_id: int | None = None, status:
                        anger_level: str | None = None, escalated: bool | None = None,
                        overdue: bool | None = None, order: str = "recent", limit: int = 50,
                        offset: int = 0, now: datetime | None = None,
-                       danger_routes: Sequence[str] = ()) -> Sequence[Conversation]:
+                       danger_routes: Sequence[str] = (), external_id: str | None = None
+                       ) -> Sequence[Conversation]:
     """Cases matching the filters. `anger_level` is the case's (decayed) level. "hottest" puts
     cases with an unresolved escalation to a danger route first (PLAYBOOK §2: danger outranks
     everything: a quiet self-harm message before a loud complaint), then any other unresolved
     escalation, then the hottest case reading (the peak carried forward and fading, not the last
-    message's anger), newest first among equals."""
+    message's anger), newest first among equals. `external_id` finds the case of one helpdesk
+    conversation (at most one: the id is unique)."""
     query = select(Conversation)
+    if external_id is not None:
+        query = query.where(Conversation.external_id == external_id)
     if agent_id is not None:
         query = query.where(Conversation.agent_id == agent_id)
     if status is not None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
@@ -19,12 +20,13 @@ from markupsafe import Markup
 import calmline
 from calmline.catalogue import build_catalogue
 from calmline.service.deps import DEMO_PREFIX, StateDep
+from calmline.service.headers import ZAF_SDK
 from calmline.service.schemas import MAX_ID
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 router = APIRouter(prefix="/console", include_in_schema=False)
 
-def _meta(state: StateDep) -> Markup:
+def _meta(state: StateDep, **extra: Any) -> Markup:
     # the catalogue's facts every page needs at once; the rest it fetches from /v1/catalogue
     catalogue = build_catalogue(state.engine.playbook, state.engine.coach)
     data: dict[str, Any] = {
@@ -34,6 +36,7 @@ def _meta(state: StateDep) -> Markup:
         # a demo or practice conversation's external id starts with it: only there may the agent
         # type the customer's side (deps.check_customer_line)
         "demo_prefix": DEMO_PREFIX,
+        **extra,
     }
     # `</` cannot end the script element early once escaped; the JSON stays valid
     return Markup(json.dumps(data).replace("</", "<\\/"))
@@ -76,3 +79,24 @@ def followups(request: Request, state: StateDep) -> HTMLResponse:
 @router.get("/insights", response_class=HTMLResponse)
 def insights(request: Request, state: StateDep) -> HTMLResponse:
     return _page(request, state, "insights.html", "Insights", "insights")
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+@router.get("/panel", response_class=HTMLResponse)
+def panel(request: Request, state: StateDep,
+          host: Annotated[str, Query(pattern="^(chatwoot|zendesk|console)$")] = "console"
+          ) -> HTMLResponse:
+    """The copilot beside a helpdesk's composer: Chatwoot frames it as a dashboard app (context by
+    postMessage, accepted only from `chatwoot_url`'s origin), Zendesk as a ticket-sidebar app
+    (the page loads Zendesk's app framework SDK and calls calmline through Zendesk's proxy).
+    The only page that `frame_ancestors` may frame; no key ever travels in its URL."""
+    settings = state.settings
+    meta = _meta(state, host=host, chatwoot_origin=_origin(settings.chatwoot_url),
+                 chatwoot_account=settings.chatwoot_account_id)
+    context = {"title": "calmline", "page": "panel", "meta": meta, "host": host,
+               "version": calmline.__version__, "zaf_sdk": ZAF_SDK}
+    return TEMPLATES.TemplateResponse(request, "panel.html", context)

@@ -6,10 +6,13 @@
   self-contained HTML file with its own `<style>`) in a sandboxed `srcdoc` frame, which inherits
   the page's policy, so that page allows inline styles (never scripts); FastAPI's `/docs` and
   `/redoc` load Swagger UI and ReDoc from their CDN with an inline start-up script.
-- `frame-ancestors`: who may embed the console in a frame: nobody by default, or the helpdesk
-  origins in `settings.frame_ancestors` (an app panel in Chatwoot or Zendesk). `X-Frame-Options`
-  says the same to browsers that predate CSP (DENY, SAMEORIGIN, or left out when other origins
-  are allowed, which it cannot express).
+- `frame-ancestors`: who may embed a page in a frame. Only the helpdesk panel (`/console/panel`,
+  the copilot in a Chatwoot dashboard app or a Zendesk ticket sidebar) may be framed, and only by
+  the origins in `settings.frame_ancestors`; every other page says 'none', so a configured
+  helpdesk cannot frame the rest of the console (clickjacking). `X-Frame-Options` says the same
+  to browsers that predate CSP (DENY, SAMEORIGIN, or left out when other origins are allowed,
+  which it cannot express). In Zendesk's sidebar the panel loads Zendesk's own Apps framework
+  SDK from Zendesk's CDN (the only script from elsewhere, and only on that page).
 - `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer`: a JSON answer is never run
   as a script, and no URL of a case leaves with a link someone follows.
 """
@@ -34,6 +37,10 @@ _DOCS = {**_BASE, "script-src": f"'self' 'unsafe-inline' {_CDN}",
          "font-src": "'self' https://fonts.gstatic.com", "worker-src": "'self' blob:"}
 _BY_PATH = {"/console/insights": _INSIGHTS, "/docs": _DOCS, "/docs/oauth2-redirect": _DOCS,
             "/redoc": _DOCS}
+PANEL = "/console/panel"
+# the Zendesk Apps framework SDK, as Zendesk's docs say to load it (the panel in Zendesk mode)
+ZAF_SDK = "https://static.zdassets.com/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js"
+_PANEL = {**_BASE, "script-src": "'self' https://static.zdassets.com"}
 
 
 def policy(directives: dict[str, str], frame_ancestors: str) -> str:
@@ -48,29 +55,32 @@ def frame_options(frame_ancestors: str) -> str | None:
     return "SAMEORIGIN" if frame_ancestors == "'self'" else None
 
 
+def _headers(directives: dict[str, str], frame_ancestors: str) -> dict[str, str]:
+    found = {"Content-Security-Policy": policy(directives, frame_ancestors),
+             "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+    framing = frame_options(frame_ancestors)
+    if framing:
+        found["X-Frame-Options"] = framing
+    return found
+
+
 class SecurityHeaders:
     def __init__(self, app: ASGIApp, *, frame_ancestors: str = "") -> None:
         self.app = app
-        ancestors = frame_ancestors or "'none'"
-        self.policies = {path: policy(directives, ancestors) for path, directives in _BY_PATH.items()}
-        self.default = policy(_BASE, ancestors)
-        fixed = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
-        framing = frame_options(ancestors)
-        if framing:
-            fixed["X-Frame-Options"] = framing
-        self.fixed = fixed
+        self.by_path = {path: _headers(directives, "'none'") for path, directives in _BY_PATH.items()}
+        self.by_path[PANEL] = _headers(_PANEL, frame_ancestors or "'none'")
+        self.default = _headers(_BASE, "'none'")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = self.policies.get(scope.get("path", ""), self.default)
+        fixed = self.by_path.get(scope.get("path", ""), self.default)
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers["Content-Security-Policy"] = csp
-                for name, value in self.fixed.items():
+                for name, value in fixed.items():
                     headers[name] = value
             await send(message)
 

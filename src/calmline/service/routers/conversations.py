@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from calmline.cases import agents as agent_repo
 from calmline.cases import conversations as repo
-from calmline.cases import db, wellbeing
+from calmline.cases import db, limits, wellbeing
 from calmline.cases.errors import NotFoundError
 from calmline.cases.escalations import list_escalations
 from calmline.cases.followups import is_overdue, list_followups
@@ -85,14 +85,19 @@ def list_(session: SessionDep, user: UserDep,
           anger_level: Level | None = None, escalated: bool | None = None,
           overdue: Annotated[bool | None, Query(description="has an overdue follow-up")] = None,
           order: Annotated[str, Query(pattern="^(recent|hottest)$")] = "recent",
+          external_id: Annotated[str | None, Query(
+              min_length=1, max_length=limits.EXTERNAL_ID, pattern=r"^[^\x00-\x1f\x7f]+$",
+              description="the helpdesk's id, e.g. chatwoot:1:42 or zendesk:1234")] = None,
           limit: Annotated[int, Query(ge=1, le=500)] = 50,
           offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> list[ConversationPublic]:
-    """Cases, newest activity first (or hottest); agents only ever see their own."""
+    """Cases, newest activity first (or hottest); agents only ever see their own. With
+    `external_id`, the case of one helpdesk conversation (a helpdesk's app panel finds it so)."""
     if not user.supervises:
         agent_id = user.id
     found = repo.list_conversations(session, agent_id=agent_id, status=status,
                                     anger_level=anger_level, escalated=escalated, overdue=overdue,
-                                    order=order, limit=limit, offset=offset)
+                                    order=order, limit=limit, offset=offset,
+                                    external_id=external_id)
     return [ConversationPublic.model_validate(c) for c in found]
 
 
