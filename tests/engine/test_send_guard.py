@@ -3,7 +3,10 @@ decided by coach.yaml's `guard`, the same for the engine and for the API (issue 
 
 from __future__ import annotations
 
+import json
 from importlib import resources
+from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -19,6 +22,7 @@ from tests.service.conftest import Api, api
 __all__ = ["api", "migrated"]  # the fixtures of the API test below
 GOOD = ("I'm sorry your laptop hasn't arrived, Dana. I can see how frustrating that is. Let me "
         "check order LP-48213 now and I will update you by 5pm today.")
+REPLIES = Path(__file__).resolve().parents[1] / "data" / "agent_replies.jsonl"
 RAW = yaml.safe_load(resources.files("calmline.playbook").joinpath("coach.yaml").read_text("utf-8"))
 
 
@@ -52,26 +56,52 @@ def test_a_milder_anti_pattern_asks_to_improve_not_block() -> None:
     draft = GOOD + " The courier system had a glitch, that's why it was late."
     review = Engine(coach_analyzer()).review(draft, DEMO_CHAT)
     assert review.flagged("excuse") and "excuse" not in load_coach().guard.block
-    assert review.verdict in ("improve", "blocked") and review.verdict != "send"
-    assert review.verdict == ("blocked" if review.score < load_coach().guard.block_below else "improve")
-    assert any("excuse" in reason for reason in review.reasons)
+    assert review.verdict == "improve"
+    assert any(reason.startswith(load_coach().anti_patterns["excuse"].title)
+               for reason in review.reasons)
+
+
+@pytest.mark.parametrize("draft", ["Could you tell me which address it was meant to go to?",
+                                   "I'm really sorry your laptop hasn't turned up."])
+def test_a_short_good_reply_is_not_blocked(draft: str) -> None:
+    """A low score means the draft does little of what the moment calls for, not that it hurts."""
+    review = Engine(coach_analyzer()).review(draft, DEMO_CHAT)
+    assert review.score < load_coach().guard.send_from and not review.anti_patterns
+    assert review.verdict == "improve"
+
+
+def strict_ok(engine: Engine) -> str:
+    return engine.review("ok", DEMO_CHAT).verdict
 
 
 def test_the_thresholds_come_from_the_coach_yaml() -> None:
     draft = "Please calm down, it's our policy."
     strict = Engine(coach_analyzer()).review(draft, DEMO_CHAT)
-    lenient = engine_with(block=[], block_below=0).review(draft, DEMO_CHAT)
+    lenient = engine_with(block=[]).review(draft, DEMO_CHAT)
     assert strict.score == lenient.score
     assert strict.verdict == "blocked" and lenient.verdict == "improve"
-    assert engine_with(block_below=0).review("ok", DEMO_CHAT).verdict == "improve"
+    low = engine_with(block_below=30).review("ok", DEMO_CHAT)
+    assert not low.anti_patterns and low.score < 30
+    assert low.verdict == "blocked" and low.reasons == (f"scores {low.score}, below 30",)
+    assert strict_ok(Engine(coach_analyzer())) == "improve"
+    assert strict_ok(engine_with(send_from=0)) == "send"
 
 
-def test_a_low_score_blocks_even_without_an_anti_pattern() -> None:
-    review = Engine(coach_analyzer()).review("ok", DEMO_CHAT)
-    guard = load_coach().guard
-    assert not review.anti_patterns and review.score < guard.block_below
-    assert review.verdict == "blocked"
-    assert review.reasons == (f"scores {review.score}, below {guard.block_below}",)
+def test_on_the_labelled_replies_the_guard_blocks_harm_not_good_replies() -> None:
+    """Issue 11's goal: good drafts blocked at most 5%; and most with a severe anti-pattern are."""
+    engine, guard = Engine(coach_analyzer()), load_coach().guard
+    rows = [json.loads(line) for line in REPLIES.read_text("utf-8").splitlines() if line.strip()]
+    anti = set(load_coach().anti_patterns)
+
+    def blocked(row: dict[str, Any]) -> bool:
+        turn = [{"role": "customer", "text": row["customer"]}]
+        return engine.review(row["text"], turn).verdict == "blocked"
+
+    good = [blocked(r) for r in rows if not set(r["labels"]) & anti]
+    severe = [blocked(r) for r in rows if set(r["labels"]) & set(guard.block)]
+    assert len(good) >= 150 and len(severe) >= 40
+    assert sum(good) / len(good) <= 0.05
+    assert sum(severe) / len(severe) >= 0.75
 
 
 @pytest.mark.parametrize("guard, message", [

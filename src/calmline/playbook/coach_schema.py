@@ -155,7 +155,8 @@ class Guard(_Strict):
 
     block: list[str] = Field(default_factory=list,
                              description="anti-patterns so harmful that one alone blocks the draft")
-    block_below: int = Field(30, ge=0, le=100, description="a draft scoring below this is blocked")
+    block_below: int = Field(0, ge=0, le=100, description="a draft scoring below this is blocked "
+                                                          "(0: the score alone never blocks)")
     send_from: int = Field(70, ge=0, le=100,
                            description="a draft with no anti-pattern scoring at least this is "
                                        "\"send\"; anything else not blocked is \"improve\"")
