@@ -1,7 +1,8 @@
 """The guard before send in a real browser (issue 11.4): a blocked draft ("calm down, it's our
 policy") does not go out on the first click; the console says why and asks for a deliberate
 "Send anyway", and a draft sent that way leaves its blocked review with the case. A good draft
-still goes out on one click. Screenshot: test-artifacts/send-guard.png."""
+still goes out on one click. Screenshot: test-artifacts/send-guard.png. Also: a conversation
+that reads as finished (the customer closed it) shows its outcome, not a next move."""
 
 from __future__ import annotations
 
@@ -75,3 +76,26 @@ def test_a_blocked_draft_needs_send_anyway(server: Server, watched: Watched) -> 
     page.wait_for_selector(".msg.agent >> nth=1")
     assert page.locator("#send-guard").count() == 0
     assert agent_messages(server, agent, case) == [BLOCKED, GOOD]
+
+
+def test_a_conversation_that_reads_as_finished_shows_no_next_move(server: Server,
+                                                                  watched: Watched) -> None:
+    admin = server.admin_key()
+    assert admin, f"serve printed no admin key:\n{server.output}"
+    agent = str(post_json(server, admin, "/v1/users", {"name": "Done Agent", "role": "agent"})["key"])
+    case = post_json(server, agent, "/v1/conversations", {"subject": "Broken jug"})["id"]
+    lines = [("customer", "My order 55120 arrived broken and I'm fed up with you people!", admin),
+             ("agent", "Sorry! I can send a replacement within 2 business days.", agent),
+             ("customer", "ok that works, thanks", admin),
+             ("customer", "it arrived, all sorted, have a good day", admin)]
+    for role, text, key in lines:
+        post_json(server, key, f"/v1/conversations/{case}/messages", {"role": role, "text": text})
+
+    page = watched.page()
+    sign_in(page, agent)
+    page.goto(f"/console/conversations/{case}")
+    page.wait_for_selector("body[data-ready]")
+    page.wait_for_selector("#next-move[data-ready]")
+    assert page.locator("#next-move").inner_text().startswith("Closed: resolved.")
+    assert "finished" in page.locator("#suggestions").inner_text()
+    assert page.locator("#suggestions button.suggestion").count() == 0

@@ -264,6 +264,13 @@ async function renderAssist() {
     return;
   }
   const assist = await api(`/console/api/conversations/${id}/assist`);
+  if (assist.stage === "closed") {  // the conversation reads as finished: its outcome, no next move
+    $("next-move").replaceChildren(h("span", { class: "move" }, `Closed: ${title(assist.outcome || "closed")}.`),
+      h("span", { class: "move-hints muted small" }, " The conversation reads as finished; close the case to record it."));
+    $("next-move").dataset.ready = "1";
+    $("suggestions").replaceChildren(h("li", { class: "muted small" }, "No suggestions: the conversation reads as finished."));
+    return;
+  }
   // the move in one sentence up front; the coach's wording hints after it
   const move = assist.next_move || "—";
   const cut = move.search(/[.!?]\s/);
