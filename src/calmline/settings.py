@@ -77,6 +77,9 @@ class Settings(BaseSettings):
         None, description="path of a team playbook YAML (default: the bundled one)")
     coach: str | None = Field(
         None, description="path of a team coach YAML (default: the bundled coach.yaml)")
+    body_seconds: float = Field(
+        30.0, gt=0, le=600,
+        description="how long a request body may take to arrive whole; a slower one is answered 408")
     work_seconds: float = Field(
         10.0, gt=0, le=600,
         description="the most wall time one request's reading and coaching may take; past it the "

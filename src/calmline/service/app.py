@@ -110,8 +110,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
     app.state.helpdesk_sink = build_sink(settings, build_catalogue(analyzer.playbook))
     errors.install(app)
     idempotency.install(app)  # a retried create request gets its first answer
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, seconds=settings.body_seconds)
     app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)  # CSP and co.
+    errors.log_requests(app)  # outermost: it logs every answer, refusals of the layers above too
     app.include_router(health.router)
     for module in (conversations, reviews, escalations, followups, agents, supervisor, users,
                    me, audit, webhooks, corrections, catalogue, desk):

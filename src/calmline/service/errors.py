@@ -45,6 +45,7 @@ _STATUS: tuple[tuple[type[CalmlineError], int, str], ...] = (
     (OutOfTimeError, 503, "out_of_time"),
 )
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+               408: "request_timeout",
                405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type"}
 
 
@@ -134,11 +135,17 @@ class QueryTextGuard:
         await self.app(scope, receive, send)
 
 
-def install(app: FastAPI) -> None:
-    """The error handlers, and the two middlewares that go with them: the NUL guard (its refusals
-    share the error shape) and the request log (the id that the handlers' log lines name)."""
-    app.add_middleware(QueryTextGuard)
+def log_requests(app: FastAPI) -> None:
+    """One log line per request (and the id the handlers' log lines name): call after every other
+    middleware is added."""
     app.add_middleware(RequestLog)
+
+
+def install(app: FastAPI) -> None:
+    """The error handlers, and the NUL guard that goes with them (its refusals share the error
+    shape). The request log is added last, by `log_requests`, so that it is the outermost layer
+    and also logs what the other middlewares refuse (a 413 body, a 408 slow body)."""
+    app.add_middleware(QueryTextGuard)
     app.add_exception_handler(CalmlineError, _calmline_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
