@@ -38,6 +38,7 @@ def test_a_lead_whispers_takes_over_and_reassigns(server: Server, watched: Watch
     text = paged.inner_text()
     assert "Desk Agent" in text and "waiting" in text and "Rae Quinn" in text
     assert "escalated to supervisor" in text and "manager" in text
+    page.screenshot(path=str(ARTIFACTS.parent / "supervisor-queue.png"), full_page=True)
 
     page.goto(f"/console/conversations/{conv}")
     page.wait_for_selector("body[data-ready]")
@@ -46,6 +47,8 @@ def test_a_lead_whispers_takes_over_and_reassigns(server: Server, watched: Watch
     page.fill("#whisper-text", WHISPER)
     page.click("#whisper-btn")
     page.wait_for_selector(f"#whispers li:has-text('{WHISPER}')")
+    page.wait_for_selector("#toasts .toast", state="detached")  # the screenshot shows the page
+    page.screenshot(path=str(ARTIFACTS.parent / "supervisor-desk.png"), full_page=True)
 
     agent_page = watched.page(new_context=True)
     sign_in(agent_page, agent)
@@ -68,8 +71,7 @@ def test_a_lead_whispers_takes_over_and_reassigns(server: Server, watched: Watch
     watched.errors[:] = [e for e in watched.errors if "status of 403" not in e]
     lead_id = httpx.get(f"{server.url}/v1/me", headers={"Authorization": f"Bearer {lead}"}).json()["id"]
     assert _case(server, lead, conv)["agent_id"] == lead_id
-    page.wait_for_selector("#toasts .toast", state="detached")  # the screenshot shows the page
-    page.screenshot(path=str(ARTIFACTS.parent / "supervisor-desk.png"), full_page=True)
+    watched.shot(page, "32-desk-taken-over")
 
     page.select_option("#reassign-to", str(spare["id"]))
     page.click("#reassign-btn")

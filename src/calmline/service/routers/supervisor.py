@@ -43,7 +43,8 @@ def why_hot(case: Conversation, open_escalations: Sequence[Escalation], playbook
     reading: dict[str, Any] = case.reading or {}
     if case.anger_level != "calm":
         rising = ", rising" if reading.get("trend") == "rising" else ""
-        reasons.append(f"customer {case.anger_level} (anger {case.anger_score:.2f}{rising})")
+        # on the console's 0-100 scale, as its level pills show it
+        reasons.append(f"customer {case.anger_level} (anger {round(case.anger_score * 100)}{rising})")
     escalated = {e.route for e in open_escalations}
     for flag in reading.get("open_flags") or ():
         known = playbook.flags.get(str(flag.get("label")))
