@@ -152,3 +152,13 @@ def test_the_queue_names_the_agent_the_wait_and_why_it_is_hot(api: Api) -> None:
     [case] = [c for c in again["hottest"] if c["id"] == conv]
     messages = api.client.get(f"/v1/conversations/{conv}", headers=api.h("agent")).json()["messages"]
     assert case["waiting_since"] == messages[2]["time"]  # the first of the unanswered two
+
+
+def test_the_desk_lists_agents_with_their_breather_state(touchy: Api) -> None:
+    api = touchy
+    stressed = api.conversation("other")
+    for _ in range(3):
+        api.say(stressed, HOSTILE, who="other", suggestions="false")
+    assert api.client.get("/v1/supervisor/agents", headers=api.h("agent")).status_code == 403
+    listed = api.client.get("/v1/supervisor/agents", headers=api.h("supervisor")).json()
+    assert [(a["name"], a["breather"]) for a in listed] == [("agent", False), ("other", True)]

@@ -34,7 +34,7 @@ async function refresh({ assist = true } = {}) {
   readOnly = conv.status === "closed" || conv.agent_id !== me.id;
   if (changed || !people.agents[conv.agent_id]) people = await api(`/console/api/people?customers=${conv.customer_id || ""}`);
   if (changed) await loadCorrections(id).catch(() => {});
-  renderHead(); renderChat(changed); renderSide(); desk.render(conv, people);
+  renderHead(); renderChat(changed); renderSide(); desk.render(conv);
   if (!readOnly && (changed || load === null)) load = await api(`/v1/agents/${me.id}/load`).catch(() => null);
   renderBanners();
   if (assist && (changed || !$("next-move").dataset.ready)) await renderAssist();

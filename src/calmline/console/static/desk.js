@@ -21,18 +21,28 @@ export class Desk {
   }
 
   /** Show the controls a supervisor may use on this case, and its whispers. */
-  render(conv, people) {
+  render(conv) {
     this.conv = conv;
     const open = conv.status !== "closed";
     $("desk-card").hidden = !this.me.supervises || !open;
     $("take-over").hidden = conv.agent_id === this.me.id;
+    $("whisper-form").hidden = !open;
+    if (this.me.supervises && open) this.loadAgents().catch(() => {});
+    this.loadWhispers().catch(() => {});
+  }
+
+  /** The agents a case can go to, least loaded first; one on a breather is shown, not offered. */
+  async loadAgents() {
+    const agents = await api("/v1/supervisor/agents");
     const select = $("reassign-to");
     const chosen = select.value;
-    const others = Object.entries(people.agents || {}).filter(([agentId]) => Number(agentId) !== conv.agent_id);
-    select.replaceChildren(...others.map(([agentId, agent]) => h("option", { value: agentId }, agent.name || agent)));
-    if (others.some(([agentId]) => agentId === chosen)) select.value = chosen;
-    $("whisper-form").hidden = !open;
-    this.loadWhispers().catch(() => {});
+    const others = agents.filter((a) => a.agent_id !== this.conv.agent_id);
+    select.replaceChildren(...others.map((a) => h("option", { value: a.agent_id, disabled: a.breather },
+      a.breather ? `${a.name} (on a breather)` : a.name)));
+    const free = others.filter((a) => !a.breather).map((a) => String(a.agent_id));
+    if (free.includes(chosen)) select.value = chosen;
+    else if (free.length) select.value = free[0];
+    $("reassign-btn").disabled = !free.length;
   }
 
   /** The case left this user (reassigned, taken over): stop asking for its whispers. */

@@ -19,6 +19,7 @@ from calmline.service.routers import ERRORS
 from calmline.service.routers.agents import load_public
 from calmline.service.routers.followups import public_all
 from calmline.service.schemas import (
+    AgentLoadPublic,
     ConversationPublic,
     EscalationPublic,
     QueueCase,
@@ -111,3 +112,11 @@ def queue(session: SessionDep, state: StateDep, user: SupervisorDep,
                     if load.breather],
         overdue_followups=public_all(session, followups.list_followups(
             session, status="overdue", limit=limit)))
+
+
+@router.get("/agents", response_model=list[AgentLoadPublic])
+def agents(session: SessionDep, state: StateDep, user: SupervisorDep) -> list[AgentLoadPublic]:
+    """Every active agent with their load, least loaded first: whom a case can be handed to
+    (one on a breather cannot: reassigning to them is a 409)."""
+    loads = wellbeing.all_loads(session, policy=state.policy)
+    return [load_public(state, load) for load in sorted(loads, key=lambda a: (a.load, a.name))]
