@@ -209,9 +209,3 @@ class ReviewPublic(_Lenient):
     reasons: list[str] = Field(default_factory=list,
                                description="why the verdict is not send: what blocks it or what to fix")
 
-
-class ReviewUnavailable(BaseModel):
-    """No coach is installed: the draft comes back unreviewed."""
-
-    available: Literal[False] = False
-    draft: str

@@ -11,7 +11,7 @@ from calmline.cases import conversations as conv_repo
 from calmline.cases.models import DraftReview
 from calmline.engine.budget import Budget
 from calmline.service import coaching, intake
-from calmline.service.analysis_schemas import ReviewPublic, ReviewUnavailable
+from calmline.service.analysis_schemas import ReviewPublic
 from calmline.service.deps import AppState, StateDep, User, UserDep, check_access
 from calmline.service.idempotency import Idempotency, IdempotencyDep
 from calmline.service.routers import ERRORS
@@ -24,7 +24,7 @@ router = APIRouter(tags=["reviews"], responses=ERRORS)
 @router.post("/reviews", responses={503: {"model": ErrorBody, "description":
                                          "the review ran past its time budget"}})
 async def review(body: ReviewRequest, state: StateDep, user: UserDep, idem: IdempotencyDep,
-                 request: Request) -> ReviewPublic | ReviewUnavailable:
+                 request: Request) -> ReviewPublic:
     """The coach's review of `draft` as the next reply to a stored conversation
     (`conversation_id`) or to one given inline (`conversation`; its last 30 turns are read).
     Stored only with `store: true`. The work stops when the client disconnects or after
@@ -34,7 +34,7 @@ async def review(body: ReviewRequest, state: StateDep, user: UserDep, idem: Idem
 
 
 def _review(body: ReviewRequest, state: AppState, user: User, idem: Idempotency, budget: Budget
-            ) -> ReviewPublic | ReviewUnavailable:
+            ) -> ReviewPublic:
     intake.check_length(state, body.draft, "draft")
     if body.conversation is not None:
         for turn in body.conversation.messages:
@@ -48,8 +48,6 @@ def _review(body: ReviewRequest, state: AppState, user: User, idem: Idempotency,
                                            last=intake.COACH_TURNS)
     result = coaching.review(state.engine, body.draft, turns, key=body.conversation_id,
                              budget=budget)
-    if result is None:
-        return ReviewUnavailable(draft=body.draft)
     answer = ReviewPublic.model_validate(result)
     if body.store and body.conversation_id is not None:
         stored = DraftReview(conversation_id=body.conversation_id, agent_id=user.id,
