@@ -21,7 +21,6 @@ def test_the_agent_is_reminded_before_a_follow_up_falls_due(server: Server, watc
     admin = server.admin_key()
     assert admin, f"serve printed no admin key:\n{server.output}"
     agent = str(post_json(server, admin, "/v1/users", {"name": "Remind Agent", "role": "agent"})["key"])
-    lead = str(post_json(server, admin, "/v1/users", {"name": "Remind Lead", "role": "supervisor"})["key"])
     conv = post_json(server, agent, "/v1/conversations", {
         "subject": "Missing refund", "customer": {"external_id": "fu-1", "name": "Lee Park"}})["id"]
     now = datetime.now(UTC)
