@@ -3,21 +3,25 @@ export const META = JSON.parse(document.getElementById("meta").textContent);
 const KEY = "calmline.key";
 const DEMO = "calmline.demoKeys";
 
+// A browser may refuse storage outright: in a frame of another site (the helpdesk panel) with
+// third-party storage blocked, every access throws. The key then lives in this page's memory.
+let memoryKey = null;
+function stored(use) { try { return use(); } catch { return null; } }
 export function getKey() {
-  return sessionStorage.getItem(KEY) || localStorage.getItem(KEY);
+  return stored(() => sessionStorage.getItem(KEY) || localStorage.getItem(KEY)) || memoryKey;
 }
 export function setKey(key, remember) {
   clearKey();
-  (remember ? localStorage : sessionStorage).setItem(KEY, key);
+  if (!stored(() => { (remember ? localStorage : sessionStorage).setItem(KEY, key); return true; })) memoryKey = key;
 }
 export function clearKey() {
-  sessionStorage.removeItem(KEY);
-  localStorage.removeItem(KEY);
+  memoryKey = null;
+  stored(() => { sessionStorage.removeItem(KEY); localStorage.removeItem(KEY); });
 }
 // The key lives in sessionStorage (gone when the tab closes) unless the user ticks "remember me
 // on this device"; the demo users' keys always do. A key is only ever sent in the Authorization
 // header, never put in a URL.
-localStorage.removeItem(DEMO); // demo keys that an older console kept for good
+stored(() => localStorage.removeItem(DEMO)); // demo keys that an older console kept for good
 export function demoKeys() {
   try { return JSON.parse(sessionStorage.getItem(DEMO) || "[]"); } catch { return []; }
 }
@@ -39,8 +43,18 @@ function toSignin() {
   location.assign(`/console/signin?next=${encodeURIComponent(next)}`);
 }
 
+let transport = null;
+/** The helpdesk panel sends every API call its own way (through Zendesk's app framework, or
+ *  with its own sign-in inside the frame, where the console's sign-in page may not be framed):
+ *  `send(path, options, request)`, where `request` is the console's own call below. */
+export function setTransport(send) { transport = send; }
+
 /** fetch JSON from the API with the user's key; 401 sends the user to the sign-in page. */
-export async function api(path, { method = "GET", body, signal, key, idempotencyKey } = {}) {
+export async function api(path, options = {}) {
+  return transport ? transport(path, options, request) : request(path, options);
+}
+
+async function request(path, { method = "GET", body, signal, key, idempotencyKey } = {}) {
   const headers = { Accept: "application/json" };
   if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
   const token = key || getKey();
