@@ -40,10 +40,11 @@ def framed(migrated: dict[str, tuple[str, Engine]]) -> Iterator[Api]:
 
 
 def test_only_the_panel_may_be_framed_and_only_by_the_helpdesks(framed: Api) -> None:
-    panel = framed.client.get("/console/panel?host=chatwoot")
-    assert panel.status_code == 200
-    assert _csp(panel)["frame-ancestors"] == HELPDESKS
-    assert "x-frame-options" not in panel.headers  # it cannot name two origins
+    for path in ("/console/panel/chatwoot", "/console/panel/zendesk", "/console/panel"):
+        panel = framed.client.get(path)
+        assert panel.status_code == 200, path
+        assert _csp(panel)["frame-ancestors"] == HELPDESKS, path
+        assert "x-frame-options" not in panel.headers, path  # it cannot name two origins
     others = {path: framed.client.get(path) for path in [*PAGES, "/console/static/panel.js"]}
     others["/v1/me"] = framed.client.get("/v1/me", headers=framed.h("agent"))
     for path, response in others.items():
@@ -52,8 +53,8 @@ def test_only_the_panel_may_be_framed_and_only_by_the_helpdesks(framed: Api) -> 
 
 
 def test_the_panel_runs_zendesks_sdk_only_in_zendesk_and_nothing_inline(sqlite_api: Api) -> None:
-    zendesk = sqlite_api.client.get("/console/panel?host=zendesk")
-    chatwoot = sqlite_api.client.get("/console/panel?host=chatwoot")
+    zendesk = sqlite_api.client.get("/console/panel/zendesk")
+    chatwoot = sqlite_api.client.get("/console/panel/chatwoot")
     assert f'<script src="{ZAF_SDK}">' in zendesk.text
     assert "zdassets" not in chatwoot.text
     assert _csp(zendesk)["script-src"] == "'self' https://static.zdassets.com"
@@ -65,7 +66,7 @@ def test_the_panel_runs_zendesks_sdk_only_in_zendesk_and_nothing_inline(sqlite_a
 
 
 def test_an_unknown_host_is_a_clear_error(sqlite_api: Api) -> None:
-    response = sqlite_api.client.get("/console/panel?host=intercom")
+    response = sqlite_api.client.get("/console/panel/intercom")
     assert response.status_code == 422
     assert set(response.json()["error"]) >= {"code", "message", "detail"}
 

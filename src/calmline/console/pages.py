@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
@@ -87,13 +87,19 @@ def _origin(url: str) -> str:
 
 
 @router.get("/panel", response_class=HTMLResponse)
+def own_panel(request: Request, state: StateDep) -> HTMLResponse:
+    """The panel of one case in calmline's own console: `?conversation=<id>`."""
+    return panel(request, state, "console")
+
+
+@router.get("/panel/{host}", response_class=HTMLResponse)
 def panel(request: Request, state: StateDep,
-          host: Annotated[str, Query(pattern="^(chatwoot|zendesk|console)$")] = "console"
-          ) -> HTMLResponse:
+          host: Annotated[str, PathParam(pattern="^(chatwoot|zendesk)$")]) -> HTMLResponse:
     """The copilot beside a helpdesk's composer: Chatwoot frames it as a dashboard app (context by
     postMessage, accepted only from `chatwoot_url`'s origin), Zendesk as a ticket-sidebar app
-    (the page loads Zendesk's app framework SDK and calls calmline through Zendesk's proxy).
-    The only page that `frame_ancestors` may frame; no key ever travels in its URL."""
+    (the page loads Zendesk's app framework SDK and calls calmline through Zendesk's proxy);
+    `/console/panel?conversation=<id>` is calmline's own. The only pages that `frame_ancestors`
+    may frame; no key ever travels in their URL."""
     settings = state.settings
     meta = _meta(state, host=host, chatwoot_origin=_origin(settings.chatwoot_url),
                  chatwoot_account=settings.chatwoot_account_id)

@@ -6,7 +6,7 @@
   self-contained HTML file with its own `<style>`) in a sandboxed `srcdoc` frame, which inherits
   the page's policy, so that page allows inline styles (never scripts); FastAPI's `/docs` and
   `/redoc` load Swagger UI and ReDoc from their CDN with an inline start-up script.
-- `frame-ancestors`: who may embed a page in a frame. Only the helpdesk panel (`/console/panel`,
+- `frame-ancestors`: who may embed a page in a frame. Only the helpdesk panel (`/console/panel/...`,
   the copilot in a Chatwoot dashboard app or a Zendesk ticket sidebar) may be framed, and only by
   the origins in `settings.frame_ancestors`; every other page says 'none', so a configured
   helpdesk cannot frame the rest of the console (clickjacking). `X-Frame-Options` says the same
@@ -37,7 +37,9 @@ _DOCS = {**_BASE, "script-src": f"'self' 'unsafe-inline' {_CDN}",
          "font-src": "'self' https://fonts.gstatic.com", "worker-src": "'self' blob:"}
 _BY_PATH = {"/console/insights": _INSIGHTS, "/docs": _DOCS, "/docs/oauth2-redirect": _DOCS,
             "/redoc": _DOCS}
-PANEL = "/console/panel"
+# the helpdesk panel: calmline's own, Chatwoot's dashboard app, Zendesk's ticket sidebar (a path
+# each, not a query: Zendesk adds its own query parameters to an app's URL)
+PANELS = ("/console/panel", "/console/panel/chatwoot", "/console/panel/zendesk")
 # the Zendesk Apps framework SDK, as Zendesk's docs say to load it (the panel in Zendesk mode)
 ZAF_SDK = "https://static.zdassets.com/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js"
 _PANEL = {**_BASE, "script-src": "'self' https://static.zdassets.com"}
@@ -68,7 +70,8 @@ class SecurityHeaders:
     def __init__(self, app: ASGIApp, *, frame_ancestors: str = "") -> None:
         self.app = app
         self.by_path = {path: _headers(directives, "'none'") for path, directives in _BY_PATH.items()}
-        self.by_path[PANEL] = _headers(_PANEL, frame_ancestors or "'none'")
+        for path in PANELS:
+            self.by_path[path] = _headers(_PANEL, frame_ancestors or "'none'")
         self.default = _headers(_BASE, "'none'")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
