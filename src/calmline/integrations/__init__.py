@@ -5,5 +5,6 @@ actions calmline takes there when it escalates or closes a case (`actions.Action
 with the reasons, tags from the playbook's routes, priority, the summary at close), history
 exports for insights, the checks behind `calmline integrations check`, and the reading of their
 webhooks into calmline (`signatures`, `events`; the routes are service/routers/helpdesk_*.py).
-The panel beside the composer comes next; docs/integrations/ says which parts exist.
+The panel beside the composer is the console's `/console/panel/<helpdesk>` page; `zendesk_app`
+packages it as Zendesk's ticket-sidebar app (`make zendesk-app`). docs/integrations/ says how.
 """
