@@ -116,8 +116,10 @@ function evidenceGroups(analysis) {
   return groups;
 }
 
-/** The coach's review of each sent reply, as it stood when it was sent (shown on the bubble). */
-const sentReviews = new Map();
+/** The coach's review of each sent reply, as it stood when it was sent (shown on the bubble).
+ * A sent reply never changes, so its review is asked for once per tab and kept for reloads. */
+const sentKey = `calmline.sent.${id}`;
+const sentReviews = new Map(Object.entries(JSON.parse(sessionStorage.getItem(sentKey) || "{}")).map(([k, v]) => [Number(k), v]));
 async function reviewSent() {
   const todo = conv.messages.filter((m) => m.role === "agent" && !sentReviews.has(m.id));
   if (!todo.length) return;
@@ -125,9 +127,12 @@ async function reviewSent() {
     const before = conv.messages.filter((x) => x.seq < m.seq).slice(-30).map((x) => ({ role: x.role, text: x.text, time: x.time }));
     try {
       const review = await api("/v1/reviews", { method: "POST", body: { conversation: { channel: conv.channel, messages: before }, draft: m.text } });
-      sentReviews.set(m.id, review.available === false ? null : review);
+      sentReviews.set(m.id, review);
     } catch { sentReviews.set(m.id, null); }
   }));
+  try {
+    sessionStorage.setItem(sentKey, JSON.stringify(Object.fromEntries([...sentReviews].filter(([, v]) => v))));
+  } catch { /* storage full: they are asked for again next time */ }
   renderChat(true);
 }
 

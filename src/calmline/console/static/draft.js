@@ -28,6 +28,10 @@ export class DraftReview {
     this.box.addEventListener("mouseleave", () => { this.tip.hidden = true; });
     for (const name of ["keyup", "click"]) this.box.addEventListener(name, () => this.caretTip());
     this.box.addEventListener("blur", () => { this.tip.hidden = true; });
+    // an unsent draft survives a reload of this tab (kept like the key: for the tab only)
+    this.saved = `calmline.draft.${conversationId}`;
+    const kept = sessionStorage.getItem(this.saved);
+    if (kept) { this.box.value = kept; this.changed(); }
   }
 
   get text() { return this.box.value; }
@@ -62,6 +66,7 @@ export class DraftReview {
   }
 
   changed() {
+    if (this.text) sessionStorage.setItem(this.saved, this.text); else sessionStorage.removeItem(this.saved);
     this.hideGuard();
     this.lastInput = performance.now();
     this.paintMarks();  // keep the underlines aligned with the text right away
