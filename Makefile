@@ -60,6 +60,7 @@ bench: $(VENV)/.installed-dev chromium
 	$(BIN)/python bench/speed.py --texts support
 	$(BIN)/python bench/cost.py
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/helpdesk.py
 	$(BIN)/python bench/console.py
 
 ## bench-scale: the insights report on 1,000,000 generated messages (about 20 minutes on 2 cores)
