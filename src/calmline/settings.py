@@ -154,9 +154,10 @@ class Settings(BaseSettings):
                     "dropped rather than slowing the intake")
 
     frame_ancestors: str = Field(
-        "", description="origins allowed to show the console in a frame (a helpdesk's app panel), "
-                        "space- or comma-separated, e.g. `https://acme.zendesk.com "
-                        "https://*.chatwoot.example`; `'self'` is this server; empty: no one")
+        "", description="origins allowed to show the helpdesk panel (/console/panel/...) in a "
+                        "frame: Chatwoot's and Zendesk's agent pages, space- or comma-separated, "
+                        "e.g. `https://acme.zendesk.com https://chat.example.com`; `'self'` is "
+                        "this server; empty: no one. Every other page refuses any frame")
 
     @field_validator("frame_ancestors")
     @classmethod

@@ -321,9 +321,37 @@ def test_the_panel_in_zendesks_ticket_sidebar(server: Server, helpdesk: Helpdesk
     page.wait_for_function("(t) => document.getElementById('editor').value.includes(t)", arg=text)
     calls = page.evaluate("() => window.zafCalls.map((c) => [c.call, c.args[0]])")
     assert ["invoke", "comment.appendText"] in calls and ["get", "comment.text"] in calls
+    panel.locator("#followup summary").click()
+    panel.locator("#fu-what").fill("Call Dana back about the refund")
+    panel.locator("#fu-due").fill("2030-01-02T09:30")
+    panel.locator("#followup-form button[type=submit]").click()
+    panel.locator("#followup:not([open])").wait_for(state="attached")
+    filed = httpx.get(f"{server.url}/v1/conversations/{case}", timeout=30,
+                      headers={"Authorization": f"Bearer {people['agent']}"}).json()["followups"]
+    assert [(f["what"], f["due"][:4]) for f in filed] == [("Call Dana back about the refund", "2030")]
     _escalate(panel, "Legal threat in ticket 88")
     assert [e["reason"] for e in _escalations(server, people["agent"], case)
             if e["trigger"] == "manual"] == [
         "Legal threat in ticket 88"]
     _top(panel)
     page.screenshot(path=str(ARTIFACTS.parent / "panel-zendesk.png"))
+
+
+def test_the_same_panel_in_calmlines_own_console(server: Server, watched: Watched,
+                                                 people: dict[str, Any]) -> None:
+    case = people["cases"]["chatwoot:1:7"]
+    page = watched.page(new_context=True)
+    page.goto(f"/console/panel?conversation={case}")
+    page.fill("#panel-key", "not-a-key")
+    page.click("#panel-signin button[type=submit]")
+    page.wait_for_selector("#panel-status:has-text('not valid')")
+    assert page.url.endswith(f"/console/panel?conversation={case}")  # no redirect away
+    refused = [e for e in watched.errors if "status of 401" in e]
+    assert len(refused) == 1  # the browser logs the refused key's answer; nothing else went wrong
+    watched.errors.remove(refused[0])
+    page.fill("#panel-key", people["agent"])
+    page.click("#panel-signin button[type=submit]")
+    page.wait_for_selector("body[data-ready]")
+    assert page.locator("#reading-flags li").count() >= 1
+    page.locator(".panel-suggestion [data-insert]").first.click()
+    assert page.locator("#draft").input_value().strip()

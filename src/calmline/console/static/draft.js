@@ -7,9 +7,17 @@ import { api, h, when } from "./common.js";
 const DEBOUNCE_MS = 50;
 export const metrics = (window.calmlineMetrics = window.calmlineMetrics || { reviews: [] });
 
+// A frame of another site (the helpdesk panel) may be refused storage: the draft is then not kept.
+function kept(name) { try { return sessionStorage.getItem(name); } catch { return null; } }
+function keep(name, text) {
+  try { if (text) sessionStorage.setItem(name, text); else sessionStorage.removeItem(name); } catch { /* not kept */ }
+}
+
 export class DraftReview {
-  constructor(conversationId, onChange) {
+  /** `keepDraft: false` where the draft lives elsewhere (the helpdesk's own editor). */
+  constructor(conversationId, onChange, { keepDraft = true } = {}) {
     this.id = conversationId;
+    this.keepDraft = keepDraft;
     this.onChange = onChange;
     this.box = document.getElementById("draft");
     this.marks = document.getElementById("draft-marks");
@@ -29,9 +37,18 @@ export class DraftReview {
     for (const name of ["keyup", "click"]) this.box.addEventListener(name, () => this.caretTip());
     this.box.addEventListener("blur", () => { this.tip.hidden = true; });
     // an unsent draft survives a reload of this tab (kept like the key: for the tab only)
-    this.saved = `calmline.draft.${conversationId}`;
-    const kept = sessionStorage.getItem(this.saved);
-    if (kept) { this.box.value = kept; this.changed(); }
+    const saved = keepDraft ? kept(this.saved) : null;
+    if (saved) { this.box.value = saved; this.changed(); }
+  }
+
+  get saved() { return `calmline.draft.${this.id}`; }
+
+  /** Another conversation in the same box (the helpdesk panel follows the agent): its own draft. */
+  open(conversationId) {
+    this.id = conversationId;
+    this.box.value = (this.keepDraft && kept(this.saved)) || "";
+    this.review = null;
+    this.changed();
   }
 
   get text() { return this.box.value; }
@@ -66,7 +83,7 @@ export class DraftReview {
   }
 
   changed() {
-    if (this.text) sessionStorage.setItem(this.saved, this.text); else sessionStorage.removeItem(this.saved);
+    if (this.keepDraft) keep(this.saved, this.text);
     this.hideGuard();
     this.lastInput = performance.now();
     this.paintMarks();  // keep the underlines aligned with the text right away

@@ -104,8 +104,8 @@ async function refresh(id = conv && conv.id) {
 }
 
 function startDraft() {
-  if (draft) { if (draft.id !== conv.id) { draft.id = conv.id; draft.changed(); } return; }
-  draft = new DraftReview(conv.id, () => fit());
+  if (draft) { if (draft.id !== conv.id) draft.open(conv.id); return; }
+  draft = new DraftReview(conv.id, () => fit(), { keepDraft: !host.draftFromHost });
   if (host.draftFromHost) {
     $("draft").readOnly = true;
     $("draft-source").textContent = "Read from the ticket's editor as you type.";
@@ -246,7 +246,11 @@ if (host.problem) {
   status(host.problem);
 } else {
   Promise.resolve(host.start((found) => show(found))).catch((error) => status(`The helpdesk did not answer: ${error.message || error}`));
+  // new messages on the case; or, while the helpdesk's conversation has no case yet, the case
+  // the webhook opens for it
   setInterval(() => {
-    if (!document.hidden && conv) refresh().catch((error) => { needKey(error); });
+    if (document.hidden) return;
+    if (conv) refresh().catch((error) => { needKey(error); });
+    else if (context && $("panel-signin").hidden && (!host.signIn || getKey())) show(context);
   }, REFRESH_MS);
 }
