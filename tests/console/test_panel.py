@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine
 
 from calmline.service.headers import ZAF_SDK
@@ -90,6 +92,18 @@ def test_a_case_is_found_by_its_helpdesk_id_under_v1s_rules(api: Api) -> None:
     assert found("other", "zendesk:4242") == []  # another agent's case stays out of sight
     assert found("agent", "zendesk:424") == []  # the whole id, never a prefix
     assert found("agent", "chatwoot:1:4242") == []
+
+
+@settings(max_examples=40, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(min_size=1, max_size=220))
+def test_any_helpdesk_id_gets_an_answer_never_a_failure(api: Api, text: str) -> None:
+    response = api.client.get("/v1/conversations", params={"external_id": text},
+                              headers=api.h("supervisor"))
+    readable = len(text) <= 200 and not any(ord(c) < 32 or ord(c) == 127 for c in text)
+    assert response.status_code == (200 if readable else 422), response.text
+    if readable:
+        assert response.json() == []
 
 
 @pytest.mark.parametrize("bad", ["", "zendesk:1\x00", "x" * 201])
@@ -321,6 +335,8 @@ def test_the_panel_in_zendesks_ticket_sidebar(server: Server, helpdesk: Helpdesk
     page.wait_for_function("(t) => document.getElementById('editor').value.includes(t)", arg=text)
     calls = page.evaluate("() => window.zafCalls.map((c) => [c.call, c.args[0]])")
     assert ["invoke", "comment.appendText"] in calls and ["get", "comment.text"] in calls
+    assert ["invoke", "resize"] in calls  # the sidebar's frame grows with the panel
+    assert int(page.locator("#app").get_attribute("data-height").removesuffix("px")) > 300
     panel.locator("#followup summary").click()
     panel.locator("#fu-what").fill("Call Dana back about the refund")
     panel.locator("#fu-due").fill("2030-01-02T09:30")
