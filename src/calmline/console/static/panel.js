@@ -34,10 +34,11 @@ function needKey(error) {
 }
 
 function showSignIn() {
+  // no focus(): the panel never pulls the keyboard away from the helpdesk's own reply box
+  if (!$("panel-signin").hidden) return;
   $("panel-signin").hidden = false;
   $("panel-body").hidden = true;
   status("");
-  $("panel-key").focus();
   fit();
 }
 
