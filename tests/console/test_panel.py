@@ -289,6 +289,12 @@ def test_the_panel_in_chatwoots_dashboard_app(server: Server, helpdesk: Helpdesk
     first.locator("[data-insert]").click()
     assert panel.locator("#draft").input_value().strip() == text.strip()
     _review_follows_the_draft(panel, lambda draft: panel.locator("#draft").fill(draft))
+    # Copy: the draft onto the clipboard, to paste into Chatwoot's reply box
+    panel.locator("#draft-copy").click()
+    panel.locator(".toast", has_text="Copied").wait_for()
+    page.locator("#reply").focus()
+    page.keyboard.press("Control+V")
+    assert page.locator("#reply").input_value() == GOOD
     _escalate(panel, "Threatens a lawyer over a late refund")
     assert [e["reason"] for e in _escalations(server, people["agent"], case)
             if e["trigger"] == "manual"] == [

@@ -185,11 +185,18 @@ async function insert(text) {
   } catch (error) { failed(error); }
 }
 
+/** The helpdesk's frame may not delegate the clipboard to us (Chatwoot's does not). */
+function clipboardAllowed() {
+  const policy = document.permissionsPolicy || document.featurePolicy;
+  return Boolean(navigator.clipboard) && (!policy || policy.allowsFeature("clipboard-write"));
+}
+
 async function copy(text) {
   try {
+    if (!clipboardAllowed()) throw new Error("no clipboard here");
     await navigator.clipboard.writeText(text);
   } catch {
-    // a frame without the clipboard-write permission: copy through a selection instead
+    // copy through a selection instead (the click is the user's, which the browser asks for)
     const area = h("textarea", { class: "offscreen", readonly: true }, text);
     document.body.append(area);
     area.select();
