@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from calmline.evaluation.metrics import TaskResult
     from calmline.evaluation.tasks import Task
 
-TASK_HELP = ("anger | intensity | offensive | targeted | cause | sentiment | safety | support | behaviours | "
-             "esconv | epitome | courtesy")
+TASK_HELP = ("anger | intensity | offensive | targeted | cause | sentiment | safety | support | drafts | "
+             "behaviours | esconv | epitome | courtesy")
 
 
 def _run(task: Task, analyzer: Analyzer, rows: Sequence[Any], file: Path) -> TaskResult:
@@ -80,7 +80,7 @@ def eval_command(
     limit: Annotated[int | None, typer.Option(
         "--limit", help="evaluate only the first N rows", show_default=False)] = None,
     split: Annotated[str | None, typer.Option(
-        "--split", help="safety and support only: evaluate one split (train, dev or test)",
+        "--split", help="safety, support and drafts only: evaluate one split (train, dev or test)",
         show_default=False)] = None,
 ) -> None:
     """Score calmline on a labelled dataset (TASK FILE): precision/recall/F1, correlations, confusion.
@@ -100,6 +100,9 @@ def eval_command(
     safety: the team's safety set (data/safety, a file or the folder); danger recall, precision, false alarms.
 
     support: the team's support set (data/support); level, causes, wants, flags, venting.
+
+    drafts: the team's agent drafts (data/drafts); anti-pattern recall and precision, behaviour
+    micro-F1, good drafts blocked, "calm down" read as a calm tone.
 
     Details and the cause mapping: docs/eval.md.
     """

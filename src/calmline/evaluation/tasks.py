@@ -49,7 +49,7 @@ from typing import Any
 from calmline.engine.analysis import Analysis
 from calmline.engine.analyzer import Analyzer
 from calmline.errors import CalmlineError, InputError
-from calmline.evaluation import coach_tasks, datasets, team_sets
+from calmline.evaluation import coach_tasks, datasets, drafts_set, team_sets
 from calmline.evaluation.datasets import (
     AirlineRow,
     EmotionRow,
@@ -268,6 +268,8 @@ TASKS: dict[str, Task] = {
                    team_sets.load_team_rows, run_team_safety),
     "support": Task("support", "the team's support set (data/support): level, causes, wants, flags, venting",
                     team_sets.load_team_rows, run_team_support),
+    "drafts": Task("drafts", "the team's agent drafts (data/drafts): anti-patterns, behaviours, blocks",
+                   drafts_set.load_drafts, drafts_set.run_drafts),
     "behaviours": Task("behaviours", "labelled agent replies JSONL: per-behaviour P/R/F1",
                        coach_tasks.load_agent_replies, coach_tasks.run_behaviours),
     "esconv": Task("esconv", "ESConv valid.jsonl: supporter strategy -> behaviour, per-strategy F1",
@@ -277,6 +279,9 @@ TASKS: dict[str, Task] = {
     "courtesy": Task("courtesy", "GoEmotions TSV: remorse -> apology, gratitude -> thanks",
                      coach_tasks.load_courtesy, coach_tasks.run_courtesy),
 }
+
+
+TEAM_SETS = ("safety", "support", "drafts")  # the tasks whose rows carry a split
 
 
 def get_task(name: str) -> Task:
@@ -296,8 +301,9 @@ def load_rows(task: Task, path: str | Path, limit: int | None = None, split: str
     if split is not None:
         if split not in team_sets.SPLITS:
             raise InputError(f"--split must be one of {', '.join(team_sets.SPLITS)}, not {split!r}")
-        if task.name not in ("safety", "support"):
-            raise InputError(f"--split applies to the team's sets (safety, support), not {task.name!r}")
+        if task.name not in TEAM_SETS:
+            raise InputError(f"--split applies to the team's sets ({', '.join(TEAM_SETS)}), "
+                             f"not {task.name!r}")
         loaded = (row for row in loaded if row.split == split)
     rows = list(islice(loaded, limit))
     if not rows:

@@ -38,7 +38,8 @@ class TeamRow:
     gold: dict[str, Any] = field(default_factory=dict)
 
 
-def _files(path: Path) -> list[Path]:
+def team_files(path: Path) -> list[Path]:
+    """The set's files: `path` itself, or every .jsonl file in the folder in name order."""
     if path.is_dir():
         files = sorted(path.glob("*.jsonl"))
         if not files:
@@ -51,7 +52,7 @@ def _files(path: Path) -> list[Path]:
 
 def load_team_rows(path: Path) -> Iterator[TeamRow]:
     """Every example in the file (or the folder's .jsonl files); a malformed line is an error."""
-    for file in _files(path):
+    for file in team_files(path):
         with file.open(encoding="utf-8") as handle:
             for number, line in enumerate(handle, 1):
                 if not line.strip():
@@ -74,8 +75,9 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return round(precision, 4), round(recall, 4), round(f1, 4)
 
 
-def _multilabel(gold: Sequence[set[str]], pred: Sequence[set[str]], labels: Sequence[str],
-                prefix: str = "") -> tuple[dict[str, ClassScores], tuple[float, float, float]]:
+def multilabel_prf(gold: Sequence[set[str]], pred: Sequence[set[str]], labels: Sequence[str],
+                   prefix: str = "") -> tuple[dict[str, ClassScores], tuple[float, float, float]]:
+    """Per-label scores and the micro (precision, recall, F1) over all of `labels`."""
     per_class: dict[str, ClassScores] = {}
     total = [0, 0, 0]
     for label in labels:
@@ -90,7 +92,7 @@ def _multilabel(gold: Sequence[set[str]], pred: Sequence[set[str]], labels: Sequ
 def run_safety(analyses: Sequence[Analysis], rows: Sequence[TeamRow]) -> TaskResult:
     gold = [set(r.gold.get("flags", ())) & set(SAFETY_LABELS) for r in rows]
     pred = [{f.label for f in a.flags} & set(SAFETY_LABELS) for a in analyses]
-    per_class, (precision, recall, f1) = _multilabel(gold, pred, SAFETY_LABELS)
+    per_class, (precision, recall, f1) = multilabel_prf(gold, pred, SAFETY_LABELS)
     metrics: dict[str, Number] = {"precision": precision, "recall": recall, "f1": f1}
     for label, scores in per_class.items():
         metrics[f"{label}_recall"] = scores.recall
@@ -133,11 +135,11 @@ def run_support(analyses: Sequence[Analysis], rows: Sequence[TeamRow], labels: d
         known = labels[section]
         gold = [set(r.gold.get(section, ())) & set(known) for r in rows]
         pred = [read(a) & set(known) for a in analyses]
-        scores, (precision, recall, f1) = _multilabel(gold, pred, known, prefix=f"{section}.")
+        scores, (precision, recall, f1) = multilabel_prf(gold, pred, known, prefix=f"{section}.")
         per_class.update(scores)
         metrics.update({f"{section}_micro_f1": f1, f"{section}_precision": precision,
                         f"{section}_recall": recall})
-    venting = _multilabel([{"v"} if r.gold.get("venting") else set() for r in rows],
+    venting = multilabel_prf([{"v"} if r.gold.get("venting") else set() for r in rows],
                           [{"v"} if a.venting.venting else set() for a in analyses], ["v"])[1]
     metrics.update(venting_f1=venting[2], venting_precision=venting[0], venting_recall=venting[1])
     return TaskResult("support", len(rows), metrics, per_class, notes=(
