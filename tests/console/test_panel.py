@@ -377,3 +377,11 @@ def test_the_same_panel_in_calmlines_own_console(server: Server, watched: Watche
     assert page.locator("#reading-flags li").count() >= 1
     page.locator(".panel-suggestion [data-insert]").first.click()
     assert page.locator("#draft").input_value().strip()
+    # a double submit files the escalation once (one idempotency key per filled-in form)
+    page.click("#escalate summary")
+    page.fill("#esc-reason", "Submitted twice")
+    page.eval_on_selector("#escalate-form", "(f) => { f.requestSubmit(); f.requestSubmit(); }")
+    page.wait_for_selector("#panel-escalations li:has-text('Submitted twice')")
+    page.wait_for_load_state("networkidle")
+    mine = [e for e in _escalations(server, people["agent"], case) if e["reason"] == "Submitted twice"]
+    assert len(mine) == 1

@@ -216,11 +216,15 @@ function routeOptions() {
     .map(([name, description]) => h("option", { value: name, title: description, selected: name === "supervisor" }, title(name))));
 }
 
+// one idempotency key per filled-in form: a double click or a retried request files it once
+const formKeys = { escalate: crypto.randomUUID(), followup: crypto.randomUUID() };
+
 $("escalate-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   try {
-    const made = await api(`/v1/conversations/${conv.id}/escalations`, { method: "POST", idempotencyKey: crypto.randomUUID(),
+    const made = await api(`/v1/conversations/${conv.id}/escalations`, { method: "POST", idempotencyKey: formKeys.escalate,
       body: { route: $("esc-route").value, reason: $("esc-reason").value.trim() } });
+    formKeys.escalate = crypto.randomUUID();
     toast(`Escalated to ${title(made.route)}.`);
     $("esc-reason").value = "";
     $("escalate").open = false;
@@ -232,8 +236,9 @@ $("followup-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const due = $("fu-due").value;
   try {
-    const made = await api(`/v1/conversations/${conv.id}/followups`, { method: "POST", idempotencyKey: crypto.randomUUID(),
+    const made = await api(`/v1/conversations/${conv.id}/followups`, { method: "POST", idempotencyKey: formKeys.followup,
       body: { what: $("fu-what").value.trim(), due: due ? new Date(due).toISOString() : null } });
+    formKeys.followup = crypto.randomUUID();
     toast(`Follow-up added${made.due ? `, due ${when(made.due)}` : ""}.`);
     $("fu-what").value = ""; $("fu-due").value = "";
     $("followup").open = false;
