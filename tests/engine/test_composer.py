@@ -39,7 +39,25 @@ SITUATIONS: dict[str, list[dict[str, str]]] = {
 }
 # Templates written for one danger flag, with a situation that raises it.
 BY_TEMPLATE = {"security_threat": turns(("customer", "wait till your driver shows his face round here "
-                                                     "again, he won't walk away from it"))}
+                                                     "again, he won't walk away from it")),
+               # templates written for a situation (coach.yaml `needs` its marker slot)
+               "thanks_welcome": turns(("customer", "Thanks so much, my refund arrived this morning. "
+                                                    "All good now.")),
+               "repeat_own_it": turns(("customer", "This is the third time I'm contacting you about "
+                                                   "my broken washing machine.")),
+               "hear_refund_deadline": turns(("customer", "I was charged twice and I need the money "
+                                                          "back TODAY.")),
+               "hear_refund": turns(("customer", "The blender I bought broke after two days, I want "
+                                                 "my money back.")),
+               "hear_replace": turns(("customer", "My new TV arrived cracked across the screen. I want "
+                                                  "a replacement.")),
+               "hear_explain": turns(("customer", "My parcel never arrived and nobody can tell me why. "
+                                                  "What happened?")),
+               "hear_manager": turns(("customer", "My parcel never arrived. I want to speak to a "
+                                                  "manager.")),
+               "hear_issue": turns(("customer", "My new TV arrived cracked across the screen.")),
+               "calm_question": turns(("customer", "Hi, quick question: can I change the delivery "
+                                                   "address for order 55123?"))}
 TEMPLATES = [(t.id, m) for t in load_coach().templates for m in t.moments]
 
 
@@ -63,7 +81,9 @@ def test_every_template_passes_review_in_its_moment(template_id: str, kind: str)
 def test_suggest_gives_two_or_three_reviewed_replies(kind: str) -> None:
     found = suggest(SITUATIONS[kind], coach_analyzer())
     assert 2 <= len(found) <= 3, [s.source for s in found]
-    assert [s.score for s in found] == sorted((s.score for s in found), reverse=True)
+    # sendable first; among them the most specific template for the situation (not just the score)
+    sendable = [s.review.verdict == "send" for s in found]
+    assert sendable == sorted(sendable, reverse=True)
     for s in found:
         assert s.review.draft == s.text and s.source.startswith("template:")
         assert "{" not in s.text and "}" not in s.text

@@ -4,7 +4,9 @@
 resolve, agree, close, escalate) that fit what the customer wants, fills them with the facts the
 customer gave (never inventing one: unknown slots use the template's fallback or stay as
 `[placeholders]` for the agent), reviews every candidate with the same coach, and returns the best
-two or three, highest score first. An optional rewriter (calmline.engine.rewriter) may add one more
+two or three: those the coach would send first, the template written for the most specific
+situation (a repeat contact, a deadline, what they want) before a generic one, then by score.
+An optional rewriter (calmline.engine.rewriter) may add one more
 candidate; it is reviewed like the rest before it is shown (an anti-pattern or a promise the
 playbook doesn't allow shows in its review and verdict, never as "good to send"), and one that
 invents a fact (a number, a reference, an amount, a day not in the conversation, the team's
@@ -14,7 +16,7 @@ service times or the templates) is dropped.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -31,6 +33,10 @@ _PLACEHOLDER = re.compile(r"\[[^\[\]]{2,60}\]")
 _NEAR = {"venting": ("hear",), "hear": ("understand",), "understand": ("hear", "resolve"),
          "resolve": ("agree",), "agree": ("close", "resolve"), "close": ("agree",),
          "escalate": ("hear",), "wellbeing": (), "security": ()}
+
+
+# Slots that mark a situation: a template written for one is the reply to it, ahead of any other.
+_SITUATIONS = frozenset({"thanks", "repeat", "question"})
 
 
 class Rewriter(Protocol):
@@ -105,15 +111,31 @@ def suggest_in(moment: Moment, scanner: CueScanner, *, limit: int = 3,
     if len(found) < 2:
         near = _NEAR.get(moment.kind, ())
         found += [c for c in candidates(scanner.config, moment, near) if near and c not in found]
-    out = [_suggestion(text, f"template:{tid}", moment, scanner) for tid, text in found]
+    out = sorted((_suggestion(text, f"template:{tid}", moment, scanner) for tid, text in found),
+                 key=_rank(scanner.config))
     if rewriter is not None:
         drafts = [s.text for s in out]
         proposal = rewriter.propose(moment, drafts)
         known = [*(t.text for t in moment.turns), *scanner.config.sla.values(), *drafts]
         if proposal and not invented_facts(proposal, known):
-            out.append(_suggestion(proposal, "rewriter", moment, scanner))
-    out.sort(key=lambda s: -s.score)
+            # second, under the grounded template: shown (with its review) even where the
+            # templates alone fill the list
+            out.insert(min(1, len(out)), _suggestion(proposal, "rewriter", moment, scanner))
     return out[: max(1, limit)]
 
+
+def _rank(config: CoachConfig) -> Callable[[Suggestion], tuple[bool, bool, bool, int, int]]:
+    """Sort key: blocked last; the template written for this situation (a thanks, a repeat
+    contact, a calm question) first; then sendable before not; then the most specific template
+    (more `needs`, `wants`, `flags`) before a generic one; then the score."""
+    specific = {t.id: len(t.needs) + bool(t.wants) + bool(t.flags) for t in config.templates}
+    situational = {t.id for t in config.templates if set(t.needs) & _SITUATIONS}
+
+    def key(s: Suggestion) -> tuple[bool, bool, bool, int, int]:
+        tid = s.source.removeprefix("template:")
+        return (s.review.verdict == "blocked", tid not in situational, s.review.verdict != "send",
+                -specific.get(tid, 0), -s.score)
+
+    return key
 
 __all__ = ["MOMENTS", "Rewriter", "Suggestion", "candidates", "suggest", "suggest_in"]

@@ -11,6 +11,14 @@ import re
 from collections.abc import Mapping
 
 from calmline.engine.moment import Moment
+from calmline.engine.phrases import (
+    IssuePhrase,
+    deadline,
+    issue_phrase,
+    repeat_contact,
+    resolved_clause,
+    thanks_only,
+)
 from calmline.playbook.coach_schema import CoachConfig
 
 _SLOT = re.compile(r"\{(\w+)(?:\|([^{}]*))?\}")
@@ -59,22 +67,37 @@ def fill_known(text: str, slots: Mapping[str, str]) -> str:
     return " ".join(k for k in kept if k)
 
 
+_SOON = frozenset({"today", "tonight", "right now", "immediately", "asap", "this morning",
+                   "this afternoon", "this evening", "within the hour", "in the next hour"})
+
+
 def _issue(moment: Moment, config: CoachConfig, slots: Mapping[str, str]) -> str | None:
+    """The generic name of what went wrong (coach.yaml `issues`), for a customer whose own words
+    give no object and problem."""
     for analysis in reversed(moment.customer_analyses()):
         labels = [f.label for f in (*analysis.areas, *analysis.causes)]
         if "process_friction" in labels and slots.get("duration"):
-            return f"the {slots['duration']} wait"
+            return f"waiting {slots['duration']}"
         for label in labels:
             if label in config.issues:
                 return fill(config.issues[label], slots, sentence=False)
     return None
 
 
-def _recap(slots: Mapping[str, str]) -> str | None:
+def _recap(slots: Mapping[str, str], phrase: IssuePhrase | None) -> str | None:
+    """What the customer told us, as one clause: their issue in their words, the facts that
+    belong to it, and what they would like."""
+    if phrase is not None:
+        text = phrase.clause
+        if slots.get("order") and slots["order"] not in text:
+            text += f" (order {slots['order']})"
+        if slots.get("amount"):
+            text += f", {slots['amount']}"
+        return text + (f", and you'd like {slots['want']}" if slots.get("want") else "")
     if not any(slots.get(k) for k in ("order", "product", "amount", "duration")):
         return None
     text = slots.get("issue") or "what happened"
-    if slots.get("order"):
+    if slots.get("order") and slots["order"] not in text:
         text += f" on order {slots['order']}"
     if slots.get("product"):
         text += f" ({slots['product']})"
@@ -83,6 +106,27 @@ def _recap(slots: Mapping[str, str]) -> str | None:
     if slots.get("duration") and slots["duration"] not in text:
         text += f", after {slots['duration']}"
     return text
+
+
+def _situation(moment: Moment, slots: dict[str, str]) -> None:
+    """Slots that mark the situation (templates `needs` them): a deadline the latest message
+    gives, a repeat contact, a message that only thanks us for something now sorted."""
+    latest = moment.latest.text if moment.latest else ""
+    said = [t.text for t in moment.turns if t.role == "customer"]
+    due = deadline(latest)
+    if due:
+        slots["deadline"] = due
+        if due in _SOON:  # "within 24 hours" to someone who needs it today is a refusal
+            slots["update_time"] = slots.get("callback_time", "today")
+    if repeat_contact(said):
+        slots["repeat"] = "again"
+    calm = moment.latest is not None and moment.latest.anger.level == "calm"
+    if calm and "?" in latest and not slots.get("issue_own") and not slots.get("thanks"):
+        slots["question"] = "your question"  # a calm question is no problem to apologise for
+        for key in ("issue", "recap"):
+            slots.pop(key, None)
+    if latest and thanks_only(latest):
+        slots["thanks"] = resolved_clause(latest) or "everything is fine now"
 
 
 def _plan(moment: Moment) -> str | None:
@@ -101,17 +145,22 @@ def build_slots(moment: Moment, config: CoachConfig) -> dict[str, str]:
         slots["name"] = moment.name
     for slot, kind in _FACT_SLOTS.items():
         fact = next((f for f in reversed(moment.customer.facts) if f.kind == kind), None)
-        if fact is not None:
-            slots[slot] = fact.value.lstrip("#").strip()
+        if fact is not None and (slot != "order" or any(c.isdigit() for c in fact.value)):
+            slots[slot] = fact.value.lstrip("#").strip()  # "#fail" is a hashtag, not an order
     if slots.get("order"):
         slots["order_ref"] = f"order {slots['order']}"
     wants = [w for a in moment.customer_analyses() for w in a.want_labels() if w in _WANTS]
     if wants:
         slots["want"] = _WANTS[wants[-1]]
-    for key, value in (("issue", _issue(moment, config, slots)), ("plan", _plan(moment))):
+    phrase = issue_phrase([t.text for t in moment.turns if t.role == "customer"])
+    issue = phrase.noun if phrase else _issue(moment, config, slots)
+    if phrase:
+        slots["issue_own"] = "yes"
+    for key, value in (("issue", issue), ("plan", _plan(moment))):
         if value:
             slots[key] = value
-    recap = _recap(slots)
+    _situation(moment, slots)
+    recap = _recap(slots, phrase) if "question" not in slots else None
     if recap:
         slots["recap"] = recap
     if moment.watch:

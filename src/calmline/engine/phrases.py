@@ -1,0 +1,181 @@
+"""The customer's issue in their own words: the object and what is wrong with it.
+
+A suggestion that says "the delay with your delivery" to someone whose TV arrived cracked tells
+them nobody read their message. `issue_phrase` finds, in the customer's sentences, the thing they
+are talking about ("my new TV") and the problem with it ("arrived cracked"), and turns it to the
+agent's point of view ("your new TV that arrived cracked"). It only ever reuses the customer's own
+words; when no sentence has both an object and a problem it says so (None) and the caller falls
+back to a generic but correct phrase. `deadline` finds a deadline they gave ("TODAY"), and
+`repeat_contact` / `thanks_only` the situations that call for a different reply.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+# What is wrong, as customers write it (a verb or an adjective that can follow the object).
+_PROBLEM = (r"(?:arrived|came|turned up|showed up|was delivered)\s+(?:\w+\s+)?(?:cracked|broken|damaged|"
+            r"smashed|dented|torn|late|wrong|faulty|open(?:ed)?|crushed|leaking|missing parts)"
+            r"|(?:is|was|are|were|has been|got|been)\s+(?:\w+\s+)?(?:cracked|broken|damaged|smashed|"
+            r"dented|faulty|missing|lost|stolen|late|delayed|cancell?ed|wrong|overcharged|down|offline|"
+            r"declined|blocked|frozen|suspended|charged twice|double charged)"
+            r"|(?:broke|cracked|stopped working|died|failed|leaks|leaked|keeps? (?:crashing|dropping|"
+            r"breaking|failing|freezing|cutting out)|won't (?:turn on|start|charge|work|load|connect)|"
+            r"doesn't work|does not work|isn't working|is not working|never arrived|never came|"
+            r"hasn't arrived|has not arrived|didn't arrive|did not arrive|still hasn't arrived|"
+            r"(?:still )?hasn't (?:come|turned up|shown up)|never turned up|didn't come|"
+            r"never showed up|went missing|is missing|was missing|was lost|got lost|"
+            r"was charged twice|was cancell?ed|got cancell?ed|was delayed|is delayed)")
+_OBJECT = r"(?P<obj>(?:[A-Za-z][\w-]*\s+){0,2}?[A-Za-z][\w-]*)"
+_OWNER = r"\b(?P<own>[Mm]y|[Oo]ur|[Tt]he)\s+"
+_SKIP = r"(?:\s+(?:I|we)\s+(?:bought|ordered|got|received|paid for|booked)(?:\s+\w+){0,3}?)?"
+_AFTER = (r"(?:\s+(?:after|within|in)\s+(?:just\s+|only\s+)?(?:a|an|one|two|three|four|five|six|"
+         r"\d+)\s+(?:days?|weeks?|months?|hours?|uses?|wash(?:es)?)\b)?")
+_WITH_PROBLEM = re.compile(_OWNER + _OBJECT + _SKIP + r"\s+(?P<pred>" + _PROBLEM + r")" + _AFTER
+                           + r"\b", re.IGNORECASE)
+_ADJ = (r"broken|cracked|damaged|faulty|smashed|dented|missing|lost|late|delayed|cancell?ed|"
+        r"double|duplicate|wrong|dead|leaking")
+_ADJ_OBJECT = re.compile(r"\b(?P<own>[Mm]y|[Oo]ur)\s+(?P<adj>" + _ADJ + r")\s+"
+                         r"(?P<obj>(?:[A-Za-z][\w-]*\s+){0,1}[A-Za-z][\w-]*)", re.IGNORECASE)
+_CHARGED = re.compile(r"\b(?:I|we)\s+(?:was|were|got|have been|'ve been|’ve been)\s+"
+                      r"(?P<what>(?:charged|billed)\s+(?:twice|two times|double|three times)|"
+                      r"double[- ]charged|overcharged)", re.IGNORECASE)
+_WAITING = re.compile(r"\bwaiting\s+(?:for\s+)?(?P<dur>(?:over\s+|more than\s+|almost\s+)?(?:a|an|one|two|"
+                      r"three|four|five|six|\d+)\s+(?:days?|weeks?|months?|hours?)\b)"
+                      r"(?:\s+for\s+(?:(?:my|our|the)\s+)?(?P<obj>(?:[A-Za-z][\w-]*\s+){0,1}\w[\w-]*))?",
+                      re.IGNORECASE)
+# Words that end an object too early or are no object at all ("the same", "the way").
+_NOT_OBJECT = frozenset("""same way time times thing things problem issue one case point whole fact
+it this that day week month money reason end only first last next other all i we you they
+is was are were has have had be been and but so or because then just still also really""".split())
+_DEADLINE = re.compile(r"\b(today|tonight|right now|immediately|asap|this morning|this afternoon|"
+                       r"this evening|by tomorrow|tomorrow|within the hour|in the next hour|by \d{1,2}"
+                       r"(?::\d\d)?\s?(?:am|pm))\b", re.IGNORECASE)
+_NEED = re.compile(r"\b(?:need|needs|want|wanted|expect|must|has to|have to|got to|should|by|before|until|"
+                   r"no later than|latest|back|refund|sorted|fixed)\b", re.IGNORECASE)
+_RESOLVED_OBJECT = re.compile(r"\b(?:my|our|the)\s+(?:[A-Za-z][\w-]*\s+){0,2}?(?:has\s+|have\s+|is\s+)?"
+                              r"(?:just\s+|finally\s+|now\s+)?(?:arrived|come through|came through|"
+                              r"been (?:sorted|fixed|resolved)|working (?:again|now)|works (?:now|again|"
+                              r"perfectly|fine|great))", re.IGNORECASE)
+_REPEAT = re.compile(r"\b(?:(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+time|(?:two|three|four|five|"
+                     r"several|multiple|many|\d+)\s+times|again and again|(?:contact|call|email|"
+                     r"messag|writ|chas)\w*\s+(?:you\s+)?again|keep (?:having to|chasing|calling|"
+                     r"contacting)|already (?:called|contacted|emailed|told|explained)|still waiting)\b",
+                     re.IGNORECASE)
+_THANKS = re.compile(r"\b(?:thanks|thank you|cheers|appreciate|great job|perfect)\b", re.IGNORECASE)
+_RESOLVED = re.compile(r"\b(?:arrived|received|came through|sorted|resolved|fixed|working (?:again|now|"
+                       r"fine)|works (?:now|perfectly|fine|great)|all good|got it|went through)\b",
+                       re.IGNORECASE)
+_OPEN_PROBLEM = re.compile(r"\b(?:but|still|not|never|n't|again|wrong|broken|missing|problem|issue)\b|\?",
+                           re.IGNORECASE)
+_OWNED = re.compile(r"\b(my|our)\s+([A-Za-z][\w-]*)(?=[\s,.!?]|$)", re.IGNORECASE)
+_PRONOUN = re.compile(r"(?:^|(?<=\band\s)|(?<=\bbut\s))\b(?:it|they|this|that)\b(?=\s+(?:still\s+|has\s+|"
+                      r"have\s+|just\s+)?(?:never|hasn't|has|is|was|arrived|came|broke|stopped|keeps?|"
+                      r"won't|doesn't|didn't|went))", re.IGNORECASE)
+_SWAPS = {"my": "your", "our": "your", "i": "you", "me": "you", "we": "you", "us": "you",
+          "i'm": "you're", "i've": "you've", "am": "are", "mine": "yours", "myself": "yourself"}
+
+
+@dataclass(frozen=True, slots=True)
+class IssuePhrase:
+    """The issue as a noun phrase ("your TV that arrived cracked") and as a clause ("your TV
+    arrived cracked"), both in the agent's voice."""
+
+    noun: str
+    clause: str
+
+
+def second_person(text: str) -> str:
+    """The customer's words as the agent says them back ("my TV" -> "your TV")."""
+
+    def swap(match: re.Match[str]) -> str:
+        word = match.group(0)
+        return _SWAPS.get(word.lower().replace("’", "'"), word)
+
+    return re.sub(r"\b[A-Za-z]+(?:['’][a-z]+)?\b", swap, text)
+
+
+def _object_ok(obj: str) -> bool:
+    words = obj.lower().split()
+    return bool(words) and words[-1] not in _NOT_OBJECT and words[0] not in _NOT_OBJECT - {"new"}
+
+
+def _sentences(texts: Iterable[str]) -> list[str]:
+    """The sentences of `texts`, a leading "it"/"they" replaced by the object the customer named
+    just before ("Where is my parcel? It never arrived" -> "my parcel never arrived")."""
+    out = []
+    for text in texts:
+        named = None
+        for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
+            if named:
+                sentence = _PRONOUN.sub(named, sentence)
+            owned = _OWNED.findall(sentence)
+            named = next((f"{own} {obj}" for own, obj in reversed(owned) if _object_ok(obj)), named)
+            if sentence.strip():
+                out.append(sentence)
+    return out
+
+
+def _from_sentence(sentence: str) -> IssuePhrase | None:
+    match = _WITH_PROBLEM.search(sentence)
+    if match and _object_ok(match.group("obj")):
+        obj = second_person(f"{match.group('own')} {match.group('obj')}")
+        obj = "your" + obj[len(obj.split()[0]):] if obj.split()[0].lower() in ("your", "the") else obj
+        pred = second_person(re.sub(r"\s+", " ", match.group(0)[match.start("pred") - match.start():]))
+        return IssuePhrase(f"{obj} that {pred}", f"{obj} {pred}")
+    match = _ADJ_OBJECT.search(sentence)
+    if match and _object_ok(match.group("obj")):
+        noun = f"your {match.group('adj').lower()} {match.group('obj')}"
+        return IssuePhrase(noun, f"there's a problem with {noun}")
+    match = _CHARGED.search(sentence)
+    if match:
+        what = match.group("what").lower()
+        return IssuePhrase(f"being {what}", f"you were {what}")
+    match = _WAITING.search(sentence)
+    if match:
+        dur, obj = match.group("dur"), match.group("obj")
+        target = f" for your {obj}" if obj and _object_ok(obj) else ""
+        return IssuePhrase(f"waiting {dur}{target}", f"you've been waiting {dur}{target}")
+    return None
+
+
+def issue_phrase(texts: Sequence[str]) -> IssuePhrase | None:
+    """The customer's issue from their messages (latest first), or None when no sentence names
+    both an object and what is wrong with it."""
+    for sentence in reversed(_sentences(texts)):
+        found = _from_sentence(sentence)
+        if found is not None:
+            return found
+    return None
+
+
+def deadline(text: str) -> str | None:
+    """The deadline the customer gave in `text` ("I need it TODAY"), lower case, or None ("it
+    arrived this morning" is no deadline)."""
+    for match in _DEADLINE.finditer(text):
+        before = text[max(0, match.start() - 60):match.start()]
+        if match.group(1).isupper() or _NEED.search(before.split(".")[-1]):
+            return match.group(1).lower()
+    return None
+
+
+def resolved_clause(text: str) -> str | None:
+    """What the customer says is now sorted, in the agent's voice ("your refund arrived")."""
+    match = _RESOLVED_OBJECT.search(text)
+    return second_person(re.sub(r"\s+", " ", match.group(0))) if match else None
+
+
+def repeat_contact(texts: Sequence[str]) -> bool:
+    """The customer says this is not the first time they have had to ask."""
+    return any(_REPEAT.search(t) for t in texts)
+
+
+def thanks_only(text: str) -> bool:
+    """The message thanks the team for something that is now sorted, with nothing still open."""
+    return bool(_THANKS.search(text) and _RESOLVED.search(text) and not _OPEN_PROBLEM.search(text))
+
+
+__all__ = ["IssuePhrase", "deadline", "issue_phrase", "repeat_contact", "resolved_clause",
+           "second_person", "thanks_only"]
