@@ -80,7 +80,8 @@ def eval_command(
     limit: Annotated[int | None, typer.Option(
         "--limit", help="evaluate only the first N rows", show_default=False)] = None,
     split: Annotated[str | None, typer.Option(
-        "--split", help="safety, support and drafts only: evaluate one split (train, dev or test)",
+        "--split", help="safety, support, drafts and suggestions only: evaluate one split (train, dev "
+        "or test)",
         show_default=False)] = None,
 ) -> None:
     """Score calmline on a labelled dataset (TASK FILE): precision/recall/F1, correlations, confusion.

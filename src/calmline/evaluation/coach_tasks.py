@@ -5,6 +5,8 @@ pair, the same shape as calmline.evaluation.tasks.Task:
 - behaviours: calmline's own labelled agent replies (tests/data/agent_replies.jsonl);
 - esconv: ESConv supporter turns, strategy → behaviour, at the turn level;
 - epitome: EPITOME Reddit responses, mechanism level >= 1 → behaviour;
+- suggestions: the top suggestion for each message of the team's support set, checked four ways
+  (calmline.evaluation.suggestion_check);
 - courtesy: GoEmotions comments, remorse → apology and gratitude → thanks (a proxy: the comments
   are not agent replies, but the words people use to apologise and thank are the same).
 Every run also scores a keyword-list baseline on the same rows (`baseline_*` metrics), so the
@@ -20,6 +22,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from calmline.engine.analyzer import Analyzer
 from calmline.engine.cues import CueScanner, DraftContext, Scan
@@ -271,3 +274,37 @@ def run_courtesy(analyzer: Analyzer, rows: Sequence[SupportTurn], tick: Tick | N
     base = [baseline_labels(r.text, labels) for r in rows]
     return _summary("courtesy", [r.labels for r in rows], pred, base, labels,
                     ["remorse -> apology, gratitude -> thanks; other comments are negatives"])
+
+
+def run_suggestions(analyzer: Analyzer, rows: Sequence[Any], tick: Tick | None = None
+                    ) -> TaskResult:
+    """The top suggestion for each support-set message (a first contact), checked four ways
+    (calmline.evaluation.suggestion_check) against the message and its labelled wants;
+    `pass_rate` is the share that passes all four."""
+    from calmline.engine.composer import suggest_in
+    from calmline.engine.core import Engine
+    from calmline.evaluation.suggestion_check import CHECKS, check_suggestion
+
+    engine = Engine(analyzer)
+    passed = {name: 0 for name in (*CHECKS, "all")}
+    tops: dict[str, int] = {}
+    for row in rows:
+        moment = engine.moment([{"role": "customer", "text": row.text}])
+        top = suggest_in(moment, engine.scanner, limit=1)
+        if top:
+            found = check_suggestion(top[0], moment, list(row.gold.get("wants", [])))
+            for name in CHECKS:
+                passed[name] += bool(getattr(found, name))
+            passed["all"] += found.passed
+            tops[top[0].source] = tops.get(top[0].source, 0) + 1
+        if tick:
+            tick()
+    n = len(rows)
+    metrics: dict[str, Number] = {"pass_rate": round(passed["all"] / n, 4) if n else 0.0}
+    metrics |= {name: round(passed[name] / n, 4) if n else 0.0 for name in CHECKS}
+    metrics["distinct_top_templates"] = len(tops)
+    common = ", ".join(f"{s} {c}" for s, c in sorted(tops.items(), key=lambda i: -i[1])[:5])
+    return TaskResult("suggestions", n, metrics, notes=(
+        "each message is a first contact; pass = names the issue in the customer's words, "
+        "addresses the labelled want, no raw slot or broken grammar, the coach would send it",
+        f"most common top suggestions: {common}"))

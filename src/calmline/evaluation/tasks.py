@@ -276,12 +276,15 @@ TASKS: dict[str, Task] = {
                    coach_tasks.load_esconv, coach_tasks.run_esconv),
     "epitome": Task("epitome", "EPITOME folder or <mechanism>-reddit.csv: level >= 1 -> behaviour",
                     coach_tasks.load_epitome, coach_tasks.run_epitome),
+    "suggestions": Task("suggestions", "the team's support set (data/support): does the top suggestion "
+                        "name the issue, answer the want, read cleanly and pass the coach",
+                        team_sets.load_team_rows, coach_tasks.run_suggestions),
     "courtesy": Task("courtesy", "GoEmotions TSV: remorse -> apology, gratitude -> thanks",
                      coach_tasks.load_courtesy, coach_tasks.run_courtesy),
 }
 
 
-TEAM_SETS = ("safety", "support", "drafts")  # the tasks whose rows carry a split
+TEAM_SETS = ("safety", "support", "drafts", "suggestions")  # the tasks whose rows carry a split
 
 
 def get_task(name: str) -> Task:
