@@ -227,7 +227,8 @@ class CueScanner:
             elif cue.check == "offer":
                 spans = _offered(text, spans)
             elif cue.check == "tone":
-                calm = not ({"hostile_tone", "argue"} & set(bad))
+                # telling someone to calm down (minimise) is not a calm tone, however polite
+                calm = not ({"hostile_tone", "argue", "minimise"} & set(bad))
                 spans = (spans or (Evidence(0, len(text), text, "context", "coach.tone"),)) if calm else ()
             if spans and text.strip():
                 found[label] = spans

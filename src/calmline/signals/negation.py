@@ -10,6 +10,14 @@ _NEGATION = re.compile(
 )
 
 
+# Where a sentence ends: a ". ! ?" run followed by a space, or a line break. A negation never
+# reaches across it: in "I can't fix that today. Are you safe?" the question is not negated.
+_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*\s|\n")
+
+
 def is_negated(norm: str, start: int, window: int = 30) -> bool:
-    """True when a negation word stands within the three words before `start`."""
-    return bool(_NEGATION.search(norm[max(0, start - window) : start]))
+    """True when a negation word stands within the three words before `start`, in the same
+    sentence."""
+    before = norm[max(0, start - window) : start]
+    ends = [m.end() for m in _SENTENCE_END.finditer(before)]
+    return bool(_NEGATION.search(before[ends[-1]:] if ends else before))
