@@ -59,6 +59,9 @@ SAFETY_METRICS = ("recall", "precision", "violence_recall", "self_harm_recall", 
                   "account_security_recall_with_watch", "hard_negative_false_alarms", "danger_routed")
 SUPPORT_METRICS = ("level_within_one", "level_exact", "causes_micro_f1", "wants_micro_f1", "flags_micro_f1",
                    "venting_f1")
+DRAFTS_METRICS = ("anti_pattern_recall", "anti_pattern_precision", "excuse_recall", "blame_recall",
+                  "minimise_recall", "argue_recall", "behaviour_micro_f1", "good_drafts_blocked_rate",
+                  "calm_down_as_calm_tone")
 
 
 RUNS = (
@@ -76,6 +79,7 @@ RUNS = (
         ("negative_calm", "positive_frustrated_or_worse")),
     Run("safety/team-test", "safety", str(TEAM / "safety"), SAFETY_METRICS, split="test"),
     Run("support/team-test", "support", str(TEAM / "support"), SUPPORT_METRICS, split="test"),
+    Run("coach/drafts-test", "drafts", str(TEAM / "drafts"), DRAFTS_METRICS, split="test"),
     Run("coach/labelled-replies", "behaviours", str(REPO / "tests" / "data" / "agent_replies.jsonl"),
         ("macro_f1",)),
     Run("coach/esconv", "esconv", "esconv/valid.jsonl", ("macro_f1",)),
@@ -88,11 +92,18 @@ GOALS = {("anger", "f1"): 0.55, ("intensity", "pearson"): 0.65,
          ("safety/team-test", "precision"): 0.85,
          ("support/team-test", "level_within_one"): 0.85, ("support/team-test", "level_exact"): 0.55,
          ("support/team-test", "causes_micro_f1"): 0.75, ("support/team-test", "wants_micro_f1"): 0.80,
-         ("support/team-test", "flags_micro_f1"): 0.85, ("support/team-test", "venting_f1"): 0.75}
+         ("support/team-test", "flags_micro_f1"): 0.85, ("support/team-test", "venting_f1"): 0.75,
+         # issue 11: the coach on the team's drafts (test split)
+         ("coach/drafts-test", "anti_pattern_recall"): 0.85,
+         ("coach/drafts-test", "anti_pattern_precision"): 0.90,
+         **{("coach/drafts-test", f"{a}_recall"): 0.75 for a in ("excuse", "blame", "minimise", "argue")},
+         ("coach/drafts-test", "behaviour_micro_f1"): 0.90}
 # Goals where lower is better: met when the value is at most the goal.
 CEILINGS = {("levels/airline", "negative_calm"): 0.25,
             ("levels/airline", "positive_frustrated_or_worse"): 0.10,
-            ("safety/team-test", "hard_negative_false_alarms"): 0.05}
+            ("safety/team-test", "hard_negative_false_alarms"): 0.05,
+            ("coach/drafts-test", "good_drafts_blocked_rate"): 0.05,
+            ("coach/drafts-test", "calm_down_as_calm_tone"): 0}
 BASELINES = ("fast_path", "vader", "profanity_check", "tfidf_lr", "keyword")
 
 
