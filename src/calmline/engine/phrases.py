@@ -64,11 +64,12 @@ _REPEAT = re.compile(r"\b(?:(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+t
                      r"messag|writ|chas)\w*\s+(?:you\s+)?again|keep (?:having to|chasing|calling|"
                      r"contacting)|already (?:called|contacted|emailed|told|explained)|still waiting)\b",
                      re.IGNORECASE)
-_THANKS = re.compile(r"\b(?:thanks|thank you|cheers|appreciate|great job|perfect)\b", re.IGNORECASE)
-_RESOLVED = re.compile(r"\b(?:arrived|received|came through|sorted|resolved|fixed|working (?:again|now|"
-                       r"fine)|works (?:now|perfectly|fine|great)|all good|got it|went through)\b",
+_THANKS = re.compile(r"\b(?:thanks|thank you|cheers|ta|appreciate\w*|great job|perfect)\b", re.IGNORECASE)
+_RESOLVED = re.compile(r"\b(?:arrived|received|came through|sorted|sorting|resolved|fixed|working (?:again|"
+                       r"now|fine)|works (?:now|perfectly|perfect|fine|great)|all good|got it|got the|"
+                       r"went through|showed up|turned up|issue closed|been released)\b",
                        re.IGNORECASE)
-_OPEN_PROBLEM = re.compile(r"\b(?:but|still|not|never|n't|again|wrong|broken|missing|problem|issue)\b|\?",
+_OPEN_PROBLEM = re.compile(r"\b(?:but|still|never|again|wrong|broken|missing|problem)\b|n't\b|\?",
                            re.IGNORECASE)
 _OWNED = re.compile(r"\b(my|our)\s+([A-Za-z][\w-]*)(?=[\s,.!?]|$)", re.IGNORECASE)
 _PRONOUN = re.compile(r"(?:^|(?<=\band\s)|(?<=\bbut\s))\b(?:it|they|this|that)\b(?=\s+(?:still\s+|has\s+|"
@@ -151,6 +152,35 @@ def issue_phrase(texts: Sequence[str]) -> IssuePhrase | None:
     return None
 
 
+_FUNCTION = frozenset("""is was are were be been has have had do does did for to of and or on in at with
+from by it its that this these those as about after before when if but so because not no can could
+will would should just still even now then there here what which who how why i you we they he she
+me him her them my your our their a an the any some all very really also only one two three
+again says said say showing shows showed um uh er like yeah today yesterday tomorrow tonight
+works work working worked arrived came got went keeps kept off over up out down back into onto
+through put took take each every first second third fourth fifth last next nine ten days weeks
+months hours""".split())
+_DETERMINED = re.compile(r"\b(my|our|the)\s+((?:[A-Za-z][\w'-]*\s+){0,3}[A-Za-z][\w'-]*)", re.IGNORECASE)
+
+
+def issue_object(texts: Sequence[str]) -> str | None:
+    """The first thing the customer names with "my", "our" or "the" ("the car hire deposit"),
+    in the agent's voice ("your deposit"), or None: what they are writing about when no sentence
+    says both the object and what is wrong with it."""
+    for text in texts:
+        clean = re.sub(r"\b(\w+)(\s+\1\b)+", r"\1", text, flags=re.IGNORECASE)  # "the the"
+        for match in _DETERMINED.finditer(clean):
+            words = []
+            for word in match.group(2).split():
+                if word.lower() in _FUNCTION or word.lower() in _NOT_OBJECT or "'" in word:
+                    break
+                words.append(word)
+            if words and len(words[-1]) > 2:
+                owner = "your" if match.group(1).lower() in ("my", "our") else "the"
+                return f"{owner} {' '.join(words)}"
+    return None
+
+
 def deadline(text: str) -> str | None:
     """The deadline the customer gave in `text` ("I need it TODAY"), lower case, or None ("it
     arrived this morning" is no deadline)."""
@@ -177,5 +207,5 @@ def thanks_only(text: str) -> bool:
     return bool(_THANKS.search(text) and _RESOLVED.search(text) and not _OPEN_PROBLEM.search(text))
 
 
-__all__ = ["IssuePhrase", "deadline", "issue_phrase", "repeat_contact", "resolved_clause",
+__all__ = ["IssuePhrase", "deadline", "issue_object", "issue_phrase", "repeat_contact", "resolved_clause",
            "second_person", "thanks_only"]

@@ -14,6 +14,7 @@ from calmline.engine.moment import Moment
 from calmline.engine.phrases import (
     IssuePhrase,
     deadline,
+    issue_object,
     issue_phrase,
     repeat_contact,
     resolved_clause,
@@ -27,6 +28,9 @@ _WANTS = {"refund": "a refund", "replacement": "a replacement", "repair": "a rep
           "explanation": "an explanation", "apology": "an apology", "manager": "a manager"}
 _FACT_SLOTS = {"order": "order_id", "product": "product", "duration": "duration", "amount": "amount",
                "date": "date"}
+
+
+_TALK = frozenset({"explanation", "apology"})
 
 
 class MissingSlotError(LookupError):
@@ -94,6 +98,9 @@ def _recap(slots: Mapping[str, str], phrase: IssuePhrase | None) -> str | None:
         if slots.get("amount"):
             text += f", {slots['amount']}"
         return text + (f", and you'd like {slots['want']}" if slots.get("want") else "")
+    if slots.get("topic"):
+        text = f"something has gone wrong with {slots['topic']}"
+        return text + (f", and you'd like {slots['want']}" if slots.get("want") else "")
     if not any(slots.get(k) for k in ("order", "product", "amount", "duration")):
         return None
     text = slots.get("issue") or "what happened"
@@ -126,7 +133,8 @@ def _situation(moment: Moment, slots: dict[str, str]) -> None:
         for key in ("issue", "recap"):
             slots.pop(key, None)
     if latest and thanks_only(latest):
-        slots["thanks"] = resolved_clause(latest) or "everything is fine now"
+        topic = slots.get("topic")
+        slots["thanks"] = resolved_clause(latest) or (f"{topic} is sorted" if topic else "it's sorted")
 
 
 def _plan(moment: Moment) -> str | None:
@@ -150,10 +158,14 @@ def build_slots(moment: Moment, config: CoachConfig) -> dict[str, str]:
     if slots.get("order"):
         slots["order_ref"] = f"order {slots['order']}"
     wants = [w for a in moment.customer_analyses() for w in a.want_labels() if w in _WANTS]
+    acts = [w for w in wants if w not in _TALK]  # "refund my £80" asks for more than words
     if wants:
-        slots["want"] = _WANTS[wants[-1]]
-    phrase = issue_phrase([t.text for t in moment.turns if t.role == "customer"])
-    issue = phrase.noun if phrase else _issue(moment, config, slots)
+        slots["want"] = _WANTS[(acts or wants)[-1]]
+    said = [t.text for t in moment.turns if t.role == "customer"]
+    phrase, topic = issue_phrase(said), issue_object(said)
+    if topic:
+        slots["topic"] = topic
+    issue = phrase.noun if phrase else f"the problem with {topic}" if topic else _issue(moment, config, slots)
     if phrase:
         slots["issue_own"] = "yes"
     for key, value in (("issue", issue), ("plan", _plan(moment))):

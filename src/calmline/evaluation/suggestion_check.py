@@ -3,8 +3,9 @@
 Four tests, each one a way the old templates failed in front of users:
 
 - `names_issue`: it names the customer's issue in their words: it shares a word with what went
-  wrong for them (their causes' and areas' evidence, the object and problem of their sentences)
-  or repeats one of their facts. A customer who told us of no problem passes.
+  wrong for them (their causes' and areas' evidence, the object and problem of their sentences,
+  the thing they named with "my" or "the") or repeats one of their facts. A customer who told us
+  of no problem passes.
 - `addresses_want`: it answers what they asked for (a refund, a replacement, a manager...): it
   mentions the want or an action for it. A customer who asked for nothing passes.
 - `clean`: no raw `{slot}` or `[placeholder]`, no doubled article ("the a week wait"), no "…",
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 
 from calmline.engine.composer import Suggestion
 from calmline.engine.moment import Moment
-from calmline.engine.phrases import issue_phrase
+from calmline.engine.phrases import issue_object, issue_phrase
 from calmline.engine.restate import fact_mentions, issue_mentions, stems
 
 CHECKS = ("names_issue", "addresses_want", "clean", "coach_passes")
@@ -58,8 +59,9 @@ class SuggestionCheck:
 
 def names_issue(text: str, moment: Moment) -> bool:
     said = [t.text for t in moment.turns if t.role == "customer"]
-    phrase = issue_phrase(said)
-    terms = [*moment.customer.issue_terms, *(stems(phrase.noun) if phrase else ())]
+    phrase, topic = issue_phrase(said), issue_object(said)
+    terms = [*moment.customer.issue_terms, *(stems(phrase.noun) if phrase else ()),
+             *(stems(topic) if topic else ())]
     if not terms and not moment.customer.facts:
         return True
     return bool(issue_mentions(text, terms) or fact_mentions(text, moment.customer.facts))
