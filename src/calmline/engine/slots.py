@@ -33,6 +33,12 @@ _FACT_SLOTS = {"order": "order_id", "product": "product", "duration": "duration"
 _TALK = frozenset({"explanation", "apology"})
 
 
+def _is_order(value: str) -> bool:
+    """An order reference has a digit and no run of small letters: "#fail2024" and
+    "#MetroFibre" are hashtags, "#BL-77120" is an order."""
+    return any(c.isdigit() for c in value) and not re.search(r"[a-z]{3,}", value)
+
+
 class MissingSlotError(LookupError):
     """A template needs a slot that this conversation does not provide."""
 
@@ -81,7 +87,7 @@ def _issue(moment: Moment, config: CoachConfig, slots: Mapping[str, str]) -> str
     for analysis in reversed(moment.customer_analyses()):
         labels = [f.label for f in (*analysis.areas, *analysis.causes)]
         if "process_friction" in labels and slots.get("duration"):
-            return f"waiting {slots['duration']}"
+            return "waiting " + re.sub(r"^(A|An|One) ", lambda m: m.group(1).lower() + " ", slots["duration"])
         for label in labels:
             if label in config.issues:
                 return fill(config.issues[label], slots, sentence=False)
@@ -104,6 +110,7 @@ def _recap(slots: Mapping[str, str], phrase: IssuePhrase | None) -> str | None:
     if not any(slots.get(k) for k in ("order", "product", "amount", "duration")):
         return None
     text = slots.get("issue") or "what happened"
+    text = "you've been " + text if text.startswith("waiting ") else text
     if slots.get("order") and slots["order"] not in text:
         text += f" on order {slots['order']}"
     if slots.get("product"):
@@ -153,8 +160,8 @@ def build_slots(moment: Moment, config: CoachConfig) -> dict[str, str]:
         slots["name"] = moment.name
     for slot, kind in _FACT_SLOTS.items():
         fact = next((f for f in reversed(moment.customer.facts) if f.kind == kind), None)
-        if fact is not None and (slot != "order" or any(c.isdigit() for c in fact.value)):
-            slots[slot] = fact.value.lstrip("#").strip()  # "#fail" is a hashtag, not an order
+        if fact is not None and (slot != "order" or _is_order(fact.value)):
+            slots[slot] = fact.value.lstrip("#").strip()
     if slots.get("order"):
         slots["order_ref"] = f"order {slots['order']}"
     wants = [w for a in moment.customer_analyses() for w in a.want_labels() if w in _WANTS]

@@ -1,0 +1,102 @@
+"""Replies grounded in the conversation (issue 11.1): the examples users saw go wrong."""
+
+from __future__ import annotations
+
+import re
+
+from calmline.engine.composer import suggest
+from calmline.engine.core import Engine
+from calmline.engine.phrases import deadline, issue_object, issue_phrase, repeat_contact, thanks_only
+from calmline.evaluation.suggestion_check import check_suggestion, is_clean
+from tests.coach.support import coach_analyzer, turns
+
+
+def top(*messages: str) -> str:
+    chat = turns(*(("customer", m) for m in messages))
+    return suggest(chat, coach_analyzer())[0].text
+
+
+def test_a_cracked_tv_is_a_cracked_tv_not_a_delivery_delay() -> None:
+    text = top("My new TV arrived cracked across the screen. I want a replacement.")
+    assert "TV" in text and "cracked" in text and "replacement" in text
+    assert "delay" not in text
+
+
+def test_a_broken_blender_is_not_billing() -> None:
+    text = top("The blender I bought broke after two days, I want my money back")
+    assert "blender" in text and "broke" in text and "refund" in text
+    assert "billing" not in text
+
+
+def test_a_hashtag_is_not_an_order_id() -> None:
+    text = top("where is my parcel?? it never arrived #fail2024 #neveragain")
+    assert "fail2024" not in text and "neveragain" not in text.lower()
+    assert "parcel" in text
+
+
+def test_a_week_is_never_the_a_week_wait() -> None:
+    text = top("I've been passed from one department to another for a week about order BL-77120.")
+    assert "BL-77120" in text and "a week" in text
+    assert not re.search(r"\b(the|a|an) (the|a|an)\b", text) and "…" not in text
+
+
+def test_money_wanted_today_is_not_offered_within_24_hours() -> None:
+    text = top("I was charged twice and I need the money back TODAY")
+    assert "24 hours" not in text and "today" in text
+    assert "charged twice" in text and "refund" in text
+
+
+def test_a_calm_thank_you_for_a_refund_gets_no_apology_about_billing() -> None:
+    text = top("Thanks, my refund arrived this morning, all good now.")
+    assert "sorry" not in text.lower() and "billing" not in text
+    assert "welcome" in text and "refund arrived" in text
+
+
+def test_a_repeat_contact_gets_a_reply_that_owns_it() -> None:
+    text = top("This is the third time I'm contacting you about my broken washing machine!!")
+    assert "again" in text and "washing machine" in text
+
+
+def test_a_calm_question_gets_no_apology_for_a_delay() -> None:
+    text = top("Hi, quick question - can I change the delivery address for order 55123?")
+    assert "sorry" not in text.lower() and "delay" not in text
+
+
+def test_the_next_move_never_prints_a_raw_slot() -> None:
+    engine = Engine(coach_analyzer())
+    chats = [turns(("customer", "My order #LP-48213 still hasn't come."), ("agent", "I'm sorry."),
+                   ("customer", "ok")),
+             turns(("customer", "🙄")), turns(("customer", "...")),
+             turns(("customer", "hm"), ("agent", "Hello"), ("customer", "I want a refund"))]
+    for chat in chats:
+        for draft in ("We will look into it.", "Calm down, it's our policy.", ""):
+            review = engine.review(draft, chat)
+            shown = [review.next_move, *(a.rewrite for a in review.anti_patterns),
+                     *(g.move for g in review.missing), *(b.hint for b in review.behaviours)]
+            assert not any("{" in s or "}" in s for s in shown), shown
+        for s in engine.suggest(chat):
+            assert "{" not in s.text and "{" not in s.review.next_move
+
+
+def test_the_phrase_extractor_uses_the_customer_s_words() -> None:
+    phrase = issue_phrase(["Where is my parcel? It never arrived"])
+    assert phrase is not None and phrase.noun == "your parcel that never arrived"
+    assert issue_phrase(["I love my dog. This is the same issue"]) is None
+    assert issue_object(["um i've been charged the the cancellation fee"]) == "the cancellation fee"
+    assert deadline("I need it TODAY") == "today" and deadline("it arrived this morning") is None
+    assert repeat_contact(["third time I'm asking"]) and not repeat_contact(["first time buyer"])
+    assert thanks_only("got it, works perfectly, cheers") and not thanks_only("thanks but it's still broken")
+
+
+def test_the_suggestion_check_catches_each_failure() -> None:
+    assert not is_clean("I'm sorry about the a week wait.")
+    assert not is_clean("I will refund [refund amount] now.") and not is_clean("About {issue}.")
+    assert not is_clean("Let me look into it…") and is_clean("I'm sorry about the week's wait.")
+    engine = Engine(coach_analyzer())
+    chat = turns(("customer", "My new TV arrived cracked across the screen. I want a replacement."))
+    moment = engine.moment(chat)
+    good = engine.suggest(chat)[0]
+    assert check_suggestion(good, moment).passed
+    generic = next(s for s in engine.suggest(chat, limit=10) if s.source == "template:hear_ask")
+    found = check_suggestion(generic, moment)
+    assert not found.passed and "names_issue" in found.failed()
