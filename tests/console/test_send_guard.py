@@ -24,15 +24,18 @@ def agent_messages(server: Server, key: str, case: object) -> list[str]:
     return [m["text"] for m in detail["messages"] if m["role"] == "agent"]
 
 
-def kept_reviews(server: Server, case: object) -> list[dict[str, object]]:
+def overrides(server: Server, case: object) -> list[dict[str, object]]:
+    """The audit log's record of replies sent over the coach's guard, for this case's messages."""
     engine = sa.create_engine(server.database_url)
     try:
         with engine.connect() as connection:
-            rows = connection.execute(sa.text("SELECT draft, result FROM reviews WHERE "
-                                              "conversation_id = :case"), {"case": case}).all()
+            rows = connection.execute(sa.text(
+                "SELECT a.action, a.detail FROM audit_log a JOIN messages m ON m.id = a.entity_id "
+                "WHERE a.entity = 'message' AND a.action LIKE 'sent_%' AND m.conversation_id = :case"),
+                {"case": case}).all()
     finally:
         engine.dispose()
-    return [{"draft": draft, "result": result} for draft, result in rows]
+    return [{"action": action, "detail": detail} for action, detail in rows]
 
 
 def test_a_blocked_draft_needs_send_anyway(server: Server, watched: Watched) -> None:
@@ -63,12 +66,14 @@ def test_a_blocked_draft_needs_send_anyway(server: Server, watched: Watched) -> 
     guard.wait_for()
     assert agent_messages(server, agent, case) == []
 
+    assert page.locator("#send-anyway").is_disabled()  # not without a reason
+    page.fill("#send-guard-reason", "the customer asked for our policy word for word")
     page.click("#send-anyway")
     page.wait_for_selector(".msg.agent")
     assert agent_messages(server, agent, case) == [BLOCKED]
-    kept = kept_reviews(server, case)
-    assert [k["draft"] for k in kept] == [BLOCKED]
-    assert '"verdict": "blocked"' in str(kept[0]["result"]).replace("'", '"')
+    kept = overrides(server, case)
+    assert [k["action"] for k in kept] == ["sent_over_guard"]
+    assert "word for word" in str(kept[0]["detail"])
 
     page.fill("#draft", GOOD)  # a good draft goes out on one click
     page.wait_for_selector("#review[data-verdict=send]")

@@ -224,6 +224,8 @@ def _handling(stats: Stats, thread: Thread, analyses: Sequence[Analysis | None],
         agent = thread.messages[index].author or "(unknown agent)"
         found = {f"+{b}" for b in reply.behaviours} | {f"-{a}" for a in reply.anti_patterns}
         stats.replies[agent] += 1
+        if thread.messages[index].guard:
+            stats.guard[(agent, thread.messages[index].guard or "")] += 1
         stats.reply_labels.update((agent, label) for label in found)
         before, after = _neighbours(analyses, index)
         if before is None or after is None:

@@ -40,7 +40,7 @@ def reader_engine(url: str) -> Engine:
         raise InputError(f"not a usable database URL {display_url(url)!r}: {exc}") from exc
 
 
-Row = tuple[int, str | None, int, str, str, datetime | None, str | None, str | None]
+Row = tuple[int, str | None, int, str, str, datetime | None, str | None, str | None, str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +89,26 @@ def _page(engine: Engine, after: int, now: datetime) -> tuple[int, list[Row], di
                  .outerjoin(Customer, Customer.id == Conversation.customer_id)
                  .where(Message.conversation_id.in_(ids))
                  .order_by(Message.conversation_id, Message.seq))
-        rows = [(*row[:7], _customer(row[7], row[8])) for row in connection.execute(query)]
+        found = [(*row[:7], _customer(row[7], row[8])) for row in connection.execute(query)]
         cases = _cases(connection, ids, now)
+        guarded = _guarded(connection, [row[2] for row in found])
+        rows = [(*row, guarded.get(row[2])) for row in found]
     return ids[-1], rows, cases  # type: ignore[return-value]
+
+
+GUARD_ACTIONS = ("sent_over_guard", "sent_while_blocked")  # service/intake.py audits these
+
+
+def _guarded(connection: Connection, message_ids: list[int]) -> dict[int, str]:
+    """The replies of these messages that went out although the coach blocked them."""
+    from calmline.cases.models import AuditEntry
+
+    if not message_ids:
+        return {}
+    query = (select(AuditEntry.entity_id, AuditEntry.action)
+             .where(AuditEntry.entity == "message", AuditEntry.action.in_(GUARD_ACTIONS),
+                    AuditEntry.entity_id.in_(message_ids)))
+    return {int(entity): str(action) for entity, action in connection.execute(query)}
 
 
 def read_database(url: str, tally: ImportTally, now: datetime | None = None) -> Iterator[Thread]:
@@ -121,7 +138,7 @@ def _threads(engine: Engine, tally: ImportTally, now: datetime) -> Iterator[Thre
         name: str | None = None
         customer: str | None = None
         messages: list[Msg] = []
-        for conversation, external, message_id, role, text, time, author, cust in rows:
+        for conversation, external, message_id, role, text, time, author, cust, guard in rows:
             if conversation != key:
                 if key is not None and messages:
                     yield _thread(key, name, messages, customer, cases)
@@ -132,7 +149,7 @@ def _threads(engine: Engine, tally: ImportTally, now: datetime) -> Iterator[Thre
             elif not (text or "").strip():
                 tally.reject(SOURCE, message_id, f"message {message_id}: empty text")
             else:
-                messages.append(Msg(_role(role), text, time, author))
+                messages.append(Msg(_role(role), text, time, author, guard))
         if key is not None and messages:
             yield _thread(key, name, messages, customer, cases)
 

@@ -137,7 +137,10 @@ def handling(stats: Stats, coach: CoachConfig) -> dict[str, Any]:
     replies = sum(stats.replies.values())
     agents = [{"agent": agent, "replies": n,
                "labels": {lb[1:]: share(stats.reply_labels[(agent, lb)], n) for lb in labels
-                          if stats.reply_labels[(agent, lb)]}}
+                          if stats.reply_labels[(agent, lb)]},
+               # replies the coach blocked that went out anyway (the case store's audit log)
+               "sent_over_guard": stats.guard[(agent, "sent_over_guard")],
+               "sent_while_blocked": stats.guard[(agent, "sent_while_blocked")]}
               for agent, n in sorted(stats.replies.items(), key=lambda kv: (-kv[1], kv[0]))]
     return {"available": True, "replies": replies,
             "behaviour_labels": list(behaviours), "anti_labels": list(anti_patterns),

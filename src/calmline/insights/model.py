@@ -21,6 +21,9 @@ class Msg:
     text: str
     time: datetime | None = None
     author: str | None = None
+    # an agent reply the coach blocked that went out anyway: "sent_over_guard" (with a reason)
+    # or "sent_while_blocked" (reported by a helpdesk); only the case store knows
+    guard: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

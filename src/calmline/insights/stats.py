@@ -80,6 +80,7 @@ class Stats:
     agent_minutes: Counter[tuple[str, int]] = field(default_factory=Counter)
     visits: Counter[tuple[str, int, int, str]] = field(default_factory=Counter)  # see returns.py
     overdue: Counter[tuple[str, int]] = field(default_factory=Counter)  # (owner, days late)
+    guard: Counter[tuple[str, str]] = field(default_factory=Counter)  # (agent, how a blocked reply went)
     # training candidates, per label: calmed after a reply with that behaviour and no anti-pattern;
     # angered after a reply with that anti-pattern (see training.py)
     calmed: dict[str, list[Exchange]] = field(default_factory=dict)

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from calmline.cases import conversations, db
+from calmline.cases import audit, conversations, db
 from calmline.cases.errors import ConflictError, TooLargeError
 from calmline.cases.escalations import Reason
 from calmline.cases.followups import is_overdue
@@ -62,9 +62,14 @@ def reasons_of(analysis: Analysis) -> list[Reason]:
 
 def post_message(state: AppState, user: User, *, conversation_id: int, body: MessageCreate,
                  with_suggestions: bool = True, actor_id: int | None = None,
-                 idem: Idempotency | None = None, in_time_order: bool = False) -> MessagePosted:
+                 idem: Idempotency | None = None, in_time_order: bool = False,
+                 send_guard: bool = False) -> MessagePosted:
     """`in_time_order`: the message goes before any stored one with a later `time` (a helpdesk's
-    events may arrive out of order); otherwise it is the case's last, as it arrived."""
+    events may arrive out of order); otherwise it is the case's last, as it arrived.
+
+    `send_guard` (the API's own message POST): an agent reply the coach blocks is refused (409)
+    unless it carries an `override_reason`; the override is audited. A helpdesk's event reports a
+    reply already sent: it is stored, and a blocked one is audited as sent while blocked."""
     check_length(state, body.text)
     with (state.readers or state.sessions)() as session:
         owner, status = conversations.owner_and_status(session, conversation_id=conversation_id)
@@ -74,6 +79,7 @@ def post_message(state: AppState, user: User, *, conversation_id: int, body: Mes
         history = conversations.recent_turns(session, conversation_id=conversation_id,
                                              last=COACH_TURNS)
     time = body.time or utcnow()
+    guarded = _guard(state, body, history, conversation_id, send_guard)
     turn = {"role": body.role, "text": body.text, "time": time}
     assessment = coaching.assess(state.engine, [*history, turn], with_suggestions=with_suggestions,
                                  key=conversation_id,
@@ -91,6 +97,9 @@ def post_message(state: AppState, user: User, *, conversation_id: int, body: Mes
             done.message.seq = conversations.place_by_time(
                 session, conversation_id=conversation_id, message_id=done.message.id,
                 seq=done.message.seq, time=time)
+        if guarded is not None:
+            audit.record(session, actor_id=user.id, entity="message", entity_id=done.message.id,
+                         action=guarded[0], detail=guarded[1])
         return done
 
     if idem is None or idem.key is None:  # the hot path: the answer is built after the commit
@@ -111,6 +120,27 @@ def _answer(done: Recorded, assessment: coaching.Assessment) -> MessagePosted:
                    for f in done.followups],
         proposed_followups=[FollowUpProposal(what=p.what, due=p.due, due_text=p.due_text,
                                              evidence=p.evidence) for p in done.proposed])
+
+
+def _guard(state: AppState, body: MessageCreate, history: list[dict[str, Any]], conversation_id: int,
+           send_guard: bool) -> tuple[str, dict[str, Any]] | None:
+    """(audit action, detail) for an agent reply the coach blocks, None for any other message;
+    raises ConflictError for a blocked reply posted through the API without an override."""
+    if body.role != "agent":
+        return None
+    review = coaching.review(state.engine, body.text, history, key=conversation_id,
+                             budget=Budget(state.settings.work_seconds))
+    if review.get("verdict") != "blocked":
+        return None
+    detail: dict[str, Any] = {"reasons": review.get("reasons", []), "score": review.get("score"),
+                              "anti_patterns": [a["label"] for a in review.get("anti_patterns", [])]}
+    reason = (body.override_reason or "").strip()
+    if reason:
+        return "sent_over_guard", {**detail, "override_reason": reason}
+    if send_guard:
+        raise ConflictError("the coach blocks this reply (" + "; ".join(detail["reasons"])
+                            + "): change it, or send it as it is with an `override_reason`")
+    return "sent_while_blocked", detail
 
 
 def _read(state: AppState, body: MessageCreate, time: datetime, analysis: Analysis | None

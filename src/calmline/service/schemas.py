@@ -158,6 +158,10 @@ class MessageCreate(_In):
     time: Time = None
     author: NameText | None = None
     channel: Channel | None = None
+    override_reason: Annotated[str, Field(max_length=500), AfterValidator(storable_text)] | None = Field(
+        None, description="an agent reply the coach blocks (a severe anti-pattern: see the review's "
+                          "`verdict`) is refused with 409 unless the agent says why it must go "
+                          "as it is; the override and its reason are kept in the audit log")
     followups: Literal["create", "propose"] = Field(
         "create", description="an agent message's promises: `create` files them as follow-ups; "
                               "`propose` only returns them (`proposed_followups`) for the agent to "

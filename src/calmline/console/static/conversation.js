@@ -337,18 +337,20 @@ async function act(escalation, action, body) {
   } catch (e) { failed(e); }
 }
 
-async function send(override = false) {
+async function send(overrideReason = null) {
   const text = draft.text.trim();
   if (!text || readOnly) return;
   $("send").disabled = true;
   try {
     const review = await draft.current().catch(() => null);  // no coach: nothing to guard with
-    if (review && review.verdict === "blocked") {
-      if (!override) { draft.askOverride(review, () => send(true)); $("send").disabled = false; return; }
-      await draft.keepOverride(review);
+    if (review && review.verdict === "blocked" && !overrideReason) {
+      draft.askOverride(review, (why) => send(why));
+      $("send").disabled = false;
+      return;
     }
     // promises come back proposed: a follow-up is filed only when the agent confirms it below
-    const posted = await api(`/v1/conversations/${id}/messages?suggestions=false`, { method: "POST", body: { role: "agent", text, followups: "propose" } });
+    const body = { role: "agent", text, followups: "propose", ...(overrideReason ? { override_reason: overrideReason } : {}) };
+    const posted = await api(`/v1/conversations/${id}/messages?suggestions=false`, { method: "POST", body });
     draft.set("");
     draft.box.blur();
     await refresh();

@@ -159,28 +159,27 @@ export class DraftReview {
     return review && review.available !== false ? review : null;
   }
 
-  /** A blocked draft: say why, and send it only on a second, deliberate click (`onSend`). */
+  /** A blocked draft: say why, and send it only on a second, deliberate click with a reason
+   * (`onSend(reason)`); the server keeps the override and its reason in the audit log. */
   askOverride(review, onSend) {
     this.hideGuard();
     const edit = h("button", { type: "button", class: "btn", id: "send-guard-edit",
       onclick: () => { this.hideGuard(); this.box.focus(); } }, "Edit the draft");
+    const reason = h("input", { type: "text", id: "send-guard-reason", maxlength: 500,
+      placeholder: "Why must it go as it is?", "aria-label": "Reason to send it anyway" });
+    const anyway = h("button", { type: "button", class: "btn warn", id: "send-anyway", disabled: true,
+      onclick: () => { const why = reason.value.trim(); if (why) { this.hideGuard(); onSend(why); } } }, "Send anyway");
+    reason.addEventListener("input", () => { anyway.disabled = !reason.value.trim(); });
     const panel = h("div", { id: "send-guard", class: "banner esc", role: "alertdialog",
       "aria-labelledby": "send-guard-title", "aria-describedby": "send-guard-why" },
     h("strong", { id: "send-guard-title" }, "Blocked before sending."),
     h("span", { id: "send-guard-why", class: "grow" }, `${review.reasons.join("; ")}.`),
-    edit,
-    h("button", { type: "button", class: "btn warn", id: "send-anyway",
-      onclick: () => { this.hideGuard(); onSend(); } }, "Send anyway"));
+    edit, reason, anyway);
     document.querySelector(".composer-bar").after(panel);
     edit.focus();
   }
 
   hideGuard() { document.getElementById("send-guard")?.remove(); }
-
-  /** A blocked draft sent anyway: keep its review with the case (the API's stored reviews). */
-  async keepOverride(review) {
-    await api("/v1/reviews", { method: "POST", body: { conversation_id: this.id, draft: review.draft, store: true } });
-  }
 
   /** Underline the reviewed anti-pattern spans, when the review is of the text in the box. */
   paintMarks() {

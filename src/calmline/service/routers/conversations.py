@@ -129,7 +129,7 @@ def post_message(conversation_id: ConvId, body: MessageCreate, state: StateDep, 
         with (state.readers or state.sessions)() as session:
             check_customer_line(user, repo.get_conversation(session, conversation_id=conversation_id))
     posted = intake.post_message(state, user, conversation_id=conversation_id, body=body,
-                                 with_suggestions=suggestions, idem=idem)
+                                 with_suggestions=suggestions, idem=idem, send_guard=True)
     # already validated: skip FastAPI's second validation pass of this large body (the hot path)
     return JSONResponse(posted.model_dump(mode="json"), status_code=201)  # type: ignore[return-value]
 
