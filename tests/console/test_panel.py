@@ -361,7 +361,7 @@ def test_the_panel_in_zendesks_ticket_sidebar(server: Server, helpdesk: Helpdesk
 
 def test_the_same_panel_in_calmlines_own_console(server: Server, watched: Watched,
                                                  people: dict[str, Any]) -> None:
-    case = people["cases"]["chatwoot:1:7"]
+    case = people["cases"]["chatwoot:1:8"]  # not escalated to a supervisor by the tests above
     page = watched.page(new_context=True)
     page.goto(f"/console/panel?conversation={case}")
     page.fill("#panel-key", "not-a-key")
