@@ -100,3 +100,22 @@ def test_the_suggestion_check_catches_each_failure() -> None:
     generic = next(s for s in engine.suggest(chat, limit=10) if s.source == "template:hear_ask")
     found = check_suggestion(generic, moment)
     assert not found.passed and "names_issue" in found.failed()
+
+
+def test_a_rewrite_keeps_the_agent_s_draft_and_replaces_only_the_offending_sentence() -> None:
+    chat = turns(("customer", "My new TV arrived cracked across the screen. I want a replacement."))
+    draft = ("Thanks for your message. You should have checked the box before signing. "
+             "I can send a replacement within 2 business days.")
+    review = Engine(coach_analyzer()).review(draft, chat)
+    blame = next(a for a in review.anti_patterns if a.label == "blame")
+    assert blame.rewrite.startswith("Thanks for your message.")
+    assert blame.rewrite.endswith("I can send a replacement within 2 business days.")
+    assert "should have checked" not in blame.rewrite and "TV" in blame.rewrite  # the case's facts
+    assert "…" not in blame.rewrite and "TV" in review.next_move
+
+
+def test_a_shouted_sentence_is_calmed_and_the_rest_kept() -> None:
+    chat = turns(("customer", "Where is my refund?"))
+    review = Engine(coach_analyzer()).review("I AM DOING MY BEST!!! Your refund is on its way.", chat)
+    hostile = next(a for a in review.anti_patterns if a.label == "hostile_tone")
+    assert hostile.rewrite == "I am doing my best. Your refund is on its way."

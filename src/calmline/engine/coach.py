@@ -128,7 +128,8 @@ def review_in(draft: str, moment: Moment, scanner: CueScanner) -> Review:
     drop = {"apology"} if any(g.label == "apology_string" for g in gaps) else set()
     checks = _behaviours(config, scan, moment, drop, slots)
     anti = tuple(AntiPatternFound(k, config.anti_patterns[k].title, config.anti_patterns[k].weight,
-                                  config.anti_patterns[k].why, rewrite_for(config, k, slots), spans)
+                                  config.anti_patterns[k].why, rewrite_for(config, k, slots, draft, spans),
+                                  spans)
                  for k, spans in scan.anti_patterns.items())
     breakdown = _breakdown(config, checks, anti, gaps, bool(draft.strip()))
     missing = [c.label for c in sorted(checks, key=lambda c: -c.weight) if c.expected and not c.found]

@@ -7,11 +7,19 @@ does not show; a draft with none of these is good to send.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from calmline.engine.slots import fill_known
 from calmline.playbook.coach_schema import CoachConfig, Moment
+
+_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+[\"”’)]*|\n|$)\s*")
+
+
+class _Span(Protocol):
+    @property
+    def start(self) -> int: ...
 
 
 class _Weighted(Protocol):
@@ -25,9 +33,54 @@ def _filled(text: str, slots: Mapping[str, str]) -> str:
     return fill_known(text, slots)
 
 
-def rewrite_for(config: CoachConfig, label: str, slots: Mapping[str, str]) -> str:
-    """The calmer rewrite of an anti-pattern's span, with this conversation's facts."""
+def rewrite_for(config: CoachConfig, label: str, slots: Mapping[str, str], draft: str = "",
+                spans: Sequence[_Span] = ()) -> str:
+    """The calmer rewrite for an anti-pattern. Given the `draft` and the anti-pattern's `spans`,
+    it is the agent's own draft with only the offending sentences replaced by the anti-pattern's
+    `replace` sentence (with this conversation's facts) or removed; otherwise, the advice."""
+    if draft.strip() and spans:
+        return rewrite_draft(config, draft, [(label, spans)], slots)
     return _filled(config.anti_patterns[label].rewrite, slots)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text`, its trailing space included."""
+    return [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group(0).strip()]
+
+
+def _calmed(sentence: str) -> str:
+    """A shouted sentence in normal case with one full stop (the hostile tone rewrite)."""
+    text = re.sub(r"[!?]{2,}|!", ".", sentence.strip())
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+        text = text.lower()
+        text = re.sub(r"\bi\b", "I", text)
+    return text[:1].upper() + text[1:]
+
+
+def rewrite_draft(config: CoachConfig, draft: str, found: Sequence[tuple[str, Sequence[_Span]]],
+                  slots: Mapping[str, str]) -> str:
+    """The agent's draft with each sentence holding a flagged span replaced by its
+    anti-pattern's `replace` sentence (once: the same sentence is not added twice) or removed;
+    every other sentence stays as the agent wrote it."""
+    sentences = sentence_spans(draft)
+    fix: dict[int, str] = {}
+    for label, spans in found:
+        spec = config.anti_patterns[label]
+        for span in spans:
+            at = next((i for i, (a, b) in enumerate(sentences) if a <= span.start < b), None)
+            if at is None or at in fix:
+                continue
+            if label == "hostile_tone":
+                fix[at] = _calmed(draft[sentences[at][0]:sentences[at][1]])
+            else:
+                fix[at] = _filled(spec.replace, slots) if spec.replace else ""
+    out: list[str] = []
+    for i, (a, b) in enumerate(sentences):
+        text = fix.get(i, draft[a:b].strip())
+        if text and text not in out:
+            out.append(text)
+    return " ".join(out)
 
 
 def next_move(config: CoachConfig, anti: Sequence[tuple[_Weighted, str]],
@@ -36,6 +89,9 @@ def next_move(config: CoachConfig, anti: Sequence[tuple[_Weighted, str]],
     behaviours the draft lacks, most valuable first."""
     if anti:
         worst, span = max(anti, key=lambda pair: pair[0].weight)
+        replace = config.anti_patterns[worst.label].replace
+        if replace and _filled(replace, slots):
+            return f"Rewrite “{span}” as “{_filled(replace, slots)}”"
         return f"Rewrite “{span}”: {rewrite_for(config, worst.label, slots)}"
     if gaps:
         top = max(gaps, key=lambda g: g.weight)

@@ -78,9 +78,12 @@ class Behaviour(Cue):
 
 class AntiPattern(Cue):
     rewrite: str = Field(description="a calmer rewrite of the flagged span (may use {slots})")
+    replace: str = Field("", description="the sentence that takes the flagged sentence's place in "
+                                         "the agent's draft (may use {slots}); empty: the sentence "
+                                         "is removed")
     negatable: bool = False
 
-    @field_validator("rewrite")
+    @field_validator("rewrite", "replace")
     @classmethod
     def _rewrite_slots(cls, rewrite: str) -> str:
         return _check_slots(rewrite, "rewrite")

@@ -172,7 +172,8 @@ class AntiPatternPublic(_Lenient):
     title: str = Field(description="its name in words")
     weight: float = Field(description="the points it costs")
     why: str = Field(description="why it hurts")
-    rewrite: str = Field(description="a calmer way to say it")
+    rewrite: str = Field(description="the agent's own draft with only this phrase's sentence "
+                                     "replaced by a calmer one (with the case's facts) or removed")
     evidence: list[EvidencePublic] = Field(default_factory=list, description="where it is")
 
 

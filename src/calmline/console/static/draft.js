@@ -143,7 +143,7 @@ export class DraftReview {
       title: b.found ? `Found: ${b.evidence.map((e) => `“${e.text}”`).join(", ")}` : `${b.expected ? "This moment calls for it. " : ""}${b.hint}`,
       dataset: { label: b.label } }, b.title)), extra ? more : "");
     antis.replaceChildren(...r.anti_patterns.map((a) => h("li", { dataset: { label: a.label } },
-      h("q", {}, a.evidence.map((e) => e.text).join("”, “")), ` ${a.title}. `, h("span", {}, a.rewrite))));
+      h("q", {}, a.evidence.map((e) => e.text).join("”, “")), ` ${a.title}. Calmer draft: `, h("span", {}, a.rewrite))));
     promises.replaceChildren(...r.commitments.map((c) => h("li", {},
       "Promise: ", h("strong", {}, c.what), c.due ? ` · due ${when(c.due)}` : " · no time given", " → becomes a follow-up")));
     this.paintMarks();
@@ -203,7 +203,7 @@ export class DraftReview {
 
   showTip(index, x, y) {
     const a = this.review.anti_patterns[index];
-    this.tip.replaceChildren(h("strong", {}, a.title), h("br"), a.why, h("br"), h("br"), "Calmer: ", a.rewrite);
+    this.tip.replaceChildren(h("strong", {}, a.title), h("br"), a.why, h("br"), h("br"), "Calmer draft: ", a.rewrite);
     const wrap = this.box.parentElement.getBoundingClientRect();
     this.tip.style.left = `${Math.max(0, Math.min(x - wrap.left, wrap.width - 340))}px`;
     this.tip.style.bottom = `${wrap.bottom - y + 14}px`;
