@@ -102,8 +102,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     yield from start_server(tmp_path_factory.mktemp("console"))
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[sync_api.Browser]:
+@pytest.fixture(scope="package")  # closed after the console tests: a live sync Playwright keeps an
+def browser() -> Iterator[sync_api.Browser]:  # event loop running that later tests' own loops trip on
     playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
     if not Path(CHROMIUM).exists():  # `make test` installs it with apt-get first
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
