@@ -80,6 +80,8 @@ RUNS = (
     Run("safety/team-test", "safety", str(TEAM / "safety"), SAFETY_METRICS, split="test"),
     Run("support/team-test", "support", str(TEAM / "support"), SUPPORT_METRICS, split="test"),
     Run("coach/drafts-test", "drafts", str(TEAM / "drafts"), DRAFTS_METRICS, split="test"),
+    Run("coach/suggestions-test", "suggestions", str(TEAM / "support"),
+        ("pass_rate", "names_issue", "addresses_want", "clean", "coach_passes"), split="test"),
     Run("coach/labelled-replies", "behaviours", str(REPO / "tests" / "data" / "agent_replies.jsonl"),
         ("macro_f1",)),
     Run("coach/esconv", "esconv", "esconv/valid.jsonl", ("macro_f1",)),
@@ -97,7 +99,9 @@ GOALS = {("anger", "f1"): 0.55, ("intensity", "pearson"): 0.65,
          ("coach/drafts-test", "anti_pattern_recall"): 0.85,
          ("coach/drafts-test", "anti_pattern_precision"): 0.90,
          **{("coach/drafts-test", f"{a}_recall"): 0.75 for a in ("excuse", "blame", "minimise", "argue")},
-         ("coach/drafts-test", "behaviour_micro_f1"): 0.90}
+         ("coach/drafts-test", "behaviour_micro_f1"): 0.90,
+         # issue 11: the top suggestion for each support-set message passes all four checks
+         ("coach/suggestions-test", "pass_rate"): 0.80}
 # Goals where lower is better: met when the value is at most the goal.
 CEILINGS = {("levels/airline", "negative_calm"): 0.25,
             ("levels/airline", "positive_frustrated_or_worse"): 0.10,
