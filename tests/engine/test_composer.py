@@ -56,8 +56,8 @@ BY_TEMPLATE = {"security_threat": turns(("customer", "wait till your driver show
                "hear_manager": turns(("customer", "My parcel never arrived. I want to speak to a "
                                                   "manager.")),
                "hear_issue": turns(("customer", "My new TV arrived cracked across the screen.")),
-               "calm_question": turns(("customer", "Hi, quick question: can I change the delivery "
-                                                   "address for order 55123?"))}
+               "calm_question": turns(("customer", "Hello, is order 55123 coming with the wall "
+                                                   "bracket or do I buy it separately?"))}
 TEMPLATES = [(t.id, m) for t in load_coach().templates for m in t.moments]
 
 

@@ -119,3 +119,9 @@ def test_a_shouted_sentence_is_calmed_and_the_rest_kept() -> None:
     review = Engine(coach_analyzer()).review("I AM DOING MY BEST!!! Your refund is on its way.", chat)
     hostile = next(a for a in review.anti_patterns if a.label == "hostile_tone")
     assert hostile.rewrite == "I am doing my best. Your refund is on its way."
+
+
+def test_a_calm_question_is_said_back_in_the_customer_s_words() -> None:
+    text = top("Hi, quick question: does order 55123 include the wall bracket?")
+    assert "does order 55123 include the wall bracket?" in text and "quick question" not in text
+    assert "sorry" not in text.lower()

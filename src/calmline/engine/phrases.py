@@ -181,6 +181,22 @@ def issue_object(texts: Sequence[str]) -> str | None:
     return None
 
 
+def question_asked(text: str, most_words: int = 24) -> str | None:
+    """The customer's first question in `text`, in the agent's voice and without greetings or
+    @handles ("does the 07:12 from Didcot still run on bank holidays?"), or None."""
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
+        if not sentence.rstrip().endswith("?"):
+            continue
+        clean = re.sub(r"@\w+|#\w+", "", sentence)
+        clean = re.sub(r"^(?:\W*(?:hi|hello|hey|ok|okay|so|um|quick question)\b\W*)+", "", clean.strip(),
+                       flags=re.IGNORECASE)
+        clean = re.sub(r"\?+$", "?", re.sub(r"\s+", " ", clean)).strip()
+        if 2 < len(clean.split()) <= most_words:
+            said = second_person(clean)
+            return said if said.startswith("I ") else said[:1].lower() + said[1:]
+    return None
+
+
 def deadline(text: str) -> str | None:
     """The deadline the customer gave in `text` ("I need it TODAY"), lower case, or None ("it
     arrived this morning" is no deadline)."""
@@ -207,5 +223,5 @@ def thanks_only(text: str) -> bool:
     return bool(_THANKS.search(text) and _RESOLVED.search(text) and not _OPEN_PROBLEM.search(text))
 
 
-__all__ = ["IssuePhrase", "deadline", "issue_object", "issue_phrase", "repeat_contact", "resolved_clause",
-           "second_person", "thanks_only"]
+__all__ = ["IssuePhrase", "deadline", "issue_object", "issue_phrase", "question_asked", "repeat_contact",
+           "resolved_clause", "second_person", "thanks_only"]

@@ -16,6 +16,7 @@ from calmline.engine.phrases import (
     deadline,
     issue_object,
     issue_phrase,
+    question_asked,
     repeat_contact,
     resolved_clause,
     thanks_only,
@@ -31,6 +32,8 @@ _FACT_SLOTS = {"order": "order_id", "product": "product", "duration": "duration"
 
 
 _TALK = frozenset({"explanation", "apology"})
+_ASKS_FOR = re.compile(r"\b(?:refund|replace|replacement|repair|money back|compensat\w*|"
+                       r"(?:a|the) manager)\b", re.IGNORECASE)
 
 
 def _is_order(value: str) -> bool:
@@ -135,8 +138,10 @@ def _situation(moment: Moment, slots: dict[str, str]) -> None:
     if repeat_contact(said):
         slots["repeat"] = "again"
     calm = moment.latest is not None and moment.latest.anger.level == "calm"
-    if calm and "?" in latest and not slots.get("issue_own") and not slots.get("thanks"):
-        slots["question"] = "your question"  # a calm question is no problem to apologise for
+    asks = _ASKS_FOR.search(latest)  # "Return label and refund please?" asks for a refund
+    asked = question_asked(latest) if calm and not asks else None
+    if asked and not slots.get("issue_own") and not slots.get("thanks"):
+        slots["question"] = asked  # a calm question is no problem to apologise for
         for key in ("issue", "recap"):
             slots.pop(key, None)
     if latest and thanks_only(latest):
