@@ -103,8 +103,7 @@ def review_latencies(analyzer: calmline.Analyzer) -> dict[str, Any]:
     import json
 
     from calmline.conversation import read_conversation
-    from calmline.engine import moment
-    from calmline.engine.coach import review
+    from calmline.engine.core import Engine
     from calmline.signals.base import Turn
 
     turns = read_conversation(REPO / "src" / "calmline" / "demo" / "angry_chat.json").turns()[:12]
@@ -112,16 +111,16 @@ def review_latencies(analyzer: calmline.Analyzer) -> dict[str, Any]:
         turns.append(Turn("customer", "And the refund, when exactly will I see it?", None))
     lines = (REPO / "tests" / "data" / "agent_replies.jsonl").read_text("utf-8").splitlines()
     drafts = [json.loads(line)["text"] for line in lines if line.strip()]
+    engine = Engine(analyzer)  # what a server holds: it remembers the conversation between drafts
     for draft in drafts[:20]:
-        review(draft, turns, analyzer)
+        engine.review(draft, turns)
 
     def cold(draft: str) -> Any:
-        moment._MOMENTS.clear()  # forget the read conversation: measure the first review
-        return review(draft, turns, analyzer)
+        return Engine(analyzer).review(draft, turns)  # a fresh engine: the first review of a case
 
     return {"turns": len(turns), "drafts": len(drafts),
             "cold_ms": latencies_ms(cold, drafts),
-            "warm_ms": latencies_ms(lambda d: review(d, turns, analyzer), drafts)}
+            "warm_ms": latencies_ms(lambda d: engine.review(d, turns), drafts)}
 
 
 def vader_rate(texts: Sequence[str], passes: int) -> float:
