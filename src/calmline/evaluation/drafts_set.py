@@ -18,7 +18,6 @@ sit between sentences (a negation in one sentence, the safety question in the ne
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from calmline.engine.analyzer import Analyzer
 from calmline.engine.coach import Review
 from calmline.errors import InputError
 from calmline.evaluation.metrics import ClassScores, Number, TaskResult
-from calmline.evaluation.team_sets import SPLITS, multilabel_prf, team_files
+from calmline.evaluation.team_sets import multilabel_prf, team_lines
 from calmline.playbook.coach_loader import load_coach
 
 Tick = Callable[[], None]
@@ -65,23 +64,12 @@ def load_drafts(path: Path) -> Iterator[DraftRow]:
     train/dev/test or a label the coach does not know is an error naming the file and line."""
     coach = load_coach()
     known = {"behaviours": set(coach.behaviours), "anti_patterns": set(coach.anti_patterns)}
-    for file in team_files(path):
-        with file.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = _row(json.loads(line))
-                except (ValueError, KeyError, TypeError) as exc:
-                    raise InputError(f"{file}:{number}: not a labelled draft ({exc})") from exc
-                if row.split not in SPLITS:
-                    raise InputError(f"{file}:{number}: split {row.split!r} is not one of {SPLITS}")
-                for family, labels in (("behaviours", row.behaviours),
-                                       ("anti_patterns", row.anti_patterns)):
-                    unknown = sorted(labels - known[family])
-                    if unknown:
-                        raise InputError(f"{file}:{number}: {family} {unknown} are not the coach's labels")
-                yield row
+    for where, row in team_lines(path, _row, "a labelled draft"):
+        for family, labels in (("behaviours", row.behaviours), ("anti_patterns", row.anti_patterns)):
+            unknown = sorted(labels - known[family])
+            if unknown:
+                raise InputError(f"{where}: {family} {unknown} are not the coach's labels")
+        yield row
 
 
 def review_all(analyzer: Analyzer, rows: Sequence[DraftRow], tick: Tick | None = None) -> list[Review]:

@@ -14,15 +14,17 @@ Both are JSON Lines written by the team (see data/*/README.md), one object per m
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from calmline.engine.analysis import Analysis
 from calmline.errors import InputError
 from calmline.evaluation.metrics import ClassScores, Number, TaskResult
 from calmline.playbook.schema import LEVELS
+
+R = TypeVar("R")
 
 SPLITS = ("train", "dev", "test")
 SAFETY_LABELS = ("violence", "self_harm", "account_security")
@@ -50,22 +52,33 @@ def team_files(path: Path) -> list[Path]:
     return [path]
 
 
-def load_team_rows(path: Path) -> Iterator[TeamRow]:
-    """Every example in the file (or the folder's .jsonl files); a malformed line is an error."""
+def team_lines(path: Path, build: Callable[[Any], R], what: str) -> Iterator[tuple[str, R]]:
+    """(where, row) for every line of the file (or the folder's .jsonl files), built by `build`
+    from its JSON; a malformed line, or a row whose `split` is not train/dev/test, is an
+    InputError naming the file and line (`where` names them for the caller's own checks)."""
     for file in team_files(path):
         with file.open(encoding="utf-8") as handle:
             for number, line in enumerate(handle, 1):
                 if not line.strip():
                     continue
                 try:
-                    item = json.loads(line)
-                    row = TeamRow(str(item["id"]), str(item["split"]), str(item.get("channel", "")),
-                                  str(item["text"]), str(item.get("kind", "")), dict(item["gold"]))
+                    row = build(json.loads(line))
                 except (ValueError, KeyError, TypeError) as exc:
-                    raise InputError(f"{file}:{number}: not a labelled example ({exc})") from exc
-                if row.split not in SPLITS:
-                    raise InputError(f"{file}:{number}: split {row.split!r} is not one of {SPLITS}")
-                yield row
+                    raise InputError(f"{file}:{number}: not {what} ({exc})") from exc
+                split = getattr(row, "split", None)
+                if split not in SPLITS:
+                    raise InputError(f"{file}:{number}: split {split!r} is not one of {SPLITS}")
+                yield f"{file}:{number}", row
+
+
+def load_team_rows(path: Path) -> Iterator[TeamRow]:
+    """Every example in the file (or the folder's .jsonl files); a malformed line is an error."""
+    def build(item: Any) -> TeamRow:
+        return TeamRow(str(item["id"]), str(item["split"]), str(item.get("channel", "")),
+                       str(item["text"]), str(item.get("kind", "")), dict(item["gold"]))
+
+    for _where, row in team_lines(path, build, "a labelled example"):
+        yield row
 
 
 def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
