@@ -125,3 +125,9 @@ def test_a_calm_question_is_said_back_in_the_customer_s_words() -> None:
     text = top("Hi, quick question: does order 55123 include the wall bracket?")
     assert "does order 55123 include the wall bracket?" in text and "quick question" not in text
     assert "sorry" not in text.lower()
+
+
+def test_what_the_customer_asks_for_in_their_own_words_is_answered() -> None:
+    text = top("hi there, I think I've been charged twice for my pizza (order 4471-K). "
+               "Could one be reversed please?")
+    assert "refund" in text and "4471-K" in text

@@ -25,7 +25,7 @@ from calmline.engine.coach import Review, review_in
 from calmline.engine.cues import CueScanner
 from calmline.engine.invented import invented_facts
 from calmline.engine.moment import ConversationLike, Moment
-from calmline.engine.slots import MissingSlotError, build_slots, fill
+from calmline.engine.slots import MissingSlotError, build_slots, customer_wants, fill
 from calmline.playbook.coach_schema import MOMENTS, CoachConfig, Template
 
 _PLACEHOLDER = re.compile(r"\[[^\[\]]{2,60}\]")
@@ -68,8 +68,7 @@ def _fits(template: Template, moment: Moment, slots: dict[str, str], kinds: Sequ
         return False
     if not template.wants:
         return True
-    wants = {w for a in moment.customer_analyses() for w in a.want_labels()}
-    return bool(wants & set(template.wants))
+    return bool(set(customer_wants(moment)) & set(template.wants))
 
 
 def candidates(config: CoachConfig, moment: Moment, kinds: Sequence[str] | None = None

@@ -39,7 +39,7 @@ _ADJ = (r"broken|cracked|damaged|faulty|smashed|dented|missing|lost|late|delayed
         r"double|duplicate|wrong|dead|leaking")
 _ADJ_OBJECT = re.compile(r"\b(?P<own>[Mm]y|[Oo]ur)\s+(?P<adj>" + _ADJ + r")\s+"
                          r"(?P<obj>(?:[A-Za-z][\w-]*\s+){0,1}[A-Za-z][\w-]*)", re.IGNORECASE)
-_CHARGED = re.compile(r"\b(?:I|we)\s+(?:was|were|got|have been|'ve been|’ve been)\s+"
+_CHARGED = re.compile(r"\b(?:I|we)(?:\s+(?:was|were|got|have been|think I was)|['’]ve been)\s+"
                       r"(?P<what>(?:charged|billed)\s+(?:twice|two times|double|three times)|"
                       r"double[- ]charged|overcharged)", re.IGNORECASE)
 _WAITING = re.compile(r"\bwaiting\s+(?:for\s+)?(?P<dur>(?:over\s+|more than\s+|almost\s+)?(?:a|an|one|two|"
@@ -197,6 +197,25 @@ def question_asked(text: str, most_words: int = 24) -> str | None:
     return None
 
 
+_ASKED: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (label, re.compile(pattern, re.IGNORECASE)) for label, pattern in (
+    ("manager", r"\b(?:(?:a|your|the) (?:manager|supervisor)|someone (?:more )?senior)\b"),
+    ("refund", r"\b(?:refund|money back|reimburse|(?:be|been) reversed|reverse (?:it|the|one)|"
+               r"back in(?:to)? my account|release it|deposit back|pay (?:me )?back)\b"),
+    ("compensation", r"\b(?:compensat\w*|goodwill|pay(?:ing)? for (?:it|the)|covered|something for)\b"),
+    ("replacement", r"\b(?:replace(?:ment)?|a new one|brand new|send (?:it|them|one) (?:out )?again)\b"),
+    ("repair", r"\b(?:repair(?:ed)?|fix(?:ed)?|activate|reconnect|send (?:someone|an engineer)|"
+               r"reinstated|turn(?:ed)? (?:it )?back on|back on)\b"),
+    ("cancellation", r"\b(?:cancel (?:my|the|it)|close my (?:account|current)|end (?:my|the) contract)\b"),
+))
+
+
+def asked_for(text: str) -> list[str]:
+    """What the customer asks us to do, read from their own words ("Could one be reversed
+    please?" asks for a refund), in the playbook's want labels, most specific first."""
+    return [label for label, pattern in _ASKED if pattern.search(text)]
+
+
 def deadline(text: str) -> str | None:
     """The deadline the customer gave in `text` ("I need it TODAY"), lower case, or None ("it
     arrived this morning" is no deadline)."""
@@ -223,5 +242,5 @@ def thanks_only(text: str) -> bool:
     return bool(_THANKS.search(text) and _RESOLVED.search(text) and not _OPEN_PROBLEM.search(text))
 
 
-__all__ = ["IssuePhrase", "deadline", "issue_object", "issue_phrase", "question_asked", "repeat_contact",
-           "resolved_clause", "second_person", "thanks_only"]
+__all__ = ["IssuePhrase", "asked_for", "deadline", "issue_object", "issue_phrase", "question_asked",
+           "repeat_contact", "resolved_clause", "second_person", "thanks_only"]

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from calmline.engine.moment import Moment
 from calmline.engine.phrases import (
     IssuePhrase,
+    asked_for,
     deadline,
     issue_object,
     issue_phrase,
@@ -34,6 +35,17 @@ _FACT_SLOTS = {"order": "order_id", "product": "product", "duration": "duration"
 _TALK = frozenset({"explanation", "apology"})
 _ASKS_FOR = re.compile(r"\b(?:refund|replace|replacement|repair|money back|compensat\w*|"
                        r"(?:a|the) manager)\b", re.IGNORECASE)
+
+
+def customer_wants(moment: Moment) -> list[str]:
+    """What the customer wants, first the one to answer: what their own words ask us to do (the
+    latest message first), then the actions the analysis read, then a request for words only
+    ("refund my £80" asks for more than an explanation)."""
+    said = [t.text for t in reversed(moment.turns) if t.role == "customer"]
+    literal = [w for text in said for w in asked_for(text)]
+    read = [w for a in reversed(moment.customer_analyses()) for w in a.want_labels() if w in _WANTS]
+    ordered = [*literal, *(w for w in read if w not in _TALK), *read]
+    return list(dict.fromkeys(w for w in ordered if w in _WANTS))
 
 
 def _is_order(value: str) -> bool:
@@ -109,6 +121,7 @@ def _recap(slots: Mapping[str, str], phrase: IssuePhrase | None) -> str | None:
         return text + (f", and you'd like {slots['want']}" if slots.get("want") else "")
     if slots.get("topic"):
         text = f"something has gone wrong with {slots['topic']}"
+        text += f" (order {slots['order']})" if slots.get("order") else ""
         return text + (f", and you'd like {slots['want']}" if slots.get("want") else "")
     if not any(slots.get(k) for k in ("order", "product", "amount", "duration")):
         return None
@@ -169,10 +182,9 @@ def build_slots(moment: Moment, config: CoachConfig) -> dict[str, str]:
             slots[slot] = fact.value.lstrip("#").strip()
     if slots.get("order"):
         slots["order_ref"] = f"order {slots['order']}"
-    wants = [w for a in moment.customer_analyses() for w in a.want_labels() if w in _WANTS]
-    acts = [w for w in wants if w not in _TALK]  # "refund my £80" asks for more than words
+    wants = customer_wants(moment)
     if wants:
-        slots["want"] = _WANTS[(acts or wants)[-1]]
+        slots["want"] = _WANTS[wants[0]]
     said = [t.text for t in moment.turns if t.role == "customer"]
     phrase, topic = issue_phrase(said), issue_object(said)
     if topic:
