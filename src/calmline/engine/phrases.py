@@ -216,6 +216,24 @@ def asked_for(text: str) -> list[str]:
     return [label for label, pattern in _ASKED if pattern.search(text)]
 
 
+def said_back(texts: Sequence[str], topic: str, most_words: int = 20) -> str | None:
+    """The customer's own sentence about `topic` ("the discount didn't apply at checkout"), in the
+    agent's voice, as a clause to repeat back; None when it is a question or too long."""
+    head = topic.split()[-1].lower()
+    for sentence in _sentences(texts):
+        if head not in sentence.lower() or sentence.rstrip().endswith("?"):
+            continue
+        clean = re.sub(r"@\w+|#\w+", "", sentence)
+        clean = re.sub(r"^(?:\W*(?:hi|hello|hey|ok|okay|so|um|yeah|listen)\b\W*)+", "", clean.strip(),
+                       flags=re.IGNORECASE)
+        clean = re.sub(r"\b(\w+)(\s+\1\b)+", r"\1", re.sub(r"\s+", " ", clean), flags=re.IGNORECASE)
+        clean = re.sub(r"\b(?:um|uh|er)\b\s*", "", clean).strip().rstrip(".!,;:")
+        if 3 <= len(clean.split()) <= most_words and not re.search(r"[\"“”()]", clean):
+            said = second_person(clean)
+            return said if said.startswith("I ") else said[:1].lower() + said[1:]
+    return None
+
+
 def deadline(text: str) -> str | None:
     """The deadline the customer gave in `text` ("I need it TODAY"), lower case, or None ("it
     arrived this morning" is no deadline)."""
@@ -243,4 +261,4 @@ def thanks_only(text: str) -> bool:
 
 
 __all__ = ["IssuePhrase", "asked_for", "deadline", "issue_object", "issue_phrase", "question_asked",
-           "repeat_contact", "resolved_clause", "second_person", "thanks_only"]
+           "repeat_contact", "resolved_clause", "said_back", "second_person", "thanks_only"]

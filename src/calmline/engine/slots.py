@@ -20,6 +20,7 @@ from calmline.engine.phrases import (
     question_asked,
     repeat_contact,
     resolved_clause,
+    said_back,
     thanks_only,
 )
 from calmline.playbook.coach_schema import CoachConfig
@@ -120,7 +121,7 @@ def _recap(slots: Mapping[str, str], phrase: IssuePhrase | None) -> str | None:
             text += f", {slots['amount']}"
         return text + (f", and you'd like {slots['want']}" if slots.get("want") else "")
     if slots.get("topic"):
-        text = f"something has gone wrong with {slots['topic']}"
+        text = slots.get("said") or f"something has gone wrong with {slots['topic']}"
         text += f" (order {slots['order']})" if slots.get("order") else ""
         return text + (f", and you'd like {slots['want']}" if slots.get("want") else "")
     if not any(slots.get(k) for k in ("order", "product", "amount", "duration")):
@@ -170,6 +171,24 @@ def _plan(moment: Moment) -> str | None:
     return None
 
 
+def _issue_slots(moment: Moment, config: CoachConfig, slots: dict[str, str]) -> IssuePhrase | None:
+    """{issue} in the customer's words (their object and problem, else the thing they named,
+    else the coach's name for the cause), {topic} and {said} (their sentence about it)."""
+    said = [t.text for t in moment.turns if t.role == "customer"]
+    phrase, topic = issue_phrase(said), issue_object(said)
+    if topic:
+        slots["topic"] = topic
+        said_it = said_back(said, topic)
+        if said_it:
+            slots["said"] = said_it
+    issue = phrase.noun if phrase else f"the problem with {topic}" if topic else _issue(moment, config, slots)
+    if phrase:
+        slots["issue_own"] = "yes"
+    if issue:
+        slots["issue"] = issue
+    return phrase
+
+
 def build_slots(moment: Moment, config: CoachConfig) -> dict[str, str]:
     """Every slot this conversation can fill (unknown ones are simply absent). `watch` (no
     template may name it) holds the danger moment whose check-in the latest message calls for."""
@@ -185,16 +204,10 @@ def build_slots(moment: Moment, config: CoachConfig) -> dict[str, str]:
     wants = customer_wants(moment)
     if wants:
         slots["want"] = _WANTS[wants[0]]
-    said = [t.text for t in moment.turns if t.role == "customer"]
-    phrase, topic = issue_phrase(said), issue_object(said)
-    if topic:
-        slots["topic"] = topic
-    issue = phrase.noun if phrase else f"the problem with {topic}" if topic else _issue(moment, config, slots)
-    if phrase:
-        slots["issue_own"] = "yes"
-    for key, value in (("issue", issue), ("plan", _plan(moment))):
-        if value:
-            slots[key] = value
+    phrase = _issue_slots(moment, config, slots)
+    plan = _plan(moment)
+    if plan:
+        slots["plan"] = plan
     _situation(moment, slots)
     recap = _recap(slots, phrase) if "question" not in slots else None
     if recap:
