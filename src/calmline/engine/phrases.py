@@ -160,6 +160,7 @@ again says said say showing shows showed um uh er like yeah today yesterday tomo
 works work working worked arrived came got went keeps kept off over up out down back into onto
 through put took take each every first second third fourth fifth last next nine ten days weeks
 months hours""".split())
+_ORDINALS = frozenset("first second third fourth fifth same new old".split())
 _DETERMINED = re.compile(r"\b(my|our|the)\s+((?:[A-Za-z][\w'-]*\s+){0,3}[A-Za-z][\w'-]*)", re.IGNORECASE)
 
 
@@ -169,9 +170,12 @@ def issue_object(texts: Sequence[str]) -> str | None:
     says both the object and what is wrong with it."""
     for text in texts:
         clean = re.sub(r"\b(\w+)(\s+\1\b)+", r"\1", text, flags=re.IGNORECASE)  # "the the"
+        clean = re.sub(r"(?<!\w)['‘’\"“”]|['‘’\"“”](?!\w)", "", clean)  # the 'fresh' flowers
         for match in _DETERMINED.finditer(clean):
-            words = []
+            words: list[str] = []
             for word in match.group(2).split():
+                if not words and word.lower() in _ORDINALS:  # "the third replacement phone"
+                    continue
                 if word.lower() in _FUNCTION or word.lower() in _NOT_OBJECT or "'" in word:
                     break
                 words.append(word)
