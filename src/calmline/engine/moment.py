@@ -13,7 +13,7 @@ sign of one (a `watch` finding) in the latest message only adds that moment's ge
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -53,6 +53,9 @@ class Moment:
     danger: tuple[str, ...] = ()  # the danger flags that chose a danger moment (labels)
     watch: MomentKind | None = None  # a weaker danger sign in the latest message: whose check-in
     order_named: bool = False  # an earlier agent turn named one of the customer's order numbers
+    # what is worked out from the moment once and asked for by every draft reviewed in it (the
+    # slots); it lives and dies with the moment, which the engine remembers per conversation
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def context(self) -> DraftContext:
         venting = bool(self.latest and self.kind == "venting")

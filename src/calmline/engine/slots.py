@@ -42,8 +42,7 @@ def customer_wants(moment: Moment) -> list[str]:
     """What the customer wants, first the one to answer: what their own words ask us to do (the
     latest message first), then the actions the analysis read, then a request for words only
     ("refund my £80" asks for more than an explanation)."""
-    said = [t.text for t in reversed(moment.turns) if t.role == "customer"]
-    literal = [w for text in said for w in asked_for(text)]
+    literal = [w for text in reversed(_said(moment)) for w in asked_for(text)]
     read = [w for a in reversed(moment.customer_analyses()) for w in a.want_labels() if w in _WANTS]
     ordered = [*literal, *(w for w in read if w not in _TALK), *read]
     return list(dict.fromkeys(w for w in ordered if w in _WANTS))
@@ -142,8 +141,8 @@ def _recap(slots: Mapping[str, str], phrase: IssuePhrase | None) -> str | None:
 def _situation(moment: Moment, slots: dict[str, str]) -> None:
     """Slots that mark the situation (templates `needs` them): a deadline the latest message
     gives, a repeat contact, a message that only thanks us for something now sorted."""
-    latest = moment.latest.text if moment.latest else ""
-    said = [t.text for t in moment.turns if t.role == "customer"]
+    latest = moment.latest.text[:SAID_CHARS] if moment.latest else ""
+    said = _said(moment)
     due = deadline(latest)
     if due:
         slots["deadline"] = due
@@ -171,10 +170,22 @@ def _plan(moment: Moment) -> str | None:
     return None
 
 
+SAID_TURNS = (2, 4)  # the customer's first and latest turns: where the issue is said
+SAID_CHARS = 2000  # of each: a long email's issue is in its opening, not its quoted thread
+
+
+def _said(moment: Moment) -> list[str]:
+    """The customer's words the issue is read from: their first and latest few turns, each cut
+    to its opening, so a long case of long emails costs no more than a short one."""
+    turns = [t.text[:SAID_CHARS] for t in moment.turns if t.role == "customer"]
+    first, latest = SAID_TURNS
+    return turns if len(turns) <= first + latest else [*turns[:first], *turns[-latest:]]
+
+
 def _issue_slots(moment: Moment, config: CoachConfig, slots: dict[str, str]) -> IssuePhrase | None:
     """{issue} in the customer's words (their object and problem, else the thing they named,
     else the coach's name for the cause), {topic} and {said} (their sentence about it)."""
-    said = [t.text for t in moment.turns if t.role == "customer"]
+    said = _said(moment)
     phrase, topic = issue_phrase(said), issue_object(said)
     if topic:
         slots["topic"] = topic
@@ -191,7 +202,17 @@ def _issue_slots(moment: Moment, config: CoachConfig, slots: dict[str, str]) -> 
 
 def build_slots(moment: Moment, config: CoachConfig) -> dict[str, str]:
     """Every slot this conversation can fill (unknown ones are simply absent). `watch` (no
-    template may name it) holds the danger moment whose check-in the latest message calls for."""
+    template may name it) holds the danger moment whose check-in the latest message calls for.
+    Worked out once per moment and coach (every draft and template of the moment asks)."""
+    kept = moment.memo.get("slots")
+    if kept is not None and kept[0] is config:
+        return dict(kept[1])
+    slots = _build_slots(moment, config)
+    moment.memo["slots"] = (config, dict(slots))
+    return slots
+
+
+def _build_slots(moment: Moment, config: CoachConfig) -> dict[str, str]:
     slots: dict[str, str] = dict(config.sla)
     if moment.name:
         slots["name"] = moment.name
