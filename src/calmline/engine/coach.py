@@ -99,15 +99,6 @@ def scanner_for(config: CoachConfig | None = None) -> CueScanner:
     return CueScanner(config or default_coach())
 
 
-def resolve_analyzer(analyzer: Analyzer | None = None) -> Analyzer:
-    """`analyzer`, or the packaged default analyzer when it is None."""
-    if analyzer is not None:
-        return analyzer
-    import calmline
-
-    return calmline.default_analyzer()
-
-
 def review(draft: str, conversation: ConversationLike, analyzer: Analyzer | None = None, *,
            coach: CoachConfig | None = None, time: datetime | None = None) -> Review:
     """Review `draft` as the agent's next reply to `conversation` (a Conversation or turns).

@@ -67,11 +67,6 @@ class Engine:
         self._moments: LruCache[tuple[Turns, str | None, datetime | None], Moment] = (
             LruCache(cache_size))
 
-    @classmethod
-    def from_playbook(cls, playbook: Playbook, coach: CoachConfig | None = None, *,
-                      encoder: object = "auto") -> Engine:
-        return cls(Analyzer(playbook, encoder=encoder), coach)  # type: ignore[arg-type]
-
     @property
     def playbook(self) -> Playbook:
         return self.analyzer.playbook
