@@ -21,6 +21,7 @@ from calmline.cli.main import app as cli
 from calmline.insights.run import RunOptions, run_insights
 from calmline.service import create_app
 from calmline.settings import Settings
+from tests.signals.helpers import write_detector_plugin
 from tests.signals.test_detector_settings import PLUGIN
 
 PACKAGED = Path(__file__).parents[1] / "src/calmline/playbook"
@@ -40,11 +41,7 @@ class Team:
 @pytest.fixture(scope="module")
 def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
     folder = tmp_path_factory.mktemp("team")
-    (folder / "calmline_sirens.py").write_text(PLUGIN)
-    dist = folder / "calmline_sirens-0.1.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: calmline-sirens\nVersion: 0.1\n")
-    (dist / "entry_points.txt").write_text("[calmline.detectors]\nsirens = calmline_sirens:CountedSirens\n")
+    write_detector_plugin(folder, "calmline_sirens", PLUGIN, "sirens = calmline_sirens:CountedSirens")
     playbook = yaml.safe_load((PACKAGED / "default.yaml").read_text())
     playbook["routes"]["pr_team"] = playbook["routes"].pop("social_media")
     for flag in playbook["flags"].values():

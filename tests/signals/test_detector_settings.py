@@ -12,6 +12,7 @@ import yaml
 from calmline.engine.analyzer import Analyzer
 from calmline.errors import CalmlineError, DetectorError, PlaybookError
 from calmline.playbook import load_playbook
+from tests.signals.helpers import write_detector_plugin
 
 PLUGIN = '''
 from typing import ClassVar
@@ -50,11 +51,7 @@ DEFAULT = Path(__file__).parents[2] / "src/calmline/playbook/default.yaml"
 @pytest.fixture
 def team(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     """Write a playbook (the default, changed by `edit`) with the plug-in installed."""
-    (tmp_path / "calmline_sirens.py").write_text(PLUGIN)
-    dist = tmp_path / "calmline_sirens-0.1.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: calmline-sirens\nVersion: 0.1\n")
-    (dist / "entry_points.txt").write_text("[calmline.detectors]\nsirens = calmline_sirens:CountedSirens\n")
+    write_detector_plugin(tmp_path, "calmline_sirens", PLUGIN, "sirens = calmline_sirens:CountedSirens")
     monkeypatch.syspath_prepend(str(tmp_path))
 
     def write(edit: Any) -> Path:

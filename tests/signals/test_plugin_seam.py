@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from calmline.cli.main import app
 from calmline.engine.analyzer import Analyzer
 from calmline.playbook import load_playbook
+from tests.signals.helpers import write_detector_plugin
 
 PLUGIN = '''
 from typing import ClassVar
@@ -35,11 +36,7 @@ class SirenDetector:
 
 @pytest.fixture
 def plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "calmline_siren.py").write_text(PLUGIN)
-    dist = tmp_path / "calmline_siren-0.1.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: calmline-siren\nVersion: 0.1\n")
-    (dist / "entry_points.txt").write_text("[calmline.detectors]\nsiren = calmline_siren:SirenDetector\n")
+    write_detector_plugin(tmp_path, "calmline_siren", PLUGIN, "siren = calmline_siren:SirenDetector")
     monkeypatch.syspath_prepend(str(tmp_path))
     default = Path(__file__).parents[2] / "src/calmline/playbook/default.yaml"
     data = yaml.safe_load(default.read_text())
