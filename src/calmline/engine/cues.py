@@ -17,8 +17,9 @@ from calmline.engine.commitments import Commitment, TimeRef, extract_commitments
 from calmline.engine.lru import LruCache
 from calmline.engine.restate import CustomerFacts, fact_mentions, issue_mentions
 from calmline.playbook.coach_schema import CoachConfig, Cue
+from calmline.signals import literals as literal_index
 from calmline.signals.base import Evidence
-from calmline.signals.matcher import PhraseMatcher, compile_patterns
+from calmline.signals.matcher import PhraseMatcher, compile_patterns, required_literals
 from calmline.signals.negation import is_negated
 from calmline.signals.text import NormalizedText, normalize
 
@@ -140,7 +141,13 @@ class CueScanner:
 
     @staticmethod
     def _matcher(rule: str, cue: Cue) -> PhraseMatcher:
-        return PhraseMatcher(rule, cue.title, cue.weight, compile_patterns(cue.patterns), "cue")
+        """A cue's patterns as one regex that only runs when one of its literals is present
+        (most drafts hold the literals of a few cues, so most regexes are skipped)."""
+        literals = required_literals(cue.patterns)
+        if literals:
+            literal_index.register(literals)
+        return PhraseMatcher(rule, cue.title, cue.weight, compile_patterns(cue.patterns), "cue",
+                             literals)
 
     def hands_over(self, text: str) -> Spans:
         """The agent hands the case over ("I've escalated this to my supervisor")."""

@@ -52,7 +52,7 @@ def assess(engine: Engine, turns: Sequence[HistoryItem], *, with_suggestions: bo
     """Stage, moment, next move, (optionally) two or three suggested replies, and the analysis of
     the last turn in the context of the others (the last WINDOW turns). `key` (the case id)
     lets the engine re-use what it read of this case before."""
-    read = tuple(as_turn(t) for t in turns)[-WINDOW:]
+    read = tuple(as_turn(t) for t in turns[-WINDOW:])
     if not read:
         return Assessment()
     moment = engine.moment(read, case=key, budget=budget)
@@ -70,7 +70,7 @@ def assess(engine: Engine, turns: Sequence[HistoryItem], *, with_suggestions: bo
 def review(engine: Engine, draft: str, turns: Sequence[HistoryItem], *,
            key: int | None = None, budget: Budget | None = None) -> dict[str, Any]:
     """The coach's review of `draft` as the next reply to the last WINDOW of `turns`."""
-    read = tuple(as_turn(t) for t in turns)[-WINDOW:]
+    read = tuple(as_turn(t) for t in turns[-WINDOW:])
     return engine.review(draft, read, case=key, budget=budget).to_dict()
 
 
