@@ -1,4 +1,5 @@
-"""The literal prefilter is an optimisation: it must never change what a phrase group finds."""
+"""The literal prefilter is an optimisation: it must never change what a phrase group finds,
+whether it skips the whole group or narrows its alternation to the patterns whose literals occur."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calmline.playbook import default_playbook
+from calmline.playbook.coach_loader import default_coach
 from calmline.signals.matcher import PhraseMatcher, required_literals
 from calmline.signals.text import normalize
 
@@ -20,7 +22,12 @@ def _all_matchers() -> list[PhraseMatcher]:
     groups |= {f"areas.{k}": g for k, g in pb.areas.items()}
     groups |= {f"flags.{k}": g for k, g in pb.flags.items() if g.patterns}
     groups |= {f"anger.{g.name}": g for g in pb.anger.lexicon}
-    return [PhraseMatcher.from_group(rule, group) for rule, group in groups.items()]
+    found = [PhraseMatcher.from_group(rule, group) for rule, group in groups.items()]
+    coach = default_coach()  # the coach's cues: the largest alternations (a hundred patterns)
+    cues = {f"anti_patterns.{k}": c for k, c in coach.anti_patterns.items()}
+    cues |= {f"behaviours.{k}": c for k, c in coach.behaviours.items()}
+    return found + [PhraseMatcher.from_patterns(rule, c.title, c.weight, c.patterns, source="cue")
+                    for rule, c in cues.items()]
 
 
 MATCHERS = _all_matchers()
@@ -47,5 +54,14 @@ def test_required_literals(pattern: str, literals: tuple[str, ...] | None) -> No
 def test_prefilter_never_hides_a_match(text: str) -> None:
     norm = normalize(text)
     for matcher in MATCHERS:
-        unfiltered = dataclasses.replace(matcher, literals=None)
-        assert matcher.find(norm) == unfiltered.find(norm), matcher.rule
+        unfiltered = dataclasses.replace(matcher, literals=None, _parts=None)
+        assert matcher.find(norm, limit=10) == unfiltered.find(norm, limit=10), matcher.rule
+
+
+def test_narrowing_runs_only_the_patterns_whose_literals_occur() -> None:
+    matcher = PhraseMatcher.from_patterns("t", "t", 1.0, [r"not my fault", r"you should have",
+                                                          r"as i said", r"calm down"])
+    norm = normalize("You should have read it, AS I SAID.")
+    assert [e.text for e in matcher.find(norm)] == ["You should have", "AS I SAID"]
+    assert set(matcher._narrowed) == {(1, 2)}  # compiled once for this set of patterns, then kept
+    assert matcher.find(normalize("all fine here")) == []

@@ -17,9 +17,8 @@ from calmline.engine.commitments import Commitment, TimeRef, extract_commitments
 from calmline.engine.lru import LruCache
 from calmline.engine.restate import CustomerFacts, fact_mentions, issue_mentions
 from calmline.playbook.coach_schema import CoachConfig, Cue
-from calmline.signals import literals as literal_index
 from calmline.signals.base import Evidence
-from calmline.signals.matcher import PhraseMatcher, compile_patterns, required_literals
+from calmline.signals.matcher import PhraseMatcher, compile_patterns
 from calmline.signals.negation import is_negated
 from calmline.signals.text import NormalizedText, normalize
 
@@ -141,13 +140,9 @@ class CueScanner:
 
     @staticmethod
     def _matcher(rule: str, cue: Cue) -> PhraseMatcher:
-        """A cue's patterns as one regex that only runs when one of its literals is present
-        (most drafts hold the literals of a few cues, so most regexes are skipped)."""
-        literals = required_literals(cue.patterns)
-        if literals:
-            literal_index.register(literals)
-        return PhraseMatcher(rule, cue.title, cue.weight, compile_patterns(cue.patterns), "cue",
-                             literals)
+        """A cue's patterns as one regex that only runs when one of its literals is present,
+        and then only over the patterns whose literals are (see `PhraseMatcher`)."""
+        return PhraseMatcher.from_patterns(rule, cue.title, cue.weight, cue.patterns, source="cue")
 
     def hands_over(self, text: str) -> Spans:
         """The agent hands the case over ("I've escalated this to my supervisor")."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from typing import Generic, TypeVar
 
@@ -83,8 +83,25 @@ def required_literals(patterns: Iterable[str]) -> tuple[str, ...] | None:
 
 
 @dataclass(frozen=True, slots=True)
+class _Pattern:
+    """One pattern of a group, as `Candidates` looks it up: the literals one of which it needs."""
+
+    regex: bool
+    literals: tuple[str, ...] | None
+
+
+NARROWED = 256  # the sub-alternations a matcher keeps compiled (the literal sets seen repeat)
+
+
+@dataclass(frozen=True, slots=True)
 class PhraseMatcher:
-    """A compiled phrase group: `find` returns one Evidence per match, spans in the original."""
+    """A compiled phrase group: `find` returns one Evidence per match, spans in the original.
+
+    A large group's alternation is costly to run even when the group can match: a draft holds
+    the literals of a few of its hundred patterns. So `find` runs the alternation of only the
+    patterns whose literals occur in the text (compiled once per set of patterns, and kept).
+    A pattern whose literals are all absent can match nowhere, so the matches are the same.
+    """
 
     rule: str
     reason: str
@@ -92,22 +109,58 @@ class PhraseMatcher:
     regex: re.Pattern[str] | None
     source: str = "lexicon"
     literals: tuple[str, ...] | None = None
+    patterns: tuple[str, ...] = ()
+    raw: bool = False
+    _parts: Candidates[int] | None = field(default=None, compare=False, repr=False)
+    _narrowed: dict[tuple[int, ...], re.Pattern[str] | None] = field(
+        default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_patterns(cls, rule: str, reason: str, weight: float, patterns: Sequence[str], *,
+                      source: str = "lexicon", raw: bool = False) -> PhraseMatcher:
+        """Compile `patterns`; register the literals that let a text skip the group (or part of
+        it) in the process's literal index."""
+        literals = required_literals(patterns)
+        if literals:
+            literal_index.register(literals)
+        parts = None
+        if len(patterns) > 1:
+            each = [_Pattern(True, required_literals([p])) for p in patterns]
+            if any(part.literals for part in each):
+                parts = Candidates(range(len(patterns)), each.__getitem__)
+        return cls(rule, reason, weight, compile_patterns(patterns, raw=raw), source, literals,
+                   tuple(patterns), raw, parts)
 
     @classmethod
     def from_group(cls, rule: str, group: PhraseGroup, source: str = "lexicon") -> PhraseMatcher:
-        regex = compile_patterns(group.patterns, raw=group.raw)
-        literals = required_literals(group.patterns)
-        if literals:
-            literal_index.register(literals)
-        return cls(rule, group.reason, group.weight, regex, source, literals)
+        return cls.from_patterns(rule, group.reason, group.weight, group.patterns, source=source,
+                                 raw=group.raw)
+
+    def _regex_for(self, text: NormalizedText) -> re.Pattern[str] | None:
+        """The alternation of the patterns that can match `text`."""
+        if self._parts is None:
+            return self.regex
+        chosen = tuple(self._parts(text))
+        if len(chosen) == len(self.patterns):
+            return self.regex
+        found = self._narrowed.get(chosen, self.regex)
+        if found is self.regex:
+            found = compile_patterns([self.patterns[i] for i in chosen], raw=self.raw)
+            if len(self._narrowed) >= NARROWED:
+                self._narrowed.clear()
+            self._narrowed[chosen] = found
+        return found
 
     def find(self, text: NormalizedText, limit: int = 5) -> list[Evidence]:
         if self.regex is None:
             return []
         if self.literals is not None and text.present.isdisjoint(self.literals):
             return []
+        regex = self._regex_for(text)
+        if regex is None:
+            return []
         found: list[Evidence] = []
-        for match in self.regex.finditer(text.norm):
+        for match in regex.finditer(text.norm):
             start, end = text.to_original(*match.span())
             if start == end:
                 continue
@@ -128,7 +181,7 @@ class Candidates(Generic[T]):
 
     __slots__ = ("_items", "_always", "_always_items", "_by_literal", "_literals")
 
-    def __init__(self, items: Iterable[T], matcher_of: Callable[[T], PhraseMatcher]) -> None:
+    def __init__(self, items: Iterable[T], matcher_of: Callable[[T], PhraseMatcher | _Pattern]) -> None:
         self._items = tuple(items)
         self._always: tuple[int, ...] = ()
         by_literal: dict[str, list[int]] = {}
