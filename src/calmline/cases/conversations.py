@@ -108,9 +108,13 @@ def get_conversation(session: Session, *, conversation_id: int, for_update: bool
 _CASES, _MESSAGES = table_of(Conversation), table_of(Message)
 _OWNER = (select(_CASES.c.agent_id, _CASES.c.status)
           .where(_CASES.c.id == bindparam("case_id", type_=Integer())))
-_TURNS = (select(_MESSAGES.c.role, _MESSAGES.c.text, _MESSAGES.c.time, _MESSAGES.c.anger_score)
+_TURNS = (select(_MESSAGES.c.id, _MESSAGES.c.role, _MESSAGES.c.text, _MESSAGES.c.time,
+                 _MESSAGES.c.anger_score)
           .where(_MESSAGES.c.conversation_id == bindparam("case_id", type_=Integer()))
           .order_by(_MESSAGES.c.seq.desc()).limit(bindparam("last", type_=Integer())))
+_ANALYSES = (select(_MESSAGES.c.id, _MESSAGES.c.analysis)
+             .where(_MESSAGES.c.id.in_(bindparam("ids", expanding=True)))
+             .where(_MESSAGES.c.analysis.is_not(None)))
 
 
 def owner_and_status(session: Session, *, conversation_id: int) -> tuple[int | None, str]:
@@ -138,11 +142,20 @@ def messages_of(session: Session, *, conversation_id: int, last: int | None = No
 
 
 def recent_turns(session: Session, *, conversation_id: int, last: int) -> list[dict[str, Any]]:
-    """The last `last` turns as the engine reads them (role, text, time, stored anger score), in
-    order: only those columns are read, not the stored analyses (the cost of every message post)."""
+    """The last `last` turns as the engine reads them (message id, role, text, time, stored anger
+    score), in order: only those columns are read, not the stored analyses (the cost of every
+    message post); `stored_analyses` fetches those when the engine needs them."""
     rows = session.connection().execute(_TURNS, {"case_id": conversation_id, "last": last}).all()
-    return [{"role": role, "text": text, "time": time, "anger": anger}
-            for role, text, time, anger in reversed(rows)]
+    return [{"id": id_, "role": role, "text": text, "time": time, "anger": anger}
+            for id_, role, text, time, anger in reversed(rows)]
+
+
+def stored_analyses(session: Session, *, message_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """The analyses stored with these messages (customer messages have one), by message id."""
+    if not message_ids:
+        return {}
+    rows = session.connection().execute(_ANALYSES, {"ids": list(message_ids)}).all()
+    return {id_: analysis for id_, analysis in rows}
 
 
 def _overdue_clause(now: datetime) -> Exists:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -82,3 +83,28 @@ class Analysis:
         data = asdict(self)
         data["escalate"]["route"] = self.escalate.route
         return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Analysis:
+        """The analysis `to_dict` wrote (as a case store keeps it); KeyError or TypeError when
+        `data` is not one."""
+        anger, venting, escalate = data["anger"], data["venting"], data["escalate"]
+        return cls(
+            text=data["text"],
+            anger=Anger(**{**anger, "evidence": _evidence(anger["evidence"])}),
+            causes=_findings(data["causes"]), areas=_findings(data["areas"]),
+            wants=_findings(data["wants"]), facts=tuple(Fact(**f) for f in data["facts"]),
+            flags=_findings(data["flags"]),
+            venting=Venting(**{**venting, "evidence": _evidence(venting["evidence"])}),
+            escalate=Escalation(escalate["escalate"], tuple(escalate["routes"]), tuple(
+                EscalationReason(**{**r, "evidence": _evidence(r["evidence"])})
+                for r in escalate["reasons"])),
+            extra=_findings(data["extra"]), notes=tuple(data["notes"]))
+
+
+def _evidence(items: Iterable[Mapping[str, Any]]) -> tuple[Evidence, ...]:
+    return tuple(Evidence(**e) for e in items)
+
+
+def _findings(items: Iterable[Mapping[str, Any]]) -> tuple[Finding, ...]:
+    return tuple(Finding(**{**f, "evidence": _evidence(f["evidence"])}) for f in items)

@@ -51,7 +51,9 @@ def as_turn(item: HistoryItem) -> Turn:
                 time = datetime.fromisoformat(time.replace("Z", "+00:00"))
             except ValueError as exc:
                 raise InputError(f"history turn has an invalid time {time!r}") from exc
-        return Turn(role, text, time if isinstance(time, datetime) else None, item.get("anger"))
+        stored = item.get("stored")
+        return Turn(role, text, time if isinstance(time, datetime) else None, item.get("anger"),
+                    stored if callable(stored) else None)
     raise InputError(f"history turn must be a string or an object, not {type(item).__name__}")
 
 

@@ -52,6 +52,12 @@ def _overlap(seen: Turns, turns: Turns) -> int:
     return 0
 
 
+def _stored_reading(turn: Turn) -> Analysis | None:
+    """The reading a case store kept with this turn (see `Turn.stored`), if it is one of it."""
+    found = turn.stored() if turn.stored is not None else None
+    return found if isinstance(found, Analysis) and found.text == turn.text else None
+
+
 class Engine:
     """An analyzer and a coach, and what they remember. Safe to share between threads."""
 
@@ -82,7 +88,8 @@ class Engine:
                       budget: Budget | None = None) -> Analyses:
         """One Analysis per customer turn (None for agents), each read in the context of the
         turns before it. Turns already analysed (this conversation shorter by a turn, or what
-        `case` saw last time) are re-used; only the rest is analysed, checking `budget` first."""
+        `case` saw last time) are re-used, then the readings a case store kept with its turns
+        (`Turn.stored`); only the rest is analysed, checking `budget` first."""
         read = tuple(turns)
         done = self._analyses.get(read)
         seen = self._cases.get(case) if done is None and case is not None else None
@@ -98,7 +105,8 @@ class Engine:
                     continue
                 if budget is not None:
                     budget.check()
-                analyses.append(self.analyzer.analyze(turn.text, read[:index], turn.time))
+                analyses.append(_stored_reading(turn)
+                                or self.analyzer.analyze(turn.text, read[:index], turn.time))
             done = tuple(analyses)
             self._analyses.put(read, done)
         if case is not None and read:

@@ -29,6 +29,7 @@ from calmline.engine.case_reading import CaseRules
 from calmline.service import coaching
 from calmline.service.deps import AppState, User, check_owner
 from calmline.service.idempotency import Idempotency
+from calmline.service.readings import with_stored_readings
 from calmline.service.schemas import (
     EscalationPublic,
     FollowUpProposal,
@@ -76,8 +77,8 @@ def post_message(state: AppState, user: User, *, conversation_id: int, body: Mes
         check_owner(user, conversation_id, owner)
         if status == "closed":
             raise ConflictError(f"conversation {conversation_id} is closed")
-        history = conversations.recent_turns(session, conversation_id=conversation_id,
-                                             last=COACH_TURNS)
+        history = with_stored_readings(state.readers or state.sessions, conversations.recent_turns(
+            session, conversation_id=conversation_id, last=COACH_TURNS))
     time = body.time or utcnow()
     guarded = _guard(state, body, history, conversation_id, send_guard)
     turn = {"role": body.role, "text": body.text, "time": time}

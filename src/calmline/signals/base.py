@@ -66,6 +66,10 @@ class Turn:
     text: str
     time: datetime | None = None
     anger: float | None = None  # filled by the analyzer when it scores history
+    # A case store's way to fetch the reading it stored with this message (an engine.Analysis, or
+    # None): an engine that has not read the turn itself (another worker did, or it restarted)
+    # takes that reading instead of reading the turn again. Not part of the turn's identity.
+    stored: Callable[[], object] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

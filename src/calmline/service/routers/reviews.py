@@ -14,6 +14,7 @@ from calmline.service import coaching, intake
 from calmline.service.analysis_schemas import ReviewPublic
 from calmline.service.deps import AppState, StateDep, User, UserDep, check_access
 from calmline.service.idempotency import Idempotency, IdempotencyDep
+from calmline.service.readings import with_stored_readings
 from calmline.service.routers import ERRORS
 from calmline.service.schemas import ErrorBody, ReviewRequest
 from calmline.service.work import bounded
@@ -44,8 +45,8 @@ def _review(body: ReviewRequest, state: AppState, user: User, idem: Idempotency,
         with state.sessions() as session:
             check_access(user, conv_repo.get_conversation(session, conversation_id=body.conversation_id
                                                           or 0))
-            turns = conv_repo.recent_turns(session, conversation_id=body.conversation_id or 0,
-                                           last=intake.COACH_TURNS)
+            turns = with_stored_readings(state.sessions, conv_repo.recent_turns(
+                session, conversation_id=body.conversation_id or 0, last=intake.COACH_TURNS))
     result = coaching.review(state.engine, body.draft, turns, key=body.conversation_id,
                              budget=budget)
     answer = ReviewPublic.model_validate(result)
