@@ -52,6 +52,7 @@ lint: $(VENV)/.installed-dev
 models: $(VENV)/.installed-dev
 	$(BIN)/python -m calmline.models.train --data $(CALMLINE_DATA_DIR) --out src/calmline/models/artifacts
 	$(BIN)/python -m calmline.semantic.train_heads --data data --public $(CALMLINE_DATA_DIR) --out src/calmline/models/artifacts
+	$(BIN)/python -m calmline.semantic.train_draft_heads --drafts data/drafts --out src/calmline/models/artifacts
 
 ## bench: accuracy against baselines, analyzer speed, service load, console timings (bench/README.md)
 bench: $(VENV)/.installed-dev chromium

@@ -25,6 +25,9 @@ _SECTIONS = {"flags": "a phrase on the playbook's {label} list", "wants": "asks 
              "anger": "angry words from the playbook ({label})", "venting": "a venting sign",
              "behaviours": "a phrase the coach counts as {label}",
              "anti_patterns": "a phrase the coach flags as {label}"}
+# what a learned draft head (engine/draft_heads.py) says a sentence reads like
+_LEARNED = {"excuse": "an excuse", "blame": "blaming someone else", "argue": "arguing with the customer",
+            "policy": "hiding behind policy", "minimise": "playing the problem down"}
 
 
 def _words(name: str) -> str:
@@ -68,6 +71,9 @@ def explain(source: str, rule: str) -> str:
         return {"tone": "the tone of the reply", "issue": "names the customer's issue",
                 "timeline": "a concrete time", "customer": "what the customer said"}.get(
             kind, f"the coach's {_words(kind)} check")
+    if source == "model" and rule.startswith("anti_patterns."):
+        label = rule.split(".", 1)[1]
+        return f"reads like {_LEARNED.get(label, _words(label))} (learned from the team's drafts)"
     if source in ("lexicon", "pattern", "cue"):
         return _section(rule)
     if source == "context":

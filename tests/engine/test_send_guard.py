@@ -53,7 +53,9 @@ def test_a_good_reply_is_good_to_send() -> None:
 
 
 def test_a_milder_anti_pattern_asks_to_improve_not_block() -> None:
-    draft = GOOD + " The courier system had a glitch, that's why it was late."
+    # an excuse about ourselves: one that names the courier reads as blame too (the drafts set
+    # labels "our billing system had a glitch …" excuse and blame), and blame blocks
+    draft = GOOD + " We've been really busy this week, that's why it was late."
     review = Engine(coach_analyzer()).review(draft, DEMO_CHAT)
     assert review.flagged("excuse") and "excuse" not in load_coach().guard.block
     assert review.verdict == "improve"

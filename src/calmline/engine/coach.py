@@ -19,6 +19,7 @@ from typing import Any
 from calmline.engine.analyzer import Analyzer
 from calmline.engine.commitments import Commitment
 from calmline.engine.cues import CueScanner, Scan
+from calmline.engine.draft_heads import DraftReader
 from calmline.engine.guard import Verdict, verdict
 from calmline.engine.moment import ConversationLike, Moment, describe
 from calmline.engine.recommend import next_move, rewrite_for
@@ -110,10 +111,13 @@ def review(draft: str, conversation: ConversationLike, analyzer: Analyzer | None
     return engine_for(analyzer, coach).review(draft, conversation, time)
 
 
-def review_in(draft: str, moment: Moment, scanner: CueScanner) -> Review:
-    """Review against an already-read moment (the composer reviews several drafts this way)."""
+def review_in(draft: str, moment: Moment, scanner: CueScanner,
+              learned: DraftReader | None = None) -> Review:
+    """Review against an already-read moment (the composer reviews several drafts this way).
+    `learned`: the engine's learned draft heads, read with the phrase cues (None: cues only)."""
     config = scanner.config
-    scan = scanner.scan(draft[: 20_000], moment.context())
+    scan = scanner.scan(draft[: 20_000], moment.context(),
+                        learned.find if learned is not None else None)
     slots = build_slots(moment, config)
     gaps = _gaps(config, scan, moment, slots)
     drop = {"apology"} if any(g.label == "apology_string" for g in gaps) else set()

@@ -10,7 +10,11 @@ level and two engines (two teams' playbooks in one process) never see each other
   next message) re-uses the analyses of the turns it already had;
 - per case (the service's conversation id): the turns seen last time, so that the window of recent
   turns can slide on and still only the new turn is analysed;
-- the scans of agent turns and the read moments.
+- the scans of agent turns and the read moments;
+- the learned draft heads' reading of each draft sentence (engine/draft_heads.py), by the
+  sentence's text: while the agent types, only the sentence that changed is encoded. They read
+  with the analyzer's encoder; without one (the fast path, or the semantic tier could not load)
+  the coach reads anti-patterns by its phrase cues only.
 
 Every cache is bounded (least recently used goes first) and thread-safe without holding a lock
 while computing, so many request threads share one engine and one slow conversation never makes
@@ -20,6 +24,7 @@ another wait. Long work takes a `Budget` and stops between turns once it is spen
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from calmline.engine.analysis import Analysis
@@ -29,6 +34,7 @@ from calmline.engine.coach import Review, review_in
 from calmline.engine.commitments import Commitment, extract_commitments
 from calmline.engine.composer import Rewriter, Suggestion, suggest_in
 from calmline.engine.cues import CueScanner, DraftContext, Scan
+from calmline.engine.draft_heads import DraftReader, draft_reader
 from calmline.engine.lru import LruCache
 from calmline.engine.moment import ConversationLike, Moment, as_turns, read_moment
 from calmline.errors import InputError
@@ -62,11 +68,15 @@ class Engine:
     """An analyzer and a coach, and what they remember. Safe to share between threads."""
 
     def __init__(self, analyzer: Analyzer, coach: CoachConfig | None = None, *,
-                 cache_size: int = 256, cases: int = 1024, rewriter: Rewriter | None = None) -> None:
+                 cache_size: int = 256, cases: int = 1024, rewriter: Rewriter | None = None,
+                 learned: bool = True) -> None:
         self.analyzer = analyzer
         self.coach = coach or default_coach()
         self.rewriter = rewriter  # proposes one more suggestion (the optional LLM); None: off
         self.scanner = CueScanner(self.coach)
+        # drafts and rewrites are read by the learned heads too; templates by phrase cues only
+        self.learned: DraftReader | None = (
+            draft_reader(self.coach, analyzer.encoder, cache_size * 16) if learned else None)
         self._analyses: LruCache[Turns, Analyses] = LruCache(cache_size)
         self._cases: LruCache[Hashable, tuple[Turns, Analyses]] = LruCache(cases)
         self._scans: LruCache[Hashable, Scan] = LruCache(cache_size * 4)
@@ -163,7 +173,7 @@ class Engine:
         if not isinstance(draft, str):
             raise InputError(f"draft must be a string, not {type(draft).__name__}")
         return review_in(draft, self.moment(conversation, time, case=case, budget=budget),
-                         self.scanner)
+                         self.scanner, self.learned)
 
     def suggest(self, conversation: ConversationLike, *, limit: int = 3,
                 rewriter: Rewriter | None = None, case: Hashable | None = None,
@@ -171,7 +181,13 @@ class Engine:
         """Two or three replies for the current moment, each reviewed, best first. `rewriter`
         (default: the engine's own, if it has one) may propose one more."""
         moment = self.moment(conversation, case=case, budget=budget)
-        return suggest_in(moment, self.scanner, limit=limit, rewriter=rewriter or self.rewriter)
+        found = suggest_in(moment, self.scanner, limit=limit, rewriter=rewriter or self.rewriter)
+        if self.learned is None:
+            return found
+        # the rewriter's reply is written fresh, so the learned heads read it as they read drafts
+        # (the templates are reviewed phrases: cues only, on every customer post)
+        return [replace(s, review=(r := review_in(s.text, moment, self.scanner, self.learned)),
+                        score=r.score) if s.source == "rewriter" else s for s in found]
 
     def promises(self, text: str, now: datetime | None = None) -> list[Commitment]:
         """The commitments in a sent agent message, each with its resolved deadline (if any)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -152,13 +153,19 @@ class CueScanner:
         return tuple(Evidence(m.start(), m.end(), text[m.start():m.end()], "cue", "coach.escalation")
                      for m in self._escalation.finditer(norm))
 
-    def scan(self, text: str, context: DraftContext | None = None) -> Scan:
+    def scan(self, text: str, context: DraftContext | None = None,
+             learned: Callable[[str], Mapping[str, Spans]] | None = None) -> Scan:
+        """`learned`: more anti-pattern evidence by label (the engine's learned draft heads,
+        engine/draft_heads.py), added to the phrase hits before the contextual checks."""
         context = context or DraftContext()
         plain, text = str(text), Sentences(text)  # the checks below share one sentence index
         norm = normalize(text.replace("’", "'"))
         times = tuple(t for t in find_times(text, context.time) if self._is_step(text, t))
         raw_bad = {k: self._find(norm, text, m, self.config.anti_patterns[k].negatable)
                    for k, m in self._anti.items()}
+        for label, spans in (learned(text) if learned is not None else {}).items():
+            if label in raw_bad:  # either one finds it; a sentence a phrase already marks adds nothing
+                raw_bad[label] += tuple(e for e in spans if not _overlaps(e, raw_bad[label]))
         raw_good = {k: self._find(norm, text, m, self.config.behaviours[k].negatable)
                     for k, m in self._behaviours.items()}
         commitments = tuple(extract_commitments(text, context.time))

@@ -173,6 +173,22 @@ class Guard(_Strict):
         return self
 
 
+class DraftHeadExamples(_Strict):
+    """Sentences an agent might write that are (examples) or only look like (near_misses) one
+    anti-pattern: they train the learned head of that anti-pattern (engine/draft_heads.py)."""
+
+    examples: list[str] = Field(min_length=3)
+    near_misses: list[str] = Field(default_factory=list)
+
+
+class DraftHeadsSpec(_Strict):
+    """The learned draft-sentence heads: which artefact the coach reads (a shipped name or a
+    path; None: phrase cues only) and the example sentences `make models` trains them on."""
+
+    artefact: str | None = None
+    labels: dict[str, DraftHeadExamples] = Field(default_factory=dict)
+
+
 class CoachConfig(_Strict):
     """The reviewer's method: a team adapts wording, weights, SLAs and templates here."""
 
@@ -190,6 +206,7 @@ class CoachConfig(_Strict):
     escalation: list[str] = Field(default_factory=list, description="agent hands the case over")
     templates: list[Template] = Field(min_length=1)
     guard: Guard = Guard()
+    draft_heads: DraftHeadsSpec = DraftHeadsSpec()
 
     @model_validator(mode="after")
     def _consistent(self) -> CoachConfig:
@@ -207,6 +224,9 @@ class CoachConfig(_Strict):
         unknown_guard = [a for a in self.guard.block if a not in self.anti_patterns]
         if unknown_guard:
             raise ValueError(f"guard.block names unknown anti-patterns {unknown_guard}")
+        unknown_heads = [a for a in self.draft_heads.labels if a not in self.anti_patterns]
+        if unknown_heads:
+            raise ValueError(f"draft_heads.labels names unknown anti-patterns {unknown_heads}")
         routed = [r for spec in self.moments.values() for r in spec.routes]
         if len(routed) != len(set(routed)):
             raise ValueError(f"moments: a route chooses at most one moment ({sorted(routed)})")
