@@ -131,3 +131,20 @@ def test_what_the_customer_asks_for_in_their_own_words_is_answered() -> None:
     text = top("hi there, I think I've been charged twice for my pizza (order 4471-K). "
                "Could one be reversed please?")
     assert "refund" in text and "4471-K" in text
+
+
+def test_what_the_customer_wants_is_worded_as_the_team_s_playbook_words_it() -> None:
+    from calmline.engine.analyzer import Analyzer
+    from calmline.engine.slots import build_slots
+
+    base = coach_analyzer()
+    wants = dict(base.playbook.wants)
+    wants["refund"] = wants["refund"].model_copy(update={"ask": "your money back in full"})
+    team = Analyzer(base.playbook.model_copy(update={"wants": wants}), encoder=None)
+    engine = Engine(team)
+    moment = engine.moment(turns(("customer", "The kettle broke after a day. Refund me please.")))
+    assert build_slots(moment, engine.coach)["want"] == "your money back in full"
+    quiet = wants | {"refund": wants["refund"].model_copy(update={"ask": ""})}  # no wording: no slot
+    engine = Engine(Analyzer(base.playbook.model_copy(update={"wants": quiet}), encoder=None))
+    moment = engine.moment(turns(("customer", "The kettle broke after a day. Refund me please.")))
+    assert "want" not in build_slots(moment, engine.coach)

@@ -27,7 +27,7 @@ from calmline.engine.stages import StageState, track_stages
 from calmline.errors import InputError
 from calmline.playbook.coach_schema import CoachConfig
 from calmline.playbook.coach_schema import Moment as MomentKind
-from calmline.playbook.schema import Playbook
+from calmline.playbook.schema import Playbook, Want
 from calmline.signals.base import Turn
 
 ConversationLike = Conversation | Sequence[HistoryItem]
@@ -53,6 +53,8 @@ class Moment:
     danger: tuple[str, ...] = ()  # the danger flags that chose a danger moment (labels)
     watch: MomentKind | None = None  # a weaker danger sign in the latest message: whose check-in
     order_named: bool = False  # an earlier agent turn named one of the customer's order numbers
+    # the playbook's wants: how the console words each (`ask`), and which ask for action
+    wants: Mapping[str, Want] = field(default_factory=dict, compare=False, repr=False)
     # what is worked out from the moment once and asked for by every draft reviewed in it (the
     # slots); it lives and dies with the moment, which the engine remembers per conversation
     memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
@@ -162,7 +164,7 @@ def _read(turns: tuple[Turn, ...], name: str | None, analyses: tuple[Analysis | 
     orders = [f for f in customer.facts if f.kind == "order_id"]
     named = bool(orders) and any(fact_mentions(t.text, orders) for t in turns if t.role == "agent")
     return Moment(turns, analyses, tuple(scans), customer, latest, latest_index, name, state,
-                  kind, now, flags, watch, named)
+                  kind, now, flags, watch, named, analyzer.playbook.wants)
 
 
 def describe(moment: Moment) -> dict[str, Any]:

@@ -26,14 +26,10 @@ from calmline.engine.phrases import (
 from calmline.playbook.coach_schema import CoachConfig
 
 _SLOT = re.compile(r"\{(\w+)(?:\|([^{}]*))?\}")
-_WANTS = {"refund": "a refund", "replacement": "a replacement", "repair": "a repair",
-          "cancellation": "the cancellation", "compensation": "compensation",
-          "explanation": "an explanation", "apology": "an apology", "manager": "a manager"}
 _FACT_SLOTS = {"order": "order_id", "product": "product", "duration": "duration", "amount": "amount",
                "date": "date"}
 
 
-_TALK = frozenset({"explanation", "apology"})
 _ASKS_FOR = re.compile(r"\b(?:refund|replace|replacement|repair|money back|compensat\w*|"
                        r"(?:a|the) manager)\b", re.IGNORECASE)
 
@@ -41,11 +37,13 @@ _ASKS_FOR = re.compile(r"\b(?:refund|replace|replacement|repair|money back|compe
 def customer_wants(moment: Moment) -> list[str]:
     """What the customer wants, first the one to answer: what their own words ask us to do (the
     latest message first), then the actions the analysis read, then a request for words only
-    ("refund my £80" asks for more than an explanation)."""
+    ("refund my £80" asks for more than an explanation). Only the playbook's wants that say how
+    to word them (`ask`); which are actions is the playbook's `action`."""
+    worded = {label for label, want in moment.wants.items() if want.ask}
     literal = [w for text in reversed(_said(moment)) for w in asked_for(text)]
-    read = [w for a in reversed(moment.customer_analyses()) for w in a.want_labels() if w in _WANTS]
-    ordered = [*literal, *(w for w in read if w not in _TALK), *read]
-    return list(dict.fromkeys(w for w in ordered if w in _WANTS))
+    read = [w for a in reversed(moment.customer_analyses()) for w in a.want_labels() if w in worded]
+    ordered = [*literal, *(w for w in read if moment.wants[w].action), *read]
+    return list(dict.fromkeys(w for w in ordered if w in worded))
 
 
 def _is_order(value: str) -> bool:
@@ -224,7 +222,7 @@ def _build_slots(moment: Moment, config: CoachConfig) -> dict[str, str]:
         slots["order_ref"] = f"order {slots['order']}"
     wants = customer_wants(moment)
     if wants:
-        slots["want"] = _WANTS[wants[0]]
+        slots["want"] = moment.wants[wants[0]].ask
     phrase = _issue_slots(moment, config, slots)
     plan = _plan(moment)
     if plan:
