@@ -52,3 +52,16 @@ def test_properties_of_labels_are_in_the_playbook() -> None:
     assert {n for n, f in playbook.flags.items() if f.detector == "abuse"} == {"abuse", "swearing"}
     assert {n for n, w in playbook.wants.items() if not w.action} == {"apology", "explanation"}
     assert [g.name for g in playbook.anger.lexicon if g.swearing] == ["swearing", "insult"]
+
+
+def test_the_wants_that_ask_for_money_are_the_playbook_s() -> None:
+    data = _packaged("default.yaml")
+    text = "I want compensation of $950 for this broken TV"
+    default = Analyzer(Playbook.model_validate(data), encoder=None).analyze(text)
+    assert "refund_limit" in {r.trigger for r in default.escalate.reasons}
+    data["escalation"]["authority"]["refund_wants"] = ["refund"]
+    team = Analyzer(Playbook.model_validate(data), encoder=None).analyze(text)
+    assert "refund_limit" not in {r.trigger for r in team.escalate.reasons}
+    data["escalation"]["authority"]["refund_wants"] = ["refund", "store_credit"]
+    with pytest.raises(ValueError, match=r"refund_wants names wants not under `wants`: \['store_credit'\]"):
+        Playbook.model_validate(data)

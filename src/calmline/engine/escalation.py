@@ -64,7 +64,7 @@ class EscalationPolicy:
     ) -> list[EscalationReason]:
         found = []
         cfg = self._playbook.escalation.authority
-        money_wants = [w for w in wants if w.label in ("refund", "compensation")]
+        money_wants = [w for w in wants if w.label in cfg.refund_wants]
         if money_wants:
             for fact in facts:
                 value = _amount(fact) if fact.kind == "amount" else None

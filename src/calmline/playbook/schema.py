@@ -160,6 +160,10 @@ class Topic(PhraseGroup):
 class AuthorityConfig(_Strict):
     refund_limit: float = Field(200, ge=0)
     refund_route: str = "supervisor"
+    refund_wants: list[str] = Field(
+        default_factory=lambda: ["refund", "compensation"],
+        description="the wants (labels under `wants`) that ask for money: an amount above "
+                    "`refund_limit` in a message asking for one of them goes to `refund_route`")
     topics: dict[str, Topic] = Field(default_factory=dict)
 
 
@@ -274,6 +278,15 @@ class Playbook(_Strict):
         if unknown:
             detail = ", ".join(f"{w} -> {r!r}" for w, r in sorted(unknown.items()))
             raise ValueError(f"unknown routes (declare them under `routes`): {detail}")
+        return self
+
+    @model_validator(mode="after")
+    def _refund_wants_exist(self) -> Playbook:
+        authority = self.escalation.authority
+        unknown = sorted(set(authority.refund_wants) - set(self.wants))
+        if unknown and "refund_wants" in authority.model_fields_set:  # the default may not apply
+            raise ValueError(f"escalation.authority.refund_wants names wants not under `wants`: "
+                             f"{unknown}")
         return self
 
     def route_description(self, route: str) -> str:
