@@ -65,3 +65,17 @@ def test_the_wants_that_ask_for_money_are_the_playbook_s() -> None:
     data["escalation"]["authority"]["refund_wants"] = ["refund", "store_credit"]
     with pytest.raises(ValueError, match=r"refund_wants names wants not under `wants`: \['store_credit'\]"):
         Playbook.model_validate(data)
+
+
+def test_a_detector_s_labels_are_the_playbook_s_sections_it_reads() -> None:
+    from calmline.signals.base import labels_of, registry
+
+    data = _packaged("default.yaml")
+    data["wants"]["store_credit"] = {**data["wants"]["refund"], "ask": "store credit"}
+    data["flags"]["chargeback"] = {**data["flags"]["legal"], "detector": "threats"}
+    playbook = Playbook.model_validate(data)
+    detectors = registry()
+    assert "store_credit" in labels_of(detectors["wants"], playbook)
+    assert "chargeback" in labels_of(detectors["threats"], playbook)
+    assert "abuse" not in labels_of(detectors["threats"], playbook)  # raised by `abuse`
+    assert set(labels_of(detectors["causes"], playbook)) == {*playbook.causes, *playbook.areas}

@@ -25,6 +25,7 @@ from calmline.signals.base import (
     Turn,
     declared_order_problems,
     detector_settings,
+    labels_of,
     registry,
 )
 from calmline.signals.text import normalize
@@ -58,15 +59,15 @@ def as_turn(item: HistoryItem) -> Turn:
 
 
 def _check_flag_detectors(playbook: Playbook, factories: Mapping[str, DetectorFactory]) -> None:
-    """A flag's `detector` must exist and, unless it is `threats` (which reads any flag's
-    patterns), declare the flag among its labels: otherwise the flag would silently never fire."""
+    """A flag's `detector` must exist and raise the flag (`labels_of`: a fixed label, or one of
+    the flags it reads from the playbook): otherwise the flag would silently never fire."""
     for name, flag in playbook.flags.items():
         factory = factories.get(flag.detector)
         if factory is None:
             raise DetectorError(f"flags.{name}.detector names unknown detector {flag.detector!r}; "
                                 f"known: {sorted(factories)}")
-        labels = tuple(getattr(factory, "labels", ()))
-        if flag.detector != "threats" and name not in labels:
+        labels = labels_of(factory, playbook)
+        if name not in labels:
             raise DetectorError(f"flags.{name}.detector is {flag.detector!r}, which raises only "
                                 f"{sorted(labels)}: the flag would never fire")
 

@@ -92,6 +92,9 @@ class Detector(Protocol):
       that each of them the playbook lists comes earlier in `detectors`, so the order a detector
       depends on is declared, not implied by where the YAML happens to put it.
     - `needs_encoder`: it takes the semantic encoder as `encoder=`.
+    - `sections`: the playbook sections whose entries are its labels (`wants`, `causes`, `areas`,
+      or `flags`: the flags that name it as their `detector`). Those labels are the playbook's in
+      use, not fixed in code; `labels_of` gives them with the fixed `labels`.
     """
 
     name: ClassVar[str]
@@ -101,6 +104,19 @@ class Detector(Protocol):
 
 
 DetectorFactory = Callable[["Playbook"], Detector]
+
+
+def labels_of(factory: DetectorFactory, playbook: Playbook) -> tuple[str, ...]:
+    """The labels a detector may raise with this playbook: its fixed `labels`, then the entries
+    of the playbook sections it reads its labels from (`sections`)."""
+    found = list(getattr(factory, "labels", ()))
+    for section in getattr(factory, "sections", ()):
+        if section == "flags":
+            name = getattr(factory, "name", None)
+            found += [label for label, flag in playbook.flags.items() if flag.detector == name]
+        else:
+            found += list(getattr(playbook, section))
+    return tuple(dict.fromkeys(found))
 _BUILTIN: dict[str, DetectorFactory] = {}
 ENTRY_POINT_GROUP = "calmline.detectors"
 

@@ -16,10 +16,8 @@ from calmline.signals.text import NormalizedText
 @register
 class CausesDetector:
     name: ClassVar[str] = "causes"
-    labels: ClassVar[tuple[str, ...]] = (
-        "unmet_expectations", "process_friction", "lack_of_communication", "outside_stress",
-        "billing_refund", "delivery", "quality_defect", "account_access", "pricing", "staff",
-    )
+    labels: ClassVar[tuple[str, ...]] = ()
+    sections: ClassVar[tuple[str, ...]] = ("causes", "areas")
 
     def __init__(self, playbook: Playbook) -> None:
         self._matchers = build("causes", playbook.causes) + build("areas", playbook.areas)

@@ -21,9 +21,8 @@ class ThreatsDetector:
     """Every playbook flag that is pure phrasing; negated mentions ("not going to sue") skip."""
 
     name: ClassVar[str] = "threats"
-    labels: ClassVar[tuple[str, ...]] = (
-        "violence", "self_harm", "account_security", "legal", "regulator", "public", "churn", "manager",
-    )  # the default playbook's; any flag with `detector: threats` and patterns is read
+    labels: ClassVar[tuple[str, ...]] = ()
+    sections: ClassVar[tuple[str, ...]] = ("flags",)  # every flag with `detector: threats`
 
     def __init__(self, playbook: Playbook) -> None:
         self._flags = [

@@ -14,10 +14,8 @@ from calmline.signals.text import NormalizedText
 @register
 class WantsDetector:
     name: ClassVar[str] = "wants"
-    labels: ClassVar[tuple[str, ...]] = (
-        "refund", "replacement", "repair", "cancellation", "compensation", "explanation",
-        "apology", "manager",
-    )
+    labels: ClassVar[tuple[str, ...]] = ()
+    sections: ClassVar[tuple[str, ...]] = ("wants",)
 
     def __init__(self, playbook: Playbook) -> None:
         self._matchers = build("wants", playbook.wants)
