@@ -7,6 +7,7 @@ Screenshots go to test-artifacts/console/ (gitignored) for a human to look at.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
@@ -115,8 +116,21 @@ def browser() -> Iterator[sync_api.Browser]:  # event loop running that later te
 
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    """The screenshot folder, emptied once per run: under pytest-xdist the first worker to get here
+    empties it (a lock and the run's id in a marker file), so no worker deletes another's shots."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run is None:
+        shutil.rmtree(ARTIFACTS, ignore_errors=True)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        return ARTIFACTS
+    ARTIFACTS.parent.mkdir(parents=True, exist_ok=True)
+    marker = ARTIFACTS.parent / ".console-run"
+    with (ARTIFACTS.parent / ".console-lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not marker.exists() or marker.read_text() != run:
+            shutil.rmtree(ARTIFACTS, ignore_errors=True)
+            marker.write_text(run)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
 
 
