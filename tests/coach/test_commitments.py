@@ -54,3 +54,16 @@ def test_promises_become_commitments(text: str, expected: list[tuple[str, str | 
 def test_naive_message_time_is_taken_as_utc() -> None:
     naive = datetime(2026, 11, 24, 10, 12)
     assert find_times("by 4pm", naive)[0].due == datetime(2026, 11, 24, 16, 0, tzinfo=UTC)
+
+
+def test_the_customer_s_facts_and_the_agent_s_times_share_one_grammar() -> None:
+    """What the facts detector reads as a number or a month, a promise's deadline resolves."""
+    from calmline import default_engine
+
+    facts = default_engine().analyze("On hold for eleven days about the order from 3rd Sept.").facts
+    assert {(f.kind, f.text) for f in facts} >= {("duration", "On hold for eleven days"),
+                                                 ("date", "3rd Sept")}
+    (eleven,) = find_times("I'll have the replacement with you within eleven days", NOW)
+    assert eleven.due == datetime(2026, 12, 5, 10, 12, tzinfo=UTC)
+    (september,) = find_times("I'll call you on 3rd Sept", NOW)
+    assert (september.due.month, september.due.day) == (9, 3)

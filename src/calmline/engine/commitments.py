@@ -16,19 +16,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from calmline.signals.base import Evidence
+from calmline.signals.grammar import MONTH, MONTHS, NUMBER, WEEKDAYS, number_value
 
-_NUM_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-              "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15,
-              "twenty": 20, "thirty": 30, "forty-five": 45, "twenty-four": 24, "forty-eight": 48}
-_NUM = r"(?:\d{1,3}|" + "|".join(sorted(_NUM_WORDS, key=len, reverse=True)) + ")"
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
 _PARTS = r"morning|afternoon|evening|night"
 _CLOCK = r"(?P<clock>\d{1,2}(?::\d{2})?\s?(?:am|pm)|\d{1,2}:\d{2}|noon|midday)"
 _TIME = re.compile(
     r"\b(?:"
-    rf"(?:within|in)\s+(?:the\s+next\s+)?(?P<n>{_NUM})(?:\s?(?:-|–|to)\s?(?P<n2>\d{{1,3}}))?\s+"
+    rf"(?:within|in)\s+(?:the\s+next\s+)?(?P<n>{NUMBER})(?:\s?(?:-|–|to)\s?(?P<n2>\d{{1,3}}))?\s+"
     r"(?:more\s+)?(?P<biz>business\s+|working\s+)?(?P<unit>minutes?|mins?|hours?|hrs?|days?|weeks?)"
     r"|(?:within|in)\s+(?:the\s+next|the|an|one)\s+(?P<hour>hour)"
     rf"|(?:by|at|before|around|from|between)\s+{_CLOCK}"
@@ -37,10 +31,10 @@ _TIME = re.compile(
     r"|(?:by\s+)?(?:the\s+)?(?P<eo>end\s+of\s+(?:the\s+|today|tomorrow)?(?P<eo_unit>day|week|today|tomorrow)"
     r"|eod|close\s+of\s+business|cob)"
     r"|(?P<nextweek>next\s+week)"
-    rf"|(?:(?:on|by|this|next|before|until|from)\s+)?(?P<weekday>{'|'.join(_WEEKDAYS)})"
+    rf"|(?:(?:on|by|this|next|before|until|from)\s+)?(?P<weekday>{'|'.join(WEEKDAYS)})"
     rf"(?:\s+(?P<wpart>{_PARTS}))?"
-    rf"|(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{_MONTH})"
-    rf"|(?P<m2>{_MONTH})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?"
+    rf"|(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{MONTH})"
+    rf"|(?P<m2>{MONTH})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?"
     r"|(?:on\s+)?the\s+(?P<d3>\d{1,2})(?:st|nd|rd|th)"
     r")\b",
     re.IGNORECASE,
@@ -95,7 +89,8 @@ def _now(now: datetime | None) -> datetime:
 
 
 def _number(token: str) -> int:
-    return int(token) if token.isdigit() else _NUM_WORDS.get(token.lower(), 1)
+    value = number_value(token)
+    return 1 if value is None else value
 
 
 def _clock(token: str) -> tuple[int, int]:
@@ -138,7 +133,7 @@ def _relative(m: re.Match[str], now: datetime) -> datetime:
 
 def _calendar(m: re.Match[str], now: datetime) -> datetime | None:
     day, month = m.group("d1") or m.group("d2") or m.group("d3"), m.group("m1") or m.group("m2")
-    month_no = _MONTHS.index(month[:3].lower()) + 1 if month else now.month
+    month_no = MONTHS.index(month[:3].lower()) + 1 if month else now.month
     try:
         due = _at(now.replace(month=month_no, day=int(day)), 17)
     except ValueError:
@@ -172,7 +167,7 @@ def _resolve(m: re.Match[str], now: datetime) -> datetime | None:
     if g("nextweek"):
         return _at(now + timedelta(days=7 - now.weekday() + 4), 17)
     if g("weekday"):
-        ahead = (_WEEKDAYS.index(g("weekday").lower()) - now.weekday()) % 7 or 7
+        ahead = (WEEKDAYS.index(g("weekday").lower()) - now.weekday()) % 7 or 7
         return _at(now + timedelta(days=ahead), _PART_HOUR[g("wpart")])
     return _calendar(m, now)
 

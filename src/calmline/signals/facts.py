@@ -11,10 +11,12 @@ from typing import ClassVar
 
 from calmline.playbook.schema import Playbook
 from calmline.signals.base import DetectionContext, Evidence, Finding, register
+from calmline.signals.grammar import MONTH, MONTHS, NUMBER_WORDS, WEEKDAYS
 from calmline.signals.text import NormalizedText
 
-_NUMBER_WORDS = (r"\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-                 r"twelve|fifteen|twenty|thirty|forty|forty-five|several|a few|few|a couple of|couple of")
+# a number (digits, or words: signals/grammar.py) or a vague count ("a few", "several")
+_NUMBER_WORDS = (r"\d+(?:\.\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+                 + r"|several|a few|few|a couple of|couple of")
 _DURATION = re.compile(
     rf"\b(?:over\s+|nearly\s+|almost\s+|more than\s+)?(?:{_NUMBER_WORDS})\s+"
     r"(?:more\s+)?(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b",
@@ -27,22 +29,20 @@ _WAIT_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _UNITS = ("sec", "min", "hour", "hr", "day", "week", "month", "year")
-_DATE_WORDS = ("day", "tomorrow", "week", "month", "jan", "feb", "mar", "apr", "may", "jun", "jul",
-               "aug", "sep", "oct", "nov", "dec")
+_DATE_WORDS = ("day", "tomorrow", "week", "month", *MONTHS)
 _DIGIT = re.compile(r"\d")
 _AMOUNT = re.compile(
     r"(?:[$£€]\s?\d[\d,]*(?:\.\d{1,2})?(?:\s?(?:k|m)\b)?)"
     r"|(?:\b\d[\d,]*(?:\.\d{1,2})?\s?(?:dollars|usd|eur|euros?|pounds|gbp|bucks|quid)\b)",
     re.IGNORECASE,
 )
-_MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+_WEEKDAY = "|".join(WEEKDAYS)
 _DATE = re.compile(
     r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?"
-    rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})(?:\s+\d{{4}})?"
-    r"|(?:last|this|next|on)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|month)"
-    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow"
+    rf"|{MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}(?:\s+\d{{4}})?"
+    rf"|(?:last|this|next|on)\s+(?:{_WEEKDAY}|week|month)"
+    rf"|{_WEEKDAY}|yesterday|today|tomorrow"
     r"|the\s+\d{1,2}(?:st|nd|rd|th))\b",
     re.IGNORECASE,
 )
