@@ -25,9 +25,6 @@ ALLOWED = {
     "calmline.playbook.coach_loader.default_coach()": "the packaged coach, parsed once",
     "calmline.default_analyzer()": "the documented default analyzer",
     "calmline.default_engine()": "the documented default engine",
-    # an append-only index of the phrase literals every matcher registered (one Aho-Corasick
-    # scan per message); it is locked, never forgets, and holds no result of any reading
-    "calmline.signals.literals._known": "phrase literals of every matcher built",
 }
 CONTAINERS = (dict, list, set, OrderedDict, Counter, defaultdict, deque)
 

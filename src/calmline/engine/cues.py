@@ -19,6 +19,7 @@ from calmline.engine.lru import LruCache
 from calmline.engine.restate import CustomerFacts, fact_mentions, issue_mentions
 from calmline.playbook.coach_schema import CoachConfig, Cue
 from calmline.signals.base import Evidence
+from calmline.signals.literals import LiteralIndex
 from calmline.signals.matcher import PhraseMatcher, compile_patterns
 from calmline.signals.negation import is_negated
 from calmline.signals.text import NormalizedText, normalize
@@ -123,6 +124,7 @@ class CueScanner:
 
     def __init__(self, config: CoachConfig) -> None:
         self.config = config
+        self._literals = LiteralIndex()  # one scan per draft for all the cues
         self._behaviours = {k: self._matcher(f"behaviours.{k}", c) for k, c in config.behaviours.items()}
         self._anti = {k: self._matcher(f"anti_patterns.{k}", c) for k, c in config.anti_patterns.items()}
         self._escalation = compile_patterns(config.escalation)
@@ -139,11 +141,11 @@ class CueScanner:
 
         return self._customer.get_or_compute(text, read)
 
-    @staticmethod
-    def _matcher(rule: str, cue: Cue) -> PhraseMatcher:
+    def _matcher(self, rule: str, cue: Cue) -> PhraseMatcher:
         """A cue's patterns as one regex that only runs when one of its literals is present,
         and then only over the patterns whose literals are (see `PhraseMatcher`)."""
-        return PhraseMatcher.from_patterns(rule, cue.title, cue.weight, cue.patterns, source="cue")
+        return PhraseMatcher.from_patterns(rule, cue.title, cue.weight, cue.patterns, source="cue",
+                                           index=self._literals)
 
     def hands_over(self, text: str) -> Spans:
         """The agent hands the case over ("I've escalated this to my supervisor")."""

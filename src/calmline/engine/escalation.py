@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from calmline.engine.analysis import Escalation, EscalationReason, Fact
 from calmline.playbook.schema import Playbook
 from calmline.signals.base import Evidence, Finding
+from calmline.signals.literals import LiteralIndex
 from calmline.signals.matcher import Candidates, PhraseMatcher
 from calmline.signals.text import NormalizedText
 
@@ -31,9 +32,10 @@ class EscalationPolicy:
 
     def __init__(self, playbook: Playbook) -> None:
         self._playbook = playbook
+        index = LiteralIndex()  # one scan per message for all the topics
         self._topics = [
             (name, topic.route, PhraseMatcher.from_group(f"escalation.authority.topics.{name}",
-                                                         topic, "pattern"))
+                                                         topic, "pattern", index))
             for name, topic in playbook.escalation.authority.topics.items()
         ]
         self._topic_candidates = Candidates(self._topics, _matcher)

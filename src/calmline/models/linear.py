@@ -123,7 +123,7 @@ class LinearTextModel:
         )
         return ModelScore(p, contributions, p >= self.threshold)
 
-    def score(self, text: str, memo: dict[str, Any] | None = None) -> ModelScore:
+    def score(self, text: str, memo: dict[object, Any] | None = None) -> ModelScore:
         """Probability that ``text`` is positive, with the top contributing features. `memo`: a
         message's scratch space, so models scoring the same message tokenise it once."""
         return self._score_distinct(_text_distinct(text, memo))
@@ -152,7 +152,7 @@ def _distinct(feats: list[tuple[str, int, int]]) -> _Distinct:
     return order, list(map(_START_END_NAME, map(first.__getitem__, order)))
 
 
-def _text_distinct(text: str, memo: dict[str, Any] | None) -> _Distinct:
+def _text_distinct(text: str, memo: dict[object, Any] | None) -> _Distinct:
     """`_distinct(text_features(text))`; with `memo` (one message's scratch space, see
     NormalizedText.memo) it is worked out once for all the models that score the message."""
     if memo is None:

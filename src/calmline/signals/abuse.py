@@ -11,6 +11,7 @@ from typing import ClassVar
 from calmline.models.linear import LinearTextModel
 from calmline.playbook.schema import Playbook
 from calmline.signals.base import DetectionContext, Evidence, Finding, register
+from calmline.signals.literals import LiteralIndex
 from calmline.signals.matcher import Candidates, PhraseMatcher
 from calmline.signals.modelref import model_evidence, resolve_model
 from calmline.signals.text import NormalizedText
@@ -28,14 +29,16 @@ class AbuseDetector:
     def __init__(self, playbook: Playbook) -> None:
         abuse = playbook.flags.get("abuse")
         swearing = playbook.flags.get("swearing")
-        self._abuse = PhraseMatcher.from_group("flags.abuse", abuse, "pattern") if abuse else None
+        index = LiteralIndex()  # one scan per message for all its groups
+        self._abuse = (PhraseMatcher.from_group("flags.abuse", abuse, "pattern", index)
+                       if abuse else None)
         self._abuse_route = abuse.route if abuse else None
         self._model_weight = abuse.model_weight if abuse else 0.0
         self._model: LinearTextModel | None = (
             resolve_model(abuse.model) if abuse is not None and abuse.model else None
         )
         self._swearing = swearing
-        self._swear_words = [PhraseMatcher.from_group(f"anger.lexicon.{g.name}", g)
+        self._swear_words = [PhraseMatcher.from_group(f"anger.lexicon.{g.name}", g, index=index)
                              for g in playbook.anger.lexicon if g.swearing]
         self._swear_candidates = Candidates(self._swear_words, _itself)
 

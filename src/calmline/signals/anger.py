@@ -9,6 +9,7 @@ from typing import ClassVar
 from calmline.models.linear import LinearTextModel
 from calmline.playbook.schema import Playbook
 from calmline.signals.base import DetectionContext, Evidence, Finding, register
+from calmline.signals.literals import LiteralIndex
 from calmline.signals.matcher import Candidates, PhraseMatcher
 from calmline.signals.modelref import model_evidence, resolve_model
 from calmline.signals.text import NormalizedText
@@ -58,7 +59,9 @@ class AngerDetector:
         self._scale = cfg.cue_scale
         self._ceiling = cfg.model_ceiling
         self._cues = {cue.name: cue for cue in cfg.cues}
-        self._lexicon = [PhraseMatcher.from_group(f"anger.lexicon.{g.name}", g) for g in cfg.lexicon]
+        index = LiteralIndex()  # one scan per message for all its groups
+        self._lexicon = [PhraseMatcher.from_group(f"anger.lexicon.{g.name}", g, index=index)
+                         for g in cfg.lexicon]
         self._lexicon_candidates = Candidates(self._lexicon, _itself)
         names = ([cfg.model] if cfg.model else []) + list(cfg.extra_models)
         self._models: list[LinearTextModel] = [resolve_model(name) for name in names]

@@ -9,6 +9,7 @@ from typing import ClassVar
 
 from calmline.playbook.schema import Playbook
 from calmline.signals.base import DetectionContext, Finding, register
+from calmline.signals.literals import LiteralIndex
 from calmline.signals.phrases import build, candidates, match_groups
 from calmline.signals.text import NormalizedText
 
@@ -20,7 +21,8 @@ class CausesDetector:
     sections: ClassVar[tuple[str, ...]] = ("causes", "areas")
 
     def __init__(self, playbook: Playbook) -> None:
-        self._matchers = build("causes", playbook.causes) + build("areas", playbook.areas)
+        index = LiteralIndex()  # one scan per message for all its groups
+        self._matchers = build("causes", playbook.causes, index) + build("areas", playbook.areas, index)
         self._candidates = candidates(self._matchers)
 
     def detect(self, text: NormalizedText, context: DetectionContext) -> list[Finding]:

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from calmline.playbook.schema import Playbook
 from calmline.signals.base import DetectionContext, Finding, register
+from calmline.signals.literals import LiteralIndex
 from calmline.signals.matcher import Candidates, PhraseMatcher
 from calmline.signals.negation import is_negated
 from calmline.signals.text import NormalizedText
@@ -25,8 +26,10 @@ class ThreatsDetector:
     sections: ClassVar[tuple[str, ...]] = ("flags",)  # every flag with `detector: threats`
 
     def __init__(self, playbook: Playbook) -> None:
+        index = LiteralIndex()  # one scan per message for all its groups
         self._flags = [
-            (name, flag.route, PhraseMatcher.from_group(f"flags.{name}", flag, source="pattern"))
+            (name, flag.route, PhraseMatcher.from_group(f"flags.{name}", flag, source="pattern",
+                                                        index=index))
             for name, flag in playbook.flags.items()
             if flag.detector == self.name and flag.patterns  # abuse, swearing: `detector: abuse`
         ]

@@ -2,7 +2,7 @@
 
 Speed matters (every message runs ~40 groups): each group is one alternation anchored once at a
 word start, and is skipped outright unless one of its required literals occurs in the text
-(found for all groups at once by `literals.present`).
+(found for all the groups of one owner at once by its `LiteralIndex`).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from itertools import chain
 from typing import Generic, TypeVar
 
 from calmline.playbook.schema import PhraseGroup
-from calmline.signals import literals as literal_index
 from calmline.signals.base import Evidence
+from calmline.signals.literals import LiteralIndex
 from calmline.signals.text import NormalizedText
 
 try:  # the regex parser is private; without it every group simply always runs
@@ -111,30 +111,36 @@ class PhraseMatcher:
     literals: tuple[str, ...] | None = None
     patterns: tuple[str, ...] = ()
     raw: bool = False
+    # where its literals are registered and looked up: its owner's, shared by the owner's groups
+    index: LiteralIndex = field(default_factory=LiteralIndex, compare=False, repr=False)
     _parts: Candidates[int] | None = field(default=None, compare=False, repr=False)
     _narrowed: dict[tuple[int, ...], re.Pattern[str] | None] = field(
         default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_patterns(cls, rule: str, reason: str, weight: float, patterns: Sequence[str], *,
-                      source: str = "lexicon", raw: bool = False) -> PhraseMatcher:
+                      source: str = "lexicon", raw: bool = False,
+                      index: LiteralIndex | None = None) -> PhraseMatcher:
         """Compile `patterns`; register the literals that let a text skip the group (or part of
-        it) in the process's literal index."""
+        it) in `index`: the owner's, so that all its groups scan a message once (without one,
+        the group has an index of its own)."""
+        index = index if index is not None else LiteralIndex()
         literals = required_literals(patterns)
         if literals:
-            literal_index.register(literals)
+            index.register(literals)
         parts = None
         if len(patterns) > 1:
             each = [_Pattern(True, required_literals([p])) for p in patterns]
             if any(part.literals for part in each):
-                parts = Candidates(range(len(patterns)), each.__getitem__)
+                parts = Candidates(range(len(patterns)), each.__getitem__, index)
         return cls(rule, reason, weight, compile_patterns(patterns, raw=raw), source, literals,
-                   tuple(patterns), raw, parts)
+                   tuple(patterns), raw, index, parts)
 
     @classmethod
-    def from_group(cls, rule: str, group: PhraseGroup, source: str = "lexicon") -> PhraseMatcher:
+    def from_group(cls, rule: str, group: PhraseGroup, source: str = "lexicon",
+                   index: LiteralIndex | None = None) -> PhraseMatcher:
         return cls.from_patterns(rule, group.reason, group.weight, group.patterns, source=source,
-                                 raw=group.raw)
+                                 raw=group.raw, index=index)
 
     def _regex_for(self, text: NormalizedText) -> re.Pattern[str] | None:
         """The alternation of the patterns that can match `text`."""
@@ -154,7 +160,7 @@ class PhraseMatcher:
     def find(self, text: NormalizedText, limit: int = 5) -> list[Evidence]:
         if self.regex is None:
             return []
-        if self.literals is not None and text.present.isdisjoint(self.literals):
+        if self.literals is not None and self.index.present(text).isdisjoint(self.literals):
             return []
         regex = self._regex_for(text)
         if regex is None:
@@ -177,11 +183,14 @@ class Candidates(Generic[T]):
     `PhraseMatcher.find` returns nothing when none of a group's literals is present; a message
     holds one or two literals on average, so instead of asking each of a detector's groups, this
     looks its groups up by the literals present. Groups without literals are always candidates.
+    The literals are looked up in `index`: by default the one the matchers share (their owner's),
+    else one of its own.
     """
 
-    __slots__ = ("_items", "_always", "_always_items", "_by_literal", "_literals")
+    __slots__ = ("_items", "_always", "_always_items", "_by_literal", "_literals", "_index")
 
-    def __init__(self, items: Iterable[T], matcher_of: Callable[[T], PhraseMatcher | _Pattern]) -> None:
+    def __init__(self, items: Iterable[T], matcher_of: Callable[[T], PhraseMatcher | _Pattern],
+                 index: LiteralIndex | None = None) -> None:
         self._items = tuple(items)
         self._always: tuple[int, ...] = ()
         by_literal: dict[str, list[int]] = {}
@@ -196,9 +205,15 @@ class Candidates(Generic[T]):
         self._always_items = tuple(self._items[i] for i in self._always)
         self._by_literal = {literal: tuple(found) for literal, found in by_literal.items()}
         self._literals = frozenset(by_literal)
+        if index is None:
+            shared = {m.index for m in map(matcher_of, self._items)
+                      if isinstance(m, PhraseMatcher) and m.literals}
+            index = next(iter(shared)) if len(shared) == 1 else LiteralIndex()
+        index.register(self._literals)
+        self._index = index
 
     def __call__(self, text: NormalizedText) -> Sequence[T]:
-        present = text.present
+        present = self._index.present(text)
         if not present:
             return self._always_items
         found = present & self._literals

@@ -6,13 +6,17 @@ from collections.abc import Mapping, Sequence
 
 from calmline.playbook.schema import PhraseGroup
 from calmline.signals.base import Finding
+from calmline.signals.literals import LiteralIndex
 from calmline.signals.matcher import Candidates, PhraseMatcher
 from calmline.signals.negation import is_negated
 from calmline.signals.text import NormalizedText
 
 
-def build(section: str, groups: Mapping[str, PhraseGroup]) -> list[tuple[str, PhraseMatcher]]:
-    return [(label, PhraseMatcher.from_group(f"{section}.{label}", g)) for label, g in groups.items()]
+def build(section: str, groups: Mapping[str, PhraseGroup], index: LiteralIndex
+          ) -> list[tuple[str, PhraseMatcher]]:
+    """The section's groups compiled, their literals in the owner's `index`."""
+    return [(label, PhraseMatcher.from_group(f"{section}.{label}", g, index=index))
+            for label, g in groups.items()]
 
 
 def _matcher(group: tuple[str, PhraseMatcher]) -> PhraseMatcher:

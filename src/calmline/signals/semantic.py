@@ -26,6 +26,7 @@ import numpy as np
 from calmline.playbook.schema import LEVELS, Playbook
 from calmline.semantic.heads import Head, Heads
 from calmline.signals.base import DetectionContext, Evidence, Finding, register
+from calmline.signals.literals import LiteralIndex
 from calmline.signals.matcher import PhraseMatcher
 from calmline.signals.negation import is_negated
 from calmline.signals.text import NormalizedText
@@ -147,9 +148,11 @@ class SemanticDetector:
             at += n
             return vectors[at - n:at]
 
+        literals = LiteralIndex()  # one scan per message for all the labels' phrases
         for section, label, group in groups:
             route = getattr(group, "route", None)
-            phrases = (PhraseMatcher.from_group(f"{section}.{label}", group, source="pattern")
+            phrases = (PhraseMatcher.from_group(f"{section}.{label}", group, source="pattern",
+                                                index=literals)
                        if group.patterns else None)
             self.indexes.append(LabelIndex(
                 section, label, route if route != "none" else None, group.reason,

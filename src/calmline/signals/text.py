@@ -12,8 +12,6 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
-from calmline.signals.literals import present
-
 _ELONGATED = re.compile(r"([^\W\d_])\1{2,}")
 _LEET_WORD = re.compile(r"(?<![\w@$])(?=[\w@$]*[a-z])(?=[\w@$]*[0-9@$])[a-z0-9@$]{3,}(?![\w@$])")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
@@ -35,10 +33,9 @@ class NormalizedText:
     norm: str
     _cuts: tuple[int, ...]  # positions in `norm` after which characters were removed
     _removed: tuple[int, ...]  # cumulative characters removed at each cut
-    present: frozenset[str] = field(default=frozenset())  # phrase literals occurring in `norm`
     # Scratch space of this one message: what several detectors would otherwise each work out
     # (the linear models' features). It lives and dies with the message, shared by nothing else.
-    memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    memo: dict[object, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         return self._map(start), self._map(end)
@@ -92,7 +89,7 @@ def normalize(text: str) -> NormalizedText:
     """Lower-case, unmask, de-leet (all length-preserving), then collapse elongations."""
     low = _fix_words(_lower_keep_length(text))
     if not _ELONGATED.search(low):
-        return NormalizedText(text, low, (), (), present(low))
+        return NormalizedText(text, low, (), ())
     parts: list[str] = []
     cuts: list[int] = []
     removed: list[int] = []
@@ -109,4 +106,4 @@ def normalize(text: str) -> NormalizedText:
         last = match.end()
     parts.append(low[last:])
     norm = "".join(parts)
-    return NormalizedText(text, norm, tuple(cuts), tuple(removed), present(norm))
+    return NormalizedText(text, norm, tuple(cuts), tuple(removed))

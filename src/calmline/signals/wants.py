@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from calmline.playbook.schema import Playbook
 from calmline.signals.base import DetectionContext, Finding, register
+from calmline.signals.literals import LiteralIndex
 from calmline.signals.phrases import build, candidates, match_groups
 from calmline.signals.text import NormalizedText
 
@@ -18,7 +19,7 @@ class WantsDetector:
     sections: ClassVar[tuple[str, ...]] = ("wants",)
 
     def __init__(self, playbook: Playbook) -> None:
-        self._matchers = build("wants", playbook.wants)
+        self._matchers = build("wants", playbook.wants, LiteralIndex())
         self._candidates = candidates(self._matchers)
 
     def detect(self, text: NormalizedText, context: DetectionContext) -> list[Finding]:
