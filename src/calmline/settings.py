@@ -121,8 +121,9 @@ class Settings(BaseSettings):
         SecretStr(""), description="access token of the Chatwoot agent calmline writes as "
                                    "(Profile settings → Access token)")
     chatwoot_webhook_secret: SecretStr = Field(
-        SecretStr(""), description="the secret Chatwoot shows for calmline's webhook (the event "
-                                   "intake that checks it comes in the next step)")
+        SecretStr(""), description="the secret Chatwoot shows for calmline's webhook: the event "
+                                   "intake (/v1/integrations/chatwoot/events) checks every event's "
+                                   "signature with it, and is off while it is empty")
     chatwoot_actions: str = Field(
         "note,tags,priority", description="what calmline does in Chatwoot, comma-separated: note "
         "(private note on escalation), tags (labels), priority, summary (note at close); "
@@ -135,8 +136,9 @@ class Settings(BaseSettings):
         SecretStr(""), description="a Zendesk API token (Admin Center → Apps and integrations → "
                                    "Zendesk API)")
     zendesk_webhook_secret: SecretStr = Field(
-        SecretStr(""), description="the signing secret of calmline's Zendesk webhook (the event "
-                                   "intake that checks it comes in the next step)")
+        SecretStr(""), description="the signing secret of calmline's Zendesk webhook: the event "
+                                   "intake (/v1/integrations/zendesk/events) checks every event's "
+                                   "signature with it, and is off while it is empty")
     zendesk_actions: str = Field(
         "note,tags,priority", description="what calmline does in Zendesk, comma-separated: note "
         "(internal note on escalation), tags, priority, summary (internal note at close); "

@@ -101,3 +101,28 @@ def test_unreachable_and_unconfigured() -> None:
     assert code == 1 and "CALMLINE_CHATWOOT_API_TOKEN is not set" in out
     code, out = _check(_env())
     assert code == 1 and "no helpdesk is connected" in out
+
+
+def test_the_panel_framing_is_checked_against_each_helpdesk_origin(chatwoot: FakeHelpdesk,
+                                                                   zendesk: FakeHelpdesk) -> None:
+    _labels(chatwoot, ALL_LABELS)
+    code, out = _check(_env(chatwoot, zendesk, CALMLINE_FRAME_ANCESTORS=chatwoot.url))
+    assert code == 0, out  # a warning: everything but the panel works without it
+    zendesk_origin = zendesk.url.rstrip("/").lower()
+    assert f"{chatwoot.url.rstrip('/').lower()} may show the panel in a frame" in out
+    assert (f"{zendesk_origin} is not in CALMLINE_FRAME_ANCESTORS, so the browser will refuse to "
+            "show calmline's panel inside it") in out
+    assert f"add {zendesk_origin} to CALMLINE_FRAME_ANCESTORS" in out
+    code, out = _check(_env(chatwoot, zendesk,
+                            CALMLINE_FRAME_ANCESTORS=f"{chatwoot.url} {zendesk.url}"))
+    assert "is not in CALMLINE_FRAME_ANCESTORS" not in out
+
+
+def test_a_wildcard_source_covers_subdomains_only_with_its_scheme() -> None:
+    from calmline.integrations.check import _allows, _origin
+
+    assert _origin("https://Acme.Zendesk.com:443/agent/") == "https://acme.zendesk.com"
+    assert _allows("https://*.zendesk.com", "https://acme.zendesk.com")
+    assert not _allows("https://*.zendesk.com", "http://acme.zendesk.com")
+    assert not _allows("https://*.zendesk.com", "https://zendesk.com.evil.example")
+    assert not _allows("https://chat.example.com", "https://chat.example.com:8443")

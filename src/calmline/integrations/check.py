@@ -2,9 +2,10 @@
 
 For each helpdesk whose URL is set: are the account, email and token there; does the server
 answer; does it accept the token (a cheap authenticated GET: Chatwoot's profile, Zendesk's
-users/me); is the webhook signing secret set; and, for Chatwoot, do the labels calmline adds
-exist. Every finding says plainly what is wrong and how to fix it. One try per call, short
-timeout: a check must not hang.
+users/me); is the webhook signing secret set; may the helpdesk's agent pages show the panel in a
+frame (`frame_ancestors`); and, for Chatwoot, do the labels calmline adds exist. Every finding
+says plainly what is wrong and how to fix it. One try per call, short timeout: a check must not
+hang.
 """
 
 from __future__ import annotations
@@ -65,6 +66,35 @@ def _secret(helpdesk: str, secret: str, env: str, where: str) -> Finding:
                    f"(/v1/integrations/{helpdesk}/events) is off and messages do not reach calmline")
 
 
+def _origin(url: str) -> str:
+    """scheme://host[:port] of a URL, lower-cased, without a default port."""
+    parsed = httpx.URL(url)
+    default = {"https": 443, "http": 80}.get(parsed.scheme)
+    port = f":{parsed.port}" if parsed.port and parsed.port != default else ""
+    return f"{parsed.scheme}://{parsed.host}{port}".lower()
+
+
+def _allows(source: str, origin: str) -> bool:
+    """Whether one frame-ancestors source (an origin, `*.` allowed in the host) covers `origin`."""
+    source = source.lower().rstrip("/")
+    if "://*." in source:
+        scheme, rest = source.split("://*.", 1)
+        return origin.startswith(f"{scheme}://") and origin.endswith(f".{rest}")
+    return source == origin
+
+
+def _framing(helpdesk: str, url: str, ancestors: str) -> Finding:
+    """May the helpdesk's agent pages (at `url`'s origin) show the panel in a frame?"""
+    origin = _origin(url)
+    if any(_allows(source, origin) for source in ancestors.split()):
+        return Finding(helpdesk, "panel", "ok", f"{origin} may show the panel in a frame")
+    # a warning: the intake, the actions and the history import work without the panel
+    return Finding(helpdesk, "panel", "warn",
+                   f"{origin} is not in CALMLINE_FRAME_ANCESTORS, so the browser will refuse to show "
+                   "calmline's panel inside it", f"add {origin} to CALMLINE_FRAME_ANCESTORS "
+                   "(space-separated) and restart calmline")
+
+
 def check_chatwoot(settings: Settings, catalogue: Catalogue, *,
                    transport: httpx.BaseTransport | None = None) -> list[Finding]:
     name, url = "chatwoot", settings.chatwoot_url
@@ -87,6 +117,7 @@ def check_chatwoot(settings: Settings, catalogue: Catalogue, *,
     findings.append(_secret(name, settings.chatwoot_webhook_secret.get_secret_value(),
                             "CALMLINE_CHATWOOT_WEBHOOK_SECRET",
                             "Chatwoot shows for calmline's webhook (Settings → Integrations → Webhooks)"))
+    findings.append(_framing(name, url, settings.frame_ancestors))
     return findings
 
 
@@ -145,6 +176,7 @@ def check_zendesk(settings: Settings, *, transport: httpx.BaseTransport | None =
                             "CALMLINE_ZENDESK_WEBHOOK_SECRET",
                             "of calmline's webhook (Admin Center → Apps and integrations → Webhooks "
                             "→ the webhook → Reveal secret)"))
+    findings.append(_framing(name, url, settings.frame_ancestors))
     return findings
 
 
