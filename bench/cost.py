@@ -12,6 +12,9 @@ engine and coaching adapter the service uses.
    suggestions) and of a review of a draft after it, with the engine warm as in a running
    server, single-threaded (no HTTP, no database). Prints p50/p99 in ms, and what posting one
    20,000-character message costs itself (linear in its length).
+3. The same case after a restart (or on a worker that did not take its last messages): the next
+   post on an engine that remembers nothing, with the readings the case store kept (the service
+   hands them to the engine) and without them (every customer turn of the window read again).
 
 Writes bench/out/cost.json and bench/out/cost.svg (the curve).
 """
@@ -32,6 +35,7 @@ from rich.progress import Progress
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import calmline  # noqa: E402
+from calmline.engine.analysis import Analysis  # noqa: E402
 from calmline.engine.core import Engine  # noqa: E402
 from calmline.insights.svg import hbars  # noqa: E402
 from calmline.service import coaching  # noqa: E402
@@ -85,7 +89,10 @@ def live(messages: int, progress: Progress) -> dict[str, float]:
         began = time.perf_counter()
         found = coaching.assess(engine, [*window, new], key=1)
         posted = (time.perf_counter() - began) * 1000
-        stored.append({**new, "anger": found.latest.anger.score if found.latest else None})
+        kept = (Analysis.from_dict(found.latest.to_dict())  # as the case store keeps it
+                if found.latest is not None and new["role"] == "customer" else None)
+        stored.append({**new, "anger": found.latest.anger.score if found.latest else None,
+                       **({"stored": lambda kept=kept: kept} if kept is not None else {})})
         began = time.perf_counter()
         coaching.review(engine, "I'm sorry, I will call you tomorrow at 10am.",
                         stored[-coaching.WINDOW:], key=1)
@@ -96,7 +103,16 @@ def live(messages: int, progress: Progress) -> dict[str, float]:
         else:
             long_ms.append(posted)
         progress.advance(task)
+    after = turn(coaching.WINDOW + messages, 160)
+    restart = {}
+    for name, window in (("with", stored[-(coaching.WINDOW - 1):]),
+                         ("without", [{k: v for k, v in t.items() if k != "stored"}
+                                      for t in stored[-(coaching.WINDOW - 1):]])):
+        began = time.perf_counter()
+        coaching.assess(Engine(engine.analyzer), [*window, after], key=1)
+        restart[name] = (time.perf_counter() - began) * 1000
     return {"post_p50_ms": statistics.median(post_ms), "post_p99_ms": percentile(post_ms, 0.99),
+            "restart_post_stored_ms": restart["with"], "restart_post_unstored_ms": restart["without"],
             "review_p50_ms": statistics.median(review_ms),
             "review_p99_ms": percentile(review_ms, 0.99), "messages": len(post_ms),
             "long_post_p50_ms": statistics.median(long_ms)}
@@ -123,6 +139,9 @@ def main() -> None:
                   f"p99 {steady['post_p99_ms']:.1f} ms; review p50 {steady['review_p50_ms']:.1f} ms, "
                   f"p99 {steady['review_p99_ms']:.1f} ms (posting a 20,000-character message "
                   f"itself: p50 {steady['long_post_p50_ms']:.0f} ms)")
+    console.print(f"the next post after a restart: {steady['restart_post_stored_ms']:.0f} ms with the "
+                  f"readings the case store kept, {steady['restart_post_unstored_ms']:.0f} ms reading "
+                  f"the window again")
     write_json("cost.json", {"review_cpu_seconds_by_turns": costs, "live_case": steady})
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "cost.svg").write_text(hbars([(f"{size} turns", seconds, f"{seconds:.2f} s")
