@@ -55,6 +55,8 @@ BY_TEMPLATE = {"security_threat": turns(("customer", "wait till your driver show
                                                   "What happened?")),
                "hear_manager": turns(("customer", "My parcel never arrived. I want to speak to a "
                                                   "manager.")),
+               "escalate_cancel": turns(("customer", "Third outage this month. I'm done with you, "
+                                                     "cancel my broadband contract today.")),
                "hear_issue": turns(("customer", "My new TV arrived cracked across the screen.")),
                "calm_question": turns(("customer", "Hello, is order 55123 coming with the wall "
                                                    "bracket or do I buy it separately?"))}

@@ -148,3 +148,17 @@ def test_what_the_customer_wants_is_worded_as_the_team_s_playbook_words_it() -> 
     engine = Engine(Analyzer(base.playbook.model_copy(update={"wants": quiet}), encoder=None))
     moment = engine.moment(turns(("customer", "The kettle broke after a day. Refund me please.")))
     assert "want" not in build_slots(moment, engine.coach)
+
+
+def test_a_sentence_aimed_at_the_company_is_not_said_back() -> None:
+    from calmline.engine.phrases import said_back
+
+    assert said_back(["This is a joke, I'm reporting you to the ombudsman."], "ombudsman") is None
+    assert said_back(["My refund from the ombudsman ruling never came."], "refund") == (
+        "your refund from the ombudsman ruling never came")
+
+
+def test_only_a_customer_who_asked_for_someone_senior_is_told_they_did() -> None:
+    text = top("I'm so done with this company. Cancel my contract now.")
+    assert "someone more senior" not in text and "cancel" in text
+    assert "someone more senior" in top("Put me through to your manager, you are useless.")

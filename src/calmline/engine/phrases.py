@@ -49,7 +49,8 @@ _WAITING = re.compile(r"\bwaiting\s+(?:for\s+)?(?P<dur>(?:over\s+|more than\s+|a
 # Words that end an object too early or are no object at all ("the same", "the way").
 _NOT_OBJECT = frozenset("""same way time times thing things problem issue one case point whole fact
 it this that day week month money reason end only first last next other all i we you they
-is was are were has have had be been and but so or because then just still also really""".split())
+is was are were has have had be been and but so or because then just still also really
+please thanks cheers""".split())
 _DEADLINE = re.compile(r"\b(today|tonight|right now|immediately|asap|this morning|this afternoon|"
                        r"this evening|by tomorrow|tomorrow|within the hour|in the next hour|by \d{1,2}"
                        r"(?::\d\d)?\s?(?:am|pm))\b", re.IGNORECASE)
@@ -220,12 +221,17 @@ def asked_for(text: str) -> list[str]:
     return [label for label, pattern in _ASKED if pattern.search(text)]
 
 
+_ADDRESSED = re.compile(r"\byou(?:r|rs|rself|['’](?:re|ve|ll|d))?\b", re.IGNORECASE)
+
+
 def said_back(texts: Sequence[str], topic: str, most_words: int = 20) -> str | None:
     """The customer's own sentence about `topic` ("the discount didn't apply at checkout"), in the
-    agent's voice, as a clause to repeat back; None when it is a question or too long."""
+    agent's voice, as a clause to repeat back; None when it is a question or too long. A sentence
+    that speaks to the company ("I'm reporting you") is not said back: "you" would have to become
+    "us", and a threat or a jab repeated back helps no one."""
     head = topic.split()[-1].lower()
     for sentence in _sentences(texts):
-        if head not in sentence.lower() or sentence.rstrip().endswith("?"):
+        if head not in sentence.lower() or sentence.rstrip().endswith("?") or _ADDRESSED.search(sentence):
             continue
         clean = re.sub(r"@\w+|#\w+", "", sentence)
         clean = re.sub(r"^(?:\W*(?:hi|hello|hey|ok|okay|so|um|yeah|listen)\b\W*)+", "", clean.strip(),
