@@ -9,8 +9,14 @@ half from Zendesk (the trigger's ticket webhook, the solving update repeating th
 as each helpdesk signs them. 30% of the events are redelivered and all of them are shuffled, then
 `--clients` threads send them to the real app (in process, over ASGI) on a fresh database.
 
+One conversation in ten opens with a legal threat. calmline is connected to a fake Chatwoot and a
+fake Zendesk (local HTTP servers answering the documented endpoints, tests/integrations), so its
+actions go out as they would: a private or internal note and the `calmline-legal` tag on each of
+those conversations, and nothing on the others.
+
 Prints, per helpdesk, events sent, the intake rate and the latency (p50/p95/p99), then checks the
-store: every message exactly once and in the order it was written, and the resolved cases closed.
+store: every message exactly once and in the order it was written, and the resolved cases closed;
+and the helpdesks: one note and the right tag for each escalated conversation, no action elsewhere.
 Writes bench/out/helpdesk.json.
 """
 
@@ -36,6 +42,8 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
+from tests.integrations.conftest import CHATWOOT_TOKEN, ZENDESK_EMAIL, ZENDESK_TOKEN  # noqa: E402
+from tests.integrations.fake_helpdesk import FakeHelpdesk, fake_chatwoot, fake_zendesk  # noqa: E402
 from tests.integrations.intake_helpers import (  # noqa: E402
     ACCOUNT,
     CW_SECRET,
@@ -56,13 +64,18 @@ from common import write_json  # noqa: E402
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
-def day(conversations: int, seed: int) -> tuple[list[tuple[str, dict[str, Any]]], dict[str, list[str]],
-                                                 set[str]]:
-    """(events in delivery order, each case's texts in writing order, the cases resolved)."""
+THREAT = "I am taking legal action against you over this"
+Day = tuple[list[tuple[str, dict[str, Any]]], dict[str, list[str]], set[str], set[str]]
+
+
+def day(conversations: int, seed: int) -> Day:
+    """(events in delivery order, each case's texts in writing order, the cases resolved, the
+    cases that open with a legal threat)."""
     rng = random.Random(seed)
     events: list[tuple[str, dict[str, Any]]] = []
     expected: dict[str, list[str]] = {}
     solved: set[str] = set()
+    threats: set[str] = set()
     message = 0
     for n in range(conversations):
         zendesk = n % 2 == 1
@@ -72,6 +85,9 @@ def day(conversations: int, seed: int) -> tuple[list[tuple[str, dict[str, Any]]]
         for turn in range(rng.randint(2, 5)):
             message += 1
             words = f"conversation {n} line {turn}: my order {70000 + n} is late, I want it fixed"
+            if turn == 0 and n % 10 == 3:
+                words += f". {THREAT}."
+                threats.add(external)
             at, agent = T0 + 60 * turn, turn % 2 == 1
             event = (zd_ticket(50000 + n, message, words, at=at, author="555" if agent else "20978392")
                      if zendesk else cw_message(900 + n, message, words, at=at,
@@ -84,7 +100,38 @@ def day(conversations: int, seed: int) -> tuple[list[tuple[str, dict[str, Any]]]
                           if zendesk else ("chatwoot", cw_conversation(
                               "conversation_status_changed", 900 + n, updated_at=T0 + 3600)))
     rng.shuffle(events)
-    return events, expected, solved
+    return events, expected, solved, threats
+
+
+def helpdesk_actions(chatwoot: FakeHelpdesk, zendesk: FakeHelpdesk) -> dict[str, dict[str, int]]:
+    """Per conversation (its external id), the notes and the `calmline-legal` tags it received."""
+    found: dict[str, dict[str, int]] = {}
+
+    def count(external: str, what: str) -> None:
+        found.setdefault(external, {"notes": 0, "legal_tags": 0, "other": 0})[what] += 1
+
+    for r in chatwoot.requests:
+        parts = r.path.split("/")  # /api/v1/accounts/3/conversations/<id>/<what>
+        if len(parts) < 7 or r.method != "POST":
+            continue
+        external = f"chatwoot:{ACCOUNT}:{parts[6]}"
+        if parts[-1] == "messages" and (r.body or {}).get("private") is True:
+            count(external, "notes")
+        elif parts[-1] == "labels" and "calmline-legal" in (r.body or {}).get("labels", ()):
+            count(external, "legal_tags")
+        elif parts[-1] != "toggle_priority":
+            count(external, "other")
+    for r in zendesk.requests:
+        parts = r.path.split("/")  # /api/v2/tickets/<id>.json or /api/v2/tickets/<id>/tags.json
+        if r.method != "PUT" or len(parts) < 5:
+            continue
+        external = f"zendesk:{parts[4].removesuffix('.json')}"
+        if r.path.endswith("/tags.json"):
+            count(external, "legal_tags" if "calmline-legal" in (r.body or {}).get("tags", ())
+                  else "other")
+        elif ((r.body or {}).get("ticket") or {}).get("comment", {}).get("public") is False:
+            count(external, "notes")
+    return found
 
 
 def database(backend: str) -> tuple[str, Any]:
@@ -140,48 +187,70 @@ def main() -> None:
     if args.conversations < 2 or args.clients < 1:
         parser.error("--conversations must be at least 2 and --clients at least 1")
     console = Console()
-    events, expected, solved = day(args.conversations, args.seed)
+    events, expected, solved, threats = day(args.conversations, args.seed)
     url, cleanup = database(args.backend)
+    chatwoot, zendesk = fake_chatwoot(), fake_zendesk()
     try:
-        app = create_app(Settings(database_url=url, chatwoot_webhook_secret=CW_SECRET,
-                                  chatwoot_account_id=ACCOUNT, zendesk_webhook_secret=ZD_SECRET,
-                                  max_text_chars=5000))
-        with db.transaction(app.state.calmline.sessions) as session:
-            _, key = agents.create_agent(session, name="bench lead", role="supervisor")
-        latencies: dict[str, list[float]] = {"chatwoot": [], "zendesk": []}
-        errors: list[str] = []
-        with TestClient(app) as client, Progress(console=console, transient=True) as progress:
-            task = progress.add_task("sending events", total=len(events))
-
-            def send(item: tuple[str, dict[str, Any]]) -> None:
-                kind, event = item
-                began = time.perf_counter()
-                answer = (zd_post if kind == "zendesk" else cw_post)(client, event)
-                latencies[kind].append((time.perf_counter() - began) * 1000)
-                if answer.status_code >= 300:
-                    errors.append(f"{kind} {answer.status_code}: {answer.text[:200]}")
-                progress.advance(task)
-
-            client.app.state.calmline.engine.analyze("warm up the models")  # type: ignore[attr-defined]
-            started = time.perf_counter()
-            with ThreadPoolExecutor(max_workers=args.clients) as pool:
-                list(pool.map(send, events))
-            elapsed = time.perf_counter() - started
-            found = stored(client, key)
-        wrong_order = [e for e, texts in expected.items() if found.get(e, ([], ""))[0] != texts
-                       and sorted(found.get(e, ([], ""))[0]) == sorted(texts)]
-        lost = sum(len(set(texts) - set(found.get(e, ([], ""))[0])) for e, texts in expected.items())
-        twice = sum(len(found.get(e, ([], ""))[0]) - len(set(found.get(e, ([], ""))[0]))
-                    for e in expected)
-        not_closed = [e for e in solved if found.get(e, ([], ""))[1] != "closed"]
+        with chatwoot.running(), zendesk.running():
+            figures = run_day(args, console, url, events, expected, solved, threats, chatwoot, zendesk)
     finally:
         cleanup()
+    write_json("helpdesk.json", figures)
+
+
+def run_day(args: argparse.Namespace, console: Console, url: str,
+            events: list[tuple[str, dict[str, Any]]], expected: dict[str, list[str]],
+            solved: set[str], threats: set[str], chatwoot: FakeHelpdesk, zendesk: FakeHelpdesk
+            ) -> dict[str, Any]:
+    """Send the day's events to the app, check the store and the helpdesks; the figures."""
+    app = create_app(Settings(
+        database_url=url, chatwoot_url=chatwoot.url, chatwoot_account_id=ACCOUNT,
+        chatwoot_api_token=CHATWOOT_TOKEN, chatwoot_webhook_secret=CW_SECRET,
+        zendesk_url=zendesk.url, zendesk_email=ZENDESK_EMAIL, zendesk_api_token=ZENDESK_TOKEN,
+        zendesk_webhook_secret=ZD_SECRET, max_text_chars=5000))
+    with db.transaction(app.state.calmline.sessions) as session:
+        _, key = agents.create_agent(session, name="bench lead", role="supervisor")
+    latencies: dict[str, list[float]] = {"chatwoot": [], "zendesk": []}
+    errors: list[str] = []
+    with TestClient(app) as client, Progress(console=console, transient=True) as progress:
+        task = progress.add_task("sending events", total=len(events))
+
+        def send(item: tuple[str, dict[str, Any]]) -> None:
+            kind, event = item
+            began = time.perf_counter()
+            answer = (zd_post if kind == "zendesk" else cw_post)(client, event)
+            latencies[kind].append((time.perf_counter() - began) * 1000)
+            if answer.status_code >= 300:
+                errors.append(f"{kind} {answer.status_code}: {answer.text[:200]}")
+            progress.advance(task)
+
+        client.app.state.calmline.engine.analyze("warm up the models")  # type: ignore[attr-defined]
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=args.clients) as pool:
+            list(pool.map(send, events))
+        elapsed = time.perf_counter() - started
+        found = stored(client, key)
+        sink = client.app.state.helpdesk_sink  # type: ignore[attr-defined]
+        drained = sink.wait_idle(120)
+        failed_actions = len(sink.failures)
+    wrong_order = [e for e, texts in expected.items() if found.get(e, ([], ""))[0] != texts
+                   and sorted(found.get(e, ([], ""))[0]) == sorted(texts)]
+    lost = sum(len(set(texts) - set(found.get(e, ([], ""))[0])) for e, texts in expected.items())
+    twice = sum(len(found.get(e, ([], ""))[0]) - len(set(found.get(e, ([], ""))[0]))
+                for e in expected)
+    not_closed = [e for e in solved if found.get(e, ([], ""))[1] != "closed"]
+    acted = helpdesk_actions(chatwoot, zendesk)
+    right = [e for e in threats if acted.get(e) == {"notes": 1, "legal_tags": 1, "other": 0}]
+    stray = [e for e in acted if e not in threats]
     figures: dict[str, Any] = {"backend": args.backend, "conversations": args.conversations,
                                "events": len(events), "clients": args.clients,
                                "seconds": round(elapsed, 2),
                                "events_per_second": round(len(events) / elapsed, 1),
                                "errors": len(errors), "lost": lost, "stored_twice": twice,
-                               "out_of_order": len(wrong_order), "resolved_not_closed": len(not_closed)}
+                               "out_of_order": len(wrong_order), "resolved_not_closed": len(not_closed),
+                               "escalated": len(threats), "note_and_tag_once": len(right),
+                               "actions_elsewhere": len(stray), "actions_failed": failed_actions,
+                               "actions_drained": drained}
     for kind, values in latencies.items():
         figures[kind] = {"events": len(values), "p50_ms": round(statistics.median(values), 1),
                          "p95_ms": round(percentile(values, 0.95), 1),
@@ -194,9 +263,12 @@ def main() -> None:
                       f"p99 {f['p99_ms']} ms")
     console.print(f"  errors {len(errors)}, lost {lost}, stored twice {twice}, out of order "
                   f"{len(wrong_order)}, resolved but open {len(not_closed)}")
+    console.print(f"  helpdesk actions: {len(right)} of {len(threats)} legal threats got one note and "
+                  f"the calmline-legal tag; {len(stray)} other conversations got an action; "
+                  f"{failed_actions} calls failed" + ("" if drained else "; the queue did not drain"))
     for line in errors[:5]:
         console.print(f"  [red]{line}[/]")
-    write_json("helpdesk.json", figures)
+    return figures
 
 
 if __name__ == "__main__":

@@ -12,16 +12,18 @@ from calmline.catalogue import Catalogue, build_catalogue
 from calmline.playbook import default_playbook
 from calmline.settings import Settings
 from tests.cases.dbs import migrated  # the migrated SQLite and PostgreSQL databases (intake tests)
-from tests.integrations.fake_helpdesk import FakeHelpdesk, fixture
+from tests.integrations.fake_helpdesk import (
+    ACCOUNT,
+    FakeHelpdesk,
+    fake_chatwoot,
+    fake_zendesk,
+)
 
 __all__ = ["migrated"]
 
 CHATWOOT_TOKEN = "cw-token-abc"
 ZENDESK_EMAIL = "calmline@example.com"
 ZENDESK_TOKEN = "zd-token-xyz"
-ACCOUNT = 3
-CONVERSATION = r"/api/v1/accounts/3/conversations/(?P<id>\d+)"
-TICKET = r"/api/v2/tickets/(?P<id>\d+)"
 
 
 def zendesk_basic() -> str:
@@ -37,26 +39,13 @@ def catalogue() -> Catalogue:
 
 @pytest.fixture()
 def chatwoot() -> Iterator[FakeHelpdesk]:
-    fake = FakeHelpdesk()
-    fake.route("GET", "/api/v1/profile", (200, fixture("chatwoot/fetch_user_profile.json")))
-    fake.route("GET", CONVERSATION, (200, fixture("chatwoot/get_conversation_details.json")))
-    fake.route("GET", CONVERSATION + "/labels", (200, fixture("chatwoot/conversation_list_labels.json")))
-    fake.route("POST", CONVERSATION + "/labels",
-               lambda r, m: (200, {"payload": r.body["labels"]}))
-    fake.route("POST", CONVERSATION + "/messages", (200, fixture("chatwoot/create_new_message.json")))
-    fake.route("POST", CONVERSATION + "/toggle_priority", (200, None))
-    with fake.running():
+    with fake_chatwoot().running() as fake:
         yield fake
 
 
 @pytest.fixture()
 def zendesk() -> Iterator[FakeHelpdesk]:
-    fake = FakeHelpdesk()
-    fake.route("GET", "/api/v2/users/me.json", (200, fixture("zendesk/show_current_user.json")))
-    fake.route("GET", TICKET + r"\.json", (200, fixture("zendesk/show_ticket.json")))
-    fake.route("PUT", TICKET + r"\.json", (200, fixture("zendesk/update_ticket.json")))
-    fake.route("PUT", TICKET + r"/tags\.json", (200, fixture("zendesk/add_tags.json")))
-    with fake.running():
+    with fake_zendesk().running() as fake:
         yield fake
 
 

@@ -110,3 +110,31 @@ class FakeHelpdesk:
             self.server.shutdown()
             self.server.server_close()
             thread.join(5)
+
+
+ACCOUNT = 3
+CONVERSATION = r"/api/v1/accounts/3/conversations/(?P<id>\d+)"
+TICKET = r"/api/v2/tickets/(?P<id>\d+)"
+
+
+def fake_chatwoot() -> FakeHelpdesk:
+    """Chatwoot's documented endpoints that calmline calls, answered from the fixtures."""
+    fake = FakeHelpdesk()
+    fake.route("GET", "/api/v1/profile", (200, fixture("chatwoot/fetch_user_profile.json")))
+    fake.route("GET", CONVERSATION, (200, fixture("chatwoot/get_conversation_details.json")))
+    fake.route("GET", CONVERSATION + "/labels", (200, fixture("chatwoot/conversation_list_labels.json")))
+    fake.route("POST", CONVERSATION + "/labels",
+               lambda r, m: (200, {"payload": r.body["labels"]}))
+    fake.route("POST", CONVERSATION + "/messages", (200, fixture("chatwoot/create_new_message.json")))
+    fake.route("POST", CONVERSATION + "/toggle_priority", (200, None))
+    return fake
+
+
+def fake_zendesk() -> FakeHelpdesk:
+    """Zendesk's documented endpoints that calmline calls, answered from the fixtures."""
+    fake = FakeHelpdesk()
+    fake.route("GET", "/api/v2/users/me.json", (200, fixture("zendesk/show_current_user.json")))
+    fake.route("GET", TICKET + r"\.json", (200, fixture("zendesk/show_ticket.json")))
+    fake.route("PUT", TICKET + r"\.json", (200, fixture("zendesk/update_ticket.json")))
+    fake.route("PUT", TICKET + r"/tags\.json", (200, fixture("zendesk/add_tags.json")))
+    return fake
