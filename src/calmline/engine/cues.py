@@ -16,7 +16,7 @@ from datetime import datetime
 
 from calmline.engine.commitments import Commitment, TimeRef, extract_commitments, find_times, find_vague
 from calmline.engine.lru import LruCache
-from calmline.engine.restate import CustomerFacts, fact_mentions, issue_mentions
+from calmline.engine.restate import CustomerFacts, fact_mentions, issue_mentions, stems
 from calmline.playbook.coach_schema import CoachConfig, Cue
 from calmline.signals.base import Evidence
 from calmline.signals.literals import LiteralIndex
@@ -30,10 +30,33 @@ _STEP = re.compile(r"\b(?:will|'ll|going to|expect|should|booked|scheduled|arriv
                    r"call|email|ring|message|update|ship\w*|deliver\w*|dispatch\w*|send|sent|"
                    r"starts?|goes on|collect\w*|refund\w*|check\w*|follow\w*|reach|contact|hear)\b",
                    re.IGNORECASE)
-_OFFER = re.compile(r"\b(?:(?:i|we)\s*(?:'ll|will|can|could|'ve|have|'m|am|'d)|let me|shall i|"
-                    r"would you (?:like|prefer)|you (?:can|could|'ll|will)|here's|here is|"
-                    r"(?:is|are|has been|have been) (?:done|reversed|refunded|booked|cancelled|issued|"
-                    r"sent|applied))\b", re.IGNORECASE)
+_OFFER = re.compile(
+    r"\b(?:(?:i|we)\s*(?:'ll|will|can|could|'ve|have|'m|am|'d)|let me|shall i|"
+    r"would you (?:like|prefer)|you (?:can|could|'ll|will)|here's|here is|"
+    r"(?:is|are|has been|have been) (?:done|reversed|refunded|booked|cancelled|issued|sent|applied)|"
+    # or suggests one: "I'd suggest …", "have you tried …", "it might help to …"
+    r"i(?:'d| would)? (?:\w+ )?(?:suggest|recommend|advise)|my (?:suggestion|advice)|"
+    r"(?:have|had) you (?:\w+ )?(?:tried|considered|thought|looked|asked)|how about|"
+    r"what about|why not|(?:maybe|perhaps|just) try|you (?:might|may|should)(?! have)|"
+    r"(?:might|may|could|would|should|can|will) (?:also |really )?(?:help|be worth|be a good)|"
+    r"worth (?:trying|a try|checking|asking)|a good idea|"
+    r"(?:one|another|the best|a good) (?:thing|option|idea|way|step))\b", re.IGNORECASE)
+# a restatement's frame ("So you …" opening a sentence, "if I understand correctly, …", not the
+# "so you can …" of a purpose) and the words that say nothing
+_PARAPHRASE = re.compile(
+    r"\b(?:(?P<so>so),? (?:you|your)\b"
+    r"(?! (?:can|could|'ll|will|won't|don't|do not|need|should|get|have to|know)\b)|"
+    r"(?:it |that )?(?:sounds|seems) (?:like|as if|as though) (?:you|your|the|it)\b|"
+    r"if i(?:'ve| have)? (?:understand|understood|got|have) (?:(?:you|this|that|it) )?"
+    r"(?:right|correctly)?,?|what i(?:'m| am) hearing(?: is)?,?|"
+    r"(?:you're|you are) (?:saying|telling me)|"
+    r"(?<!everything )(?<!what )(?<!all )(?:you|you've|you have) (?:mentioned|said|told me|explained)|"
+    r"correct me if i(?:'m| am) wrong(?:,? but)?,?|"
+    r"(?:to )?(?:confirm|recap|check|clarify)[,:]? (?:that )?(?:you|your|the)\b)",
+    re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[,;:]|\s(?:but|and|so)\s")
+_GENERIC = frozenset(stems("problem problems issue issues situation matter concern stuff right correct "
+                           "understand understood saying wrong"))
 _SHOUT = re.compile(r"\b[A-Z]{4,}\b")
 _BANGS = re.compile(r"[!?]*![!?]+|\?{3,}")
 _SWEAR = re.compile(r"\b(?:fuck\w*|shit\w*|damn\w*|crap|bloody|bullshit|wtf|piss\w*)\b", re.IGNORECASE)
@@ -224,7 +247,10 @@ class CueScanner:
     def _check_good(self, text: str, raw: dict[str, Spans], bad: dict[str, Spans],
                     times: tuple[TimeRef, ...], commitments: tuple[Commitment, ...],
                     context: DraftContext) -> dict[str, Spans]:
-        flagged = tuple(e for spans in bad.values() for e in spans)
+        # shouted words are flagged as the tone, yet still say what they say ("THANK YOU"):
+        # only the other anti-patterns' evidence cancels a behaviour found inside it
+        flagged = tuple(e for label, spans in bad.items() for e in spans
+                        if self.config.anti_patterns[label].check != "tone")
         found: dict[str, Spans] = {}
         for label, cue in self.config.behaviours.items():
             spans = tuple(e for e in raw[label] if not _overlaps(e, flagged))
@@ -251,7 +277,7 @@ class CueScanner:
         issue = issue_mentions(text, context.customer.issue_terms)
         if (cues and (facts or issue)) or (facts and len(facts) + len(issue) >= 2):
             return tuple(sorted((*cues[:1], *facts, *issue), key=lambda e: e.start))
-        return ()
+        return _paraphrased(text, cues)
 
     @staticmethod
     def _has_step(text: str, ev: Evidence, times: tuple[TimeRef, ...],
@@ -259,6 +285,23 @@ class CueScanner:
         start, end = _sentence_of(text, ev.start)
         return any(start <= t.start < end for t in times) or any(
             start <= c.evidence.start < end for c in commitments)
+
+
+def _paraphrased(text: str, cues: Spans) -> Spans:
+    """The cues whose sentence restates, in a paraphrase addressed to the customer ("so you were
+    charged twice for the annual plan", "it sounds like the replacement never came"), at least two
+    content words of their situation in the frame's clause: a restatement even when the reading of
+    their message named no fact. "So you have a problem with something" restates nothing."""
+    found = []
+    for ev in cues:
+        start, end = _sentence_of(text, ev.start)
+        frame = _PARAPHRASE.search(text, start, end)
+        if frame and frame.group("so") and len(text[start:frame.start()].split()) > 1:
+            continue  # "so you" opens a restatement, not a clause ("… so your team would have known")
+        clause = _CLAUSE_END.split(text[frame.end():end], maxsplit=1)[0] if frame else ""
+        if len([w for w in stems(clause) if w not in _GENERIC]) >= 2:
+            found.append(ev)
+    return tuple(found[:1])
 
 
 def _offered(text: str, spans: Spans) -> Spans:
