@@ -67,3 +67,10 @@ def test_the_customer_s_facts_and_the_agent_s_times_share_one_grammar() -> None:
     assert eleven.due == datetime(2026, 12, 5, 10, 12, tzinfo=UTC)
     (september,) = find_times("I'll call you on 3rd Sept", NOW)
     assert (september.due.month, september.due.day) == (9, 3)
+
+
+@pytest.mark.parametrize("text", ["I'll ring you Monday Night", "I'll call you Tomorrow Morning",
+                                  "We'll be there FRIDAY EVENING"])
+def test_a_capitalised_part_of_the_day_is_read_like_a_small_one(text: str) -> None:
+    (found,) = find_times(text, NOW)
+    assert found.due == find_times(text.lower(), NOW)[0].due

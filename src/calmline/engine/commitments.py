@@ -156,7 +156,7 @@ def _resolve(m: re.Match[str], now: datetime) -> datetime | None:
     if g("day"):
         word = g("day").lower()
         part = "evening" if word == "tonight" else g("part")
-        return _at(now + timedelta(days=word == "tomorrow"), _PART_HOUR[part])
+        return _at(now + timedelta(days=word == "tomorrow"), _PART_HOUR[part and part.lower()])
     if g("this"):
         return _at(now, _PART_HOUR[g("this_part").lower()])
     if g("eo"):
@@ -168,7 +168,7 @@ def _resolve(m: re.Match[str], now: datetime) -> datetime | None:
         return _at(now + timedelta(days=7 - now.weekday() + 4), 17)
     if g("weekday"):
         ahead = (WEEKDAYS.index(g("weekday").lower()) - now.weekday()) % 7 or 7
-        return _at(now + timedelta(days=ahead), _PART_HOUR[g("wpart")])
+        return _at(now + timedelta(days=ahead), _PART_HOUR[g("wpart") and g("wpart").lower()])
     return _calendar(m, now)
 
 
