@@ -162,3 +162,8 @@ def test_only_a_customer_who_asked_for_someone_senior_is_told_they_did() -> None
     text = top("I'm so done with this company. Cancel my contract now.")
     assert "someone more senior" not in text and "cancel" in text
     assert "someone more senior" in top("Put me through to your manager, you are useless.")
+
+
+def test_the_customer_s_lawyer_is_not_their_issue() -> None:
+    text = top("My order LP-48213 is three weeks late. I want a refund or I'm calling my lawyer.")
+    assert "lawyer" not in text and "LP-48213" in text

@@ -50,7 +50,7 @@ _WAITING = re.compile(r"\bwaiting\s+(?:for\s+)?(?P<dur>(?:over\s+|more than\s+|a
 _NOT_OBJECT = frozenset("""same way time times thing things problem issue one case point whole fact
 it this that day week month money reason end only first last next other all i we you they
 is was are were has have had be been and but so or because then just still also really
-please thanks cheers""".split())
+please thanks cheers lawyer lawyers solicitor solicitors attorney ombudsman""".split())
 _DEADLINE = re.compile(r"\b(today|tonight|right now|immediately|asap|this morning|this afternoon|"
                        r"this evening|by tomorrow|tomorrow|within the hour|in the next hour|by \d{1,2}"
                        r"(?::\d\d)?\s?(?:am|pm))\b", re.IGNORECASE)
