@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -180,6 +181,21 @@ class Settings(BaseSettings):
         if unknown:
             raise ValueError(f"unknown action {unknown[0]!r}; choose from {', '.join(HELPDESK_ACTIONS)}")
         return ",".join(dict.fromkeys(names))
+
+
+def origin_of(url: str) -> str:
+    """A URL's origin as a browser states it (`event.origin`, what frame-ancestors matches):
+    scheme://host[:port], lower case, no default port; "" for a URL without one."""
+    parts = urlsplit(url.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        return ""
+    if not parts.scheme or not parts.hostname:
+        return ""
+    default = {"https": 443, "http": 80}.get(parts.scheme.lower())
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return f"{parts.scheme.lower()}://{host}" + (f":{port}" if port and port != default else "")
 
 
 @lru_cache(maxsize=1)

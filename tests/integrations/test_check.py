@@ -119,9 +119,11 @@ def test_the_panel_framing_is_checked_against_each_helpdesk_origin(chatwoot: Fak
 
 
 def test_a_wildcard_source_covers_subdomains_only_with_its_scheme() -> None:
-    from calmline.integrations.check import _allows, _origin
+    from calmline.integrations.check import _allows
+    from calmline.settings import origin_of
 
-    assert _origin("https://Acme.Zendesk.com:443/agent/") == "https://acme.zendesk.com"
+    assert origin_of("https://Acme.Zendesk.com:443/agent/") == "https://acme.zendesk.com"
+    assert origin_of("not a url") == ""
     assert _allows("https://*.zendesk.com", "https://acme.zendesk.com")
     assert not _allows("https://*.zendesk.com", "http://acme.zendesk.com")
     assert not _allows("https://*.zendesk.com", "https://zendesk.com.evil.example")

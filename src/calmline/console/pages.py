@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
@@ -22,6 +21,7 @@ from calmline.catalogue import build_catalogue
 from calmline.service.deps import DEMO_PREFIX, StateDep
 from calmline.service.headers import ZAF_SDK
 from calmline.service.schemas import MAX_ID
+from calmline.settings import origin_of
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -81,11 +81,6 @@ def insights(request: Request, state: StateDep) -> HTMLResponse:
     return _page(request, state, "insights.html", "Insights", "insights")
 
 
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
-
-
 @router.get("/panel", response_class=HTMLResponse)
 def own_panel(request: Request, state: StateDep) -> HTMLResponse:
     """The panel of one case in calmline's own console: `?conversation=<id>`."""
@@ -101,7 +96,7 @@ def panel(request: Request, state: StateDep,
     `/console/panel?conversation=<id>` is calmline's own. The only pages that `frame_ancestors`
     may frame; no key ever travels in their URL."""
     settings = state.settings
-    meta = _meta(state, host=host, chatwoot_origin=_origin(settings.chatwoot_url),
+    meta = _meta(state, host=host, chatwoot_origin=origin_of(settings.chatwoot_url),
                  chatwoot_account=settings.chatwoot_account_id)
     context = {"title": "calmline", "page": "panel", "meta": meta, "host": host,
                "version": calmline.__version__, "zaf_sdk": ZAF_SDK}

@@ -20,7 +20,7 @@ from calmline.catalogue import Catalogue
 from calmline.integrations.connect import chatwoot_client, zendesk_client
 from calmline.integrations.http import HelpdeskCallError
 from calmline.integrations.notes import all_tags
-from calmline.settings import Settings
+from calmline.settings import Settings, origin_of
 
 Level = Literal["ok", "warn", "fail"]
 
@@ -66,14 +66,6 @@ def _secret(helpdesk: str, secret: str, env: str, where: str) -> Finding:
                    f"(/v1/integrations/{helpdesk}/events) is off and messages do not reach calmline")
 
 
-def _origin(url: str) -> str:
-    """scheme://host[:port] of a URL, lower-cased, without a default port."""
-    parsed = httpx.URL(url)
-    default = {"https": 443, "http": 80}.get(parsed.scheme)
-    port = f":{parsed.port}" if parsed.port and parsed.port != default else ""
-    return f"{parsed.scheme}://{parsed.host}{port}".lower()
-
-
 def _allows(source: str, origin: str) -> bool:
     """Whether one frame-ancestors source (an origin, `*.` allowed in the host) covers `origin`."""
     source = source.lower().rstrip("/")
@@ -85,7 +77,7 @@ def _allows(source: str, origin: str) -> bool:
 
 def _framing(helpdesk: str, url: str, ancestors: str) -> Finding:
     """May the helpdesk's agent pages (at `url`'s origin) show the panel in a frame?"""
-    origin = _origin(url)
+    origin = origin_of(url)
     if any(_allows(source, origin) for source in ancestors.split()):
         return Finding(helpdesk, "panel", "ok", f"{origin} may show the panel in a frame")
     # a warning: the intake, the actions and the history import work without the panel
