@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -29,7 +30,7 @@ from calmline.engine.case_reading import CaseRules
 from calmline.service import coaching
 from calmline.service.deps import AppState, User, check_owner
 from calmline.service.idempotency import Idempotency
-from calmline.service.readings import with_stored_readings
+from calmline.service.readings import stored_reading, with_stored_readings
 from calmline.service.schemas import (
     EscalationPublic,
     FollowUpProposal,
@@ -50,9 +51,11 @@ def check_length(state: AppState, text: str, what: str = "text") -> None:
 
 
 def message_turn(message: Message) -> dict[str, Any]:
-    """A stored message as the turn the engine reads (role, text, time, the anger stored)."""
-    return {"role": message.role, "text": message.text, "time": message.time,
+    """A stored message as the turn the engine reads (role, text, time, the anger stored), with
+    the reading stored with it for an engine that has not read it (`readings.stored_reading`)."""
+    turn = {"role": message.role, "text": message.text, "time": message.time,
             "anger": message.anger_score}
+    return turn | {"stored": partial(stored_reading, message.analysis)} if message.analysis else turn
 
 
 def reasons_of(analysis: Analysis) -> list[Reason]:

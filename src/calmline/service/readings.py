@@ -20,6 +20,15 @@ from calmline.cases import conversations
 from calmline.engine.analysis import Analysis
 
 
+def stored_reading(data: dict[str, Any] | None) -> Analysis | None:
+    """The analysis a message was stored with; None when it has none or it cannot be read
+    (written by an older calmline): then the engine reads the message again."""
+    try:
+        return Analysis.from_dict(data) if data else None
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 class StoredReadings:
     """The stored readings of some of a case's messages; fetched at most once, on first ask."""
 
@@ -29,16 +38,11 @@ class StoredReadings:
         self._found: dict[int, dict[str, Any]] | None = None
 
     def reading(self, message_id: int) -> Analysis | None:
-        """The analysis stored with this message; None when it has none or it cannot be read
-        (written by an older calmline): then the engine reads the message again."""
+        """The analysis stored with this message (see `stored_reading`)."""
         if self._found is None:
             with self._sessions() as session:
                 self._found = conversations.stored_analyses(session, message_ids=self._ids)
-        data = self._found.get(message_id)
-        try:
-            return Analysis.from_dict(data) if data else None
-        except (KeyError, TypeError, ValueError):
-            return None
+        return stored_reading(self._found.get(message_id))
 
 
 def with_stored_readings(sessions: Callable[[], Session], turns: list[dict[str, Any]]
