@@ -21,8 +21,7 @@ ALLOWED = {
     "calmline.models.features._CHUNK_FEATS": "features of a whitespace chunk (bounded, cleared when full)",
     # shared read-only artefacts and documented defaults, built once per process
     "calmline.models.linear.load_model()": "a packaged model artefact, read once",
-    "calmline.playbook.loader.default_playbook()": "the packaged playbook, parsed once",
-    "calmline.playbook.coach_loader.default_coach()": "the packaged coach, parsed once",
+    "calmline.playbook.yaml_files._packaged()": "the packaged playbook and coach, parsed once",
     "calmline.default_analyzer()": "the documented default analyzer",
     "calmline.default_engine()": "the documented default engine",
 }

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from calmline.errors import PlaybookError
 from calmline.playbook.coach_schema import CoachConfig
-from calmline.playbook.yaml_files import parse_yaml, read_yaml_file
+from calmline.playbook.yaml_files import load_yaml, parse_yaml
 
 
 def parse_coach(text: str, where: str) -> CoachConfig:
@@ -30,15 +28,12 @@ def _check_gaps(config: CoachConfig, where: str) -> None:
             f"known gaps: {sorted(_GAP_TESTS)}")
 
 
-@lru_cache(maxsize=1)
 def default_coach() -> CoachConfig:
-    """The coach YAML shipped in the package (cached: it is immutable)."""
-    text = resources.files("calmline.playbook").joinpath("coach.yaml").read_text("utf-8")
-    return parse_coach(text, "coach.yaml")
+    """The coach YAML shipped in the package (parsed once: it is immutable)."""
+    return load_coach()
 
 
 def load_coach(path: str | Path | None = None) -> CoachConfig:
     """Load `path`, or the packaged coach.yaml when it is None. Raises PlaybookError."""
-    if path is None:
-        return default_coach()
-    return parse_coach(*read_yaml_file(path, "coach playbook"))
+    return load_yaml(path, parse_coach, what="coach playbook", packaged="coach.yaml",
+                     packaged_name="coach.yaml")

@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from calmline.playbook.schema import Playbook
-from calmline.playbook.yaml_files import parse_yaml, read_yaml_file
+from calmline.playbook.yaml_files import load_yaml, parse_yaml
 
 
 def _parse(text: str, where: str) -> Playbook:
     return parse_yaml(text, Playbook, where, "playbook")
 
 
-@lru_cache(maxsize=1)
 def default_playbook() -> Playbook:
-    """The playbook shipped in the package (cached: it is immutable)."""
-    text = resources.files("calmline.playbook").joinpath("default.yaml").read_text("utf-8")
-    return _parse(text, "default playbook")
+    """The playbook shipped in the package (parsed once: it is immutable)."""
+    return load_playbook()
 
 
 def load_playbook(path: str | Path | None = None) -> Playbook:
     """Load `path`, or the default playbook when it is None. Raises PlaybookError."""
-    if path is None:
-        return default_playbook()
-    return _parse(*read_yaml_file(path, "playbook"))
+    return load_yaml(path, _parse, what="playbook", packaged="default.yaml",
+                     packaged_name="default playbook")

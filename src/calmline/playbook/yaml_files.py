@@ -1,13 +1,17 @@
 """Reading one YAML file of the method into its Pydantic model, with errors people can act on.
 
 The playbook and the coach are both YAML validated by a schema; both fail the same way: a
-`PlaybookError` that names the file and the path of every field that is wrong.
+`PlaybookError` that names the file and the path of every field that is wrong. Both are loaded
+the same way too (`load_yaml`): a team's own file, or the one packaged here, parsed once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -42,3 +46,19 @@ def read_yaml_file(path: str | Path, what: str) -> tuple[str, str]:
         return file.read_text("utf-8"), str(file)
     except (OSError, UnicodeDecodeError) as exc:
         raise PlaybookError(f"cannot read {what} {file}: {exc}") from exc
+
+
+def load_yaml(path: str | Path | None, parse: Callable[[str, str], M], *, what: str,
+              packaged: str, packaged_name: str) -> M:
+    """`path` read and parsed by `parse(text, where)`, or, when it is None, the file `packaged`
+    of this package parsed as `packaged_name` (once per process: it is immutable). `what`
+    ("playbook") names an unreadable file. Raises PlaybookError."""
+    if path is None:
+        return cast(M, _packaged(packaged, packaged_name, parse))
+    return parse(*read_yaml_file(path, what))
+
+
+@lru_cache(maxsize=8)
+def _packaged(name: str, where: str, parse: Callable[[str, str], BaseModel]) -> BaseModel:
+    """The packaged YAML file `name`, parsed (one object shared by every caller)."""
+    return parse(resources.files("calmline.playbook").joinpath(name).read_text("utf-8"), where)
