@@ -167,3 +167,42 @@ def test_only_a_customer_who_asked_for_someone_senior_is_told_they_did() -> None
 def test_the_customer_s_lawyer_is_not_their_issue() -> None:
     text = top("My order LP-48213 is three weeks late. I want a refund or I'm calling my lawyer.")
     assert "lawyer" not in text and "LP-48213" in text
+
+
+def _review(customer: str, draft: str):  # type: ignore[no-untyped-def]
+    return Engine(coach_analyzer()).review(draft, turns(("customer", customer)))
+
+
+def test_saying_back_the_thing_they_wrote_about_is_a_repeat_back() -> None:
+    customer = ("no worries if not, but is there any goodwill credit for the outage on Tuesday? "
+                "I work from home and lost most of the morning")
+    said_back = _review(customer, "Just to make sure I have it right: the outage cost you most of "
+                                  "the morning, and you'd like some goodwill credit for it.")
+    assert any("outage" in e.text for b in said_back.behaviours if b.label == "repeat_back"
+               for e in b.evidence)
+    elsewhere = _review(customer, "Just to make sure I have it right: you'd like to change your plan.")
+    assert not elsewhere.found("repeat_back")
+
+
+def test_their_question_said_back_behind_a_frame_is_a_repeat_back() -> None:
+    customer = "@SkyRailUK does the 07:12 from Didcot still run on bank holidays? cheers"
+    review = _review(customer, "So, to check I have it right, you're asking whether the 07:12 from "
+                               "Didcot still runs on bank holidays? I'll find out and reply by 2pm.")
+    assert review.found("repeat_back")
+
+
+def test_so_it_inside_a_sentence_is_not_a_restatement() -> None:
+    customer = "The code WINTER20 didn't work at checkout, it says expired."
+    review = _review(customer, "I've made you a new code, WINTER20B, valid until Friday, and it's "
+                               "linked to your account so it'll work first time.")
+    assert not review.found("repeat_back")
+
+
+def test_the_top_suggestions_pass_their_own_coach() -> None:
+    for customer in ("Hello, I've been charged the peak rate for calls made on Sunday, which your "
+                     "tariff page says are off-peak. Could you correct it and put the money back?",
+                     "no worries if not, but is there any goodwill credit for the outage on Tuesday?",
+                     "@SkyRailUK does the 07:12 from Didcot still run on bank holidays? cheers"):
+        chat = turns(("customer", customer))
+        best = suggest(chat, coach_analyzer())[0]
+        assert best.review.verdict == "send", (customer, best.text, best.review.reasons)

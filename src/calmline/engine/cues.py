@@ -238,7 +238,8 @@ class CueScanner:
         asked = context.customer.question_terms
         if not asked or len(text.split()) < 4 or good.get("clarifying_question"):
             return ()
-        touched = issue_mentions(text, (*asked, *context.customer.issue_terms))
+        touched = issue_mentions(text, (*asked, *context.customer.issue_terms,
+                                        *context.customer.topic_terms))
         if touched or fact_mentions(text, context.customer.facts):
             return ()
         start, end = _sentence_of(text, 0)
@@ -275,6 +276,13 @@ class CueScanner:
     def _restated(text: str, cues: Spans, context: DraftContext) -> Spans:
         facts = fact_mentions(text, context.customer.facts)
         issue = issue_mentions(text, context.customer.issue_terms)
+        cues = tuple(e for e in cues if not _mid_sentence_so(text, e))
+        if cues and not (facts or issue):
+            # behind a restating frame ("so, to check, you're asking: …"), the thing they wrote
+            # about, or their question, said back restates it as well as their issue would
+            issue = issue_mentions(text, context.customer.topic_terms)
+            asked = issue_mentions(text, context.customer.question_terms)
+            issue = issue or (asked if len(asked) >= 2 else [])
         if (cues and (facts or issue)) or (facts and len(facts) + len(issue) >= 2):
             return tuple(sorted((*cues[:1], *facts, *issue), key=lambda e: e.start))
         return _paraphrased(text, cues)
@@ -302,6 +310,15 @@ def _paraphrased(text: str, cues: Spans) -> Spans:
         if len([w for w in stems(clause) if w not in _GENERIC]) >= 2:
             found.append(ev)
     return tuple(found[:1])
+
+
+def _mid_sentence_so(text: str, ev: Evidence) -> bool:
+    """A "so you …"/"so it …" cue inside a sentence is a purpose or a consequence ("… so it
+    can't happen again"), not the "So your order…" that opens a restatement."""
+    if not ev.text[:3].lower().startswith(("so ", "so,")):
+        return False
+    start, _ = _sentence_of(text, ev.start)
+    return len(text[start:ev.start].split()) > 1
 
 
 def _offered(text: str, spans: Spans) -> Spans:

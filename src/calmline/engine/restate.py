@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from calmline.engine.analysis import Analysis, Fact
+from calmline.engine.phrases import issue_object, issue_phrase
 from calmline.signals.base import Evidence
 
 _NUMBERS = {"1": "one", "2": "two", "3": "three", "4": "four", "5": "five", "6": "six",
@@ -36,6 +37,7 @@ class CustomerFacts:
 
     facts: tuple[Fact, ...] = ()
     issue_terms: tuple[str, ...] = ()  # stems of what went wrong ("charg", "broke", "cance")
+    topic_terms: tuple[str, ...] = ()  # stems of the thing they wrote about ("outag", "rate")
     question_terms: tuple[str, ...] = ()  # stems of the customer's latest open question
 
     @classmethod
@@ -55,6 +57,7 @@ class FactGatherer:
     def __init__(self) -> None:
         self._facts: dict[tuple[str, str], Fact] = {}
         self._terms: dict[str, None] = {}
+        self._topic: dict[str, None] = {}
 
     def add(self, analysis: Analysis) -> None:
         for fact in analysis.facts:
@@ -63,9 +66,15 @@ class FactGatherer:
             for ev in finding.evidence:
                 if ev.source != "semantic":  # a whole sentence that reads like a cause is not its words
                     self._terms.update(dict.fromkeys(stems(ev.text)))
+        # what they wrote about, in the words a suggestion restates it with: a reply that says
+        # "so, to confirm, the outage on Tuesday…" repeats their issue even when no cause was read
+        said = [analysis.text]
+        phrase, topic = issue_phrase(said), issue_object(said)
+        for words in (phrase.noun if phrase else "", topic or ""):
+            self._topic.update(dict.fromkeys(stems(words)))
 
     def facts(self, latest: Analysis | None = None) -> CustomerFacts:
-        return CustomerFacts(tuple(self._facts.values()), tuple(self._terms),
+        return CustomerFacts(tuple(self._facts.values()), tuple(self._terms), tuple(self._topic),
                              question_stems(latest.text) if latest else ())
 
 
