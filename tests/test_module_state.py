@@ -16,9 +16,6 @@ from calmline.engine.core import Engine
 
 # name -> why it may grow while the engine works
 ALLOWED = {
-    # pure memos of immutable inputs: the same chunk of text always gives the same features
-    "calmline.models.features._CHUNK_CACHE": "tokens of a whitespace chunk (bounded, cleared when full)",
-    "calmline.models.features._CHUNK_FEATS": "features of a whitespace chunk (bounded, cleared when full)",
     # shared read-only artefacts and documented defaults, built once per process
     "calmline.models.linear.load_model()": "a packaged model artefact, read once",
     "calmline.playbook.yaml_files._packaged()": "the packaged playbook and coach, parsed once",
@@ -37,6 +34,21 @@ def _modules() -> list[ModuleType]:
     return found
 
 
+def _is_calmline_object(value: object) -> bool:
+    kind = type(value)
+    return (kind.__module__.startswith("calmline.") and not isinstance(value, type)
+            and not callable(value))
+
+
+def _attributes(value: object) -> list[tuple[str, object]]:
+    found = list(getattr(value, "__dict__", {}).items())
+    for cls in type(value).__mro__:
+        for name in getattr(cls, "__slots__", ()):
+            if hasattr(value, name):
+                found.append((name, getattr(value, name)))
+    return found
+
+
 def _sizes(modules: list[ModuleType]) -> dict[str, int]:
     sizes: dict[str, int] = {}
     for module in modules:
@@ -44,6 +56,10 @@ def _sizes(modules: list[ModuleType]) -> dict[str, int]:
             key = f"{module.__name__}.{name}"
             if isinstance(value, CONTAINERS):
                 sizes[key] = len(value)
+            elif _is_calmline_object(value):  # e.g. a module-level Tokenizer: its memos count too
+                for attr, inner in _attributes(value):
+                    if isinstance(inner, CONTAINERS):
+                        sizes[f"{key}.{attr}"] = len(inner)
             elif callable(value) and hasattr(value, "cache_info") and value.__module__ == module.__name__:
                 sizes[f"{key}()"] = value.cache_info().currsize
     return sizes

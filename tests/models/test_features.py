@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calmline.models.features import Token, feature_names, features, tokenize
+from calmline.models.features import Token, Tokenizer, feature_names, features, text_features, tokenize
 
 
 def norms(text: str) -> list[str]:
@@ -158,10 +158,38 @@ def test_speed_twenty_words() -> None:
         "This is absolutely ridiculous, I am FURIOUS with your service!!! Nobody called "
         "me back and I want a refund now."
     )
-    features(tokenize(text))  # warm the cache, as in production
+    tokenizer = Tokenizer()  # as in production: the detector's own, warm
+    features(tokenizer.tokenize(text))
     n = 2000
     start = time.perf_counter()
     for _ in range(n):
-        features(tokenize(text))
+        features(tokenizer.tokenize(text))
     per_call_us = (time.perf_counter() - start) / n * 1e6
     assert per_call_us < 200  # target is ~30 us; generous bound for slow CI machines
+
+
+def test_a_tokenizer_remembers_at_most_its_bound_and_reads_as_an_uncached_one() -> None:
+    tokenizer = Tokenizer(max_chunks=3)
+    texts = [f"w{i} sh1t f**k{'!' * i}" for i in range(10)]
+    for _ in range(2):
+        for text in texts:
+            assert tokenizer.tokenize(text) == tokenize(text)
+            assert tokenizer.tokenize(text).cues == tokenize(text).cues
+            assert tokenizer.text_features(text) == text_features(text)
+    assert 0 < len(tokenizer._tokens) <= 3 and 0 < len(tokenizer._feats) <= 3
+
+
+def test_an_uncached_tokenizer_remembers_nothing() -> None:
+    tokenizer = Tokenizer(0)
+    tokenizer.text_features("sh1t happens AGAIN")
+    assert not tokenizer._tokens and not tokenizer._feats
+
+
+def test_one_tokenizer_shared_by_threads_reads_every_text_alike() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"order {i} is LATE again, f***ing useless {i % 7}!!" for i in range(400)]
+    tokenizer = Tokenizer(max_chunks=16)  # small: threads clear it under each other
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(tokenizer.text_features, texts * 3))
+    assert got == [text_features(t) for t in texts * 3]

@@ -11,13 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calmline.models.features import tokenize
+from calmline.models.features import Tokenizer, tokenize
 from calmline.models.linear import (
     LinearTextModel,
     ModelScore,
     dump_model,
     load_model,
     load_model_file,
+    model_to_dict,
 )
 
 SHIPPED = ["anger", "offensive", "rage"]
@@ -73,6 +74,16 @@ def test_extreme_logits_do_not_overflow() -> None:
 def test_score_tokens_matches_score(toy: LinearTextModel) -> None:
     text = "NOT happy, I hate it"
     assert toy.score_tokens(tokenize(text)) == toy.score(text)
+
+
+def test_a_model_handed_a_tokenizer_shares_its_weights_and_scores_alike(toy: LinearTextModel) -> None:
+    tokenizer = Tokenizer()
+    owned = toy.with_tokenizer(tokenizer)
+    assert owned.tokenizer is tokenizer and owned.weights is toy.weights
+    text = "NOT happy, I hate it"
+    assert owned.score(text) == toy.score(text) and owned.probability(text) == toy.probability(text)
+    assert tokenizer._tokens  # the owner's tokenizer remembered the chunks
+    assert model_to_dict(owned) == model_to_dict(toy)
 
 
 def test_round_trip(tmp_path: Path, toy: LinearTextModel) -> None:

@@ -41,3 +41,30 @@ def test_any_span_maps_inside_the_original(text: str) -> None:
     for start in range(0, len(norm.norm) + 1, max(1, len(norm.norm) // 7 or 1)):
         s, e = norm.to_original(start, len(norm.norm))
         assert 0 <= s <= e <= len(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["call me at 3pm on the 3rd", "10am or 5pm", "the 21st, 14th and 30th", "a 50gb plan for 17yo",
+     "write to priya.n@harrowdesign.co.uk", "code gj7k2p and spring20", "ref efh5x41",
+     "it's a joke!we waited", "see http://t.co/wznp5q1m0h"],
+)
+def test_times_dates_amounts_codes_and_addresses_are_not_read_as_leet(text: str) -> None:
+    assert normalize(text).norm == text.lower()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("s**t!!!", "shit!!!"),  # the bangs after a mask are not part of the word
+        ("kiss my a**", "kiss my ass"),
+        ("sh!t service", "shit service"),
+        ("f#@% off", "fuck off"),
+        ("h3ll0 there", "hello there"),
+        # A reading of another length is not applied: offsets must map back one to one.
+        ("f*k", "f*k"),
+        ("sh111t", "sh111t"),
+    ],
+)
+def test_rules_read_disguised_words_as_the_word_rules_say(text: str, expected: str) -> None:
+    assert normalize(text).norm == expected

@@ -11,9 +11,12 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
+from calmline.text.disguise import INSULTS, KNOWN, SWEARS, WORD, is_masked, undisguise
+
 __all__ = [
     "Token",
     "Tokens",
+    "Tokenizer",
     "tokenize",
     "features",
     "text_features",
@@ -33,25 +36,7 @@ class Token(NamedTuple):
     norm: str
 
 
-# Canonical swear words, in priority order for resolving masked spellings ("f**k", "sh*t").
-_SWEARS: tuple[str, ...] = (
-    "fuck", "shit", "fucking", "fucked", "fucker", "fuckin", "fucks", "shitty", "bullshit",
-    "bitch", "bitches", "ass", "asshole", "assholes", "damn", "dammit", "goddamn", "hell",
-    "crap", "cunt", "dick", "dickhead", "bastard", "bastards", "piss", "pissed", "whore",
-    "slut", "motherfucker", "motherfucking", "cock", "prick", "twat", "wanker", "douche",
-    "douchebag", "jackass", "dumbass", "arse", "arsehole", "bollocks", "tits", "pussy",
-    "nigga", "niggas", "nigger", "niggers", "fag", "faggot", "faggots", "hoe", "hoes",
-    "retard", "retarded", "shithead", "shite", "bloody", "wtf", "stfu", "gtfo", "af",
-)
-PROFANITY: frozenset[str] = frozenset(_SWEARS)
-INSULTS: frozenset[str] = frozenset((
-    "idiot", "idiots", "idiotic", "moron", "morons", "moronic", "stupid", "dumb", "loser",
-    "losers", "pathetic", "scum", "trash", "garbage", "clown", "clowns", "imbecile", "cretin",
-    "jerk", "jerks", "fool", "fools", "ignorant", "disgrace", "disgusting", "worthless",
-    "useless", "incompetent", "liar", "liars", "creep", "freak", "coward", "hypocrite",
-    "hypocrites", "sucks", "suck", "ugly", "fat", "shut", "scumbag", "dipshit", "numbnuts",
-    "racist", "thug", "thugs", "pig", "pigs", "vile", "nasty",
-))
+PROFANITY: frozenset[str] = frozenset(SWEARS)
 ANGER_WORDS: frozenset[str] = frozenset((
     "angry", "anger", "mad", "furious", "livid", "fuming", "outraged", "outrageous", "rage",
     "ridiculous", "unacceptable", "absurd", "insane", "disgusting", "disgraceful", "shameful",
@@ -71,12 +56,7 @@ for _w in PROFANITY | INSULTS | ANGER_WORDS:
     )
     _CUE_WORDS[_w] = _cues
 
-_MASK_CHARS = frozenset("*#%@$")
-_LEET = str.maketrans({"1": "i", "!": "i", "3": "e", "4": "a", "@": "a", "0": "o", "5": "s",
-                       "$": "s", "7": "t"})
-_LEET_CHARS = frozenset("1!34@05$7")
 _ELONG_RE = re.compile(r"([^\W\d_])\1{2,}")
-_MASK_RUN_RE = re.compile(r"[*#%@$]+")
 
 _EMOJI = (
     "\U0001f000-\U0001faff\u2600-\u27bf\u2300-\u23ff\u2b00-\u2bff\u2190-\u21ff"
@@ -87,18 +67,16 @@ _TOKEN_RE = re.compile(
     r"|(?P<tag>\[(?:NAME|RELIGION)\])"
     r"|(?P<user>@\w+)"
     r"|(?P<num>[$£€]?\d+(?:[.,:/]\d+)*+[^\W\d_]*+)"
-    r"|(?P<word>(?:[^\W\d_]|[$@](?=[^\W\d_]))(?:(?:[\w'’*#@$%]|!(?=[^\W\d_]))*(?:\w|[*#@$%]{2,}))?)"
+    rf"|(?P<word>{WORD})"
     r"|(?P<hashtag>\#\w+)"
     r"|(?P<punct>[!?]+)"
     r"|(?P<grawlix>[*#@$%&]{3,})"
     rf"|(?P<emoji>[{_EMOJI}])[\ufe0f\u200d\U0001f3fb-\U0001f3ff]*"
 )
 
-# A chunk is a whitespace-free run of text.  Its analysis (tokens and cue features, offsets
-# relative to the chunk) is cached; the cache is bounded so huge inputs cannot grow it forever.
+# A chunk is a whitespace-free run of text; its analysis is tokens and cue features, offsets
+# relative to the chunk.
 _Rel = tuple[tuple[int, int, str], ...]
-_CHUNK_CACHE: dict[str, tuple[_Rel, _Rel]] = {}
-_CHUNK_CACHE_MAX = 100_000
 _tuple_new = tuple.__new__
 
 
@@ -117,19 +95,6 @@ class Tokens(list[Token]):
         self.cues: list[tuple[int, int, str]] = list(cues)
 
 
-def _unmask(low: str) -> str | None:
-    """Resolve a masked swear ("f**k", "sh*t", "f#@%") to a canonical word, if possible."""
-    parts = [re.escape(p) for p in _MASK_RUN_RE.split(low)]
-    runs = _MASK_RUN_RE.findall(low)
-    exact = parts[0] + "".join(f"[a-z]{{{len(r)}}}{p}" for r, p in zip(runs, parts[1:], strict=True))
-    loose = parts[0] + "".join(f"[a-z]+{p}" for p in parts[1:])
-    for pattern in (re.compile(exact), re.compile(loose)):
-        for swear in _SWEARS:
-            if pattern.fullmatch(swear):
-                return swear
-    return None
-
-
 def normalize_word(raw: str) -> tuple[str, bool, bool]:
     """Normalise one word: returns ``(norm, is_all_caps, was_elongated)``."""
     low = raw.lower().replace("’", "'")
@@ -143,30 +108,16 @@ def normalize_word(raw: str) -> tuple[str, bool, bool]:
 
 def _normalize_odd(low: str) -> str:
     """Words with digits or symbols inside: leetspeak and masked swearing."""
-    # leet digits only count when followed by a letter ("sh1t"), not trailing ("mp3", "win10")
-    leet_ok = any(
-        c in _LEET_CHARS and (not c.isdigit() or (i + 1 < len(low) and low[i + 1].isalpha()))
-        for i, c in enumerate(low)
-    )
-    if leet_ok:
-        mapped = _ELONG_RE.sub(r"\1", low.translate(_LEET))
-        if mapped in PROFANITY or mapped in INSULTS:
-            return mapped
-        if mapped.replace("'", "").isalpha() and not any(c in _MASK_CHARS for c in low):
-            return mapped
-    if any(c in _MASK_CHARS for c in low) and any(c.isalpha() for c in low):
-        swear = _unmask(low)
-        if swear is not None:
-            return swear
-        if any(c in "*#%" for c in low):
-            return "<masked_swear>"
-    return low
+    word = undisguise(low)
+    if word is not None:
+        return word
+    return "<masked_swear>" if is_masked(low) else low
 
 
 def _norm_user(raw: str) -> str:
     # "@ss", "@sshole" are leetspeak, not handles
     cand = "a" + raw[1:].lower()
-    if cand in PROFANITY or cand in INSULTS:
+    if cand in KNOWN:
         return cand
     return "<user>"
 
@@ -199,43 +150,10 @@ def _analyse_chunk(chunk: str) -> tuple[_Rel, _Rel]:
         # Interned, as the models' feature names are: a weight look-up then finds the very
         # same string object (no character comparison).
         toks.append((start, end, sys.intern(norm)))
-    result = (tuple(toks), tuple(cues))
-    if len(_CHUNK_CACHE) >= _CHUNK_CACHE_MAX:
-        _CHUNK_CACHE.clear()
-    _CHUNK_CACHE[chunk] = result
-    return result
+    return tuple(toks), tuple(cues)
 
 
 _FIXED_NORMS = {"url": "<url>", "num": "<num>", "grawlix": "<masked_swear>"}
-
-
-def tokenize(text: str) -> Tokens:
-    """Split ``text`` into normalised tokens with offsets into the original string."""
-    if not isinstance(text, str):  # defensive: never crash on bad input
-        text = str(text)
-    out = Tokens()
-    append = out.append
-    cues = out.cues
-    cache = _CHUNK_CACHE
-    find = text.find
-    pos = 0
-    for chunk in text.split():
-        s = find(chunk, pos)
-        pos = s + len(chunk)
-        hit = cache.get(chunk)
-        if hit is None:
-            hit = _analyse_chunk(chunk)
-        toks, chunk_cues = hit
-        if s:
-            for a, b, norm in toks:
-                append(_tuple_new(Token, (s + a, s + b, norm)))
-        else:
-            for tok in toks:
-                append(_tuple_new(Token, tok))
-        if chunk_cues:
-            for a, b, name in chunk_cues:
-                cues.append((s + a, s + b, name))
-    return out
 
 
 def features(tokens: Sequence[Token]) -> list[tuple[str, int, int]]:
@@ -265,69 +183,134 @@ def features(tokens: Sequence[Token]) -> list[tuple[str, int, int]]:
     return feats
 
 
-def text_features(text: str) -> list[tuple[str, int, int]]:
-    """``features(tokenize(text))`` in one call, without building the tokens: each chunk's
-    features (offsets relative to the chunk) are cached, and only the bigram joining a chunk to
-    the one before is made per message."""
-    if not isinstance(text, str):  # as tokenize: never crash on bad input
-        text = str(text)
-    feats: list[tuple[str, int, int]] = []
-    extend = feats.extend
-    append = feats.append
-    cues: list[tuple[str, int, int]] = []
-    cache = _CHUNK_FEATS
-    find = text.find
-    pos = 0
-    prev_norm = ""
-    prev_start = -1
-    for chunk in text.split():
-        s = find(chunk, pos)
-        pos = s + len(chunk)
-        entry = cache.get(chunk)
-        if entry is None:
-            entry = _chunk_feats(chunk)
-        cached, first_norm, first_end, last_norm, last_start, chunk_cues = entry
-        if not cached:
-            continue
-        rel: Sequence[tuple[str, int, int]] = (
-            [(name, s + a, s + b) for name, a, b in cached] if s else cached)
-        if prev_start >= 0:
-            append(rel[0])
-            append((prev_norm + " " + first_norm, prev_start, s + first_end))
-            extend(rel[1:])
-        else:
-            extend(rel)
-        prev_norm = last_norm
-        prev_start = s + last_start
-        if chunk_cues:
-            cues.extend([(name, s + a, s + b) for name, a, b in chunk_cues] if s else chunk_cues)
-    if cues:
-        extend(cues)
-    return feats
-
-
 # A chunk's features as `features` lists them (offsets relative to the chunk; its first token's
 # bigram with the chunk before is left out), its first token's norm and end, its last token's
 # norm and start, and its <caps>/<elong> cue features.
 _ChunkFeats = tuple[tuple[tuple[str, int, int], ...], str, int, str, int, tuple[tuple[str, int, int], ...]]
-_CHUNK_FEATS: dict[str, _ChunkFeats] = {}
 
 
-def _chunk_feats(chunk: str) -> _ChunkFeats:
-    hit = _CHUNK_CACHE.get(chunk)
-    toks, cues = hit if hit is not None else _analyse_chunk(chunk)
+def _chunk_feats(toks: _Rel, cues: _Rel) -> _ChunkFeats:
     # Interned like the models' feature names (unigrams already are): look-ups compare identity.
     rel = tuple((sys.intern(name), a, b)
                 for name, a, b in features([_tuple_new(Token, tok) for tok in toks]))
-    entry: _ChunkFeats = (rel, toks[0][2] if toks else "", toks[0][1] if toks else 0,
-                          toks[-1][2] if toks else "", toks[-1][0] if toks else 0,
-                          tuple((name, a, b) for a, b, name in cues))
-    if len(_CHUNK_FEATS) >= _CHUNK_CACHE_MAX:
-        _CHUNK_FEATS.clear()
-    _CHUNK_FEATS[chunk] = entry
-    return entry
+    return (rel, toks[0][2] if toks else "", toks[0][1] if toks else 0,
+            toks[-1][2] if toks else "", toks[-1][0] if toks else 0,
+            tuple((name, a, b) for a, b, name in cues))
 
 
-def feature_names(text: str) -> list[str]:
+class Tokenizer:
+    """:meth:`tokenize` and :meth:`text_features`, remembering each whitespace chunk's analysis.
+
+    Whoever owns models owns one (each detector hands its own to its models), so no cache is
+    process-wide. The memos are bounded (`max_chunks` each, cleared when full; 0 remembers
+    nothing) and safe to share between threads: every read and write is a single dict operation,
+    and a race at worst works a chunk out twice.
+    """
+
+    __slots__ = ("_feats", "_max", "_tokens")
+
+    def __init__(self, max_chunks: int = 100_000) -> None:
+        self._max = max_chunks
+        self._tokens: dict[str, tuple[_Rel, _Rel]] = {}
+        self._feats: dict[str, _ChunkFeats] = {}
+
+    def _analysed(self, chunk: str) -> tuple[_Rel, _Rel]:
+        hit = self._tokens.get(chunk)
+        if hit is None:
+            hit = _analyse_chunk(chunk)
+            if self._max:
+                if len(self._tokens) >= self._max:
+                    self._tokens.clear()
+                self._tokens[chunk] = hit
+        return hit
+
+    def _featured(self, chunk: str) -> _ChunkFeats:
+        entry = _chunk_feats(*self._analysed(chunk))
+        if self._max:
+            if len(self._feats) >= self._max:
+                self._feats.clear()
+            self._feats[chunk] = entry
+        return entry
+
+    def tokenize(self, text: str) -> Tokens:
+        """Split ``text`` into normalised tokens with offsets into the original string."""
+        if not isinstance(text, str):  # defensive: never crash on bad input
+            text = str(text)
+        out = Tokens()
+        append = out.append
+        cues = out.cues
+        cache = self._tokens
+        find = text.find
+        pos = 0
+        for chunk in text.split():
+            s = find(chunk, pos)
+            pos = s + len(chunk)
+            hit = cache.get(chunk)
+            if hit is None:
+                hit = self._analysed(chunk)
+            toks, chunk_cues = hit
+            if s:
+                for a, b, norm in toks:
+                    append(_tuple_new(Token, (s + a, s + b, norm)))
+            else:
+                for tok in toks:
+                    append(_tuple_new(Token, tok))
+            if chunk_cues:
+                for a, b, name in chunk_cues:
+                    cues.append((s + a, s + b, name))
+        return out
+
+    def text_features(self, text: str) -> list[tuple[str, int, int]]:
+        """``features(self.tokenize(text))`` in one call, without building the tokens: each
+        chunk's features (offsets relative to the chunk) are remembered, and only the bigram
+        joining a chunk to the one before is made per message."""
+        if not isinstance(text, str):  # as tokenize: never crash on bad input
+            text = str(text)
+        feats: list[tuple[str, int, int]] = []
+        extend = feats.extend
+        append = feats.append
+        cues: list[tuple[str, int, int]] = []
+        cache = self._feats
+        find = text.find
+        pos = 0
+        prev_norm = ""
+        prev_start = -1
+        for chunk in text.split():
+            s = find(chunk, pos)
+            pos = s + len(chunk)
+            entry = cache.get(chunk)
+            if entry is None:
+                entry = self._featured(chunk)
+            cached, first_norm, first_end, last_norm, last_start, chunk_cues = entry
+            if not cached:
+                continue
+            rel: Sequence[tuple[str, int, int]] = (
+                [(name, s + a, s + b) for name, a, b in cached] if s else cached)
+            if prev_start >= 0:
+                append(rel[0])
+                append((prev_norm + " " + first_norm, prev_start, s + first_end))
+                extend(rel[1:])
+            else:
+                extend(rel)
+            prev_norm = last_norm
+            prev_start = s + last_start
+            if chunk_cues:
+                cues.extend([(name, s + a, s + b) for name, a, b in chunk_cues] if s else chunk_cues)
+        if cues:
+            extend(cues)
+        return feats
+
+
+def tokenize(text: str, tokenizer: Tokenizer | None = None) -> Tokens:
+    """:meth:`Tokenizer.tokenize` with `tokenizer`, or with one that remembers nothing."""
+    return (tokenizer or Tokenizer(0)).tokenize(text)
+
+
+def text_features(text: str, tokenizer: Tokenizer | None = None) -> list[tuple[str, int, int]]:
+    """:meth:`Tokenizer.text_features` with `tokenizer`, or with one that remembers nothing."""
+    return (tokenizer or Tokenizer(0)).text_features(text)
+
+
+def feature_names(text: str, tokenizer: Tokenizer | None = None) -> list[str]:
     """Distinct feature names of ``text``, in first-seen order (training helper)."""
-    return list(dict.fromkeys(f for f, _, _ in features(tokenize(text))))
+    return list(dict.fromkeys(f for f, _, _ in features(tokenize(text, tokenizer))))

@@ -12,7 +12,7 @@ import json
 import math
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, partial, reduce
 from importlib import resources
 from itertools import compress
@@ -20,8 +20,7 @@ from operator import add, is_not, itemgetter, neg
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 
-from calmline.models.features import Token, features, tokenize
-from calmline.models.features import text_features as _text_features
+from calmline.models.features import Token, Tokenizer, features
 
 __all__ = [
     "Contribution",
@@ -71,6 +70,13 @@ class LinearTextModel:
     weights: dict[str, float]
     threshold: float = 0.5
     metadata: dict[str, Any] = field(default_factory=dict)
+    # Its owner's tokenizer (see `with_tokenizer`); without one, texts are tokenised from scratch.
+    tokenizer: Tokenizer = field(default_factory=lambda: Tokenizer(0), repr=False)
+
+    def with_tokenizer(self, tokenizer: Tokenizer) -> LinearTextModel:
+        """The same model (weights shared, not copied) reading texts with `tokenizer`: whoever
+        owns models hands them its own, so what the tokenizer remembers is that owner's."""
+        return replace(self, tokenizer=tokenizer)
 
     def logit(self, tokens: list[Token]) -> float:
         """Raw decision value (log-odds) for already tokenised text."""
@@ -126,11 +132,11 @@ class LinearTextModel:
     def score(self, text: str, memo: dict[object, Any] | None = None) -> ModelScore:
         """Probability that ``text`` is positive, with the top contributing features. `memo`: a
         message's scratch space, so models scoring the same message tokenise it once."""
-        return self._score_distinct(_text_distinct(text, memo))
+        return self._score_distinct(_text_distinct(text, memo, self.tokenizer))
 
     def probability(self, text: str) -> float:
         """Just the probability (skips building contributions)."""
-        return _sigmoid(self.logit(tokenize(text)))
+        return _sigmoid(self.logit(self.tokenizer.tokenize(text)))
 
     def predict(self, text: str) -> bool:
         """``True`` when the probability reaches the model's decision threshold."""
@@ -152,20 +158,21 @@ def _distinct(feats: list[tuple[str, int, int]]) -> _Distinct:
     return order, list(map(_START_END_NAME, map(first.__getitem__, order)))
 
 
-def _text_distinct(text: str, memo: dict[object, Any] | None) -> _Distinct:
-    """`_distinct(text_features(text))`; with `memo` (one message's scratch space, see
-    NormalizedText.memo) it is worked out once for all the models that score the message."""
+def _text_distinct(text: str, memo: dict[object, Any] | None, tokenizer: Tokenizer) -> _Distinct:
+    """`_distinct(tokenizer.text_features(text))`; with `memo` (one message's scratch space, see
+    NormalizedText.memo) it is worked out once for all the models that score the message (every
+    tokenizer reads a text alike: they differ only in what they remember)."""
     if memo is None:
-        return _distinct(_text_features(text))
+        return _distinct(tokenizer.text_features(text))
     found = memo.get("linear.distinct")
     if found is None or found[0] != text:
-        found = memo["linear.distinct"] = (text, _distinct(_text_features(text)))
+        found = memo["linear.distinct"] = (text, _distinct(tokenizer.text_features(text)))
     return cast(_Distinct, found[1])
 
 
 def text_features(text: str) -> list[tuple[str, int, int]]:
     """Features of ``text`` (unigrams, bigrams and cues, with their spans)."""
-    return _text_features(text)
+    return Tokenizer(0).text_features(text)
 
 
 def model_to_dict(model: LinearTextModel) -> dict[str, Any]:

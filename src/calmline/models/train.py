@@ -27,7 +27,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import precision_recall_curve
 from sklearn.model_selection import StratifiedKFold
 
-from calmline.models.features import INSULTS, PROFANITY, feature_names, tokenize
+from calmline.models.features import INSULTS, PROFANITY, Tokenizer, feature_names, tokenize
 from calmline.models.linear import LinearTextModel, dump_model
 
 SEED = 13
@@ -201,7 +201,8 @@ def train_one(name: str, train: Sequence[Example], dev: Mapping[str, Sequence[Ex
               meta: dict[str, Any], log: Callable[[str], None],
               keep: Callable[[str], bool] | None = None) -> LinearTextModel:
     log(f"[{name}] {len(train)} training texts, {sum(y for _, y in train)} positive")
-    docs = [feature_names(t) for t, _ in train]
+    tokenizer = Tokenizer()  # this run's: remembers the chunks of its texts, then goes
+    docs = [feature_names(t, tokenizer) for t, _ in train]
     vocab = Vocab.build(docs, MIN_DF, keep)
     x = vocab.matrix(docs)
     y = np.array([lab for _, lab in train])
@@ -214,7 +215,7 @@ def train_one(name: str, train: Sequence[Example], dev: Mapping[str, Sequence[Ex
                     trained_with=_library_versions(),
                     hyperparameters={"C": c, "class_weight": cw, "min_df": MIN_DF,
                                      "prune": PRUNE, "solver": "liblinear"})
-    model = to_model(name, clf, vocab, thr, metadata)
+    model = to_model(name, clf, vocab, thr, metadata).with_tokenizer(tokenizer)
     metadata["dev_metrics"] = {k: metrics(model, v) for k, v in dev.items()}
     log(f"[{name}] chose C={c} class_weight={cw} threshold={model.threshold:.4f} "
         f"cv F1={cv_f1:.4f}; {len(model.weights)} weights kept")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from calmline.models.features import Tokenizer
 from calmline.models.linear import LinearTextModel
 from calmline.playbook.schema import Playbook
 from calmline.signals.base import DetectionContext, Evidence, Finding, register
@@ -35,7 +36,7 @@ class AbuseDetector:
         self._abuse_route = abuse.route if abuse else None
         self._model_weight = abuse.model_weight if abuse else 0.0
         self._model: LinearTextModel | None = (
-            resolve_model(abuse.model) if abuse is not None and abuse.model else None
+            resolve_model(abuse.model, Tokenizer()) if abuse is not None and abuse.model else None
         )
         self._swearing = swearing
         self._swear_words = [PhraseMatcher.from_group(f"anger.lexicon.{g.name}", g, index=index)

@@ -6,6 +6,7 @@ import math
 import re
 from typing import ClassVar
 
+from calmline.models.features import Tokenizer
 from calmline.models.linear import LinearTextModel
 from calmline.playbook.schema import Playbook
 from calmline.signals.base import DetectionContext, Evidence, Finding, register
@@ -64,7 +65,8 @@ class AngerDetector:
                          for g in cfg.lexicon]
         self._lexicon_candidates = Candidates(self._lexicon, _itself)
         names = ([cfg.model] if cfg.model else []) + list(cfg.extra_models)
-        self._models: list[LinearTextModel] = [resolve_model(name) for name in names]
+        tokenizer = Tokenizer()  # this detector's: its models share what it remembers
+        self._models: list[LinearTextModel] = [resolve_model(name, tokenizer) for name in names]
 
     def detect(self, text: NormalizedText, context: DetectionContext) -> list[Finding]:
         evidence: list[Evidence] = []

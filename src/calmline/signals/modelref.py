@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from calmline.errors import ModelError
+from calmline.models.features import Tokenizer
 from calmline.models.linear import LinearTextModel, ModelScore, load_model, load_model_file
 from calmline.signals.base import Evidence
 
@@ -12,13 +13,16 @@ from calmline.signals.base import Evidence
 MIN_SHOWN_WEIGHT = 0.3
 
 
-def resolve_model(ref: str) -> LinearTextModel:
+def resolve_model(ref: str, tokenizer: Tokenizer | None = None) -> LinearTextModel:
+    """The model `ref` names, reading texts with `tokenizer` (its owner's) when one is given."""
     try:
         if ref.endswith((".json", ".json.gz")) or "/" in ref:
-            return load_model_file(Path(ref))
-        return load_model(ref)
+            model = load_model_file(Path(ref))
+        else:
+            model = load_model(ref)
     except (OSError, ValueError, KeyError) as exc:
         raise ModelError(f"cannot load model {ref!r}: {exc}") from exc
+    return model if tokenizer is None else model.with_tokenizer(tokenizer)
 
 
 def model_evidence(model: LinearTextModel, result: ModelScore, text: str) -> tuple[Evidence, ...]:

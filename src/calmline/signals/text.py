@@ -12,17 +12,12 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
+from calmline.text.disguise import WORD, undisguise
+
 _ELONGATED = re.compile(r"([^\W\d_])\1{2,}")
-_LEET_WORD = re.compile(r"(?<![\w@$])(?=[\w@$]*[a-z])(?=[\w@$]*[0-9@$])[a-z0-9@$]{3,}(?![\w@$])")
-_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
-_MASKED_WORD = re.compile(r"\b[a-z][a-z*#@%$!]*[*#%][a-z*#@%$!]*")
-_MASKABLE = (
-    "fuck", "fucking", "fucked", "fucker", "fuckers", "shit", "shitty", "bitch", "bastard",
-    "asshole", "damn", "crap", "dick", "piss", "pissed", "cunt", "motherfucker", "bullshit",
-)
-_MASK_CHARS = frozenset("*#@%$!")
-_HAS_MASK = re.compile(r"[*#%]")
-_HAS_LEET = re.compile(r"[\d@$]")
+# Words as the word rules spell them, not starting inside a number ("10am" is a time, not a word).
+_WORD = re.compile(r"(?<!\w)" + WORD)
+_MAY_BE_DISGUISED = re.compile(r"[\d*#%@$]|![^\W\d_]")  # cheap test before looking at words
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,29 +55,20 @@ def _lower_keep_length(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
-def _unmask(word: str) -> str:
-    for candidate in _MASKABLE:
-        if len(candidate) == len(word) and all(
-            w == c or w in _MASK_CHARS for w, c in zip(word, candidate, strict=True)
-        ) and word[0] == candidate[0]:
-            return candidate
-    return word
-
-
-def _deleet(word: str) -> str:
-    letters = sum(ch.isalpha() for ch in word)
-    others = len(word) - letters
-    if letters < 2 or others > min(letters, 2) or (word[0] == "@" and len(word) > 4):
-        return word  # an id ("a1234"), an amount or a handle, not a disguised word
-    return word.translate(_LEET)
+def _read_word(match: re.Match[str]) -> str:
+    word = match.group()
+    if word.replace("'", "").replace("’", "").isalpha():
+        return word
+    reading = undisguise(word.replace("’", "'"), cautious=True)
+    # Only a reading as long as what was typed: offsets must still map back one to one.
+    return reading if reading is not None and len(reading) == len(word) else word
 
 
 def _fix_words(text: str) -> str:
-    if _HAS_MASK.search(text):
-        text = _MASKED_WORD.sub(lambda m: _unmask(m.group(0)), text)
-    if _HAS_LEET.search(text):
-        text = _LEET_WORD.sub(lambda m: _deleet(m.group(0)), text)
-    return text
+    """Disguised words ("sh1t", "f***ing", "@ss") read as the word they stand for."""
+    if not _MAY_BE_DISGUISED.search(text):
+        return text
+    return _WORD.sub(_read_word, text)
 
 
 def normalize(text: str) -> NormalizedText:
