@@ -146,7 +146,6 @@ def _read(turns: tuple[Turn, ...], name: str | None, analyses: tuple[Analysis | 
           scan: Callable[[str, DraftContext], Scan]) -> Moment:
     latest_index = max((i for i, a in enumerate(analyses) if a is not None), default=None)
     latest = analyses[latest_index] if latest_index is not None else None
-    customer = CustomerFacts.from_analyses([a for a in analyses if a is not None], latest)
     scans: list[Scan | None] = []
     gathered, last = FactGatherer(), None
     for turn, analysis in zip(turns, analyses, strict=True):
@@ -157,6 +156,8 @@ def _read(turns: tuple[Turn, ...], name: str | None, analyses: tuple[Analysis | 
             scans.append(None)
             continue
         scans.append(scan(turn.text, DraftContext(gathered.facts(last), False, turn.time)))
+    # every customer turn gathered, in order: what `CustomerFacts.from_analyses` would gather again
+    customer = gathered.facts(latest)
     state = track_stages(turns, analyses, scans, scanner)
     now = time or next((t.time for t in reversed(turns) if t.time), None) or datetime.now(UTC)
     danger_kind, flags, watch = _danger(scanner.config, analyzer.playbook, turns, analyses, latest)
