@@ -64,6 +64,9 @@ def test_full_flow(server: Server, keys: dict[str, str], watched: Watched) -> No
     assert "legal" in page.locator(".banner.esc[data-auto=true]").inner_text()  # calmline escalated by itself
     page.wait_for_selector("#suggestions .suggestion")
     watched.shot(page, "10-flow-customer-message")
+    page.locator("#suggestions").scroll_into_view_if_needed()  # the assist (GET /v1/.../assist)
+    watched.shot(page, "10b-flow-assist-suggestions")
+    page.locator("#draft").scroll_into_view_if_needed()
 
     # the agent types a dismissive draft: flagged live, underlined, rewrite on hover
     page.click("#draft")

@@ -1,6 +1,6 @@
-"""The console's helper API obeys /v1's rules: an agent sees the names on their own conversations
-only, never the team's size; what /v1 answers, the console asks /v1 for; every console route
-documents its error answers."""
+"""The names beside the ids (`GET /v1/people`) and the console's helper API obey /v1's rules: an
+agent sees the names on their own conversations only, never the team's size; what /v1 answers,
+the console asks /v1 for; every console route documents its error answers."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def _case(api: Api, who: str, customer: str) -> tuple[int, int]:
 
 
 def _people(api: Api, who: str, customers: list[int]) -> dict[str, dict[str, object]]:
-    response = api.client.get("/console/api/people",
+    response = api.client.get("/v1/people",
                               params={"customers": ",".join(map(str, customers))}, headers=api.h(who))
     assert response.status_code == 200, response.text
     found: dict[str, dict[str, object]] = response.json()
@@ -71,23 +71,25 @@ def test_who_a_key_is_comes_from_v1_only(api: Api) -> None:
     assert me == {"id": api.ids["agent"], "name": "agent", "role": "agent"}
 
 
-def test_console_helpers_refuse_other_agents_cases(api: Api) -> None:
+def test_assist_and_confirm_refuse_other_agents_cases(api: Api) -> None:
     theirs, _customer = _case(api, "other", "Olu Ade")
-    assist = api.client.get(f"/console/api/conversations/{theirs}/assist", headers=api.h("agent"))
+    assist = api.client.get(f"/v1/conversations/{theirs}/assist", headers=api.h("agent"))
     assert assist.status_code == 403 and assist.json()["error"]["code"] == "forbidden"
     posted = api.say(theirs, "I will call you back tomorrow at 10am.", role="agent", who="other")
     followup = posted["followups"][0]["id"]  # type: ignore[index]
-    confirm = api.client.post(f"/console/api/followups/{followup}/confirm",
+    confirm = api.client.post(f"/v1/followups/{followup}/confirm",
                               json={"what": "Call back"}, headers=api.h("agent"))
     assert confirm.status_code == 403
-    assert api.client.get("/console/api/people", headers=api.h("agent"),
+    assert api.client.get("/v1/people", headers=api.h("agent"),
                           params={"customers": "1,x"}).status_code == 422
 
 
 def test_the_openapi_document_lists_the_console_routes_error_answers(api: Api) -> None:
     paths = api.client.get("/openapi.json").json()["paths"]
     console = {path: ops for path, ops in paths.items() if path.startswith("/console/api/")}
-    assert len(console) >= 6 and "/console/api/me" not in console
+    assert len(console) >= 4 and "/console/api/me" not in console
+    assert not {"/console/api/people", "/console/api/conversations/{conversation_id}/assist",
+                "/console/api/followups/{followup_id}/confirm"} & set(console)  # /v1's now
     for path, operations in console.items():
         for method, operation in operations.items():
             documented = set(operation["responses"])

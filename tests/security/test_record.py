@@ -117,7 +117,7 @@ def test_a_follow_up_due_time_is_an_iso_string_not_a_number(api: Api, due: objec
     assert refused.json()["error"]["code"] == "validation_error"
     posted = api.say(conv, "I will call you back tomorrow at 10am.", role="agent")
     followup = posted["followups"][0]["id"]  # type: ignore[index]
-    confirm = api.client.post(f"/console/api/followups/{followup}/confirm",
+    confirm = api.client.post(f"/v1/followups/{followup}/confirm",
                               json={"what": "Call back", "due": due}, headers=api.h("agent"))
     assert confirm.status_code == 422, confirm.text
     message = api.client.post(f"/v1/conversations/{conv}/messages",

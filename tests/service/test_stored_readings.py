@@ -93,8 +93,8 @@ def test_an_unreadable_stored_reading_is_read_again(sqlite_api: Api,
     assert read == [TEXTS[0], TEXTS[1]]
 
 
-def test_the_console_s_assist_reads_nothing_again_either(sqlite_api: Api,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_assist_reads_nothing_again_either(sqlite_api: Api,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
     api = sqlite_api
     state = api.client.app.state.calmline  # type: ignore[attr-defined]
     conv = api.conversation()
@@ -102,6 +102,6 @@ def test_the_console_s_assist_reads_nothing_again_either(sqlite_api: Api,
         api.say(conv, text)
     state.engine = Engine(state.engine.analyzer, state.engine.coach)
     read = _count_readings(state.engine, monkeypatch)
-    answer = api.client.get(f"/console/api/conversations/{conv}/assist", headers=api.h("agent"))
+    answer = api.client.get(f"/v1/conversations/{conv}/assist", headers=api.h("agent"))
     assert answer.status_code == 200, answer.text
     assert answer.json()["suggestions"] and read == []

@@ -15,13 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import case, select
+from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
 from calmline.cases import audit
-from calmline.cases.conversations import get_conversation
 from calmline.cases.errors import ConflictError, NotFoundError
-from calmline.cases.models import Escalation, utcnow
+from calmline.cases.models import Conversation, Escalation, utcnow
 from calmline.cases.reading import route_resolved
 
 Status = Literal["open", "acknowledged", "resolved"]
@@ -85,8 +84,12 @@ def raise_escalation(session: Session, *, conversation_id: int, reason: Reason,
                             evidence=_evidence([reason]), status="open", raised_by=actor_id)
     session.add(escalation)
     session.flush()
-    conversation = get_conversation(session, conversation_id=conversation_id)
-    conversation.escalated = True
+    # one UPDATE, not the case loaded to set one column (a case already in the session is
+    # updated too); no row: no such case, and the transaction goes back
+    marked = session.execute(update(Conversation).where(Conversation.id == conversation_id)
+                             .values(escalated=True))
+    if not marked.rowcount:  # type: ignore[attr-defined]
+        raise NotFoundError(f"no conversation with id {conversation_id}")
     audit.record(session, actor_id=actor_id, entity="escalation", entity_id=escalation.id,
                  action="opened", detail={"conversation_id": conversation_id, "route": reason.route,
                                           "trigger": reason.trigger, "auto": actor_id is None,

@@ -107,6 +107,31 @@ def complete(session: Session, *, followup_id: int, result: str, actor_id: int |
     return followup
 
 
+def confirm(session: Session, *, followup_id: int, actor_id: int | None, keep: bool, what: str,
+            due: datetime | None = None) -> FollowUp:
+    """The agent's word on a follow-up filed from a promise in their message: keep it (as `what`,
+    re-dated to `due` when given) or drop it (`keep=False`: not a real promise; cancelled, with
+    that as its result). Only an open one (ConflictError); each choice is audited, a kept one
+    with what changed."""
+    followup = get_followup(session, followup_id=followup_id)
+    if followup.status != "open":
+        raise ConflictError(f"follow-up {followup_id} is already {followup.status}")
+    if not keep:
+        followup.status, followup.result = "cancelled", "dropped by the agent: not a promise"
+        followup.completed_at, followup.completed_by = utcnow(), actor_id
+        audit.record(session, actor_id=actor_id, entity="followup", entity_id=followup_id,
+                     action="cancelled", detail={"reason": followup.result})
+        return followup
+    changed: dict[str, Any] = {"what": what} if what != followup.what else {}
+    if due is not None and due != followup.due:
+        changed["due"] = due.isoformat()
+        followup.due, followup.due_text = due, "set by the agent"
+    followup.what = what
+    audit.record(session, actor_id=actor_id, entity="followup", entity_id=followup_id,
+                 action="confirmed", detail=changed or None)
+    return followup
+
+
 def is_overdue(followup: FollowUp, now: datetime | None = None) -> bool:
     return followup.status == "open" and followup.due is not None and followup.due < (now or utcnow())
 

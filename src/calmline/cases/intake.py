@@ -60,7 +60,7 @@ def record_message(session: Session, *, conversation_id: int, incoming: Incoming
                    rules: CaseRules | None = None) -> Recorded:
     """Store the message and what it sets off; `rules` (the playbook's case reading, the packaged
     one by default) say how the case's anger fades."""
-    message, owner = append_message(
+    message, owner, stored = append_message(
         session, conversation_id=conversation_id, role=incoming.role, text=incoming.text,
         channel=incoming.channel, author=incoming.author,
         author_id=actor_id if incoming.role == "agent" else None, time=incoming.time,
@@ -89,5 +89,5 @@ def record_message(session: Session, *, conversation_id: int, incoming: Incoming
     turn = CaseTurn.from_stored(incoming.role, time=message.time, score=incoming.anger_score,
                                 analysis=incoming.analysis)
     done.reading = record_turn(session, conversation_id=conversation_id, turn=turn,
-                               rules=rules or default_rules())
+                               rules=rules or default_rules(), claimed=(stored, message.seq))
     return done

@@ -5,7 +5,9 @@ case's aggregates and locks the case's row until the transaction ends, so on Pos
 one conversation queue on that row and on SQLite on the database lock. The unique constraint
 (conversation_id, seq) is the backstop that turns any other race into a retry
 (`db.write_with_retry`), never into a lost or duplicated message. This is the hot path of the
-service: it is written in SQLAlchemy Core, three statements and no ORM unit of work.
+service: it is written in SQLAlchemy Core, three statements and no ORM unit of work. The claim
+also returns the case's stored reading, which the message then advances (`reading.record_turn`),
+so that needs no read of its own.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ _CLAIM = (update(CASES)
                   peak_anger=case((_ANGER > CASES.c.peak_anger, _ANGER), else_=CASES.c.peak_anger),
                   anger_level=func.coalesce(bindparam("new_level", type_=String()),
                                             CASES.c.anger_level)))
-_WANTED = (CASES.c.message_count, CASES.c.agent_id, CASES.c.channel)
+_WANTED = (CASES.c.message_count, CASES.c.agent_id, CASES.c.channel, CASES.c.reading)
 _CLAIM_RETURNING = _CLAIM.returning(*_WANTED)
 _READ_BACK = select(*_WANTED).where(CASES.c.id == bindparam("case_id", type_=Integer()))
 
@@ -44,10 +46,11 @@ def append_message(session: Session, *, conversation_id: int, role: str, text: s
                    author_id: int | None = None, time: datetime | None = None,
                    analysis: dict[str, Any] | None = None, anger_score: float | None = None,
                    anger_level: str | None = None, stage: str | None = None
-                   ) -> tuple[Message, int | None]:
+                   ) -> tuple[Message, int | None, Any]:
     """Store the message as the open conversation's next one and update the case's aggregates.
-    Returns the message (detached, with its id) and the case's owner. NotFoundError for an unknown
-    case, ConflictError for a closed one."""
+    Returns the message (detached, with its id), the case's owner and the case's stored reading
+    (as `conversations.reading` holds it, read under the claim's lock). NotFoundError for an
+    unknown case, ConflictError for a closed one."""
     now = utcnow()
     params = {"case_id": conversation_id, "now": now, "new_stage": stage or None,
               "new_anger": anger_score, "new_level": anger_level}
@@ -62,11 +65,11 @@ def append_message(session: Session, *, conversation_id: int, role: str, text: s
         if status is None:
             raise NotFoundError(f"no conversation with id {conversation_id}")
         raise ConflictError(f"conversation {conversation_id} is {status}")
-    seq, owner, case_channel = row
+    seq, owner, case_channel, reading = row
     fields: dict[str, Any] = {
         "conversation_id": conversation_id, "seq": seq, "role": role, "text": text,
         "channel": channel or case_channel, "author": author, "author_id": author_id,
         "time": time or now, "analysis": analysis, "anger_score": anger_score, "stage": stage,
         "created_at": now}
     message_id = insert_row(session, MESSAGES, fields)
-    return Message(id=message_id, **fields), owner
+    return Message(id=message_id, **fields), owner, reading

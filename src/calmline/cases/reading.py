@@ -10,6 +10,8 @@ Resolving the case's last open escalation on a route closes the flags that escal
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Integer, bindparam, select, update
 from sqlalchemy.orm import Session
 
@@ -59,11 +61,14 @@ def rebuild(session: Session, *, conversation_id: int, rules: CaseRules) -> Case
     return reading
 
 
-def record_turn(session: Session, *, conversation_id: int, turn: CaseTurn, rules: CaseRules
-                ) -> CaseReading:
-    """Advance the case's reading by the message just appended (in the same transaction)."""
-    row = session.connection().execute(_READ, {"case_id": conversation_id}).one()
-    stored, count = reading_of(row[0]), row[1]
+def record_turn(session: Session, *, conversation_id: int, turn: CaseTurn, rules: CaseRules,
+                claimed: tuple[Any, int] | None = None) -> CaseReading:
+    """Advance the case's reading by the message just appended (in the same transaction).
+
+    `claimed`: the stored reading and message count that appending the message returned (under
+    the row's lock, nothing has changed them since); without it they are read here."""
+    raw, count = claimed or session.connection().execute(_READ, {"case_id": conversation_id}).one()
+    stored = reading_of(raw)
     if stored is None and count > 1:
         reading = rebuild(session, conversation_id=conversation_id, rules=rules)
     else:

@@ -41,6 +41,7 @@ from calmline.service.routers import (
     helpdesk_chatwoot,
     helpdesk_zendesk,
     me,
+    people,
     reviews,
     supervisor,
     users,
@@ -115,7 +116,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
     errors.log_requests(app)  # outermost: it logs every answer, refusals of the layers above too
     app.include_router(health.router)
     for module in (conversations, reviews, escalations, followups, agents, supervisor, users,
-                   me, audit, webhooks, corrections, catalogue, desk):
+                   me, people, audit, webhooks, corrections, catalogue, desk):
         app.include_router(module.router, prefix="/v1")
     for module in (helpdesk_chatwoot, helpdesk_zendesk):  # the helpdesks' own webhooks
         app.include_router(module.router, prefix="/v1")

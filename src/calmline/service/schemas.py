@@ -253,6 +253,18 @@ class Suggestion(BaseModel):
     next_move: str
 
 
+class Assist(BaseModel):
+    """Where a conversation stands for the agent's next reply (nothing is posted or stored)."""
+
+    stage: str | None = Field(description="the stage of the conversation (PLAYBOOK §3)")
+    moment: str | None = Field(None, description="the coach's moment, when one applies")
+    outcome: str | None = Field(None, description="how it reads as ended, at the closed stage")
+    next_move: str | None = Field(None, description="the next move, in one sentence and its "
+                                                    "wording hints; none at the closed stage")
+    suggestions: list[Suggestion] = Field(
+        default_factory=list, description="suggested replies, when the customer wrote last")
+
+
 class FollowUpProposal(BaseModel):
     """A promise found in an agent's message, for the agent to confirm before it is filed."""
 
@@ -338,6 +350,28 @@ def _not_blank(value: str) -> str:
     if not value.strip():
         raise ValueError("write something (not blank)")
     return value
+
+
+class FollowUpConfirm(_In):
+    keep: bool = Field(True, description="false drops it (not a real promise): cancelled")
+    what: Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(storable_text),
+                    AfterValidator(_not_blank)] = Field(description="the follow-up, as the "
+                                                                    "agent words it")
+    due: Time = Field(None, description="when it is due (ISO 8601; without a zone, UTC); "
+                                        "none keeps the time it has")
+
+
+class Person(BaseModel):
+    name: str
+
+
+class People(BaseModel):
+    """Names for ids, only those the caller may see (agents: the names on their own cases)."""
+
+    agents: dict[int, Person] = Field(description="users by id: all active ones for supervisors "
+                                                  "and admins; an agent's own name and the owners "
+                                                  "of follow-ups on their conversations for agents")
+    customers: dict[int, str] = Field(description="the asked-for customers the caller may see")
 
 
 class WhisperCreate(_In):

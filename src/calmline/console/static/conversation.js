@@ -32,7 +32,7 @@ async function refresh({ assist = true } = {}) {
   signature = now;
   conv = fresh;
   readOnly = conv.status === "closed" || conv.agent_id !== me.id;
-  if (changed || !people.agents[conv.agent_id]) people = await api(`/console/api/people?customers=${conv.customer_id || ""}`);
+  if (changed || !people.agents[conv.agent_id]) people = await api(`/v1/people?customers=${conv.customer_id || ""}`);
   if (changed) await loadCorrections(id).catch(() => {});
   renderHead(); renderChat(changed); renderSide(); desk.render(conv);
   if (!readOnly && (changed || load === null)) load = await api(`/v1/agents/${me.id}/load`).catch(() => null);
@@ -268,7 +268,7 @@ async function renderAssist() {
     $("suggestions").replaceChildren(h("li", { class: "muted small" }, "No suggestions: this conversation is closed."));
     return;
   }
-  const assist = await api(`/console/api/conversations/${id}/assist`);
+  const assist = await api(`/v1/conversations/${id}/assist`);
   if (assist.stage === "closed") {  // the conversation reads as finished: its outcome, no next move
     $("next-move").replaceChildren(h("span", { class: "move" }, `Closed: ${title(assist.outcome || "closed")}.`),
       h("span", { class: "move-hints muted small" }, " The conversation reads as finished; close the case to record it."));

@@ -68,7 +68,7 @@ async function load() {
   tabs.forEach((t) => t.setAttribute("aria-selected", String(t.dataset.status === status)));
   tabs.forEach((t) => { t.tabIndex = t.dataset.status === status ? 0 : -1; });
   const [rows, names, counts] = await Promise.all([api(`/v1/followups?status=${status}&limit=500`),
-    api("/console/api/people"), api("/v1/followups/counts")]);
+    api("/v1/people"), api("/v1/followups/counts")]);
   people = names;
   for (const badge of document.querySelectorAll("[data-count]")) {
     const n = counts[badge.dataset.count] || 0;

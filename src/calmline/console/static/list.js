@@ -11,7 +11,7 @@ async function load() {
   params.set("limit", "100");
   const rows = await api(`/v1/conversations?${params}`);
   const customers = [...new Set(rows.map((r) => r.customer_id).filter(Boolean))].join(",");
-  people = await api(`/console/api/people?customers=${customers}`);
+  people = await api(`/v1/people?customers=${customers}`);
   body.replaceChildren(...rows.map(row));
   document.getElementById("list-empty").hidden = rows.length > 0;
 }

@@ -162,7 +162,7 @@ async function renderAssist() {
     $("suggestions").replaceChildren();
     return;
   }
-  const assist = await api(`/console/api/conversations/${conv.id}/assist`);
+  const assist = await api(`/v1/conversations/${conv.id}/assist`);
   // the move in one sentence up front, as the console shows it; the coach's wording hints after
   const move = assist.next_move || "—";
   const cut = move.search(/[.!?]\s/);

@@ -121,7 +121,7 @@ async function tick(force = false) {
   try {
     const [queue, acknowledged, open] = await Promise.all([api("/v1/supervisor/queue?limit=50"),
       api("/v1/escalations?status=acknowledged&limit=50"), api("/v1/conversations?status=open&limit=200")]);
-    if (!Object.keys(people.agents).length || force) people = await api("/console/api/people");
+    if (!Object.keys(people.agents).length || force) people = await api("/v1/people");
     const conversations = new Map([...open, ...queue.hottest].map((c) => [c.id, c]));
     if (render(queue, acknowledged, conversations, force)) lastOk = new Date();
   } catch (e) {

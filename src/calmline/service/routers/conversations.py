@@ -16,24 +16,29 @@ from calmline.cases.escalations import list_escalations
 from calmline.cases.followups import is_overdue, list_followups
 from calmline.cases.models import utcnow
 from calmline.cases.summary import build_summary
-from calmline.service import intake
+from calmline.engine.budget import Budget
+from calmline.service import coaching, intake
 from calmline.service.deps import (
+    AppState,
     SessionDep,
     StateDep,
     User,
     UserDep,
     check_access,
     check_customer_line,
+    is_demo,
 )
 from calmline.service.idempotency import IdempotencyDep
 from calmline.service.routers import ERRORS, helpdesk_events
 from calmline.service.schemas import (
     MAX_ID,
+    Assist,
     CloseRequest,
     ConversationCreate,
     ConversationDetail,
     ConversationPublic,
     Created,
+    ErrorBody,
     EscalationPublic,
     FollowUpPublic,
     Level,
@@ -41,6 +46,7 @@ from calmline.service.schemas import (
     MessagePosted,
     MessagePublic,
 )
+from calmline.service.work import bounded
 
 router = APIRouter(prefix="/conversations", tags=["conversations"], responses=ERRORS)
 ConvId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -156,3 +162,31 @@ def summary(conversation_id: ConvId, session: SessionDep, user: UserDep,
     check_access(user, repo.get_conversation(session, conversation_id=conversation_id))
     data = build_summary(session, conversation_id=conversation_id)
     return PlainTextResponse(data["text"]) if format == "text" else data
+
+
+@router.get("/{conversation_id}/assist", response_model=Assist, responses={
+    503: {"model": ErrorBody, "description": "the reading ran past its time budget"}})
+async def assist(conversation_id: ConvId, state: StateDep, user: UserDep, request: Request
+                 ) -> Assist:
+    """Where the case stands for the next reply: stage, moment, next move and (when the customer
+    wrote last) suggested replies, as a posted message's answer has them, without posting
+    anything. The work stops when the client disconnects or after `work_seconds` (503)."""
+    return await bounded(request, state.settings.work_seconds,
+                         lambda budget: _assist(conversation_id, state, user, budget))
+
+
+def _assist(conversation_id: int, state: AppState, user: User, budget: Budget) -> Assist:
+    with (state.readers or state.sessions)() as session:
+        case = repo.get_conversation(session, conversation_id=conversation_id)
+        check_access(user, case)
+        practice = is_demo(case.external_id)
+        turns = [intake.message_turn(m) for m in repo.messages_of(
+            session, conversation_id=conversation_id, last=intake.COACH_TURNS)]
+    if not turns:
+        return Assist(stage="venting", next_move="Wait for the customer's first message" + (
+            ", or type one in the customer box to role-play." if practice else "."))
+    found = coaching.assess(state.engine, turns, with_suggestions=turns[-1]["role"] == "customer",
+                            key=conversation_id, budget=budget)
+    return Assist.model_validate({"stage": found.stage, "moment": found.moment,
+                                  "outcome": found.outcome, "next_move": found.next_move,
+                                  "suggestions": found.suggestions})

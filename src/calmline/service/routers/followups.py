@@ -1,5 +1,6 @@
-"""Follow-ups: list (what's next, due, overdue, done...), count, remind, create by hand, complete
-with a result. Every item names its case's customer and subject, not just its number."""
+"""Follow-ups: list (what's next, due, overdue, done...), count, remind, create by hand, confirm
+(reword, re-date or drop one filed from a promise), complete with a result. Every item names its
+case's customer and subject, not just its number."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from calmline.service.routers import ERRORS
 from calmline.service.schemas import (
     MAX_ID,
     FollowUpComplete,
+    FollowUpConfirm,
     FollowUpCounts,
     FollowUpCreate,
     FollowUpPublic,
@@ -122,3 +124,18 @@ def complete(followup_id: Annotated[int, Path(ge=1, le=MAX_ID)], body: FollowUpC
         check_access(user, case)
         return public(repo.complete(session, followup_id=followup_id, result=body.result,
                                     actor_id=user.id), case)
+
+
+@router.post("/followups/{followup_id}/confirm", response_model=FollowUpPublic)
+def confirm(followup_id: Annotated[int, Path(ge=1, le=MAX_ID)], body: FollowUpConfirm,
+            state: StateDep, user: UserDep) -> FollowUpPublic:
+    """The agent keeps (as `what`, re-dated to `due` when given) or drops (`keep: false`) an open
+    follow-up, typically one filed from a promise in their message; each choice is audited. Like
+    `complete`, it changes a follow-up rather than creating one, so it takes no Idempotency-Key:
+    keeping again is harmless, dropping again is a 409."""
+    with db.transaction(state.sessions) as session:
+        followup = repo.get_followup(session, followup_id=followup_id)
+        case = conv_repo.get_conversation(session, conversation_id=followup.conversation_id)
+        check_access(user, case)
+        return public(repo.confirm(session, followup_id=followup_id, actor_id=user.id,
+                                   keep=body.keep, what=body.what, due=body.due), case)

@@ -1,4 +1,4 @@
-"""Names the console shows beside the ids in /v1's answers, under /v1's rules of who sees what.
+"""Names beside the ids in /v1's answers (`GET /v1/people`), under /v1's rules of who sees what.
 
 Supervisors and admins see every case, so every active user's name. An agent sees their own
 cases only, so only the names on them: their own, and the owners of follow-ups on their cases.
