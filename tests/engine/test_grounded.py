@@ -206,3 +206,19 @@ def test_the_top_suggestions_pass_their_own_coach() -> None:
         chat = turns(("customer", customer))
         best = suggest(chat, coach_analyzer())[0]
         assert best.review.verdict == "send", (customer, best.text, best.review.reasons)
+
+
+def test_a_cancellation_names_only_what_can_be_cancelled() -> None:
+    from calmline.engine.phrases import cancel_object
+
+    assert cancel_object(["Please close my current account and savings account today."]) == \
+        "your current account and savings account"
+    assert cancel_object(["please cancel my gym membership asap"]) == "your gym membership"
+    assert cancel_object(["I've had to cancel the trip because you lost my passport."]) is None
+    text = top("Please cancel my gym membership from the end of this month, I'm moving away.")
+    assert "cancel your gym membership" in text
+
+
+def test_a_refund_recap_built_from_facts_still_says_what_they_want() -> None:
+    text = top("REFUND MY MONEY. £240 for a sofa that never came. I'm done waiting.")
+    assert "refund" in text.lower() and "£240" in text

@@ -215,6 +215,30 @@ _ASKED: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 ))
 
 
+# What a customer can ask us to cancel or close, and how they say it ("cancel my gym
+# membership", "close my current account and savings account", "end the broadband contract").
+_CANCELLABLE = frozenset("""account accounts subscription subscriptions membership memberships contract
+contracts plan plans policy policies order orders booking bookings line lines debit service services
+package bundle insurance cover broadband agreement tariff renewal reservation reservations tickets
+ticket card cards deal trial mandate box""".split())
+_CANCEL = re.compile(r"\b(?:cancel|close|end|terminate|stop)\s+(?P<own>my|our|the|this|both my|all my)\s+"
+                     r"(?P<what>[A-Za-z][\w'-]*(?:\s+(?:and\s+)?[A-Za-z][\w'-]*){0,4})", re.IGNORECASE)
+
+
+def cancel_object(texts: Sequence[str]) -> str | None:
+    """What the customer asks us to cancel, in the agent's voice ("your gym membership", "your
+    current account and savings account"), or None: only a thing that can be cancelled, so "I had
+    to cancel the trip" or a wrongly read wish never becomes "you'd like to cancel your passport"."""
+    for text in reversed(texts):
+        for match in _CANCEL.finditer(text):
+            words = match.group("what").split()
+            for end in range(len(words), 0, -1):
+                if words[end - 1].lower().rstrip(".,") in _CANCELLABLE:
+                    phrase = " ".join(words[:end]).rstrip(".,")
+                    return second_person(f"{match.group('own').lower()} {phrase}")
+    return None
+
+
 def asked_for(text: str) -> list[str]:
     """What the customer asks us to do, read from their own words ("Could one be reversed
     please?" asks for a refund), in the playbook's want labels, most specific first."""
@@ -270,5 +294,6 @@ def thanks_only(text: str) -> bool:
     return bool(_THANKS.search(text) and _RESOLVED.search(text) and not _OPEN_PROBLEM.search(text))
 
 
-__all__ = ["IssuePhrase", "asked_for", "deadline", "issue_object", "issue_phrase", "question_asked",
-           "repeat_contact", "resolved_clause", "said_back", "second_person", "thanks_only"]
+__all__ = ["IssuePhrase", "asked_for", "cancel_object", "deadline", "issue_object", "issue_phrase",
+           "question_asked", "repeat_contact", "resolved_clause", "said_back", "second_person",
+           "thanks_only"]

@@ -14,6 +14,7 @@ from calmline.engine.moment import Moment
 from calmline.engine.phrases import (
     IssuePhrase,
     asked_for,
+    cancel_object,
     deadline,
     issue_object,
     issue_phrase,
@@ -133,7 +134,7 @@ def _recap(slots: Mapping[str, str], phrase: IssuePhrase | None) -> str | None:
         text += f", {slots['amount']}"
     if slots.get("duration") and slots["duration"] not in text:
         text += f", after {slots['duration']}"
-    return text
+    return text + (f", and you'd like {slots['want']}" if slots.get("want") else "")
 
 
 def _situation(moment: Moment, slots: dict[str, str]) -> None:
@@ -223,6 +224,9 @@ def _build_slots(moment: Moment, config: CoachConfig) -> dict[str, str]:
     wants = customer_wants(moment)
     if wants:
         slots["want"] = moment.wants[wants[0]].ask
+    cancelled = cancel_object(_said(moment)) if "cancellation" in wants else None
+    if cancelled:
+        slots["cancel_what"] = cancelled
     phrase = _issue_slots(moment, config, slots)
     plan = _plan(moment)
     if plan:

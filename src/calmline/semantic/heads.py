@@ -109,8 +109,11 @@ def heads_from_dict(data: dict[str, Any]) -> Heads:
 
 
 def dump_heads(heads: Heads, path: Path) -> None:
-    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as handle:
-        json.dump(heads_to_dict(heads), handle, separators=(",", ":"), sort_keys=True)
+    """Gzip JSON with fixed key order and no timestamp (mtime 0): the same heads, the same bytes."""
+    raw = json.dumps(heads_to_dict(heads), separators=(",", ":"), sort_keys=True).encode("utf-8")
+    with path.open("wb") as handle, gzip.GzipFile(fileobj=handle, mode="wb", compresslevel=9,
+                                                  mtime=0, filename="") as out:
+        out.write(raw)
 
 
 def load_heads(ref: str, encoder_sha256: str) -> Heads:

@@ -1,0 +1,37 @@
+"""A wish to cancel is read from a request, not from the word: "I cancelled in March", "I've
+had to cancel the trip", "the cancellation fee" and a bare "or I'm cancelling" ask for nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from calmline.engine.analyzer import Analyzer
+from calmline.playbook import load_playbook
+
+
+@pytest.fixture(scope="module")
+def fast() -> Analyzer:
+    return Analyzer(load_playbook(), encoder=None)
+
+
+@pytest.mark.parametrize("text", [
+    "Cancel my subscription please.",
+    "Can you just cancel it for me?",
+    "I'm cancelling my membership from today.",
+    "I want the contract cancelled today.",
+    "Please close my current account and savings account.",
+    "Please process my cancellation today.",
+])
+def test_a_request_to_cancel_is_a_want(fast: Analyzer, text: str) -> None:
+    assert "cancellation" in fast.analyze(text).want_labels()
+
+
+@pytest.mark.parametrize("text", [
+    "You have taken £89.99 for a subscription I cancelled in writing on 4 March.",
+    "I've had to cancel a £3,000 trip because you lost my passport.",
+    "What's the cancellation fee on the business plan?",
+    "Book the engineer for today or I'm cancelling and going elsewhere.",
+    "My flight was cancelled and nobody told me.",
+])
+def test_the_word_alone_is_not_a_want(fast: Analyzer, text: str) -> None:
+    assert "cancellation" not in fast.analyze(text).want_labels()
