@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, Literal
 
 from calmline.playbook.schema import LevelName
@@ -80,7 +81,7 @@ class Analysis:
         return [w.label for w in self.wants]
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data: dict[str, Any] = _plain(self)
         data["escalate"]["route"] = self.escalate.route
         return data
 
@@ -100,6 +101,29 @@ class Analysis:
                 EscalationReason(**{**r, "evidence": _evidence(r["evidence"])})
                 for r in escalate["reasons"])),
             extra=_findings(data["extra"]), notes=tuple(data["notes"]))
+
+
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain(value: Any) -> Any:
+    """What `dataclasses.asdict` makes of `value`, without its deep copy of every string and
+    number (immutable: the copy is the value itself), which cost most of its time: dataclasses
+    become dicts of their fields, tuples, lists and dicts are rebuilt, anything else is copied."""
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if kind is tuple or kind is list:
+        return kind(_plain(v) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a named tuple
+        return kind(*[_plain(v) for v in value])
+    if isinstance(value, (list, tuple)):
+        return kind(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return kind((_plain(k), _plain(v)) for k, v in value.items())
+    return copy.deepcopy(value)
 
 
 def _evidence(items: Iterable[Mapping[str, Any]]) -> tuple[Evidence, ...]:
