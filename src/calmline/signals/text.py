@@ -15,8 +15,9 @@ from typing import Any
 from calmline.text.disguise import WORD, undisguise
 
 _ELONGATED = re.compile(r"([^\W\d_])\1{2,}")
-# Words as the word rules spell them, not starting inside a number ("10am" is a time, not a word).
-_WORD = re.compile(r"(?<!\w)" + WORD)
+# Words as the word rules spell them, not starting inside a number ("10am" is a time, not a word),
+# and only those with a digit or symbol in them (the lookahead: plain words are not visited).
+_WORD = re.compile(r"(?<!\w)(?=[\w'’*#@$%]*(?:[\d*#@$%]|![^\W\d_]))" + WORD)
 _MAY_BE_DISGUISED = re.compile(r"[\d*#%@$]|![^\W\d_]")  # cheap test before looking at words
 
 

@@ -46,6 +46,8 @@ LEET = str.maketrans({"1": "i", "!": "i", "3": "e", "4": "a", "@": "a", "0": "o"
 _LEET_CHARS = frozenset("1!34@05$7")
 _ELONG_RE = re.compile(r"([^\W\d_])\1{2,}")
 _MASK_RUN_RE = re.compile(r"[*#%@$]+")
+_STARTS = frozenset(w[:i] for w in SWEARS for i in range(len(w) + 1))
+_ENDS = frozenset(w[i:] for w in SWEARS for i in range(len(w) + 1))
 
 # How a word that may be disguised is spelled: it starts with a letter (or "$"/"@" before one),
 # may hold letters, digits, apostrophes, masks and "!" before a letter, and ends with a letter,
@@ -60,12 +62,18 @@ def unmask(word: str) -> str | None:
     A mask of n characters stands for n letters first ("f***ing" is "fucking"); failing that, for
     any number of them. Ties go to the earlier word of `SWEARS`.
     """
-    parts = [re.escape(p) for p in _MASK_RUN_RE.split(word)]
+    plain = _MASK_RUN_RE.split(word)
+    # What is not masked begins and ends the swear: a word no swear begins and ends so (a handle
+    # such as "@acme", an address) is turned down at once, and only the swears that do are tried.
+    if plain[0] not in _STARTS or plain[-1] not in _ENDS:
+        return None
+    fits = [s for s in SWEARS if s.startswith(plain[0]) and s.endswith(plain[-1])]
+    parts = [re.escape(p) for p in plain]
     runs = _MASK_RUN_RE.findall(word)
     exact = parts[0] + "".join(f"[a-z]{{{len(r)}}}{p}" for r, p in zip(runs, parts[1:], strict=True))
     loose = parts[0] + "".join(f"[a-z]+{p}" for p in parts[1:])
     for pattern in (re.compile(exact), re.compile(loose)):
-        for swear in SWEARS:
+        for swear in fits:
             if pattern.fullmatch(swear):
                 return swear
     return None
