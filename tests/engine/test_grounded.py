@@ -222,3 +222,8 @@ def test_a_cancellation_names_only_what_can_be_cancelled() -> None:
 def test_a_refund_recap_built_from_facts_still_says_what_they_want() -> None:
     text = top("REFUND MY MONEY. £240 for a sofa that never came. I'm done waiting.")
     assert "refund" in text.lower() and "£240" in text
+
+
+def test_a_tv_that_arrived_with_a_cracked_screen_is_named_as_such() -> None:
+    text = top("My TV arrived with a cracked screen. Order #TV-55102. This is the second time!!!")
+    assert "TV that arrived with a cracked screen" in text and "delivery" not in text

@@ -16,7 +16,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 # What is wrong, as customers write it (a verb or an adjective that can follow the object).
-_PROBLEM = (r"(?:arrived|came|turned up|showed up|was delivered)\s+(?:\w+\s+)?(?:cracked|broken|damaged|"
+_PROBLEM = (r"(?:arrived|came|turned up|showed up|was delivered)\s+with\s+(?:a|an|the)\s+(?:cracked|"
+            r"broken|damaged|smashed|dented|torn|bent|scratched|missing)\s+[A-Za-z]+(?<!\band)"
+            r"|(?:arrived|came|turned up|showed up|was delivered)\s+(?:\w+\s+)?(?:cracked|broken|damaged|"
             r"smashed|dented|torn|late|wrong|faulty|open(?:ed)?|crushed|leaking|missing parts)"
             r"|(?:is|was|are|were|has been|got|been)\s+(?:\w+\s+)?(?:cracked|broken|damaged|smashed|"
             r"dented|faulty|missing|lost|stolen|late|delayed|cancell?ed|wrong|overcharged|down|offline|"
@@ -180,7 +182,7 @@ def issue_object(texts: Sequence[str]) -> str | None:
                 if word.lower() in _FUNCTION or word.lower() in _NOT_OBJECT or "'" in word:
                     break
                 words.append(word)
-            if words and len(words[-1]) > 2:
+            if words and (len(words[-1]) > 2 or (len(words[-1]) == 2 and words[-1].isupper())):  # TV, PC
                 owner = "your" if match.group(1).lower() in ("my", "our") else "the"
                 return f"{owner} {' '.join(words)}"
     return None
