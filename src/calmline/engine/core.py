@@ -37,6 +37,7 @@ from calmline.engine.cues import CueScanner, DraftContext, Scan
 from calmline.engine.draft_heads import DraftReader, draft_reader
 from calmline.engine.lru import LruCache
 from calmline.engine.moment import ConversationLike, Moment, as_turns, read_moment
+from calmline.engine.restate import Told, told
 from calmline.errors import InputError
 from calmline.playbook.coach_loader import default_coach
 from calmline.playbook.coach_schema import CoachConfig
@@ -82,6 +83,9 @@ class Engine:
         self._scans: LruCache[Hashable, Scan] = LruCache(cache_size * 4)
         self._moments: LruCache[tuple[Turns, str | None, datetime | None], Moment] = (
             LruCache(cache_size))
+        # what each customer message told (restate.told), by the analysis object (kept with it,
+        # so its id is not reused while remembered): a case's window is read again on every post
+        self._told: LruCache[int, tuple[Analysis, Told]] = LruCache(cache_size * 16)
 
     @property
     def playbook(self) -> Playbook:
@@ -152,9 +156,18 @@ class Engine:
             if budget is not None:
                 budget.check()
             found = read_moment(conversation, self.analyzer, self.scanner, time,
-                                analyses=analyses, scan=self._scanner_for(case))
+                                analyses=analyses, scan=self._scanner_for(case),
+                                told_by=self._told_by)
             self._moments.put(key, found)
         return found
+
+    def _told_by(self, analysis: Analysis) -> Told:
+        found = self._told.get(id(analysis))
+        if found is not None and found[0] is analysis:
+            return found[1]
+        said = told(analysis)
+        self._told.put(id(analysis), (analysis, said))
+        return said
 
     def _scanner_for(self, case: Hashable | None) -> Callable[[str, DraftContext], Scan]:
         """How read_moment scans the agent's earlier turns: remembered by text and context, or

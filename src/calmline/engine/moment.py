@@ -22,7 +22,7 @@ from calmline.engine.analysis import Analysis
 from calmline.engine.analyzer import Analyzer, HistoryItem, as_turn
 from calmline.engine.case_reading import CaseRules, CaseTurn, read_case
 from calmline.engine.cues import CueScanner, DraftContext, Scan
-from calmline.engine.restate import CustomerFacts, FactGatherer, fact_mentions
+from calmline.engine.restate import CustomerFacts, FactGatherer, Told, fact_mentions, told
 from calmline.engine.stages import StageState, track_stages
 from calmline.errors import InputError
 from calmline.playbook.coach_schema import CoachConfig
@@ -129,25 +129,28 @@ def _danger(config: CoachConfig, playbook: Playbook, turns: Sequence[Turn],
 def read_moment(conversation: ConversationLike, analyzer: Analyzer, scanner: CueScanner,
                 time: datetime | None = None, *,
                 analyses: Sequence[Analysis | None] | None = None,
-                scan: Callable[[str, DraftContext], Scan] | None = None) -> Moment:
+                scan: Callable[[str, DraftContext], Scan] | None = None,
+                told_by: Callable[[Analysis], Told] | None = None) -> Moment:
     """The moment of `conversation`. `analyses` (one per turn, None for agents) saves analysing
     the customer's turns again when the caller already has them; `scan` (default: the scanner's)
-    lets the caller remember the scans of the agent's earlier turns."""
+    and `told_by` (default: `restate.told`) let the caller remember the scans of the agent's
+    earlier turns and what the customer's earlier turns told."""
     turns, name = as_turns(conversation)
     if analyses is None:
         analyses = analyzer.analyze_conversation(turns)
     elif len(analyses) != len(turns):
         raise ValueError(f"{len(analyses)} analyses for {len(turns)} turns")
-    return _read(turns, name, tuple(analyses), analyzer, scanner, time, scan or scanner.scan)
+    return _read(turns, name, tuple(analyses), analyzer, scanner, time, scan or scanner.scan,
+                 told_by or told)
 
 
 def _read(turns: tuple[Turn, ...], name: str | None, analyses: tuple[Analysis | None, ...],
           analyzer: Analyzer, scanner: CueScanner, time: datetime | None,
-          scan: Callable[[str, DraftContext], Scan]) -> Moment:
+          scan: Callable[[str, DraftContext], Scan], told_by: Callable[[Analysis], Told]) -> Moment:
     latest_index = max((i for i, a in enumerate(analyses) if a is not None), default=None)
     latest = analyses[latest_index] if latest_index is not None else None
     scans: list[Scan | None] = []
-    gathered, last = FactGatherer(), None
+    gathered, last = FactGatherer(told_by), None
     for turn, analysis in zip(turns, analyses, strict=True):
         if analysis is not None:
             gathered.add(analysis)

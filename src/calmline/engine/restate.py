@@ -8,7 +8,7 @@ of their causes and areas). "I understand your issue" restates nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from calmline.engine.analysis import Analysis, Fact
@@ -49,29 +49,46 @@ class CustomerFacts:
         return gathered.facts(latest)
 
 
+@dataclass(frozen=True, slots=True)
+class Told:
+    """What one customer message adds to CustomerFacts (`told`): the same for every reading of
+    the conversation, so a caller that reads it again may remember it (`Engine`)."""
+
+    facts: tuple[Fact, ...]
+    terms: tuple[str, ...]  # in order, repeats included
+    topic: tuple[str, ...]
+
+
+def told(analysis: Analysis) -> Told:
+    terms = [stem for finding in (*analysis.causes, *analysis.areas) for ev in finding.evidence
+             # a whole sentence that reads like a cause is not its words
+             if ev.source != "semantic" for stem in stems(ev.text)]
+    # what they wrote about, in the words a suggestion restates it with: a reply that says
+    # "so, to confirm, the outage on Tuesday…" repeats their issue even when no cause was read
+    said = [analysis.text]
+    phrase, topic = issue_phrase(said), issue_object(said)
+    return Told(analysis.facts, tuple(terms),
+                tuple(stem for words in (phrase.noun if phrase else "", topic or "")
+                      for stem in stems(words)))
+
+
 class FactGatherer:
     """CustomerFacts built up one customer turn at a time: reading a conversation asks for the
     facts before every agent turn, and gathering them afresh each time would cost the square of
-    its length."""
+    its length. `read` says what each message told (default: `told`, worked out each time)."""
 
-    def __init__(self) -> None:
+    def __init__(self, read: Callable[[Analysis], Told] = told) -> None:
+        self._read = read
         self._facts: dict[tuple[str, str], Fact] = {}
         self._terms: dict[str, None] = {}
         self._topic: dict[str, None] = {}
 
     def add(self, analysis: Analysis) -> None:
-        for fact in analysis.facts:
+        said = self._read(analysis)
+        for fact in said.facts:
             self._facts.setdefault((fact.kind, fact.value.lower()), fact)
-        for finding in (*analysis.causes, *analysis.areas):
-            for ev in finding.evidence:
-                if ev.source != "semantic":  # a whole sentence that reads like a cause is not its words
-                    self._terms.update(dict.fromkeys(stems(ev.text)))
-        # what they wrote about, in the words a suggestion restates it with: a reply that says
-        # "so, to confirm, the outage on Tuesday…" repeats their issue even when no cause was read
-        said = [analysis.text]
-        phrase, topic = issue_phrase(said), issue_object(said)
-        for words in (phrase.noun if phrase else "", topic or ""):
-            self._topic.update(dict.fromkeys(stems(words)))
+        self._terms.update(dict.fromkeys(said.terms))
+        self._topic.update(dict.fromkeys(said.topic))
 
     def facts(self, latest: Analysis | None = None) -> CustomerFacts:
         return CustomerFacts(tuple(self._facts.values()), tuple(self._terms), tuple(self._topic),
