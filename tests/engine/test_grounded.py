@@ -227,3 +227,28 @@ def test_a_refund_recap_built_from_facts_still_says_what_they_want() -> None:
 def test_a_tv_that_arrived_with_a_cracked_screen_is_named_as_such() -> None:
     text = top("My TV arrived with a cracked screen. Order #TV-55102. This is the second time!!!")
     assert "TV that arrived with a cracked screen" in text and "delivery" not in text
+
+
+def test_a_sign_off_with_cheers_is_no_thank_you_when_something_is_asked() -> None:
+    from calmline.engine.phrases import thanks_only
+
+    assert thanks_only("Got the refund this morning, thanks so much for sorting it!")
+    assert not thanks_only("What arrived is veneer over chipboard. I'd like you to collect it and "
+                           "give me my money back in full. Cheers, Rob")
+    assert not thanks_only("Thank you for your message. Please confirm in writing by Friday what you "
+                           "intend to do, or I will take it to the Financial Ombudsman.")
+
+
+def test_a_question_put_to_us_is_said_back_in_our_voice() -> None:
+    from calmline.engine.phrases import question_asked
+
+    assert question_asked("I need to close my mum's account. What do you need from me?") == \
+        "what do we need from you?"
+    assert question_asked("Does your platform support single sign-on?") == \
+        "does our platform support single sign-on?"
+
+
+def test_what_they_ask_for_in_passing_is_what_the_reply_answers() -> None:
+    text = top("I have a screenshot of your agent promising free installation. Now I'm billed £60 "
+               "for installation. Please honour what you said and take it off.")
+    assert "refund" in text.lower()

@@ -91,14 +91,30 @@ class IssuePhrase:
     clause: str
 
 
-def second_person(text: str) -> str:
-    """The customer's words as the agent says them back ("my TV" -> "your TV")."""
+def second_person(text: str, *, company: bool = False) -> str:
+    """The customer's words as the agent says them back ("my TV" -> "your TV"). With `company`,
+    their "you" is the company and becomes the agent's "we"/"us" in the same pass ("what do you
+    need from me?" -> "what do we need from you?"), as a question put to us is said back."""
 
     def swap(match: re.Match[str]) -> str:
         word = match.group(0)
-        return _SWAPS.get(word.lower().replace("’", "'"), word)
+        low = word.lower().replace("’", "'")
+        if company and low in _COMPANY:
+            before = text[:match.start()].rstrip().lower()
+            subject = low != "you" or not before or before.endswith(",") or before.split()[-1] in _BEFORE_WE
+            swapped = _COMPANY[low] if subject else "us"
+            return swapped.capitalize() if word[:1].isupper() else swapped
+        return _SWAPS.get(low, word)
 
     return re.sub(r"\b[A-Za-z]+(?:['’][a-z]+)?\b", swap, text)
+
+
+# The company's "you" in a customer's question, in the agent's voice: a subject after these words
+# ("do you", "can you", "and you"), an object elsewhere ("from you" -> "from us").
+_COMPANY = {"you": "we", "your": "our", "yours": "ours", "you're": "we're", "you've": "we've",
+            "you'll": "we'll", "you'd": "we'd", "yourself": "ourselves", "yourselves": "ourselves"}
+_BEFORE_WE = frozenset("do does did can could would will shall should are were have has had if when "
+                       "that and or but so why how what where which who whether".split())
 
 
 def _object_ok(obj: str) -> bool:
@@ -199,21 +215,28 @@ def question_asked(text: str, most_words: int = 24) -> str | None:
                        flags=re.IGNORECASE)
         clean = re.sub(r"\?+$", "?", re.sub(r"\s+", " ", clean)).strip()
         if 2 < len(clean.split()) <= most_words:
-            said = second_person(clean)
+            said = second_person(clean, company=True)
             return said if said.startswith("I ") else said[:1].lower() + said[1:]
     return None
 
 
 _ASKED: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (label, re.compile(pattern, re.IGNORECASE)) for label, pattern in (
-    ("manager", r"\b(?:(?:a|your|the) (?:manager|supervisor)|someone (?:more )?senior)\b"),
+    ("manager", r"\b(?:(?:a|your|the) (?:manager|supervisor)|someone (?:more )?senior|(?:the )?head of "
+                r"\w+|(?:anyone|someone) (?:there )?who can (?:actually )?make (?:a|the) decision)\b"),
     ("refund", r"\b(?:refund|money back|reimburse|(?:be|been) reversed|reverse (?:it|the|one)|"
-               r"back in(?:to)? my account|release it|deposit back|pay (?:me )?back)\b"),
-    ("compensation", r"\b(?:compensat\w*|goodwill|pay(?:ing)? for (?:it|the)|covered|something for)\b"),
-    ("replacement", r"\b(?:replace(?:ment)?|a new one|brand new|send (?:it|them|one) (?:out )?again)\b"),
+               r"back in(?:to)? my account|release it|deposit back|pay (?:me )?back|every penny back|"
+               r"(?:get|have|put|pop) (?:the )?(?:difference|cash|money|charge|second one|\w+ one) back|"
+               r"(?:knock|take) (?:that|it|this|the [\w£$€ ]{1,30}?) off)\b"),
+    ("compensation", r"\b(?:compensat\w*|goodwill|pay(?:ing)? for (?:it|the)|covered|something for|"
+                     r"(?:pop|put|add) (?:a|some) credit on)\b"),
+    ("replacement", r"\b(?:replace(?:ment)?|a new one|brand new|send (?:it|them|one) (?:out )?again|"
+                    r"reissue|re-issue|swap (?:it|them|this)|exchange (?:it|them|this))\b"),
     ("repair", r"\b(?:repair(?:ed)?|fix(?:ed)?|activate|reconnect|send (?:someone|an engineer)|"
-               r"reinstated|turn(?:ed)? (?:it )?back on|back on)\b"),
-    ("cancellation", r"\b(?:cancel (?:my|the|it)|close my (?:account|current)|end (?:my|the) contract)\b"),
+               r"reinstated|turn(?:ed)? (?:it )?back on|back on|(?:get|have) (?:someone|that|it|this|them) "
+               r"(?:to )?look(?:ed)? at|sort it)\b"),
+    ("cancellation", r"\b(?:cancel (?:my|the|it|everything)|close (?:my|her|his|our) (?:\w+ )?(?:account|"
+                     r"current)|end (?:my|the) contract|turn off (?:the )?auto-?renew\w*)\b"),
 ))
 
 
@@ -291,9 +314,19 @@ def repeat_contact(texts: Sequence[str]) -> bool:
     return any(_REPEAT.search(t) for t in texts)
 
 
+# A message that still asks for something is no thank-you, whatever it signs off with ("give me
+# my money back in full. Cheers, Rob"; "I just want this sorted"; "or I will go to the ombudsman").
+_REQUEST = re.compile(r"\b(?:i'd like|i would like|i want|i need|we need|could you|can you|would you|"
+                      r"will you|could someone|can someone|please (?:confirm|send|call|ring|refund|"
+                      r"cancel|close|update|sort|fix|explain|recalculate|credit)|or (?:i|we)(?:'ll| will| "
+                      r"shall)|i expect|would be appreciated)\b", re.IGNORECASE)
+
+
 def thanks_only(text: str) -> bool:
-    """The message thanks the team for something that is now sorted, with nothing still open."""
-    return bool(_THANKS.search(text) and _RESOLVED.search(text) and not _OPEN_PROBLEM.search(text))
+    """The message thanks the team for something that is now sorted, with nothing still open and
+    nothing asked for."""
+    return bool(_THANKS.search(text) and _RESOLVED.search(text) and not _OPEN_PROBLEM.search(text)
+                and not _REQUEST.search(text))
 
 
 __all__ = ["IssuePhrase", "asked_for", "cancel_object", "deadline", "issue_object", "issue_phrase",
