@@ -252,3 +252,11 @@ def test_what_they_ask_for_in_passing_is_what_the_reply_answers() -> None:
     text = top("I have a screenshot of your agent promising free installation. Now I'm billed £60 "
                "for installation. Please honour what you said and take it off.")
     assert "refund" in text.lower()
+
+
+def test_a_person_is_never_the_thing_their_issue_is_about() -> None:
+    from calmline.engine.phrases import issue_object
+
+    assert issue_object(["Ordered a birthday balloon for my niece and it came saying Nathan."]) is None
+    assert issue_object(["I'm calling for my dad, his paper bills should go to email"]) is None
+    assert issue_object(["I've got to pick my kids up. Is the car being repaired?"]) == "the car"

@@ -52,7 +52,9 @@ _WAITING = re.compile(r"\bwaiting\s+(?:for\s+)?(?P<dur>(?:over\s+|more than\s+|a
 _NOT_OBJECT = frozenset("""same way time times thing things problem issue one case point whole fact
 it this that day week month money reason end only first last next other all i we you they
 is was are were has have had be been and but so or because then just still also really
-please thanks cheers lawyer lawyers solicitor solicitors attorney ombudsman""".split())
+please thanks cheers lawyer lawyers solicitor solicitors attorney ombudsman
+mum mom mother dad father son daughter wife husband partner sister brother niece nephew grandma
+grandad grandmother grandfather gran nan family kids children child baby friend neighbour boss""".split())
 _DEADLINE = re.compile(r"\b(today|tonight|right now|immediately|asap|this morning|this afternoon|"
                        r"this evening|by tomorrow|tomorrow|within the hour|in the next hour|by \d{1,2}"
                        r"(?::\d\d)?\s?(?:am|pm))\b", re.IGNORECASE)
@@ -179,7 +181,7 @@ again says said say showing shows showed um uh er like yeah today yesterday tomo
 works work working worked arrived came got went keeps kept off over up out down back into onto
 through put took take each every first second third fourth fifth last next nine ten days weeks
 months hours""".split())
-_ORDINALS = frozenset("first second third fourth fifth same new old".split())
+_ORDINALS = frozenset("first second third fourth fifth last next same new old".split())
 _DETERMINED = re.compile(r"\b(my|our|the)\s+((?:[A-Za-z][\w'-]*\s+){0,3}[A-Za-z][\w'-]*)", re.IGNORECASE)
 
 
