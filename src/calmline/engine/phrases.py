@@ -173,7 +173,7 @@ def issue_phrase(texts: Sequence[str]) -> IssuePhrase | None:
     return None
 
 
-_FUNCTION = frozenset("""is was are were be been has have had do does did for to of and or on in at with
+_FUNCTION = frozenset("""is was are were be been being has have had do does did for to of and or on in at with
 from by it its that this these those as about after before when if but so because not no can could
 will would should just still even now then there here what which who how why i you we they he she
 me him her them my your our their a an the any some all very really also only one two three
