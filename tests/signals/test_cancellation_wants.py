@@ -35,3 +35,15 @@ def test_a_request_to_cancel_is_a_want(fast: Analyzer, text: str) -> None:
 ])
 def test_the_word_alone_is_not_a_want(fast: Analyzer, text: str) -> None:
     assert "cancellation" not in fast.analyze(text).want_labels()
+
+
+@pytest.mark.parametrize("text", [
+    "If this isn't refunded by Friday I'm taking you to small claims court.",
+    "If you don't refund me by Friday I'm issuing proceedings.",
+])
+def test_a_negation_inside_a_condition_is_a_demand(fast: Analyzer, text: str) -> None:
+    assert "refund" in fast.analyze(text).want_labels()
+
+
+def test_a_plain_negation_still_refuses(fast: Analyzer) -> None:
+    assert "refund" not in fast.analyze("I don't want a refund, I want it fixed.").want_labels()

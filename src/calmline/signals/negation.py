@@ -15,9 +15,16 @@ _NEGATION = re.compile(
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*\s|\n")
 
 
+# A negation inside a condition is a demand, not a refusal: "if this isn't refunded by Friday",
+# "unless it's fixed today".
+_CONDITION = re.compile(r"\b(?:if|unless)\b")
+
+
 def is_negated(norm: str, start: int, window: int = 30) -> bool:
     """True when a negation word stands within the three words before `start`, in the same
-    sentence."""
+    sentence, and not inside a condition ("if this isn't refunded" asks for the refund)."""
     before = norm[max(0, start - window) : start]
     ends = [m.end() for m in _SENTENCE_END.finditer(before)]
-    return bool(_NEGATION.search(before[ends[-1]:] if ends else before))
+    clause = before[ends[-1]:] if ends else before
+    found = _NEGATION.search(clause)
+    return bool(found) and not _CONDITION.search(clause, 0, found.start())
