@@ -15,13 +15,10 @@ only encodes the sentence that changed. Nothing is kept at module level.
 
 from __future__ import annotations
 
-import gzip
-import json
 import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +27,7 @@ import numpy as np
 from calmline.engine.cues import Sentences
 from calmline.engine.lru import LruCache
 from calmline.errors import ModelError
+from calmline.models.artifact_json import read_artifact, trained_for, write_json_gz
 from calmline.signals.base import Evidence
 
 if TYPE_CHECKING:
@@ -100,27 +98,19 @@ def draft_heads_from_dict(data: Mapping[str, Any]) -> DraftHeads:
 
 
 def dump_draft_heads(heads: DraftHeads, path: Path) -> None:
-    """Write gzip JSON with fixed key order and no timestamp (mtime 0): the same heads, the same bytes."""
-    raw = json.dumps(draft_heads_to_dict(heads), separators=(",", ":"), sort_keys=True).encode("utf-8")
-    with path.open("wb") as handle, gzip.GzipFile(fileobj=handle, mode="wb", compresslevel=9,
-                                                  mtime=0, filename="") as out:
-        out.write(raw)
+    """Write gzip JSON with fixed key order and no timestamp: the same heads, the same bytes."""
+    write_json_gz(draft_heads_to_dict(heads), path)
 
 
 def load_draft_heads(ref: str, encoder_sha256: str) -> DraftHeads:
     """A shipped artefact by name, or a team's file by path; refused if made for other weights."""
     try:
-        if ref.endswith((".json", ".json.gz")) or "/" in ref:
-            raw = Path(ref).read_bytes()
-        else:
-            raw = resources.files("calmline.models").joinpath("artifacts", f"{ref}.json.gz").read_bytes()
-        text = gzip.decompress(raw).decode("utf-8") if raw[:2] == b"\x1f\x8b" else raw.decode("utf-8")
-        heads = draft_heads_from_dict(json.loads(text))
+        heads = draft_heads_from_dict(read_artifact(ref))
     except (OSError, ValueError, EOFError) as exc:
         raise ModelError(f"cannot load draft heads {ref!r}: {exc}") from exc
-    if heads.encoder_sha256 != encoder_sha256:
-        raise ModelError(f"draft heads {ref!r} were trained on other model weights "
-                         f"({heads.encoder_sha256[:12]}…): retrain them with `make models`")
+    refused = trained_for(heads.encoder_sha256, encoder_sha256, f"draft heads {ref!r}")
+    if refused:
+        raise ModelError(refused)
     return heads
 
 

@@ -7,8 +7,6 @@ is imported here; scoring is dict look-ups and one ``math.exp``.
 
 from __future__ import annotations
 
-import gzip
-import json
 import math
 import re
 import sys
@@ -20,6 +18,7 @@ from operator import add, is_not, itemgetter, neg
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 
+from calmline.models.artifact_json import loads_json, write_json_gz
 from calmline.models.features import Token, Tokenizer, features
 
 __all__ = [
@@ -200,9 +199,7 @@ def model_from_dict(data: dict[str, Any]) -> LinearTextModel:
 
 
 def _loads(raw: bytes) -> LinearTextModel:
-    if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
-    data = json.loads(raw.decode("utf-8"))
+    data = loads_json(raw)
     if not isinstance(data, dict):
         raise ValueError("model file must hold a JSON object")
     return model_from_dict(data)
@@ -210,11 +207,7 @@ def _loads(raw: bytes) -> LinearTextModel:
 
 def dump_model(model: LinearTextModel, path: str | Path) -> int:
     """Write ``model`` as deterministic gzip'd JSON (sorted keys, mtime 0). Returns bytes written."""
-    text = json.dumps(model_to_dict(model), sort_keys=True, ensure_ascii=False,
-                      separators=(",", ":"))
-    blob = gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
-    Path(path).write_bytes(blob)
-    return len(blob)
+    return write_json_gz(model_to_dict(model), path)
 
 
 def load_model_file(path: str | Path) -> LinearTextModel:

@@ -10,16 +10,14 @@ own from corrections and name the file in its playbook (`semantic.heads`).
 
 from __future__ import annotations
 
-import gzip
-import json
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from calmline.errors import ModelError
+from calmline.models.artifact_json import read_artifact, trained_for, write_json_gz
 
 DEFAULT_HEADS = "semantic_heads"
 
@@ -109,26 +107,17 @@ def heads_from_dict(data: dict[str, Any]) -> Heads:
 
 
 def dump_heads(heads: Heads, path: Path) -> None:
-    """Gzip JSON with fixed key order and no timestamp (mtime 0): the same heads, the same bytes."""
-    raw = json.dumps(heads_to_dict(heads), separators=(",", ":"), sort_keys=True).encode("utf-8")
-    with path.open("wb") as handle, gzip.GzipFile(fileobj=handle, mode="wb", compresslevel=9,
-                                                  mtime=0, filename="") as out:
-        out.write(raw)
+    """Gzip JSON with fixed key order and no timestamp: the same heads, the same bytes."""
+    write_json_gz(heads_to_dict(heads), path)
 
 
 def load_heads(ref: str, encoder_sha256: str) -> Heads:
     """A shipped heads artefact by name, or a team's file by path; refused if made for other weights."""
     try:
-        if ref.endswith((".json", ".json.gz")) or "/" in ref:
-            path = Path(ref)
-            raw = path.read_bytes()
-        else:
-            raw = resources.files("calmline.models").joinpath("artifacts", f"{ref}.json.gz").read_bytes()
-        text = gzip.decompress(raw).decode("utf-8") if raw[:2] == b"\x1f\x8b" else raw.decode("utf-8")
-        heads = heads_from_dict(json.loads(text))
-    except (OSError, ValueError) as exc:
+        heads = heads_from_dict(read_artifact(ref))
+    except (OSError, ValueError, EOFError) as exc:
         raise ModelError(f"cannot load semantic heads {ref!r}: {exc}") from exc
-    if heads.encoder_sha256 != encoder_sha256:
-        raise ModelError(f"semantic heads {ref!r} were trained on other model weights "
-                         f"({heads.encoder_sha256[:12]}…): retrain them with `make models`")
+    refused = trained_for(heads.encoder_sha256, encoder_sha256, f"semantic heads {ref!r}")
+    if refused:
+        raise ModelError(refused)
     return heads

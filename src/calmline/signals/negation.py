@@ -27,4 +27,4 @@ def is_negated(norm: str, start: int, window: int = 30) -> bool:
     ends = [m.end() for m in _SENTENCE_END.finditer(before)]
     clause = before[ends[-1]:] if ends else before
     found = _NEGATION.search(clause)
-    return bool(found) and not _CONDITION.search(clause, 0, found.start())
+    return found is not None and not _CONDITION.search(clause, 0, found.start())
