@@ -185,3 +185,29 @@ def test_sentences_read() -> None:
     text = "Hi Sam,\nThe lamp costs $89.99 each. Our courier has been swamped!! Sorry. I'll call at 3pm"
     assert [text[s:e] for s, e in draft_sentences(text)] == [
         "The lamp costs $89.99 each.", "Our courier has been swamped!!", "I'll call at 3pm"]
+
+
+BARE = "Large items are handed to a specialist courier once they leave us."
+
+
+def test_a_bare_explanation_to_an_upset_customer_is_flagged_as_what_it_reads_most_like(
+        engine: Engine) -> None:
+    review = engine.review(BARE, SOFA)
+    bare = [a for a in review.anti_patterns
+            if any(e.rule.endswith(".bare_reply") for e in a.evidence)]
+    assert bare, [(a.label, [e.rule for e in a.evidence]) for a in review.anti_patterns]
+    assert bare[0].evidence[0].source == "model" and bare[0].evidence[0].text in BARE
+    assert review.verdict != "send"
+
+
+def test_a_reply_that_does_something_is_not_read_as_bare(engine: Engine) -> None:
+    owned = BARE + " I'm sorry it's late: I'll chase the depot now and text you a time by 4pm."
+    review = engine.review(owned, SOFA)
+    assert not any(e.rule.endswith(".bare_reply") for a in review.anti_patterns for e in a.evidence)
+
+
+def test_without_a_floor_a_bare_reply_is_only_what_its_cues_say(engine: Engine) -> None:
+    coach = engine.coach.model_copy(update={"draft_heads": engine.coach.draft_heads.model_copy(
+        update={"bare_reply_floor": None})})
+    review = Engine(engine.analyzer, coach).review(BARE, SOFA)
+    assert not any(e.rule.endswith(".bare_reply") for a in review.anti_patterns for e in a.evidence)

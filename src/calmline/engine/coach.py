@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from calmline.engine.analyzer import Analyzer
@@ -116,8 +117,10 @@ def review_in(draft: str, moment: Moment, scanner: CueScanner,
     """Review against an already-read moment (the composer reviews several drafts this way).
     `learned`: the engine's learned draft heads, read with the phrase cues (None: cues only)."""
     config = scanner.config
+    floor = config.draft_heads.bare_reply_floor
     scan = scanner.scan(draft[: 20_000], moment.context(),
-                        learned.find if learned is not None else None)
+                        learned.find if learned is not None else None,
+                        partial(learned.strongest, floor=floor) if learned is not None and floor else None)
     slots = build_slots(moment, config)
     gaps = _gaps(config, scan, moment, slots)
     drop = {"apology"} if any(g.label == "apology_string" for g in gaps) else set()

@@ -179,9 +179,13 @@ class CueScanner:
                      for m in self._escalation.finditer(norm))
 
     def scan(self, text: str, context: DraftContext | None = None,
-             learned: Callable[[str], Mapping[str, Spans]] | None = None) -> Scan:
+             learned: Callable[[str], Mapping[str, Spans]] | None = None,
+             bare: Callable[[str], Mapping[str, Spans]] | None = None) -> Scan:
         """`learned`: more anti-pattern evidence by label (the engine's learned draft heads,
-        engine/draft_heads.py), added to the phrase hits before the contextual checks."""
+        engine/draft_heads.py), added to the phrase hits before the contextual checks. `bare`:
+        for a reply that does none of the behaviours (calm tone aside) and shows no anti-pattern,
+        the anti-pattern it reads most like. On the team's drafts every such reply had one: a
+        bare explanation, rule or contradiction sent to an upset customer."""
         context = context or DraftContext()
         plain, text = str(text), Sentences(text)  # the checks below share one sentence index
         norm = normalize(text.replace("’", "'"))
@@ -196,6 +200,13 @@ class CueScanner:
         commitments = tuple(extract_commitments(text, context.time))
         bad = self._check_anti(text, raw_bad, raw_good, times, context)
         good = self._check_good(text, raw_good, bad, times, commitments, context)
+        if bare is not None and not bad and not context.danger and not any(
+                label in good for label, cue in self.config.behaviours.items() if cue.check != "tone"):
+            found = bare(text)
+            if found:
+                bad = self._check_anti(text, {k: found.get(k, ()) for k in raw_bad}, raw_good, times,
+                                       context)
+                good = self._check_good(text, raw_good, bad, times, commitments, context)
         return Scan(plain, good, bad, times, tuple(find_vague(text)), commitments,
                     self.hands_over(text))
 

@@ -171,6 +171,21 @@ class DraftReader:
                 out[missing[text]] = p
         return out
 
+    def strongest(self, text: str, floor: float) -> dict[str, Spans]:
+        """The one anti-pattern the draft's sentences read most like, with its sentence, when its
+        head gives at least `floor` (read for a reply that does nothing else: see `CueScanner.scan`)."""
+        spans = draft_sentences(text)
+        if not spans or not self._rows:
+            return {}
+        probs = self.sentence_probabilities([text[s:e] for s, e in spans])
+        p, row, (index, label) = max((float(probs[r, i]), r, (i, lab))
+                                     for r in range(len(spans)) for i, lab in self._rows)
+        if math.isnan(p) or p < floor:
+            return {}
+        s, e = spans[row]
+        return {label: (Evidence(s, e, text[s:e], "model", f"anti_patterns.{label}.bare_reply",
+                                 self._weights.get(label, 0.0)),)}
+
     def find(self, text: str) -> dict[str, Spans]:
         """Each head's sentences at or above its threshold, as anti-pattern evidence."""
         spans = draft_sentences(text)

@@ -187,6 +187,11 @@ class DraftHeadsSpec(_Strict):
 
     artefact: str | None = None
     labels: dict[str, DraftHeadExamples] = Field(default_factory=dict)
+    bare_reply_floor: float | None = Field(
+        None, gt=0.0, lt=1.0,
+        description="a reply that does none of the behaviours (no apology, ownership, fix, "
+                    "question...) and shows no anti-pattern is flagged with the anti-pattern its "
+                    "sentences read most like, when that head gives at least this; None: off")
 
 
 class CoachConfig(_Strict):
