@@ -72,8 +72,12 @@ def explain(source: str, rule: str) -> str:
                 "timeline": "a concrete time", "customer": "what the customer said"}.get(
             kind, f"the coach's {_words(kind)} check")
     if source == "model" and rule.startswith("anti_patterns."):
-        label = rule.split(".", 1)[1]
-        return f"reads like {_LEARNED.get(label, _words(label))} (learned from the team's drafts)"
+        label, _, how = rule.split(".", 1)[1].partition(".")
+        like = _LEARNED.get(label, _words(label))
+        if how == "bare_reply":
+            return (f"the reply does nothing else (no apology, ownership, fix or question) and reads "
+                    f"most like {like} (learned from the team's drafts)")
+        return f"reads like {like} (learned from the team's drafts)"
     if source in ("lexicon", "pattern", "cue"):
         return _section(rule)
     if source == "context":

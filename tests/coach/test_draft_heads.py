@@ -197,6 +197,8 @@ def test_a_bare_explanation_to_an_upset_customer_is_flagged_as_what_it_reads_mos
             if any(e.rule.endswith(".bare_reply") for e in a.evidence)]
     assert bare, [(a.label, [e.rule for e in a.evidence]) for a in review.anti_patterns]
     assert bare[0].evidence[0].source == "model" and bare[0].evidence[0].text in BARE
+    ev = bare[0].evidence[0]
+    assert explain(ev.source, ev.rule).startswith("the reply does nothing else")
     assert review.verdict != "send"
 
 
