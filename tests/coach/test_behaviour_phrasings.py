@@ -148,3 +148,40 @@ def test_reassurance_in_its_usual_forms(reply: str) -> None:
 ])
 def test_no_reassurance_in_plain_information(reply: str) -> None:
     assert "reassurance" not in found(reply)
+
+
+@pytest.mark.parametrize("reply", [
+    "Sorry about that, being logged out every time is annoying.",
+    "Having to explain it four times is exhausting, and it shouldn't have happened.",
+    "That would make anyone furious.",
+    "Nine years, no claims, and a 70% jump: I'd want an explanation too.",
+])
+def test_their_situation_named_with_how_it_feels_is_an_acknowledgement(reply: str) -> None:
+    assert "acknowledge" in found(reply)
+
+
+@pytest.mark.parametrize("reply", [
+    "What is worrying you most?",
+    "Is anything annoying you about the new layout?",
+])
+def test_a_question_about_feelings_is_not_an_acknowledgement(reply: str) -> None:
+    assert "acknowledge" not in found(reply)
+
+
+@pytest.mark.parametrize("reply", [
+    "I've added the 2000 gems to his account now.",
+    "I'll book the swap for the blue one now.",
+    "I can divert your old number to your mobile.",
+    "As a goodwill gesture, here is 20% off your next service.",
+    "The scratch will be repaired right away, and I'll confirm the time today.",
+])
+def test_a_fix_done_or_offered_is_a_solution(reply: str) -> None:
+    assert "solution" in found(reply)
+
+
+@pytest.mark.parametrize("reply", [
+    "I'll call you back at 4pm with an update.",
+    "I've passed your notes to my colleague.",
+])
+def test_a_call_back_is_not_a_fix(reply: str) -> None:
+    assert "solution" not in found(reply)

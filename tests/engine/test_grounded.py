@@ -260,3 +260,14 @@ def test_a_person_is_never_the_thing_their_issue_is_about() -> None:
     assert issue_object(["Ordered a birthday balloon for my niece and it came saying Nathan."]) is None
     assert issue_object(["I'm calling for my dad, his paper bills should go to email"]) is None
     assert issue_object(["I've got to pick my kids up. Is the car being repaired?"]) == "the car"
+
+
+def test_a_fix_after_an_apology_is_not_a_solution_while_venting() -> None:
+    customer = ("My pizza came cold again and the garlic bread was missing. I'm so annoyed, this "
+                "keeps happening and I'm sick of it.")
+    bare_fix = _review(customer, "I've refunded the garlic bread and put a £5 credit on your account.")
+    heard = _review(customer, "Sorry about that, cold pizza again is a real let-down. I've refunded "
+                              "the garlic bread and put a £5 credit on your account.")
+    assert heard.moment == bare_fix.moment == "venting"
+    assert bare_fix.flagged("solution_while_venting")
+    assert not heard.flagged("solution_while_venting") and heard.found("solution")

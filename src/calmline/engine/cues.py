@@ -33,7 +33,9 @@ _STEP = re.compile(r"\b(?:will|'ll|going to|expect|should|booked|scheduled|arriv
 _OFFER = re.compile(
     r"\b(?:(?:i|we)\s*(?:'ll|will|can|could|'ve|have|'m|am|'d)|let me|shall i|"
     r"would you (?:like|prefer)|you (?:can|could|'ll|will)|here's|here is|"
-    r"(?:is|are|has been|have been) (?:done|reversed|refunded|booked|cancelled|issued|sent|applied)|"
+    r"(?:is|are|has been|have been|will be) (?:now |already )?(?:done|reversed|refunded|booked|"
+    r"cancelled|issued|sent|applied|fixed|repaired|replaced|unlocked|restored|credited|waived|"
+    r"removed|reinstated|released|unblocked|reconnected)|"
     # or suggests one: "I'd suggest …", "have you tried …", "it might help to …"
     r"i(?:'d| would)? (?:\w+ )?(?:suggest|recommend|advise)|my (?:suggestion|advice)|"
     r"(?:have|had) you (?:\w+ )?(?:tried|considered|thought|looked|asked)|how about|"
@@ -233,7 +235,10 @@ class CueScanner:
             elif cue.check == "no_alternative" and fixes:
                 spans = ()
             elif cue.check == "venting":
-                spans = good.get("solution", ()) if context.venting else ()
+                # the fix with no word for how they feel: an apology or an acknowledgement first
+                # is the reply the playbook asks for, not this anti-pattern
+                heard = good.get("acknowledge") or good.get("apology")
+                spans = good.get("solution", ()) if context.venting and not heard else ()
             elif cue.check == "danger" and not context.danger:
                 spans = ()
             elif cue.check == "unanswered":
@@ -259,10 +264,11 @@ class CueScanner:
     def _check_good(self, text: str, raw: dict[str, Spans], bad: dict[str, Spans],
                     times: tuple[TimeRef, ...], commitments: tuple[Commitment, ...],
                     context: DraftContext) -> dict[str, Spans]:
-        # shouted words are flagged as the tone, yet still say what they say ("THANK YOU"):
-        # only the other anti-patterns' evidence cancels a behaviour found inside it
+        # shouted words are flagged as the tone, yet still say what they say ("THANK YOU"), and a
+        # fix offered too early is still a fix: only the other anti-patterns' evidence cancels a
+        # behaviour found inside it
         flagged = tuple(e for label, spans in bad.items() for e in spans
-                        if self.config.anti_patterns[label].check != "tone")
+                        if self.config.anti_patterns[label].check not in ("tone", "venting"))
         found: dict[str, Spans] = {}
         for label, cue in self.config.behaviours.items():
             spans = tuple(e for e in raw[label] if not _overlaps(e, flagged))
