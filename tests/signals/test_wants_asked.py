@@ -1,5 +1,7 @@
-"""A wish to cancel is read from a request, not from the word: "I cancelled in March", "I've
-had to cancel the trip", "the cancellation fee" and a bare "or I'm cancelling" ask for nothing."""
+"""What a customer wants is read from what they ask for, in the everyday ways they ask ("can
+someone get that looked at", "pop a credit on"), not from the word alone: "I cancelled in March",
+"I've had to cancel the trip", "the cancellation fee" and a bare "or I'm cancelling" ask for
+nothing, and a negation inside a condition ("if this isn't refunded by Friday") is a demand."""
 
 from __future__ import annotations
 
@@ -47,3 +49,16 @@ def test_a_negation_inside_a_condition_is_a_demand(fast: Analyzer, text: str) ->
 
 def test_a_plain_negation_still_refuses(fast: Analyzer) -> None:
     assert "refund" not in fast.analyze("I don't want a refund, I want it fixed.").want_labels()
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("The showers have been cold all week, can someone get that looked at?", "repair"),
+    ("Do NOT send me another survey until you've actually fixed my line.", "repair"),
+    ("It's been down since six this morning, I need it back on.", "repair"),
+    ("Second time the delivery's come without the dips, can you just pop a credit on?", "compensation"),
+    ("Your mistake cost me a £25 bank charge. I want that covered.", "compensation"),
+    ("I was billed £60 for installation you promised was free. Take it off my bill.", "refund"),
+    ("We paid extra for the sea view and didn't get it, so could we get the difference back?", "refund"),
+])
+def test_everyday_ways_of_asking_are_wants(fast: Analyzer, text: str, want: str) -> None:
+    assert want in fast.analyze(text).want_labels()
