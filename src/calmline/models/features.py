@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from calmline.text.disguise import INSULTS, KNOWN, SWEARS, WORD, is_masked, undisguise
 
@@ -214,22 +214,22 @@ class Tokenizer:
         self._tokens: dict[str, tuple[_Rel, _Rel]] = {}
         self._feats: dict[str, _ChunkFeats] = {}
 
+    def _keep(self, memo: dict[str, Any], chunk: str, value: Any) -> None:
+        if self._max:
+            if len(memo) >= self._max:
+                memo.clear()
+            memo[chunk] = value
+
     def _analysed(self, chunk: str) -> tuple[_Rel, _Rel]:
         hit = self._tokens.get(chunk)
         if hit is None:
             hit = _analyse_chunk(chunk)
-            if self._max:
-                if len(self._tokens) >= self._max:
-                    self._tokens.clear()
-                self._tokens[chunk] = hit
+            self._keep(self._tokens, chunk, hit)
         return hit
 
     def _featured(self, chunk: str) -> _ChunkFeats:
         entry = _chunk_feats(*self._analysed(chunk))
-        if self._max:
-            if len(self._feats) >= self._max:
-                self._feats.clear()
-            self._feats[chunk] = entry
+        self._keep(self._feats, chunk, entry)
         return entry
 
     def tokenize(self, text: str) -> Tokens:
