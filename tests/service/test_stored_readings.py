@@ -29,6 +29,19 @@ def _count_readings(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[str
     return read
 
 
+def _case_then_restart(api: Api, *agent_lines: str) -> int:
+    """A case with three customer messages (and these agent lines), then an engine that
+    remembers nothing, as after a restart or in another worker."""
+    state = api.client.app.state.calmline  # type: ignore[attr-defined]
+    conv = api.conversation()
+    for text in TEXTS[:3]:
+        api.say(conv, text)
+    for line in agent_lines:
+        api.say(conv, line, role="agent")
+    state.engine = Engine(state.engine.analyzer, state.engine.coach)
+    return conv
+
+
 def test_stored_analysis_round_trips_through_json() -> None:
     from calmline import default_engine
 
@@ -42,12 +55,7 @@ def test_a_restarted_engine_reads_only_the_new_message(sqlite_api: Api,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     api = sqlite_api
     state = api.client.app.state.calmline  # type: ignore[attr-defined]
-    conv = api.conversation()
-    for text in TEXTS[:3]:
-        api.say(conv, text)
-    api.say(conv, "I'm sorry about this. I will call you back tomorrow at 10am.", role="agent")
-    # the same case, read by an engine that remembers nothing (a restart, or another worker)
-    state.engine = Engine(state.engine.analyzer, state.engine.coach)
+    conv = _case_then_restart(api, "I'm sorry about this. I will call you back tomorrow at 10am.")
     read = _count_readings(state.engine, monkeypatch)
     cold = api.say(conv, TEXTS[3])
     assert read == [TEXTS[3]]  # the three earlier customer messages came from the store
@@ -97,10 +105,7 @@ def test_assist_reads_nothing_again_either(sqlite_api: Api,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     api = sqlite_api
     state = api.client.app.state.calmline  # type: ignore[attr-defined]
-    conv = api.conversation()
-    for text in TEXTS[:3]:
-        api.say(conv, text)
-    state.engine = Engine(state.engine.analyzer, state.engine.coach)
+    conv = _case_then_restart(api)
     read = _count_readings(state.engine, monkeypatch)
     answer = api.client.get(f"/v1/conversations/{conv}/assist", headers=api.h("agent"))
     assert answer.status_code == 200, answer.text

@@ -27,7 +27,7 @@ import numpy as np
 from calmline.engine.cues import Sentences
 from calmline.engine.lru import LruCache
 from calmline.errors import ModelError
-from calmline.models.artifact_json import read_artifact, trained_for, write_json_gz
+from calmline.models.artifact_json import load_for_encoder, write_json_gz
 from calmline.signals.base import Evidence
 
 if TYPE_CHECKING:
@@ -104,14 +104,7 @@ def dump_draft_heads(heads: DraftHeads, path: Path) -> None:
 
 def load_draft_heads(ref: str, encoder_sha256: str) -> DraftHeads:
     """A shipped artefact by name, or a team's file by path; refused if made for other weights."""
-    try:
-        heads = draft_heads_from_dict(read_artifact(ref))
-    except (OSError, ValueError, EOFError) as exc:
-        raise ModelError(f"cannot load draft heads {ref!r}: {exc}") from exc
-    refused = trained_for(heads.encoder_sha256, encoder_sha256, f"draft heads {ref!r}")
-    if refused:
-        raise ModelError(refused)
-    return heads
+    return load_for_encoder(ref, draft_heads_from_dict, encoder_sha256, "draft heads")
 
 
 def draft_sentences(text: str) -> list[tuple[int, int]]:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
+
+from calmline.errors import ModelError
 
 
 def write_json_gz(data: Any, path: str | Path) -> int:
@@ -37,9 +40,24 @@ def read_artifact(ref: str) -> Any:
     return loads_json(raw)
 
 
-def trained_for(found_sha256: str, expected_sha256: str, what: str) -> str | None:
-    """Why an artefact trained on other encoder weights cannot be used, or None when it can."""
-    if found_sha256 == expected_sha256:
-        return None
-    return (f"{what} were trained on other model weights ({found_sha256[:12]}…): "
-            "retrain them with `make models`")
+class _ForEncoder(Protocol):
+    @property
+    def encoder_sha256(self) -> str: ...
+
+
+Loaded = TypeVar("Loaded", bound=_ForEncoder)
+
+
+def load_for_encoder(ref: str, parse: Callable[[Any], Loaded], encoder_sha256: str, what: str
+                     ) -> Loaded:
+    """An artefact read over the semantic encoder (the semantic heads, the draft heads): `ref` as
+    `read_artifact` takes it, parsed by `parse`, refused when it was trained on other weights.
+    Every failure is a ModelError that names `what` and `ref`."""
+    try:
+        found = parse(read_artifact(ref))
+    except (OSError, ValueError, EOFError) as exc:
+        raise ModelError(f"cannot load {what} {ref!r}: {exc}") from exc
+    if found.encoder_sha256 != encoder_sha256:
+        raise ModelError(f"{what} {ref!r} were trained on other model weights "
+                         f"({found.encoder_sha256[:12]}…): retrain them with `make models`")
+    return found

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from calmline.errors import ModelError
-from calmline.models.artifact_json import read_artifact, trained_for, write_json_gz
+from calmline.models.artifact_json import load_for_encoder, write_json_gz
 
 DEFAULT_HEADS = "semantic_heads"
 
@@ -113,11 +113,4 @@ def dump_heads(heads: Heads, path: Path) -> None:
 
 def load_heads(ref: str, encoder_sha256: str) -> Heads:
     """A shipped heads artefact by name, or a team's file by path; refused if made for other weights."""
-    try:
-        heads = heads_from_dict(read_artifact(ref))
-    except (OSError, ValueError, EOFError) as exc:
-        raise ModelError(f"cannot load semantic heads {ref!r}: {exc}") from exc
-    refused = trained_for(heads.encoder_sha256, encoder_sha256, f"semantic heads {ref!r}")
-    if refused:
-        raise ModelError(refused)
-    return heads
+    return load_for_encoder(ref, heads_from_dict, encoder_sha256, "semantic heads")
