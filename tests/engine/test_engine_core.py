@@ -68,6 +68,26 @@ def test_a_sliding_window_reuses_the_case(counting: CountingAnalyzer) -> None:
     assert slid[-1] == counting.analyze(last.text, turns[1:-1], last.time)
 
 
+def test_a_review_after_a_post_is_in_the_moment_the_post_read(counting: CountingAnalyzer) -> None:
+    """The store hands the new turn back with its score: that changes nothing the moment reads,
+    so the review finds the post's moment (its slots worked out once) and says what a fresh
+    engine says."""
+    engine = Engine(counting)
+    posted = chat()
+    moment = engine.moment(posted, case=5)
+    last = posted[-1]
+    assert moment.latest is not None
+    stored = [*posted[:-1], Turn(last.role, last.text, last.time, moment.latest.anger.score)]
+    assert engine.moment(stored, case=5) is moment
+    drafts = ["I'm sorry, I will refund it today by 5pm.", "Calm down, it's our policy."]
+    for draft in drafts:
+        fresh = Engine(counting).review(draft, stored, case=5).to_dict()
+        assert engine.review(draft, stored, case=5).to_dict() == fresh
+    earlier = [*posted[:2], Turn(posted[2].role, posted[2].text, posted[2].time, 0.99),
+               *posted[3:]]  # an earlier turn's score is context for the turns after it
+    assert engine.moment(earlier, case=5) is not moment
+
+
 def test_engines_do_not_share_what_they_remember(counting: CountingAnalyzer) -> None:
     one, two = Engine(counting), Engine(counting)
     one.review("Let me check.", chat())

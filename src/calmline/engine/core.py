@@ -59,6 +59,17 @@ def _overlap(seen: Turns, turns: Turns) -> int:
     return 0
 
 
+def _as_read(turns: Turns) -> Turns:
+    """`turns` as the moment reads them. The last turn's anger (the score a case store kept with
+    it) reaches only the analyses of turns after it, and there are none: a review right after a
+    post (its window as the store hands it back, the new turn scored) is in the moment the post
+    read, and finds it remembered."""
+    last = turns[-1] if turns else None
+    if last is None or last.anger is None:
+        return turns
+    return (*turns[:-1], Turn(last.role, last.text, last.time))
+
+
 def _stored_reading(turn: Turn) -> Analysis | None:
     """The reading a case store kept with this turn (see `Turn.stored`), if it is one of it."""
     found = turn.stored() if turn.stored is not None else None
@@ -149,7 +160,7 @@ class Engine:
                case: Hashable | None = None, budget: Budget | None = None) -> Moment:
         """The moment the next reply is written in (remembered: drafts in a row are cheap)."""
         turns, name = as_turns(conversation)
-        key = (turns, name, time)
+        key = (_as_read(turns), name, time)
         found = self._moments.get(key)
         if found is None:
             analyses = self.analyse_turns(turns, case=case, budget=budget)
