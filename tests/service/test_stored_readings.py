@@ -110,3 +110,55 @@ def test_assist_reads_nothing_again_either(sqlite_api: Api,
     answer = api.client.get(f"/v1/conversations/{conv}/assist", headers=api.h("agent"))
     assert answer.status_code == 200, answer.text
     assert answer.json()["suggestions"] and read == []
+
+
+def test_an_engine_that_missed_one_message_fetches_only_its_reading(
+        sqlite_api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two workers take turns on a case: each one's engine misses the other's last message. Only
+    that message's stored reading is fetched and decoded, not the window's."""
+    from calmline.cases import conversations
+
+    api = sqlite_api
+    state = api.client.app.state.calmline  # type: ignore[attr-defined]
+    conv = api.conversation()
+    mine = state.engine
+    for text in TEXTS[:2]:
+        api.say(conv, text)
+    state.engine = Engine(mine.analyzer, mine.coach)  # the other worker takes one message
+    other = api.say(conv, TEXTS[2])
+    state.engine = mine
+    asked: list[list[int]] = []
+    fetch = conversations.stored_analyses
+
+    def counting(session: object, *, message_ids: list[int]) -> dict[int, dict[str, object]]:
+        asked.append(list(message_ids))
+        return fetch(session, message_ids=message_ids)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(conversations, "stored_analyses", counting)
+    read = _count_readings(mine, monkeypatch)
+    api.say(conv, TEXTS[3])
+    assert asked == [[other["id"]]] and read == [TEXTS[3]]
+
+
+def test_stored_readings_fetch_each_message_once_from_the_first_asked() -> None:
+    from calmline.service import readings
+
+    asked: list[list[int]] = []
+
+    class Sessions:
+        def __enter__(self) -> Sessions:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+    def fetch(session: object, *, message_ids: list[int]) -> dict[int, dict[str, object]]:
+        asked.append(list(message_ids))
+        return {}
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(readings.conversations, "stored_analyses", fetch)
+        stored = readings.StoredReadings(Sessions, [1, 3, 5, 7])  # type: ignore[arg-type]
+        for message_id in (5, 7, 5, 1, 3, 9):
+            assert stored.reading(message_id) is None
+    assert asked == [[5, 7], [1, 3], [9]]
