@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from calmline.engine.analyzer import Analyzer
 from calmline.engine.case_reading import (
@@ -13,6 +15,7 @@ from calmline.engine.case_reading import (
     CaseTurn,
     advance,
     default_rules,
+    open_flags,
     read_case,
     resolve_route,
 )
@@ -140,3 +143,15 @@ def test_an_empty_case_reads_calm() -> None:
     assert (reading.score, reading.level, reading.trend, reading.peak_turn) == (0.0, "calm", None, None)
     assert advance(None, AGENT) == reading
     assert default_rules() is default_rules()
+
+
+_FLAG = st.tuples(st.sampled_from(["self_harm", "legal", "abuse", "security"]),
+                  st.sampled_from([None, "", "none", "wellbeing", "legal", "security"]))
+_TURN = st.one_of(st.just(AGENT), st.builds(
+    lambda score, flags: customer(score, flags=tuple(flags)),
+    st.one_of(st.none(), st.floats(0, 1)), st.lists(_FLAG, max_size=3)))
+
+
+@given(st.lists(_TURN, max_size=12))
+def test_the_open_flags_alone_are_the_case_readings(turns: list[CaseTurn]) -> None:
+    assert open_flags(turns) == read_case(turns).open_flags

@@ -238,6 +238,22 @@ def read_case(turns: Iterable[CaseTurn], rules: CaseRules | None = None) -> Case
     return reading
 
 
+def open_flags(turns: Iterable[CaseTurn]) -> tuple[OpenItem, ...]:
+    """`read_case(turns).open_flags` without the rest of the reading (anger, wants, trend): the
+    flags' part of the fold needs only who spoke and the flags raised (the coach's danger check
+    asks for it on every post)."""
+    found: tuple[OpenItem, ...] = ()
+    number = 0
+    for turn in turns:
+        if turn.role == "agent":
+            found = tuple(f for f in found if f.route not in _UNROUTED)
+            continue
+        number += 1
+        if turn.flags:
+            found = _opened(found, turn.flags, number)
+    return found
+
+
 def resolve_route(reading: CaseReading, route: str) -> CaseReading:
     """The case's escalation to `route` was resolved: the flags that escalated there close."""
     return replace(reading, open_flags=tuple(f for f in reading.open_flags if f.route != route))
@@ -254,4 +270,4 @@ def reading_of(data: Mapping[str, Any] | None) -> CaseReading | None:
 
 
 __all__ = ["CaseReading", "CaseRules", "CaseTurn", "OpenItem", "advance", "default_rules",
-           "read_case", "reading_of", "resolve_route"]
+           "open_flags", "read_case", "reading_of", "resolve_route"]

@@ -20,7 +20,7 @@ from typing import Any
 from calmline.conversation import Conversation
 from calmline.engine.analysis import Analysis
 from calmline.engine.analyzer import Analyzer, HistoryItem, as_turn
-from calmline.engine.case_reading import CaseRules, CaseTurn, read_case
+from calmline.engine.case_reading import CaseTurn, open_flags
 from calmline.engine.cues import CueScanner, DraftContext, Scan
 from calmline.engine.restate import CustomerFacts, FactGatherer, Told, fact_mentions, told
 from calmline.engine.stages import StageState, track_stages
@@ -108,11 +108,13 @@ def _danger(config: CoachConfig, playbook: Playbook, turns: Sequence[Turn],
         flag = playbook.flags.get(label)
         return bool(flag and flag.danger)
 
-    case = read_case((CaseTurn.from_analysis(a, t.time) if a is not None else
-                      CaseTurn("customer" if t.role == "customer" else "agent", t.time)
-                      for t, a in zip(turns, analyses, strict=True)),
-                     CaseRules.from_playbook(playbook))
-    open_danger = sorted((f for f in case.open_flags if danger(f.label) and f.route in by_route),
+    # the case reading's open flags over these turns (`read_case(...).open_flags`), folded
+    # without the anger, wants and trend that this does not read
+    still_open = open_flags(
+        CaseTurn("customer", flags=tuple((f.label, f.route) for f in a.flags)) if a is not None else
+        CaseTurn("customer" if t.role == "customer" else "agent")
+        for t, a in zip(turns, analyses, strict=True))
+    open_danger = sorted((f for f in still_open if danger(f.label) and f.route in by_route),
                          key=lambda f: -f.last)
     if open_danger:
         kind = by_route[open_danger[0].route or ""]
