@@ -88,6 +88,29 @@ def test_a_review_after_a_post_is_in_the_moment_the_post_read(counting: Counting
     assert engine.moment(earlier, case=5) is not moment
 
 
+def test_remembered_agent_turns_are_not_given_their_context_again(
+        counting: CountingAnalyzer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Within a case an agent turn's scan is remembered by the turn: the next post does not
+    gather the facts told before each agent turn again, only the customer's facts as they stand."""
+    from calmline.engine import restate
+
+    engine = Engine(counting)
+    turns = chat()
+    engine.moment(turns[:4], case=11)
+    asked: list[object] = []
+    facts = restate.FactGatherer.facts
+
+    def counted(self: restate.FactGatherer, latest: object = None) -> restate.CustomerFacts:
+        asked.append(latest)
+        return facts(self, latest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(restate.FactGatherer, "facts", counted)
+    moment = engine.moment(turns, case=11)
+    assert len(asked) == 1 and asked[0] is moment.latest
+    monkeypatch.undo()
+    assert moment == Engine(counting).moment(turns, case=11)
+
+
 def test_engines_do_not_share_what_they_remember(counting: CountingAnalyzer) -> None:
     one, two = Engine(counting), Engine(counting)
     one.review("Let me check.", chat())

@@ -36,7 +36,7 @@ from calmline.engine.composer import Rewriter, Suggestion, suggest_in
 from calmline.engine.cues import CueScanner, DraftContext, Scan
 from calmline.engine.draft_heads import DraftReader, draft_reader
 from calmline.engine.lru import LruCache
-from calmline.engine.moment import ConversationLike, Moment, as_turns, read_moment
+from calmline.engine.moment import AgentScan, ConversationLike, Moment, as_turns, read_moment
 from calmline.engine.restate import Told, told
 from calmline.errors import InputError
 from calmline.playbook.coach_loader import default_coach
@@ -180,14 +180,19 @@ class Engine:
         self._told.put(id(analysis), (analysis, said))
         return said
 
-    def _scanner_for(self, case: Hashable | None) -> Callable[[str, DraftContext], Scan]:
+    def _scanner_for(self, case: Hashable | None) -> AgentScan:
         """How read_moment scans the agent's earlier turns: remembered by text and context, or
         within a case by the turn itself, so that when the window slides on (and the context of
-        each agent turn loses its oldest customer turn) the turns already read are not read again.
+        each agent turn loses its oldest customer turn) the turns already read are not read again
+        (nor their context built).
         """
-        def scan(text: str, context: DraftContext) -> Scan:
-            key = (case, text, context.time) if case is not None else (text, context)
-            return self._scans.get_or_compute(key, lambda: self.scanner.scan(text, context))
+        def scan(text: str, time: datetime | None, context: Callable[[], DraftContext]) -> Scan:
+            if case is not None:
+                return self._scans.get_or_compute((case, text, time),
+                                                  lambda: self.scanner.scan(text, context()))
+            built = context()
+            return self._scans.get_or_compute((text, built),
+                                              lambda: self.scanner.scan(text, built))
 
         return scan
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from calmline.conversation import Conversation
@@ -31,6 +32,8 @@ from calmline.playbook.schema import Playbook, Want
 from calmline.signals.base import Turn
 
 ConversationLike = Conversation | Sequence[HistoryItem]
+# how an earlier agent turn is scanned: its text, its time, and its context (built when called)
+AgentScan = Callable[[str, datetime | None, Callable[[], DraftContext]], Scan]
 _NEXT: dict[str, MomentKind] = {"venting": "hear", "heard": "understand", "understood": "resolve",
                                 "resolving": "agree", "agreed": "close",
                                 "follow_up_scheduled": "close", "closed": "close"}
@@ -131,7 +134,7 @@ def _danger(config: CoachConfig, playbook: Playbook, turns: Sequence[Turn],
 def read_moment(conversation: ConversationLike, analyzer: Analyzer, scanner: CueScanner,
                 time: datetime | None = None, *,
                 analyses: Sequence[Analysis | None] | None = None,
-                scan: Callable[[str, DraftContext], Scan] | None = None,
+                scan: AgentScan | None = None,
                 told_by: Callable[[Analysis], Told] | None = None) -> Moment:
     """The moment of `conversation`. `analyses` (one per turn, None for agents) saves analysing
     the customer's turns again when the caller already has them; `scan` (default: the scanner's)
@@ -142,13 +145,21 @@ def read_moment(conversation: ConversationLike, analyzer: Analyzer, scanner: Cue
         analyses = analyzer.analyze_conversation(turns)
     elif len(analyses) != len(turns):
         raise ValueError(f"{len(analyses)} analyses for {len(turns)} turns")
-    return _read(turns, name, tuple(analyses), analyzer, scanner, time, scan or scanner.scan,
+    return _read(turns, name, tuple(analyses), analyzer, scanner, time,
+                 scan or (lambda text, _time, context: scanner.scan(text, context())),
                  told_by or told)
+
+
+def _context(gathered: FactGatherer, last: Analysis | None, time: datetime | None
+             ) -> DraftContext:
+    """An agent turn's context: what the customer told before it. Built, when a scan asks for
+    it, before the next turn is gathered."""
+    return DraftContext(gathered.facts(last), False, time)
 
 
 def _read(turns: tuple[Turn, ...], name: str | None, analyses: tuple[Analysis | None, ...],
           analyzer: Analyzer, scanner: CueScanner, time: datetime | None,
-          scan: Callable[[str, DraftContext], Scan], told_by: Callable[[Analysis], Told]) -> Moment:
+          scan: AgentScan, told_by: Callable[[Analysis], Told]) -> Moment:
     latest_index = max((i for i, a in enumerate(analyses) if a is not None), default=None)
     latest = analyses[latest_index] if latest_index is not None else None
     scans: list[Scan | None] = []
@@ -160,7 +171,8 @@ def _read(turns: tuple[Turn, ...], name: str | None, analyses: tuple[Analysis | 
         if turn.role != "agent":
             scans.append(None)
             continue
-        scans.append(scan(turn.text, DraftContext(gathered.facts(last), False, turn.time)))
+        # the turn's context (the facts told before it) is built only for a scan not remembered
+        scans.append(scan(turn.text, turn.time, partial(_context, gathered, last, turn.time)))
     # every customer turn gathered, in order: what `CustomerFacts.from_analyses` would gather again
     customer = gathered.facts(latest)
     state = track_stages(turns, analyses, scans, scanner)
