@@ -37,7 +37,6 @@ from calmline.service.schemas import (
     FollowUpPublic,
     MessageCreate,
     MessagePosted,
-    MessagePublic,
     Suggestion,
 )
 
@@ -114,16 +113,17 @@ def post_message(state: AppState, user: User, *, conversation_id: int, body: Mes
 
 def _answer(done: Recorded, assessment: coaching.Assessment) -> MessagePosted:
     now = utcnow()
-    stored = MessagePublic.model_validate(done.message).model_dump()
-    return MessagePosted(
-        **stored, outcome=assessment.outcome, moment=assessment.moment,
-        next_move=assessment.next_move,
-        suggestions=[Suggestion.model_validate(s) for s in assessment.suggestions],
-        escalations=[EscalationPublic.model_validate(e) for e in done.escalations],
-        followups=[FollowUpPublic.model_validate(f).model_copy(update={"overdue": is_overdue(f, now)})
-                   for f in done.followups],
-        proposed_followups=[FollowUpProposal(what=p.what, due=p.due, due_text=p.due_text,
-                                             evidence=p.evidence) for p in done.proposed])
+    # the stored message is validated once (its analysis is most of the answer); the rest are
+    # models validated here, set on it as they are
+    return MessagePosted.model_validate(done.message).model_copy(update={
+        "outcome": assessment.outcome, "moment": assessment.moment,
+        "next_move": assessment.next_move,
+        "suggestions": [Suggestion.model_validate(s) for s in assessment.suggestions],
+        "escalations": [EscalationPublic.model_validate(e) for e in done.escalations],
+        "followups": [FollowUpPublic.model_validate(f).model_copy(update={"overdue": is_overdue(f, now)})
+                      for f in done.followups],
+        "proposed_followups": [FollowUpProposal(what=p.what, due=p.due, due_text=p.due_text,
+                                                evidence=p.evidence) for p in done.proposed]})
 
 
 def _guard(state: AppState, body: MessageCreate, history: list[dict[str, Any]], conversation_id: int,

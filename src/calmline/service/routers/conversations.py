@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import PlainTextResponse, Response
 from sqlalchemy.orm import Session
 
 from calmline.cases import agents as agent_repo
@@ -136,8 +136,10 @@ def post_message(conversation_id: ConvId, body: MessageCreate, state: StateDep, 
             check_customer_line(user, repo.get_conversation(session, conversation_id=conversation_id))
     posted = intake.post_message(state, user, conversation_id=conversation_id, body=body,
                                  with_suggestions=suggestions, idem=idem, send_guard=True)
-    # already validated: skip FastAPI's second validation pass of this large body (the hot path)
-    return JSONResponse(posted.model_dump(mode="json"), status_code=201)  # type: ignore[return-value]
+    # already validated: skip FastAPI's second validation pass of this large body (the hot path),
+    # and let pydantic write the JSON itself rather than build a dict for json.dumps
+    return Response(posted.model_dump_json(), status_code=201,  # type: ignore[return-value]
+                    media_type="application/json")
 
 
 @router.post("/{conversation_id}/close", response_model=ConversationPublic)

@@ -22,6 +22,7 @@ import time
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
+from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -137,7 +138,10 @@ async def message_event(request: Request, state: StateDep,
         event = WebhookEvent.model_validate(json.loads(raw))
     except (json.JSONDecodeError, UnicodeDecodeError, ValidationError) as exc:
         raise InputError(f"not a valid message event: {str(exc)[:500]}") from exc
-    return await run_in_threadpool(_handle, state, event, raw)
+    posted = await run_in_threadpool(_handle, state, event, raw)
+    # validated already: skip FastAPI's second validation and serialisation of this large body
+    return Response(posted.model_dump_json(), status_code=201,  # type: ignore[return-value]
+                    media_type="application/json")
 
 
 def _handle(state: AppState, event: WebhookEvent, raw: bytes) -> MessagePosted:
