@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from calmline.text.spoken import without_fillers
+
 # What is wrong, as customers write it (a verb or an adjective that can follow the object).
 _PROBLEM = (r"(?:arrived|came|turned up|showed up|was delivered)\s+with\s+(?:a|an|the)\s+(?:cracked|"
             r"broken|damaged|smashed|dented|torn|bent|scratched|missing)\s+[A-Za-z]+(?<!\band)"
@@ -130,7 +132,7 @@ def _sentences(texts: Iterable[str]) -> list[str]:
     out = []
     for text in texts:
         named = None
-        for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
+        for sentence in re.split(r"(?<=[.!?])\s+|\n+", without_fillers(text)):
             if named:
                 sentence = _PRONOUN.sub(named, sentence)
             owned = _OWNED.findall(sentence)
@@ -190,7 +192,7 @@ def issue_object(texts: Sequence[str]) -> str | None:
     in the agent's voice ("your deposit"), or None: what they are writing about when no sentence
     says both the object and what is wrong with it."""
     for text in texts:
-        clean = re.sub(r"\b(\w+)(\s+\1\b)+", r"\1", text, flags=re.IGNORECASE)  # "the the"
+        clean = without_fillers(text)  # "the um the tracking"
         clean = re.sub(r"(?<!\w)['‘’\"“”]|['‘’\"“”](?!\w)", "", clean)  # the 'fresh' flowers
         for match in _DETERMINED.finditer(clean):
             words: list[str] = []
@@ -209,7 +211,7 @@ def issue_object(texts: Sequence[str]) -> str | None:
 def question_asked(text: str, most_words: int = 24) -> str | None:
     """The customer's first question in `text`, in the agent's voice and without greetings or
     @handles ("does the 07:12 from Didcot still run on bank holidays?"), or None."""
-    for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", without_fillers(text)):
         if not sentence.rstrip().endswith("?"):
             continue
         clean = re.sub(r"@\w+|#\w+", "", sentence)
@@ -257,7 +259,7 @@ def cancel_object(texts: Sequence[str]) -> str | None:
     current account and savings account"), or None: only a thing that can be cancelled, so "I had
     to cancel the trip" or a wrongly read wish never becomes "you'd like to cancel your passport"."""
     for text in reversed(texts):
-        for match in _CANCEL.finditer(text):
+        for match in _CANCEL.finditer(without_fillers(text)):
             words = match.group("what").split()
             for end in range(len(words), 0, -1):
                 if words[end - 1].lower().rstrip(".,") in _CANCELLABLE:
