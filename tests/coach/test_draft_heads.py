@@ -84,8 +84,10 @@ def test_missed_by_phrase_cues_flagged_by_the_head(engine: Engine, cues_only: En
     assert model, found.evidence
     span = model[0]
     assert (span.start, span.end, span.text) == (0, len(draft), draft)  # the sentence
-    assert span.rule == f"anti_patterns.{label}"
-    assert explain(span.source, span.rule) == words
+    # the head reads the sentence itself, or (a bare reply that does nothing else) names the
+    # anti-pattern it reads most like: learned either way, and said in the same words
+    assert span.rule in (f"anti_patterns.{label}", f"anti_patterns.{label}.bare_reply")
+    assert explain(span.source, span.rule).endswith(words.removeprefix("reads "))
     if label == "blame":  # blame is on the guard's block list, learned or not
         assert review.verdict == "blocked"
 

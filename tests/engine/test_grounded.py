@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from calmline.engine.composer import suggest
+from calmline.engine.composer import Suggestion, candidates, suggest
 from calmline.engine.core import Engine
 from calmline.engine.phrases import deadline, issue_object, issue_phrase, repeat_contact, thanks_only
 from calmline.evaluation.suggestion_check import check_suggestion, is_clean
@@ -97,7 +97,10 @@ def test_the_suggestion_check_catches_each_failure() -> None:
     moment = engine.moment(chat)
     good = engine.suggest(chat)[0]
     assert check_suggestion(good, moment).passed
-    generic = next(s for s in engine.suggest(chat, limit=10) if s.source == "template:hear_ask")
+    # the generic "tell me more" reply, as it reads in this moment, names nothing of theirs
+    text = dict(candidates(engine.scanner.config, moment, ("hear",)))["hear_ask"]
+    review = engine.review(text, chat)
+    generic = Suggestion(text, "template:hear_ask", review.score, (), review)
     found = check_suggestion(generic, moment)
     assert not found.passed and "names_issue" in found.failed()
 
