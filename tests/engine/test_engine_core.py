@@ -111,6 +111,31 @@ def test_remembered_agent_turns_are_not_given_their_context_again(
     assert moment == Engine(counting).moment(turns, case=11)
 
 
+def test_an_agent_turn_is_read_for_each_fact_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether an earlier agent turn named one of the customer's order numbers is remembered per
+    turn and fact: a post reads the agent turns only for the facts it newly brings."""
+    from calmline.engine import core
+    from calmline.engine.analysis import Fact
+
+    read: list[list[str]] = []
+    mentions = core.fact_mentions
+
+    def counted(text: str, facts: list[Fact]) -> list[object]:
+        read.append([f.value for f in facts])
+        return mentions(text, facts)  # type: ignore[return-value]
+
+    monkeypatch.setattr(core, "fact_mentions", counted)
+    engine = Engine(calmline.default_analyzer())
+    one, two = (Fact("order_id", value, f"order {value}", 0, 0) for value in ("48213", "51177"))
+    said = "I'm sorry about order 48213, I will call you tomorrow."
+    assert engine._names(said, [one]) and read == [["48213"], ["48213"]]
+    assert not engine._names("Let me check.", [one, two]) and read[2:] == [["48213", "51177"]]
+    read.clear()
+    assert engine._names(said, [one, two]) and read == [["51177"]]
+    assert engine._names(said, [two, one]) and not engine._names("Let me check.", [two]) and read == [
+        ["51177"]]
+
+
 def test_engines_do_not_share_what_they_remember(counting: CountingAnalyzer) -> None:
     one, two = Engine(counting), Engine(counting)
     one.review("Let me check.", chat())

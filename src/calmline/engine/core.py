@@ -27,7 +27,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from calmline.engine.analysis import Analysis
+from calmline.engine.analysis import Analysis, Fact
 from calmline.engine.analyzer import Analyzer
 from calmline.engine.budget import Budget
 from calmline.engine.coach import Review, review_in
@@ -37,7 +37,7 @@ from calmline.engine.cues import CueScanner, DraftContext, Scan
 from calmline.engine.draft_heads import DraftReader, draft_reader
 from calmline.engine.lru import LruCache
 from calmline.engine.moment import AgentScan, ConversationLike, Moment, as_turns, read_moment
-from calmline.engine.restate import Told, told
+from calmline.engine.restate import Told, fact_mentions, told
 from calmline.errors import InputError
 from calmline.playbook.coach_loader import default_coach
 from calmline.playbook.coach_schema import CoachConfig
@@ -97,6 +97,9 @@ class Engine:
         # what each customer message told (restate.told), by the analysis object (kept with it,
         # so its id is not reused while remembered): a case's window is read again on every post
         self._told: LruCache[int, tuple[Analysis, Told]] = LruCache(cache_size * 16)
+        # which of the customer's facts each agent turn names, by the turn's text: the window is
+        # read on every post, and each post brings at most a fact or two not asked about before
+        self._named: LruCache[str, dict[Fact, bool]] = LruCache(cache_size * 4)
 
     @property
     def playbook(self) -> Playbook:
@@ -168,9 +171,21 @@ class Engine:
                 budget.check()
             found = read_moment(conversation, self.analyzer, self.scanner, time,
                                 analyses=analyses, scan=self._scanner_for(case),
-                                told_by=self._told_by)
+                                told_by=self._told_by, names=self._names)
             self._moments.put(key, found)
         return found
+
+    def _names(self, text: str, facts: Sequence[Fact]) -> bool:
+        """Does `text` name one of `facts` (restate.fact_mentions, which reads each fact on its
+        own), remembered per text and fact."""
+        known = self._named.get_or_compute(text, dict)
+        missing = [fact for fact in facts if fact not in known]
+        if missing:
+            if fact_mentions(text, missing):
+                known.update((fact, bool(fact_mentions(text, [fact]))) for fact in missing)
+            else:  # the usual answer, in one pass over the text
+                known.update(dict.fromkeys(missing, False))
+        return any(known[fact] for fact in facts)
 
     def _told_by(self, analysis: Analysis) -> Told:
         found = self._told.get(id(analysis))

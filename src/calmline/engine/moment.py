@@ -19,7 +19,7 @@ from functools import partial
 from typing import Any
 
 from calmline.conversation import Conversation
-from calmline.engine.analysis import Analysis
+from calmline.engine.analysis import Analysis, Fact
 from calmline.engine.analyzer import Analyzer, HistoryItem, as_turn
 from calmline.engine.case_reading import CaseTurn, open_flags
 from calmline.engine.cues import CueScanner, DraftContext, Scan
@@ -135,11 +135,13 @@ def read_moment(conversation: ConversationLike, analyzer: Analyzer, scanner: Cue
                 time: datetime | None = None, *,
                 analyses: Sequence[Analysis | None] | None = None,
                 scan: AgentScan | None = None,
-                told_by: Callable[[Analysis], Told] | None = None) -> Moment:
+                told_by: Callable[[Analysis], Told] | None = None,
+                names: Callable[[str, Sequence[Fact]], bool] | None = None) -> Moment:
     """The moment of `conversation`. `analyses` (one per turn, None for agents) saves analysing
-    the customer's turns again when the caller already has them; `scan` (default: the scanner's)
-    and `told_by` (default: `restate.told`) let the caller remember the scans of the agent's
-    earlier turns and what the customer's earlier turns told."""
+    the customer's turns again when the caller already has them; `scan` (default: the scanner's),
+    `told_by` (default: `restate.told`) and `names` (default: does `restate.fact_mentions` find
+    one of the facts in the text) let the caller remember the scans of the agent's earlier turns,
+    what the customer's earlier turns told and which facts an agent turn named."""
     turns, name = as_turns(conversation)
     if analyses is None:
         analyses = analyzer.analyze_conversation(turns)
@@ -147,7 +149,12 @@ def read_moment(conversation: ConversationLike, analyzer: Analyzer, scanner: Cue
         raise ValueError(f"{len(analyses)} analyses for {len(turns)} turns")
     return _read(turns, name, tuple(analyses), analyzer, scanner, time,
                  scan or (lambda text, _time, context: scanner.scan(text, context())),
-                 told_by or told)
+                 told_by or told, names or _names)
+
+
+def _names(text: str, facts: Sequence[Fact]) -> bool:
+    """Does `text` name one of `facts` (`restate.fact_mentions`)."""
+    return bool(fact_mentions(text, facts))
 
 
 def _context(gathered: FactGatherer, last: Analysis | None, time: datetime | None
@@ -159,7 +166,8 @@ def _context(gathered: FactGatherer, last: Analysis | None, time: datetime | Non
 
 def _read(turns: tuple[Turn, ...], name: str | None, analyses: tuple[Analysis | None, ...],
           analyzer: Analyzer, scanner: CueScanner, time: datetime | None,
-          scan: AgentScan, told_by: Callable[[Analysis], Told]) -> Moment:
+          scan: AgentScan, told_by: Callable[[Analysis], Told],
+          names: Callable[[str, Sequence[Fact]], bool]) -> Moment:
     latest_index = max((i for i, a in enumerate(analyses) if a is not None), default=None)
     latest = analyses[latest_index] if latest_index is not None else None
     scans: list[Scan | None] = []
@@ -180,7 +188,7 @@ def _read(turns: tuple[Turn, ...], name: str | None, analyses: tuple[Analysis | 
     danger_kind, flags, watch = _danger(scanner.config, analyzer.playbook, turns, analyses, latest)
     kind = danger_kind or _kind(state, latest, latest_index, turns)
     orders = [f for f in customer.facts if f.kind == "order_id"]
-    named = bool(orders) and any(fact_mentions(t.text, orders) for t in turns if t.role == "agent")
+    named = bool(orders) and any(names(t.text, orders) for t in turns if t.role == "agent")
     return Moment(turns, analyses, tuple(scans), customer, latest, latest_index, name, state,
                   kind, now, flags, watch, named, analyzer.playbook.wants)
 
