@@ -101,7 +101,8 @@ def test_remembered_agent_turns_are_not_given_their_context_again(
     facts = restate.FactGatherer.facts
 
     def counted(self: restate.FactGatherer, latest: object = None) -> restate.CustomerFacts:
-        asked.append(latest)
+        if latest is not None:  # a turn's context, or the moment's own (not what a message told)
+            asked.append(latest)
         return facts(self, latest)  # type: ignore[arg-type]
 
     monkeypatch.setattr(restate.FactGatherer, "facts", counted)
@@ -134,6 +135,23 @@ def test_an_agent_turn_is_read_for_each_fact_once(monkeypatch: pytest.MonkeyPatc
     assert engine._names(said, [one, two]) and read == [["51177"]]
     assert engine._names(said, [two, one]) and not engine._names("Let me check.", [two]) and read == [
         ["51177"]]
+
+
+def test_what_a_message_told_is_kept_once_per_fact_and_stem() -> None:
+    """The engine remembers what each customer message told as the gatherer keeps it (the first
+    of each fact and stem): the customer's facts come out the same as from the whole message."""
+    from calmline.engine.core import _kept
+    from calmline.engine.restate import CustomerFacts, FactGatherer, told
+
+    engine = Engine(calmline.default_analyzer())
+    text = ("My order 48213 has not arrived, the tracking for order 48213 is stuck since Friday. "
+            "Order 48213! Friday! The charger is broken too. ") * 5
+    analysis = engine.analyze(text)
+    said, kept = told(analysis), _kept(analysis, told(analysis))
+    assert len(kept.facts) < len(said.facts)
+    gathered = FactGatherer(lambda _: kept)
+    gathered.add(analysis)
+    assert gathered.facts(analysis) == CustomerFacts.from_analyses([analysis], analysis)
 
 
 def test_engines_do_not_share_what_they_remember(counting: CountingAnalyzer) -> None:

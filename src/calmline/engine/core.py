@@ -37,7 +37,7 @@ from calmline.engine.cues import CueScanner, DraftContext, Scan
 from calmline.engine.draft_heads import DraftReader, draft_reader
 from calmline.engine.lru import LruCache
 from calmline.engine.moment import AgentScan, ConversationLike, Moment, as_turns, read_moment
-from calmline.engine.restate import Told, fact_mentions, told
+from calmline.engine.restate import FactGatherer, Told, fact_mentions, told
 from calmline.errors import InputError
 from calmline.playbook.coach_loader import default_coach
 from calmline.playbook.coach_schema import CoachConfig
@@ -68,6 +68,16 @@ def _as_read(turns: Turns) -> Turns:
     if last is None or last.anger is None:
         return turns
     return (*turns[:-1], Turn(last.role, last.text, last.time))
+
+
+def _kept(analysis: Analysis, said: Told) -> Told:
+    """What a FactGatherer keeps of `said`: each fact, term and topic stem once, as first told.
+    The gatherer keeps the first of each, so a long message that repeats its order number a
+    hundred times gathers the same from this, once per read of the window instead of a hundred."""
+    gathered = FactGatherer(lambda _: said)
+    gathered.add(analysis)
+    kept = gathered.facts()
+    return Told(kept.facts, kept.issue_terms, kept.topic_terms)
 
 
 def _stored_reading(turn: Turn) -> Analysis | None:
@@ -191,7 +201,7 @@ class Engine:
         found = self._told.get(id(analysis))
         if found is not None and found[0] is analysis:
             return found[1]
-        said = told(analysis)
+        said = _kept(analysis, told(analysis))
         self._told.put(id(analysis), (analysis, said))
         return said
 
