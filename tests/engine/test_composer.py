@@ -59,7 +59,11 @@ BY_TEMPLATE = {"security_threat": turns(("customer", "wait till your driver show
                                                      "cancel my broadband contract today.")),
                "hear_issue": turns(("customer", "My new TV arrived cracked across the screen.")),
                "calm_question": turns(("customer", "Hello, is order 55123 coming with the wall "
-                                                   "bracket or do I buy it separately?"))}
+                                                   "bracket or do I buy it separately?")),
+               "calm_question_about": turns(("customer", "Hi, my bill for March looks higher than usual. "
+                                                         "Could you tell me what the extra is for?")),
+               "calm_request": turns(("customer", "Hi, the helmet came in black but I ordered white. "
+                                                  "Could you swap it for the white one?"))}
 TEMPLATES = [(t.id, m) for t in load_coach().templates for m in t.moments]
 
 
