@@ -62,6 +62,10 @@ BY_TEMPLATE = {"security_threat": turns(("customer", "wait till your driver show
                                                    "bracket or do I buy it separately?")),
                "calm_question_about": turns(("customer", "Hi, my bill for March looks higher than usual. "
                                                          "Could you tell me what the extra is for?")),
+               "hear_want": turns(("customer", "it's been down since six this morning, I can't take "
+                                               "card payments, I need it back on")),
+               "hear_named": turns(("customer", "it's been down since six this morning, I can't take "
+                                                "card payments, I need it back on")),
                "calm_request": turns(("customer", "Hi, the helmet came in black but I ordered white. "
                                                   "Could you swap it for the white one?"))}
 TEMPLATES = [(t.id, m) for t in load_coach().templates for m in t.moments]
