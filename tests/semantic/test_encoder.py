@@ -71,3 +71,33 @@ def test_an_unwritable_cache_folder_only_costs_time(tmp_path: Path) -> None:
     (vector,) = encoder.encode(["where is my parcel"])
     assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-4
     assert blocked.is_file()
+
+
+def test_seen_sentences_come_from_the_cache_unchanged(encoder: MiniLMEncoder,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each sentence runs alone, so a remembered vector is the very one the model gives: the cache
+    changes the cost, never a result. Repeats within one call are embedded once too."""
+    sentences = ["Thanks for your help, have a good day.", "Where is order 55120?",
+                 "Thanks for your help, have a good day."]
+    fresh = encoder.encode(sentences, remember=False)
+    assert np.array_equal(fresh[0], fresh[2])
+    embedded: list[str] = []
+    real = encoder._embed
+    monkeypatch.setattr(encoder, "_embed", lambda texts: (embedded.extend(texts), real(texts))[1])
+    first = encoder.encode(sentences)
+    assert embedded == sentences[:2]  # sentences no other test reads
+    embedded.clear()
+    again = encoder.encode([sentences[1], "Where is order 55121?", sentences[0]])
+    assert embedded == ["Where is order 55121?"]
+    assert np.array_equal(first, fresh) and np.array_equal(again[[2, 0]], fresh[:2])
+    again[0] = 0  # the caller's array is its own: the cached row is untouched
+    assert np.array_equal(encoder.encode([sentences[1]])[0], fresh[1])
+
+
+def test_the_cache_is_bounded(tmp_path: Path) -> None:
+    small = MiniLMEncoder(cache_size=2)
+    small.encode(["one", "two", "three", "two", "long " * 300])
+    assert list(small._vectors) == ["two", "three"]  # the long sentence is not kept
+    none = MiniLMEncoder(cache_size=0)
+    assert np.array_equal(none.encode(["one"]), small.encode(["one"], remember=False))
+    assert not none._vectors

