@@ -64,6 +64,8 @@ BY_TEMPLATE = {"security_threat": turns(("customer", "wait till your driver show
                                                          "Could you tell me what the extra is for?")),
                "hear_want": turns(("customer", "it's been down since six this morning, I can't take "
                                                "card payments, I need it back on")),
+               "escalate_cancel_issue": turns(("customer", "I've been waiting two weeks for someone to "
+                                                           "cancel my membership. Just cancel it.")),
                "hear_named": turns(("customer", "it's been down since six this morning, I can't take "
                                                 "card payments, I need it back on")),
                "calm_request": turns(("customer", "Hi, the helmet came in black but I ordered white. "

@@ -7,6 +7,7 @@ import re
 from calmline.engine.composer import Suggestion, candidates, suggest
 from calmline.engine.core import Engine
 from calmline.engine.phrases import deadline, issue_object, issue_phrase, repeat_contact, thanks_only
+from calmline.engine.slots import build_slots
 from calmline.evaluation.suggestion_check import check_suggestion, is_clean
 from tests.coach.support import coach_analyzer, turns
 
@@ -276,3 +277,23 @@ def test_a_fix_after_an_apology_is_not_a_solution_while_venting() -> None:
     assert heard.moment == bare_fix.moment == "venting"
     assert bare_fix.flagged("solution_while_venting")
     assert not heard.flagged("solution_while_venting") and heard.found("solution")
+
+
+def test_a_customer_who_says_nothing_is_wrong_is_not_sorry_ed_for_a_problem() -> None:
+    engine = Engine(coach_analyzer())
+    leaving = turns(("customer", "I want to cancel my contract when it ends in March - nothing wrong, "
+                                 "I'm just moving to Spain."))
+    slots = build_slots(engine.moment(leaving), engine.scanner.config)
+    assert "issue" not in slots and slots.get("cancel_what") == "your contract"
+    # a thing they only ask us to cancel is not their problem either
+    ending = turns(("customer", "Please cancel my gym membership from the end of the month."))
+    assert "problem with your gym membership" not in slots_issue(engine, ending)
+    # a cancellation that says why is answered about why
+    fed_up = turns(("customer", "I've been waiting two weeks for someone to cancel my membership. "
+                                "Just cancel it."))
+    top = engine.suggest(fed_up)[0]
+    assert "waiting two weeks" in top.text and "cancel" in top.text, top.text
+
+
+def slots_issue(engine: Engine, chat: list[dict[str, str]]) -> str:
+    return build_slots(engine.moment(chat), engine.scanner.config).get("issue", "")

@@ -54,7 +54,7 @@ _WAITING = re.compile(r"\bwaiting\s+(?:for\s+)?(?P<dur>(?:over\s+|more than\s+|a
                       re.IGNORECASE)
 # Words that end an object too early or are no object at all ("the same", "the way").
 _NOT_OBJECT = frozenset("""same way time times thing things problem issue one case point whole fact
-it this that day week month money reason end only first last next other all i we you they
+it this that day week month money reason end only first last next other all lot i we you they
 is was are were has have had be been and but so or because then just still also really
 please thanks cheers lawyer lawyers solicitor solicitors attorney ombudsman
 mum mom mother dad father son daughter wife husband partner sister brother niece nephew grandma

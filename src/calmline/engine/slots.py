@@ -181,6 +181,19 @@ def _said(moment: Moment) -> list[str]:
     return turns if len(turns) <= first + latest else [*turns[:first], *turns[-latest:]]
 
 
+_NO_TROUBLE = re.compile(r"\b(?:nothing(?:'s| is)? wrong|not because of anything|no complaints?|"
+                         r"nothing to do with (?:you|the service))\b", re.IGNORECASE)
+
+
+def _troubled(said: list[str], topic: str, cancelled: str | None) -> bool:
+    """Is the thing they named something that went wrong? Not when they say nothing did ("I'm
+    moving to Spain, nothing wrong") or when it is only what they ask us to cancel ("the problem
+    with your contract" to someone ending it)."""
+    if any(_NO_TROUBLE.search(text) for text in said):
+        return False
+    return not (cancelled and topic.split()[-1].lower() == cancelled.split()[-1].lower())
+
+
 def _issue_slots(moment: Moment, config: CoachConfig, slots: dict[str, str]) -> IssuePhrase | None:
     """{issue} in the customer's words (their object and problem, else the thing they named,
     else the coach's name for the cause), {topic} and {said} (their sentence about it)."""
@@ -191,9 +204,14 @@ def _issue_slots(moment: Moment, config: CoachConfig, slots: dict[str, str]) -> 
         said_it = said_back(said, topic)
         if said_it:
             slots["said"] = said_it
-    issue = phrase.noun if phrase else f"the problem with {topic}" if topic else _issue(moment, config, slots)
+    named = topic if topic and _troubled(said, topic, slots.get("cancel_what")) else None
+    untroubled = any(_NO_TROUBLE.search(text) for text in said)
+    issue = (phrase.noun if phrase else f"the problem with {named}" if named
+             else None if untroubled else _issue(moment, config, slots))
     if phrase:
         slots["issue_own"] = "yes"
+    if issue and not named:  # their own problem, or the coach's name for it; not just a thing they named
+        slots["issue_read"] = "yes"
     if issue:
         slots["issue"] = issue
     return phrase

@@ -19,7 +19,8 @@ Check = Literal["facts", "steps", "offer", "timeline", "no_timeline", "no_altern
 SLOT_NAMES = frozenset({"name", "order", "product", "duration", "amount", "date", "want", "issue",
                         "order_ref", "recap", "plan", "refund_time", "callback_time", "update_time",
                         "replacement_time", "crisis_line", "deadline", "repeat", "thanks",
-                        "question", "topic", "cancel_what"})
+                        "question", "topic", "cancel_what",
+                        "issue_read"})  # a marker: {issue} is their problem, not only a thing they named
 # Slots every conversation fills (the sla times `sla` must define); any other slot in a hint, a
 # move or a rewrite needs a {slot|fallback}, so that text never shows a raw {slot}.
 REQUIRED_SLA = frozenset({"refund_time", "callback_time", "update_time", "replacement_time"})
