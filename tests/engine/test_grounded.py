@@ -83,7 +83,7 @@ def test_the_phrase_extractor_uses_the_customer_s_words() -> None:
     phrase = issue_phrase(["Where is my parcel? It never arrived"])
     assert phrase is not None and phrase.noun == "your parcel that never arrived"
     assert issue_phrase(["I love my dog. This is the same issue"]) is None
-    charged = issue_phrase(["Your app charged me twice for the same takeaway on Friday."])
+    charged = issue_phrase(["You charged me $480 twice for the same subscription."])
     assert charged is not None and charged.clause == "you were charged twice"
     assert issue_object(["um i've been charged the the cancellation fee"]) == "the cancellation fee"
     assert deadline("I need it TODAY") == "today" and deadline("it arrived this morning") is None

@@ -46,8 +46,9 @@ _ADJ_OBJECT = re.compile(r"\b(?P<own>[Mm]y|[Oo]ur)\s+(?P<adj>" + _ADJ + r")\s+"
 _CHARGED = re.compile(r"\b(?:I|we)(?:\s+(?:was|were|got|have been|think I was)|['’]ve been)\s+"
                       r"(?P<what>(?:charged|billed)\s+(?:twice|two times|double|three times)|"
                       r"double[- ]charged|overcharged)", re.IGNORECASE)
-_CHARGED_ME = re.compile(r"\b(?:charged|billed)\s+(?:me|us)\s+(?P<what>twice|two times|double|three times)\b",
-                         re.IGNORECASE)  # "your app charged me twice"
+_CHARGED_ME = re.compile(r"\b(?:charged|billed)\s+(?:me|us)\s+(?:[$£€]?\d[\d,.]*\s+)?"
+                         r"(?P<what>twice|two times|double|three times)\b",
+                         re.IGNORECASE)  # "your app charged me twice", "you charged me $480 twice"
 _WAITING = re.compile(r"\bwaiting\s+(?:for\s+)?(?P<dur>(?:over\s+|more than\s+|almost\s+)?(?:a|an|one|two|"
                       r"three|four|five|six|\d+)\s+(?:days?|weeks?|months?|hours?)\b)"
                       r"(?:\s+for\s+(?:(?:my|our|the)\s+)?(?P<obj>(?:[A-Za-z][\w-]*\s+){0,1}\w[\w-]*))?",
