@@ -215,3 +215,15 @@ def test_without_a_floor_a_bare_reply_is_only_what_its_cues_say(engine: Engine) 
         update={"bare_reply_floor": None})})
     review = Engine(engine.analyzer, coach).review(BARE, SOFA)
     assert not any(e.rule.endswith(".bare_reply") for a in review.anti_patterns for e in a.evidence)
+
+
+@pytest.mark.parametrize("draft", [
+    "I'm sorry, that's a serious mistake on our side. I'm sending the right tablets today.",
+    "That's not your fault, and the charges have been refunded.",
+    "I've reissued the certificate and emailed a copy. Good luck with the application.",
+    "I have to take what you've said about the driver seriously, and I've passed it on.",
+    "You did exactly the right thing by calling us straight away. I'm glad you're safe.",
+])
+def test_owning_kind_and_serious_words_are_no_anti_pattern(engine: Engine, draft: str) -> None:
+    found = [a.label for a in engine.review(draft, SOFA).anti_patterns]
+    assert not {"blame", "argue", "instant_promise"} & set(found), found
