@@ -136,6 +136,9 @@ def test_answering_a_different_question_is_flagged() -> None:
     chat = turns(("customer", "When will my replacement blender arrive?"))
     assert run("Our new range of kettles is on sale this week.", chat).flagged("off_topic")
     assert not run("Your replacement blender will arrive by Thursday.", chat).flagged("off_topic")
+    # an excuse sent instead of an answer is named as the excuse, not twice
+    excuse = run("We're very short-staffed in the warehouse this month.", chat)
+    assert excuse.flagged("excuse") and not excuse.flagged("off_topic"), excuse.anti_patterns
 
 
 @pytest.mark.parametrize("good, bad", [

@@ -202,7 +202,7 @@ class CueScanner:
         commitments = tuple(extract_commitments(text, context.time))
         bad = self._check_anti(text, raw_bad, raw_good, times, context)
         good = self._check_good(text, raw_good, bad, times, commitments, context)
-        if bare is not None and not bad and not context.danger and not any(
+        if bare is not None and self._only_unanswered(bad) and not context.danger and not any(
                 label in good for label, cue in self.config.behaviours.items() if cue.check != "tone"):
             found = bare(text)
             if found:
@@ -247,7 +247,15 @@ class CueScanner:
                 spans = _hostile(text)
             if spans:
                 found[label] = spans
+        # not answering the question is named only when nothing worse is: an excuse or a rule sent
+        # instead of an answer is that anti-pattern, and its rewrite answers the question too
+        if any(self.config.anti_patterns[label].check != "unanswered" for label in found):
+            found = {label: spans for label, spans in found.items()
+                     if self.config.anti_patterns[label].check != "unanswered"}
         return found
+
+    def _only_unanswered(self, bad: Mapping[str, Spans]) -> bool:
+        return all(self.config.anti_patterns[label].check == "unanswered" for label in bad)
 
     @staticmethod
     def _unanswered(text: str, good: dict[str, Spans], context: DraftContext) -> Spans:
