@@ -110,14 +110,15 @@ class ReminderSender:
         self.thread.join(timeout=10)
 
     def _run(self) -> None:
+        # the first round comes one interval after start: the service is up and serving first,
+        # and a round never races the requests that set up the follow-ups it would send
         interval = self.state.settings.followup_reminder_interval_seconds
         with httpx.Client(timeout=10) as client:
-            while not self.stopping.is_set():
+            while not self.stopping.wait(interval):
                 try:
                     send_due(self.state, client)
                 except Exception as error:  # noqa: BLE001 (a round that failed waits for the next)
                     log.warning("reminder round failed", extra={"error": type(error).__name__})
-                self.stopping.wait(interval)
 
 
 def build_sender(state: AppState) -> ReminderSender | None:
