@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from tests.console.conftest import Server, Watched, post_json, sign_in
 
-WEAK_SIGN = "I've been giving my things away this week, cancel the phone too"
+# a weak sign: the self-harm head reads it between its watch and flag thresholds (0.24 against
+# 0.20 / 0.25 with the shipped heads), so it is shown to check, not routed
+WEAK_SIGN = "Cancel the phone. I've been giving my things away."
 
 
 def test_a_weak_self_harm_sign_is_shown_to_check(server: Server, watched: Watched) -> None:
