@@ -43,11 +43,6 @@ C_DANGER = 8.0
 MIL_ROUNDS = 2
 CLASS_WEIGHT: str | None = None  # unweighted: calibrated probabilities; thresholds are chosen on dev
 LEVEL_C = 2.0
-# Danger heads: less regularised, and their positive sentence re-chosen by the head itself
-# (MIL_ROUNDS rounds). On dev (2026-11-27) average precision: violence 0.753 -> 0.754, self-harm
-# 0.668 -> 0.783, account security 0.723 -> 0.755.
-C_DANGER = 8.0
-MIL_ROUNDS = 2
 GOEMOTIONS_WEAK = 5000  # GoEmotions train comments used as weak level labels
 GOEMOTIONS_WEIGHT = 0.3  # ... each counting this much against one team-labelled message
 # Abuse marks the customer hostile, pages a supervisor and adds to the agent's stress load: a false
