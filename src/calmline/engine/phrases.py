@@ -233,22 +233,51 @@ def question_asked(text: str, most_words: int = 24) -> str | None:
 
 _ASKED: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (label, re.compile(pattern, re.IGNORECASE)) for label, pattern in (
-    ("manager", r"\b(?:(?:a|your|the) (?:manager|supervisor)|someone (?:more )?senior|(?:the )?head of "
-                r"\w+|(?:anyone|someone) (?:there )?who can (?:actually )?make (?:a|the) decision)\b"),
-    ("refund", r"\b(?:refund|money back|reimburse|(?:be|been) reversed|reverse (?:it|the|one)|"
-               r"back in(?:to)? my account|release it|deposit back|pay (?:me )?back|every penny back|"
-               r"(?:get|have|put|pop) (?:the )?(?:difference|cash|money|charge|second one|\w+ one) back|"
-               r"(?:knock|take) (?:that|it|this|the [\w£$€ ]{1,30}?) off)\b"),
+    ("manager", r"\b(?:(?:a|your|the) (?:manager|supervisor)(?!'s (?!name|number|details)|\s+(?:at|of|\w+ (?:called|"
+                r"said|told|promised))\b|\s+(?:called|said|told|was|is|has)\b)|(?:someone|somebody|anyone) (?:more |actually )?"
+                r"senior|(?:someone|somebody|anyone) (?:higher up|above (?:you|first-line))|(?:the )?head of \w+|"
+                r"(?:a|your|the) (?:team ?leader|team lead|super ?visor|boss)\b(?!'s (?!name|number)|\s+\w+ (?:called|"
+                r"said|told|promised))|the person in "
+                r"charge|(?:the )?person \w+ reports to|(?:someone|somebody) with (?:\w+ ){0,2}authority|whoever "
+                r"(?:can (?:actually )?authori[sz]e|runs|is in charge)|(?:anyone|someone) (?:there )?who can "
+                r"(?:actually )?make (?:a|the) decision|(?:head office|managing director|ceo's office)\b)"),
+    ("refund", r"\b(?:refund(?!\s+(?:policy|was|has|had|is|landed|arrived|approved|processed|went|came)\b)|money back|"
+               r"reimburse|(?:be|been) reversed|reverse (?:it|the|one)|back in(?:to)? my account|release it|"
+               r"deposit back|pay (?:me )?back|every penny (?:back|refunded)|(?:get|have|put|pop) (?:the )?(?:difference|"
+               r"cash|money|charge|second one|\w+ one) back|(?:knock|take) (?:that|it|this|the [\w£$€ ]{1,30}?) off|"
+               r"(?:want|like|need|get|have|give|put)\s+(?!(?:me|us|you|him)\s)(?:[\w£$€.,'-]+\s+){0,3}?"
+               r"(?!(?:call|ring|phone|email|text)\s)[\w£$€.,'-]+\s+back\b"
+               r"(?!\s+(?:to|in touch|from|on\b(?!\s+(?:the|my|your|our)\b))\b)|give (?:me|us) (?:my|our) money|return (?:of )?(?:my|our|the) "
+               r"(?:[£$€][\d,.]+ )?deposit|(?:want|like|need|get|have) (?:[\w£$€.,'-]+ ){1,4}?(?:refunded|reversed|"
+               r"taken off|removed|waived)|(?:remove|waive|refund|reverse) (?:the|that|this|those|these|them|all)? ?"
+               r"(?:[\w£$€.-]+ ){0,2}(?:charges?|fees?)|cancel (?:the|that|this) (?:[\w£$€.-]+ )?(?:charges?|fees?))\b"),
     ("compensation", r"\b(?:compensat\w*|goodwill|pay(?:ing)? for (?:it|the)|covered|something for|"
-                     r"(?:pop|put|add) (?:a|some) credit on)\b"),
-    ("replacement", r"\b(?:replace(?:ment)?|a new one|brand new|send (?:it|them|one) (?:out )?again|"
-                    r"reissue|re-issue|swap (?:it|them|this)|exchange (?:it|them|this))\b"),
-    ("repair", r"\b(?:repair(?:ed)?|fix(?:ed)?|activate|reconnect|send (?:someone|an engineer)|"
-               r"reinstated|turn(?:ed)? (?:it )?back on|back on|(?:get|have) (?:someone|that|it|this|them) "
-               r"(?:to )?look(?:ed)? at|sort it)\b"),
-    ("cancellation", r"\b(?:cancel (?:my|the|it|everything)|close (?:my|her|his|our) (?:\w+ )?(?:account|"
-                     r"current)|end (?:my|the) contract|turn off (?:the )?auto-?renew\w*)\b"),
+                     r"(?:pop|put|add) (?:a|some) credit on|(?:a|some|proper|any|service) credits?\b(?! card)|"
+                     r"(?:a|any|some|loyalty) discount|money off|knock (?:a bit|something|some\w*) off|pay (?:me|us) "
+                     r"for|anything you can do (?:on|for|about) (?:my|the|our|loyal))"),
+    ("replacement", r"\b(?:replace(?:ment)?(?! bus)|a new one|brand new|send (?:it|them|one) (?:out )?again|"
+                    r"reissue|re-issue|swap (?:it|them|this|the|my)|exchange (?:it|them|this)|(?:send|post|get) "
+                    r"(?:me |us )?(?:a |an |the )?(?:new|matching|right|correct|another|proper) (?!slot|survey)\w+|"
+                    r"send (?:me |us )?(?:a|an|another) \w+ one)\b"),
+    ("repair", r"\b(?:repair(?:ed)?(?! (?:slot|shop))|(?:please |pls |to |and |you |can you |could you )fix|"
+               r"fix (?:it|this|that|them|the|my|your|our)|(?:get|have|want|need) (?:it|this|that|them|the \w+) "
+               r"(?:fixed|repaired|looked at|seen to)|activate|reconnect|send (?:someone|somebody|an engineer|"
+               r"a technician|an? \w+ (?:round|out))|reinstated|turn(?:ed)? (?:it |them )?back on|(?:it|them|"
+               r"internet|power|service|heating|water) back on|(?:get|have) (?:someone|that|it|this|them) (?:to )?"
+               r"look(?:ed)? at|sort it(?! with)|(?:take|have) a look|pop (?:round|over)|get (?:me|us) back "
+               r"(?:in|online|on)|come back (?:tomorrow|today|and))\b"),
+    ("cancellation", r"\b(?:cancel (?:my|the|it|everything|this|our|her|his|all)(?! (?:[\w£$€.-]+ )?(?:charges?|"
+                     r"fees?)\b)|close (?:my|her|his|our|the) (?:\w+ )?(?:account|current)|end (?:my|the|our) "
+                     r"(?:contract|tenancy|agreement|membership)|ending (?:my|our|the) (?:contract|tenancy|"
+                     r"agreement|membership)|turn off (?:the )?auto-?renew\w*|(?:i'm|i am|we're|we are) cancell?ing|"
+                     r"(?:my|our|as|formal|\w+ (?:days|weeks|months)'?) notice\b|so end it|just\W+cancel)"),
 ))
+# "I don't want a refund", "not after money", "Do NOT send me another survey", "we had to cancel
+# our holiday": no request.
+_DECLINED = re.compile(r"(?:\b(?:don't|do not|didn't|not)\s+(?:really\s+)?(?:want|need|after|asking for|looking "
+                       r"for)\s+(?:[\w'-]+\s+){0,2}|\bnot (?:after|looking for|asking for)\s+(?:[\w'-]+\s+){0,2}|"
+                       r"^\s*(?:(?:please|and|but|so|just)\s+)?(?:don't|do not|never)\s+|\bhad to\s+)$", re.IGNORECASE)
+_IF = re.compile(r"\bif (?:i|we)\s+$", re.IGNORECASE)  # "if I cancel my trial...?" asks what would happen
 
 
 # What a customer can ask us to cancel or close, and how they say it ("cancel my gym
@@ -278,7 +307,14 @@ def cancel_object(texts: Sequence[str]) -> str | None:
 def asked_for(text: str) -> list[str]:
     """What the customer asks us to do, read from their own words ("Could one be reversed
     please?" asks for a refund), in the playbook's want labels, most specific first."""
-    return [label for label, pattern in _ASKED if pattern.search(text)]
+    return [label for label, pattern in _ASKED if any(_asks(text, m) for m in pattern.finditer(text))]
+
+
+def _asks(text: str, match: re.Match[str]) -> bool:
+    """A request, not one declined ("I don't want a refund") or put as a condition ("if I
+    cancel my trial")."""
+    before = re.split(r"[.!?;,]", text[max(0, match.start() - 60):match.start()])[-1]
+    return not (_DECLINED.search(before) or _IF.search(before))
 
 
 _ADDRESSED = re.compile(r"\byou(?:r|rs|rself|['’](?:re|ve|ll|d))?\b", re.IGNORECASE)
