@@ -46,3 +46,32 @@ def test_what_they_do_not_ask_for_is_not_read(text: str, want: str) -> None:
 
 def test_a_charge_they_want_cancelled_is_a_refund_not_a_cancellation() -> None:
     assert asked_for("Give me my £150 back and cancel the charge on my record.") == ["refund"]
+
+
+def test_what_went_wrong_is_named_before_the_first_thing_they_mention() -> None:
+    from calmline.engine.phrases import issue_object
+
+    said = ["I'm not leaving, I really like the box, but the bills were £3 higher than the website."]
+    assert issue_object(said) == "the box"
+    assert issue_object(said, prefer={"bills"}) == "the bills"
+    assert issue_object(["i will be disputing this charge with american express"], prefer={"charg"}) == "the charge"
+
+
+@pytest.mark.parametrize("text", [
+    "@PlanetPhones cracked screen out of the box, shop refused a swap",
+    "To the complaints department,\n\nYou are a disgrace.",
+    "Sir/Madam, For the avoidance of doubt, I do not consent to this.",
+    "I'm the founder of a logistics start-up.",
+])
+def test_a_set_phrase_or_who_they_are_is_no_thing_of_theirs(text: str) -> None:
+    from calmline.engine.phrases import issue_object
+
+    assert issue_object([text]) is None
+
+
+def test_a_topic_stops_before_words_that_name_nothing() -> None:
+    from calmline.engine.phrases import issue_object
+
+    assert issue_object(["Waiting on a call back from the rep since 10am"]) == "the rep"
+    assert issue_object(["the damn thing caught fire"]) is None
+    assert issue_object(["I've been doing everything on my own, the bill is wrong"]) == "the bill"

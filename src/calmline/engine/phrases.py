@@ -12,7 +12,7 @@ back to a generic but correct phrase. `deadline` finds a deadline they gave ("TO
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from calmline.text.spoken import without_fillers
@@ -191,28 +191,57 @@ works work working worked arrived came got went keeps kept off over up out down 
 through put took take each every first second third fourth fifth last next nine ten days weeks
 months hours""".split())
 _ORDINALS = frozenset("first second third fourth fifth last next same new old".split())
-_DETERMINED = re.compile(r"\b(my|our|the)\s+((?:[A-Za-z][\w'-]*\s+){0,3}[A-Za-z][\w'-]*)", re.IGNORECASE)
+_DETERMINED = re.compile(r"\b(my|our|the|this|that|these|those)\s+((?:[A-Za-z][\w'-]*\s+){0,3}[A-Za-z][\w'-]*)",
+                         re.IGNORECASE)
+# "the" that names no thing of theirs: a set phrase ("out of the box", "for the avoidance of doubt",
+# "the end of my rope"), who they are ("I'm the founder"), who they write to ("To the complaints
+# department,").
+_SET_PHRASE = re.compile(r"\b(?:(?:out of|for|at|to|on|in) (?:the|my|our) (?:box|avoidance|end|moment|rest|least|most|"
+                         r"world|way)|on the phone)$", re.IGNORECASE)
+_NOT_NAMING = re.compile(r"(?:\b(?:i'm|i am|we're|we are|i was|as)|^\W*(?:to|dear|attn:?))\s+$", re.IGNORECASE)
+_NOT_THING = frozenset("""own since across damn bloody so-called guaranteed whole entire actual real going
+four five six seven eight nine ten eleven twelve twenty""".split())
 
 
-def issue_object(texts: Sequence[str]) -> str | None:
-    """The first thing the customer names with "my", "our" or "the" ("the car hire deposit"),
-    in the agent's voice ("your deposit"), or None: what they are writing about when no sentence
-    says both the object and what is wrong with it."""
+def _named_things(texts: Sequence[str]) -> list[tuple[str, list[str]]]:
+    """(owner, words) of every thing the customer names with a determiner, in order."""
+    found = []
     for text in texts:
         clean = without_fillers(text)  # "the um the tracking"
         clean = re.sub(r"(?<!\w)['‘’\"“”]|['‘’\"“”](?!\w)", "", clean)  # the 'fresh' flowers
         for match in _DETERMINED.finditer(clean):
+            line_start = clean.rfind("\n", 0, match.start()) + 1
+            before = clean[max(line_start, match.start() - 20):match.start()]
+            first = match.group(2).split()[0]
+            if _NOT_NAMING.search(before) or _SET_PHRASE.search(f"{before}{match.group(1)} {first}"):
+                continue
             words: list[str] = []
             for word in match.group(2).split():
-                if not words and word.lower() in _ORDINALS:  # "the third replacement phone"
+                low = word.lower()
+                if not words and low in _ORDINALS:  # "the third replacement phone"
                     continue
-                if word.lower() in _FUNCTION or word.lower() in _NOT_OBJECT or "'" in word:
+                if low in _FUNCTION or low in _NOT_OBJECT or low in _NOT_THING or "'" in word:
                     break
                 words.append(word)
             if words and (len(words[-1]) > 2 or (len(words[-1]) == 2 and words[-1].isupper())):  # TV, PC
-                owner = "your" if match.group(1).lower() in ("my", "our") else "the"
-                return f"{owner} {' '.join(words)}"
-    return None
+                found.append((match.group(1).lower(), words))
+    return found
+
+
+def issue_object(texts: Sequence[str], prefer: Collection[str] = ()) -> str | None:
+    """The first thing the customer names with "my", "our" or "the" ("the car hire deposit"),
+    in the agent's voice ("your deposit"), or None: what they are writing about when no sentence
+    says both the object and what is wrong with it. With `prefer` (stems of what went wrong for
+    them, restate.stems), the first thing whose last word is one of them comes first, also named
+    with "this" or "that" ("disputing this charge" -> "the charge")."""
+    things = _named_things(texts)
+    chosen = next((t for t in things if prefer and t[1][-1].lower()[:5] in prefer), None)
+    if chosen is None:
+        chosen = next((t for t in things if t[0] in ("my", "our", "the")), None)
+    if chosen is None:
+        return None
+    owner = "your" if chosen[0] in ("my", "our") else "the"
+    return f"{owner} {' '.join(chosen[1])}"
 
 
 def question_asked(text: str, most_words: int = 24) -> str | None:

@@ -24,6 +24,7 @@ from calmline.engine.phrases import (
     said_back,
     thanks_only,
 )
+from calmline.engine.restate import stems
 from calmline.playbook.coach_schema import CoachConfig
 
 _SLOT = re.compile(r"\{(\w+)(?:\|([^{}]*))?\}")
@@ -185,27 +186,37 @@ _NO_TROUBLE = re.compile(r"\b(?:nothing(?:'s| is)? wrong|not because of anything
                          r"nothing to do with (?:you|the service))\b", re.IGNORECASE)
 
 
-def _troubled(said: list[str], topic: str, cancelled: str | None) -> bool:
+def _troubled(topic: str, cancelled: str | None, untroubled: bool) -> bool:
     """Is the thing they named something that went wrong? Not when they say nothing did ("I'm
-    moving to Spain, nothing wrong") or when it is only what they ask us to cancel ("the problem
-    with your contract" to someone ending it)."""
-    if any(_NO_TROUBLE.search(text) for text in said):
+    moving to Spain, nothing wrong": `untroubled`) or when it is only what they ask us to cancel
+    ("the problem with your contract" to someone ending it)."""
+    if untroubled:
         return False
     return not (cancelled and topic.split()[-1].lower() == cancelled.split()[-1].lower())
+
+
+def _trouble_stems(moment: Moment, config: CoachConfig) -> set[str]:
+    """Stems of the customer's own words for what went wrong: the evidence of the causes and
+    areas the coach names (`issues`), not of their life around it (their rent, their mum)."""
+    return {stem for analysis in moment.customer_analyses() for finding in (*analysis.areas, *analysis.causes)
+            if finding.label in config.issues for ev in finding.evidence if ev.source != "semantic"
+            for stem in stems(ev.text)}
 
 
 def _issue_slots(moment: Moment, config: CoachConfig, slots: dict[str, str]) -> IssuePhrase | None:
     """{issue} in the customer's words (their object and problem, else the thing they named,
     else the coach's name for the cause), {topic} and {said} (their sentence about it)."""
     said = _said(moment)
-    phrase, topic = issue_phrase(said), issue_object(said)
+    # what they named that went wrong comes before the first thing they named ("I like the box,
+    # but the last two bills were £3 higher": the bills)
+    phrase, topic = issue_phrase(said), issue_object(said, prefer=_trouble_stems(moment, config))
     if topic:
         slots["topic"] = topic
         said_it = said_back(said, topic)
         if said_it:
             slots["said"] = said_it
-    named = topic if topic and _troubled(said, topic, slots.get("cancel_what")) else None
     untroubled = any(_NO_TROUBLE.search(text) for text in said)
+    named = topic if topic and _troubled(topic, slots.get("cancel_what"), untroubled) else None
     issue = (phrase.noun if phrase else f"the problem with {named}" if named
              else None if untroubled else _issue(moment, config, slots))
     if phrase:
