@@ -75,3 +75,11 @@ def test_a_topic_stops_before_words_that_name_nothing() -> None:
     assert issue_object(["Waiting on a call back from the rep since 10am"]) == "the rep"
     assert issue_object(["the damn thing caught fire"]) is None
     assert issue_object(["I've been doing everything on my own, the bill is wrong"]) == "the bill"
+
+
+def test_a_short_thing_they_name_is_their_issue_in_their_words() -> None:
+    from calmline.engine.restate import issue_mentions, stems
+
+    assert stems("my car, the TV and the app") == ["car", "tv", "app"]
+    assert stems("I am ok, you can see it now") == []
+    assert issue_mentions("I'm sorry about the problem with your car", stems("your car"))

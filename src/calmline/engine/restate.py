@@ -28,7 +28,11 @@ please thanks thank sorry hello anyone someone something nothing time times toda
 """.split())
 _INTERROGATIVE = re.compile(r"\b(?:what|when|where|why|how|who|which|can|could|will|would|is|are|do|"
                             r"does|did|have|has)\b", re.IGNORECASE)
-_TOKEN = re.compile(r"[a-z][a-z']{3,}")
+_TOKEN = re.compile(r"[a-z][a-z']+")
+# Words of two or three letters are function words but for the few things customers name with them
+# (their car, app, bin, TV, gym, MOT): only those count as content.
+_SHORT = frozenset("""app car van bus cab tax fee pin sim bin gym mot box bag bed tap kit hob fan cot pet
+vet dog cat mug pan pot cap hat net web gas oil ink tv pc""".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +102,7 @@ class FactGatherer:
 def stems(text: str) -> list[str]:
     """Crude stems (first five letters) of the content words of `text`."""
     return [w[:5] for w in _TOKEN.findall(text.lower().replace("’", "'"))
-            if w not in STOPWORDS and w.replace("'", "") not in STOPWORDS]
+            if (len(w) > 3 or w in _SHORT) and w not in STOPWORDS and w.replace("'", "") not in STOPWORDS]
 
 
 def question_stems(text: str) -> tuple[str, ...]:
