@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import case, select, update
+from sqlalchemy import Integer, String, bindparam, case, select, update
 from sqlalchemy.orm import Session
 
 from calmline.cases import audit
@@ -24,6 +24,16 @@ from calmline.cases.models import Conversation, Escalation, utcnow
 from calmline.cases.reading import route_resolved
 
 Status = Literal["open", "acknowledged", "resolved"]
+
+# prebuilt, the values as parameters: every customer message with an escalation reason looks for
+# the case's open escalation on its route, and building the select anew (and its cache key) cost
+# about as much as running it
+_OPEN_ON_ROUTE = (select(Escalation)
+                  .where(Escalation.conversation_id == bindparam("case_id", type_=Integer()),
+                         Escalation.route == bindparam("route", type_=String()),
+                         Escalation.status != "resolved")
+                  .order_by(Escalation.id).limit(1))
+_OPEN_MANUAL = _OPEN_ON_ROUTE.where(Escalation.trigger == bindparam("trigger", type_=String()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,12 +80,11 @@ def raise_escalation(session: Session, *, conversation_id: int, reason: Reason,
     """Open an escalation, unless one already covers it (then None): for an automatic reason
     (`actor_id` None) any unresolved escalation of the case on the route, which takes the new
     triggers into its reasons; for a manual one an unresolved manual escalation on the route."""
-    query = select(Escalation).where(
-        Escalation.conversation_id == conversation_id, Escalation.route == reason.route,
-        Escalation.status != "resolved").order_by(Escalation.id)
-    if actor_id is not None:
-        query = query.where(Escalation.trigger == reason.trigger)
-    existing = session.scalars(query.limit(1)).first()
+    params = {"case_id": conversation_id, "route": reason.route}
+    if actor_id is None:
+        existing = session.scalars(_OPEN_ON_ROUTE, params).first()
+    else:
+        existing = session.scalars(_OPEN_MANUAL, {**params, "trigger": reason.trigger}).first()
     if existing is not None:
         _add_triggers(session, existing, reason)
         return None
