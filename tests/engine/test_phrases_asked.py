@@ -49,7 +49,7 @@ def test_a_charge_they_want_cancelled_is_a_refund_not_a_cancellation() -> None:
 
 
 def test_what_went_wrong_is_named_before_the_first_thing_they_mention() -> None:
-    from calmline.engine.phrases import issue_object
+    from calmline.engine.phrases import trouble_object as issue_object
 
     said = ["I'm not leaving, I really like the box, but the bills were £3 higher than the website."]
     assert issue_object(said) == "the box"
@@ -64,13 +64,13 @@ def test_what_went_wrong_is_named_before_the_first_thing_they_mention() -> None:
     "I'm the founder of a logistics start-up.",
 ])
 def test_a_set_phrase_or_who_they_are_is_no_thing_of_theirs(text: str) -> None:
-    from calmline.engine.phrases import issue_object
+    from calmline.engine.phrases import trouble_object as issue_object
 
     assert issue_object([text]) is None
 
 
 def test_a_topic_stops_before_words_that_name_nothing() -> None:
-    from calmline.engine.phrases import issue_object
+    from calmline.engine.phrases import trouble_object as issue_object
 
     assert issue_object(["Waiting on a call back from the rep since 10am"]) == "the rep"
     assert issue_object(["the damn thing caught fire"]) is None
@@ -83,3 +83,19 @@ def test_a_short_thing_they_name_is_their_issue_in_their_words() -> None:
     assert stems("my car, the TV and the app") == ["car", "tv", "app"]
     assert stems("I am ok, you can see it now") == []
     assert issue_mentions("I'm sorry about the problem with your car", stems("your car"))
+
+
+def test_a_thing_named_with_a_or_one_that_went_wrong_is_named() -> None:
+    from calmline.engine.phrases import trouble_object
+
+    said = ["Four calls about one broken window lock and still nobody's come."]
+    assert trouble_object(said, prefer={"broke"}) == "the broken window lock"
+    assert trouble_object(["nothing in there says you can charge for a a paper bill"], prefer={"bill"}) == "the paper bill"
+    assert trouble_object(said) is None  # "a" and "one" only for what went wrong
+
+
+def test_issue_object_reads_as_before() -> None:
+    from calmline.engine.phrases import issue_object
+
+    assert issue_object(["cracked screen out of the box"]) == "the box"
+    assert issue_object(["um i've been charged the the cancellation fee"]) == "the cancellation fee"

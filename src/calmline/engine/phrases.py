@@ -191,8 +191,10 @@ works work working worked arrived came got went keeps kept off over up out down 
 through put took take each every first second third fourth fifth last next nine ten days weeks
 months hours""".split())
 _ORDINALS = frozenset("first second third fourth fifth last next same new old".split())
-_DETERMINED = re.compile(r"\b(my|our|the|this|that|these|those)\s+((?:[A-Za-z][\w'-]*\s+){0,3}[A-Za-z][\w'-]*)",
-                         re.IGNORECASE)
+_DETERMINED = re.compile(r"\b(my|our|the)\s+((?:[A-Za-z][\w'-]*\s+){0,3}[A-Za-z][\w'-]*)", re.IGNORECASE)
+# Every thing named with a determiner, overlapping ("for a a paper bill" names "a paper bill").
+_ANY_DETERMINED = re.compile(r"\b(my|our|the|this|that|these|those|a|an|one)\s+(?=((?:[A-Za-z][\w'-]*\s+){0,3}"
+                             r"[A-Za-z][\w'-]*))", re.IGNORECASE)
 # "the" that names no thing of theirs: a set phrase ("out of the box", "for the avoidance of doubt",
 # "the end of my rope"), who they are ("I'm the founder"), who they write to ("To the complaints
 # department,").
@@ -209,7 +211,7 @@ def _named_things(texts: Sequence[str]) -> list[tuple[str, list[str]]]:
     for text in texts:
         clean = without_fillers(text)  # "the um the tracking"
         clean = re.sub(r"(?<!\w)['‘’\"“”]|['‘’\"“”](?!\w)", "", clean)  # the 'fresh' flowers
-        for match in _DETERMINED.finditer(clean):
+        for match in _ANY_DETERMINED.finditer(clean):
             line_start = clean.rfind("\n", 0, match.start()) + 1
             before = clean[max(line_start, match.start() - 20):match.start()]
             first = match.group(2).split()[0]
@@ -228,14 +230,46 @@ def _named_things(texts: Sequence[str]) -> list[tuple[str, list[str]]]:
     return found
 
 
-def issue_object(texts: Sequence[str], prefer: Collection[str] = ()) -> str | None:
+def issue_object(texts: Sequence[str]) -> str | None:
     """The first thing the customer names with "my", "our" or "the" ("the car hire deposit"),
     in the agent's voice ("your deposit"), or None: what they are writing about when no sentence
-    says both the object and what is wrong with it. With `prefer` (stems of what went wrong for
-    them, restate.stems), the first thing whose last word is one of them comes first, also named
-    with "this" or "that" ("disputing this charge" -> "the charge")."""
+    says both the object and what is wrong with it."""
+    for text in texts:
+        clean = without_fillers(text)  # "the um the tracking"
+        clean = re.sub(r"(?<!\w)['‘’\"“”]|['‘’\"“”](?!\w)", "", clean)  # the 'fresh' flowers
+        for match in _DETERMINED.finditer(clean):
+            words: list[str] = []
+            for word in match.group(2).split():
+                if not words and word.lower() in _ORDINALS:  # "the third replacement phone"
+                    continue
+                if word.lower() in _FUNCTION or word.lower() in _NOT_OBJECT or "'" in word:
+                    break
+                words.append(word)
+            if words and (len(words[-1]) > 2 or (len(words[-1]) == 2 and words[-1].isupper())):  # TV, PC
+                owner = "your" if match.group(1).lower() in ("my", "our") else "the"
+                return f"{owner} {' '.join(words)}"
+    return None
+
+
+_ASKED_THINGS = frozenset("""refund refunds replacement repair compensation credit apology explanation
+manager supervisor discount voucher""".split())
+
+
+def trouble_object(texts: Sequence[str], prefer: Collection[str] = ()) -> str | None:
+    """What the customer is writing about, for a reply to name: `issue_object`, but skipping set
+    phrases and who they are or write to ("out of the box", "I'm the founder", "To the
+    complaints department"), and stopping before words that name nothing ("the rep since 10am").
+    With `prefer` (stems of what went wrong for them, restate.stems), the first thing whose last word is one of them comes first, also named
+    with "this" or "that" ("disputing this charge" -> "the charge"), then one named with "a" or
+    "one" that holds one of them ("four calls about one broken window lock" -> "the broken window
+    lock")."""
     things = _named_things(texts)
-    chosen = next((t for t in things if prefer and t[1][-1].lower()[:5] in prefer), None)
+    # what they ask for ("I want a refund") is no thing that went wrong
+    wrong = [t for t in things if prefer and t[1][-1].lower() not in _ASKED_THINGS]
+    chosen = next((t for t in wrong if t[1][-1].lower()[:5] in prefer), None)
+    if chosen is None:  # "one broken window lock", "a paper bill"
+        chosen = next((t for t in wrong if t[0] in ("a", "an", "one")
+                       and any(w.lower()[:5] in prefer for w in t[1])), None)
     if chosen is None:
         chosen = next((t for t in things if t[0] in ("my", "our", "the")), None)
     if chosen is None:
@@ -407,4 +441,4 @@ def thanks_only(text: str) -> bool:
 
 __all__ = ["IssuePhrase", "asked_for", "cancel_object", "deadline", "issue_object", "issue_phrase",
            "question_asked", "repeat_contact", "resolved_clause", "said_back", "second_person",
-           "thanks_only"]
+           "thanks_only", "trouble_object"]

@@ -16,13 +16,13 @@ from calmline.engine.phrases import (
     asked_for,
     cancel_object,
     deadline,
-    issue_object,
     issue_phrase,
     question_asked,
     repeat_contact,
     resolved_clause,
     said_back,
     thanks_only,
+    trouble_object,
 )
 from calmline.engine.restate import stems
 from calmline.playbook.coach_schema import CoachConfig
@@ -209,7 +209,7 @@ def _issue_slots(moment: Moment, config: CoachConfig, slots: dict[str, str]) -> 
     said = _said(moment)
     # what they named that went wrong comes before the first thing they named ("I like the box,
     # but the last two bills were £3 higher": the bills)
-    phrase, topic = issue_phrase(said), issue_object(said, prefer=_trouble_stems(moment, config))
+    phrase, topic = issue_phrase(said), trouble_object(said, prefer=_trouble_stems(moment, config))
     if topic:
         slots["topic"] = topic
         said_it = said_back(said, topic)
