@@ -16,7 +16,7 @@ LAPTOP = turns(("customer", "Hi, my order #LP-48213, a ThinkBook 14, was suppose
 BILLING = turns(("customer", "You charged my card twice for the same invoice, $89.99 two times. "
                              "I want a refund."))
 VENTING = turns(("customer", "This is absolutely ridiculous. I am so fed up with your company, "
-                             "every single time it's the same garbage."))
+                             "every single time it's the same story."))
 
 
 def run(draft: str, conversation: list[dict[str, str]] = LAPTOP) -> Review:

@@ -27,13 +27,15 @@ def test_demo_chat_walks_to_follow_up_scheduled() -> None:
     moment = read_moment(conversation, coach_analyzer(), scanner_for())
     assert moment.state.stage == "follow_up_scheduled"
     path = [(t.target, t.turn, t.role) for t in moment.state.transitions]
-    # the agent's one good reply hears her; her "OK ... I'll wait for your call at 4" accepts the
-    # fix and agrees to the dated call back
-    assert path == [("heard", 9, "agent"), ("resolving", 10, "customer"), ("agreed", 10, "customer"),
+    # her first message is a plain question about a late order (not venting), her second vents
+    # (nobody called back); the agent's one good reply hears her; her "OK ... I'll wait for your
+    # call at 4" accepts the fix and agrees to the dated call back
+    assert path == [("heard", 0, "customer"), ("venting", 2, "customer"), ("heard", 9, "agent"),
+                    ("resolving", 10, "customer"), ("agreed", 10, "customer"),
                     ("follow_up_scheduled", 10, "customer")]
     for transition in moment.state.transitions:
         assert transition.evidence and transition.reason
-    assert moment.state.to_dict()["transitions"][0]["from"] == "venting"
+    assert moment.state.to_dict()["transitions"][1]["from"] == "heard"
 
 
 @pytest.mark.parametrize("conversation, path, final, outcome", [

