@@ -99,3 +99,20 @@ def test_issue_object_reads_as_before() -> None:
 
     assert issue_object(["cracked screen out of the box"]) == "the box"
     assert issue_object(["um i've been charged the the cancellation fee"]) == "the cancellation fee"
+
+
+def test_the_coach_s_name_for_the_issue_gives_way_to_their_words() -> None:
+    from calmline.engine.slots import _in_their_words
+
+    assert _in_their_words("the long wait and being passed around", ["on hold"]) == "being kept on hold"
+    assert _in_their_words("the problem with your billing", ["charged"]) == "being charged"
+    assert _in_their_words("the problem with your billing", ["fees"]) == "the fees"
+    assert _in_their_words("the problem with your billing", ["billing"]) == "the problem with your billing"
+    assert _in_their_words("the fault with your order", ["damaged"]) == "the fault with your order"
+
+
+def test_a_customer_kept_on_hold_hears_it_back() -> None:
+    from tests.engine.test_grounded import top
+
+    text = top("don't you dare put me on hold again")
+    assert "hold" in text

@@ -103,10 +103,32 @@ def _issue(moment: Moment, config: CoachConfig, slots: Mapping[str, str]) -> str
         labels = [f.label for f in (*analysis.areas, *analysis.causes)]
         if "process_friction" in labels and slots.get("duration"):
             return "waiting " + re.sub(r"^(A|An|One) ", lambda m: m.group(1).lower() + " ", slots["duration"])
-        for label in labels:
-            if label in config.issues:
-                return fill(config.issues[label], slots, sentence=False)
+        for finding in (*analysis.areas, *analysis.causes):
+            if finding.label in config.issues:
+                named = fill(config.issues[finding.label], slots, sentence=False)
+                return _in_their_words(named, [ev.text for ev in finding.evidence if ev.source != "semantic"])
     return None
+
+
+# What went wrong, said the way the customer said it, when the coach's name for it shares no word
+# with theirs: "being charged" for "the problem with your billing" to someone charged for a paper
+# bill, "being kept on hold" for "the long wait" to someone left on hold.
+_DONE_TO_THEM = frozenset("charged overcharged billed transferred ignored disconnected misled".split())  # to them, not a thing
+_THEIR_THING = frozenset("""charge charges fee fees bill bills invoice payment payments price queue""".split())
+
+
+def _in_their_words(named: str, evidence: list[str]) -> str:
+    if not evidence or set(stems(named)) & {s for text in evidence for s in stems(text)}:
+        return named
+    for text in evidence:
+        word = text.lower().strip()
+        if word == "on hold":
+            return "being kept on hold"
+        if word in _DONE_TO_THEM:
+            return f"being {word}"
+        if word in _THEIR_THING:
+            return f"the {word}"
+    return named
 
 
 def _recap(slots: Mapping[str, str], phrase: IssuePhrase | None) -> str | None:
@@ -127,6 +149,7 @@ def _recap(slots: Mapping[str, str], phrase: IssuePhrase | None) -> str | None:
         return None
     text = slots.get("issue") or "what happened"
     text = "you've been " + text if text.startswith("waiting ") else text
+    text = "you've been " + text.removeprefix("being ") if text.startswith("being ") else text
     if slots.get("order") and slots["order"] not in text:
         text += f" on order {slots['order']}"
     if slots.get("product"):
