@@ -33,3 +33,16 @@ def test_fact_found_with_exact_span(analyzer: Analyzer, text: str, kind: str, va
 @pytest.mark.parametrize("text", ["I AM SO ANGRY RIGHT NOW", "thanks a lot", "it is what it is"])
 def test_no_invented_facts(analyzer: Analyzer, text: str) -> None:
     assert analyzer.analyze(text).facts == ()
+
+
+@pytest.mark.parametrize("text", ["I'm paying £60 a month for this", "it drops out twice a week",
+                                  "I pay 40 pounds a month", "it happens three times a day"])
+def test_a_price_or_frequency_is_not_a_wait(analyzer: Analyzer, text: str) -> None:
+    """"£60 a month" is what they pay, not how long they waited: a reply must not say "waiting a
+    month" back to them."""
+    assert [f for f in analyzer.analyze(text).facts if f.kind == "duration"] == []
+
+
+def test_a_wait_next_to_a_price_is_still_a_wait(analyzer: Analyzer) -> None:
+    facts = analyzer.analyze("I pay £40 a month and I've waited 3 weeks for an engineer").facts
+    assert [f.value for f in facts if f.kind == "duration"] == ["3 weeks"]

@@ -28,7 +28,27 @@ _WAIT_PREFIX = re.compile(
     r"(?:for\s+)?$",
     re.IGNORECASE,
 )
+# "£60 a month", "twice a week", "3 times a day": a price or a frequency, not how long they waited
+_RATE = re.compile(r"^(?:a|an|one|per)\s", re.IGNORECASE)
+_RATE_BEFORE = re.compile(
+    r"(?:[$£€]\s?\d[\d,]*(?:\.\d{1,2})?|\b\d[\d,]*(?:\.\d{1,2})?\s?(?:p|pence|dollars|pounds|quid|euros?)"
+    r"|\b(?:twice|once|times|every|each))\s+$",
+    re.IGNORECASE,
+)
 _UNITS = ("sec", "min", "hour", "hr", "day", "week", "month", "year")
+
+
+def _is_rate(original: str, m: re.Match[str]) -> bool:
+    """The duration `m` is the "a month" of a price or a frequency ("£60 a month", "twice a week")."""
+    return bool(_RATE.match(m.group(0)) and _RATE_BEFORE.search(original, max(0, m.start() - 40), m.start()))
+
+
+def _find_durations(original: str, add: Callable[[str, int, int, str, str], None]) -> None:
+    for m in _DURATION.finditer(original):
+        if _is_rate(original, m):
+            continue
+        prefix = _WAIT_PREFIX.search(original, max(0, m.start() - 40), m.start())
+        add("duration", prefix.start() if prefix else m.start(), m.end(), m.group(0), "duration")
 _DATE_WORDS = ("day", "tomorrow", "week", "month", *MONTHS)
 _DIGIT = re.compile(r"\d")
 _AMOUNT = re.compile(
@@ -97,10 +117,7 @@ class FactsDetector:
             for m in _AMOUNT.finditer(original):
                 add("amount", m.start(), m.end(), m.group(0), "amount")
         if any(map(lowered.__contains__, _UNITS)):
-            for m in _DURATION.finditer(original):
-                prefix = _WAIT_PREFIX.search(original, max(0, m.start() - 40), m.start())
-                start = prefix.start() if prefix else m.start()
-                add("duration", start, m.end(), m.group(0), "duration")
+            _find_durations(original, add)
         if digits or any(map(lowered.__contains__, _DATE_WORDS)):
             for m in _DATE.finditer(original):
                 add("date", m.start(), m.end(), m.group(0), "date")
