@@ -116,3 +116,20 @@ def test_a_customer_kept_on_hold_hears_it_back() -> None:
 
     text = top("don't you dare put me on hold again")
     assert "hold" in text
+
+
+def test_being_left_without_a_service_is_their_issue() -> None:
+    from calmline.engine.phrases import issue_phrase
+
+    found = issue_phrase(["@VoltaBroadband 6th day with no internet. Fix it."])
+    assert found is not None and found.noun == "being left with no internet"
+    assert issue_phrase(["No tickets. No phone line. Just a bot."]) is None
+    assert issue_phrase(["no phone call, no email, nothing"]) is None
+
+
+def test_said_back_in_the_agent_s_voice_keeps_its_grammar() -> None:
+    from calmline.engine.phrases import second_person
+
+    assert second_person("I was told my internet would be upgraded") == "you were told your internet would be upgraded"
+    assert second_person("I wasn't told") == "you weren't told"
+    assert second_person("I'm travelling to Canada and the US") == "you're travelling to Canada and the US"

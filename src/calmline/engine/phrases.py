@@ -53,6 +53,10 @@ _WAITING = re.compile(r"\bwaiting\s+(?:for\s+)?(?P<dur>(?:over\s+|more than\s+|a
                       r"three|four|five|six|\d+)\s+(?:days?|weeks?|months?|hours?)\b)"
                       r"(?:\s+for\s+(?:(?:my|our|the)\s+)?(?P<obj>(?:[A-Za-z][\w-]*\s+){0,1}\w[\w-]*))?",
                       re.IGNORECASE)
+# A service they are left without ("6th day with no internet", "no working phone").
+_WITHOUT = re.compile(r"\bno (?:working |proper )?(?P<thing>internet|wi-?fi|broadband|power|electricity|heating|"
+                      r"hot water|gas|water|signal|landline|phone|TV|connection)(?! line)\b(?!\s+(?:bill|number|"
+                      r"call|calls|email|letter|update|contract|company|provider|engineer)s?\b)", re.IGNORECASE)
 # Words that end an object too early or are no object at all ("the same", "the way").
 _NOT_OBJECT = frozenset("""same way time times thing things problem issue one case point whole fact
 it this that day week month money reason end only first last next other all lot i we you they
@@ -113,7 +117,9 @@ def second_person(text: str, *, company: bool = False) -> str:
             return swapped.capitalize() if word[:1].isupper() else swapped
         return _SWAPS.get(low, word)
 
-    return re.sub(r"\b[A-Za-z]+(?:['’][a-z]+)?\b", swap, text)
+    said = re.sub(r"\b(?!US\b)[A-Za-z]+(?:['’][a-z]+)?\b", swap, text)  # "the US" is a country
+    # "I was told" -> "you were told", not "you was told"
+    return re.sub(r"\b([Yy]ou) (was)(n['’]t)?\b", lambda m: f"{m.group(1)} were{m.group(3) or ''}", said)
 
 
 # The company's "you" in a customer's question, in the agent's voice: a subject after these words
@@ -164,6 +170,11 @@ def _from_sentence(sentence: str) -> IssuePhrase | None:
     if match:
         what = f"charged {match.group('what').lower()}"
         return IssuePhrase(f"being {what}", f"you were {what}")
+    match = _WITHOUT.search(sentence)
+    if match:
+        thing = re.sub(r"\s+", " ", match.group("thing")).lower()
+        thing = {"tv": "TV", "wi-fi": "wifi"}.get(thing, thing)
+        return IssuePhrase(f"being left with no {thing}", f"you've been left with no {thing}")
     match = _WAITING.search(sentence)
     if match:
         dur, obj = match.group("dur"), match.group("obj")
