@@ -71,6 +71,22 @@ def test_a_dated_promise_after_agreement_schedules_the_follow_up() -> None:
     assert stage_path(chat)[-1] == ("agreed", "follow_up_scheduled", 3)
 
 
+def test_a_dated_call_back_the_customer_accepts_is_agreed_and_scheduled() -> None:
+    """The call back is the fix for "you never call back": their "ok fine, 2pm" accepts it and
+    agrees to it, so the case waits for the 2pm call (it is not still 'heard', where the coach
+    would suggest saying sorry again and promising an update "within 24 hours")."""
+    chat = turns(("customer", "Third time I've been cut off mid-call. You keep promising a callback "
+                              "and it never comes."),
+                 ("agent", "I'm so sorry, being cut off three times and then waiting for callbacks "
+                           "that never come is awful. I'll call you myself at 2pm today and stay on "
+                           "the line until it's sorted."),
+                 ("customer", "ok fine, 2pm. don't forget."))
+    assert stage_path(chat) == [("venting", "heard", 1), ("heard", "resolving", 2),
+                                ("resolving", "agreed", 2), ("agreed", "follow_up_scheduled", 2)]
+    # without the customer's answer the promise is only a claim: one step
+    assert stage_path(chat[:2]) == [("venting", "heard", 1)]
+
+
 def test_venting_again_moves_back() -> None:
     chat = turns(("customer", "My parcel is late."), ("agent", "I'm sorry, that's frustrating."),
                  ("customer", "This is RIDICULOUS!!! I am FURIOUS, you people are a JOKE, worst "

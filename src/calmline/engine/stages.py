@@ -117,6 +117,11 @@ class _Machine:
         dated = tuple(c.evidence for c in scan.follow_up_promises() if c.due is not None)
         if dated:
             self.dated_promise = dated
+            # "I'll call you myself at 2pm and stay on until it's sorted" is the plan on offer,
+            # as a fix is: the customer's "ok, 2pm" can accept it and agree to it
+            if not any(c.target == "resolving" for c in claims):
+                claims.append(_Claim("resolving", "agent: a dated follow-up promise", dated))
+                claims.sort(key=lambda c: STAGES.index(c.target))
         claims = [c for c in claims if self.ahead(c.target)]
         if not claims:
             self._schedule(turn, "agent")
