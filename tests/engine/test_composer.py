@@ -69,7 +69,9 @@ BY_TEMPLATE = {"security_threat": turns(("customer", "wait till your driver show
                "hear_named": turns(("customer", "it's been down since six this morning, I can't take "
                                                 "card payments, I need it back on")),
                "calm_request": turns(("customer", "Hi, the helmet came in black but I ordered white. "
-                                                  "Could you swap it for the white one?"))}
+                                                  "Could you swap it for the white one?")),
+               "calm_request_about": turns(("customer", "Hi, the boiler in flat 2 isn't heating the water "
+                                                        "since Monday. Could an engineer take a look? Thanks"))}
 TEMPLATES = [(t.id, m) for t in load_coach().templates for m in t.moments]
 
 
@@ -121,3 +123,10 @@ def test_facts_fill_the_slots() -> None:
     (first, *_) = suggest(NAMED, coach_analyzer())
     assert "Dana" in first.text and "LP-48213" in first.text
     assert first.to_dict()["review"]["score"] == first.score
+
+
+def test_a_calm_question_with_a_request_is_answered_about_both() -> None:
+    chat = BY_TEMPLATE["calm_request_about"]
+    top = suggest(chat, coach_analyzer())[0]
+    assert top.source == "template:calm_request_about"
+    assert "boiler" in top.text and "repair" in top.text

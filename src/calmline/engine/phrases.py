@@ -404,7 +404,7 @@ def said_back(texts: Sequence[str], topic: str, most_words: int = 20) -> str | N
         if head not in sentence.lower() or sentence.rstrip().endswith("?") or _ADDRESSED.search(sentence):
             continue
         clean = re.sub(r"@\w+|#\w+", "", sentence)
-        clean = re.sub(r"^(?:\W*(?:hi|hello|hey|ok|okay|so|um|yeah|listen)\b\W*)+", "", clean.strip(),
+        clean = re.sub(r"^(?:\W*(?:hi|hiya|hello|hey|ok|okay|so|um|yeah|listen)\b\W*)+", "", clean.strip(),
                        flags=re.IGNORECASE)
         clean = re.sub(r"\b(\w+)(\s+\1\b)+", r"\1", re.sub(r"\s+", " ", clean), flags=re.IGNORECASE)
         clean = re.sub(r"\b(?:um|uh|er)\b\s*", "", clean).strip().rstrip(".!,;:")
