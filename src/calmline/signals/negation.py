@@ -20,11 +20,43 @@ _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*\s|\n")
 _CONDITION = re.compile(r"\b(?:if|unless)\b")
 
 
+# A negation that says the thing never came is a complaint, not a refusal: "still no refund",
+# "I never got the replacement", "didn't receive my refund", "no engineer yet".
+_UNMET = re.compile(
+    r"\bstill\s+(?:no|not|never)\b"
+    r"|\b(?:never|not|didn'?t|no)\s+(?:\w+\s+)?(?:got|get|gotten|received?|seen|had|arrived|come|came)\b")
+_YET = re.compile(r"^[\w'-]+(?:\s+[\w'-]+)?\s+yet\b")
+# What they already have is no longer wanted: "the refund came through", "got my refund".
+_NOT_YET = re.compile(r"\b(?:never|not|no|still|yet|didn'?t|haven'?t|hasn'?t|hadn'?t|won'?t|isn'?t|wasn'?t)\b"
+                      r"(?=[^.!?]*$)|^[\w'-]*\s+(?:still\s+)?(?:has|have|had|is|was)n'?t\b")
+_SETTLED_BEFORE = re.compile(r"\b(?:got|received)\s+(?:my|the|a|your|our|that)\s+(?:[\w£$€.,]+\s+)?$")
+_SETTLED_AFTER = re.compile(
+    r"^[\w'-]*\s+(?:(?:has|have|had)\s+(?:now\s+|finally\s+|just\s+)?)?"
+    r"(?:came through|come through|arrived|went through|gone through|landed|cleared|turned up|showed up"
+    r"|(?:was|were|has been|have been)\s+(?:processed|paid|received|credited|fitted|done|fixed|sorted))\b")
+
+
 def is_negated(norm: str, start: int, window: int = 30) -> bool:
     """True when a negation word stands within the three words before `start`, in the same
-    sentence, and not inside a condition ("if this isn't refunded" asks for the refund)."""
+    sentence, and not inside a condition ("if this isn't refunded" asks for the refund), nor
+    saying the thing never came ("still no refund", "I never got the replacement")."""
     before = norm[max(0, start - window) : start]
     ends = [m.end() for m in _SENTENCE_END.finditer(before)]
     clause = before[ends[-1]:] if ends else before
     found = _NEGATION.search(clause)
-    return found is not None and not _CONDITION.search(clause, 0, found.start())
+    if found is None or _CONDITION.search(clause, 0, found.start()):
+        return False
+    if _UNMET.search(clause + norm[start:start + 20]):
+        return False
+    return not (found.group(0).startswith("no") and _YET.match(norm[start:start + 40]))
+
+
+def is_settled(norm: str, start: int, window: int = 30) -> bool:
+    """True when the sentence says they already have the thing named at `start` ("the refund
+    came through", "I got my refund"): a want they no longer have."""
+    before = norm[max(0, start - window) : start]
+    ends = [m.end() for m in _SENTENCE_END.finditer(before)]
+    clause = before[ends[-1]:] if ends else before
+    if _NOT_YET.search(clause) or _NOT_YET.match(norm[start:start + 60]):
+        return False  # "I never got my refund", "the refund still hasn't come through"
+    return bool(_SETTLED_BEFORE.search(clause) or _SETTLED_AFTER.match(norm[start:start + 60]))

@@ -8,7 +8,7 @@ from calmline.playbook.schema import PhraseGroup
 from calmline.signals.base import Finding
 from calmline.signals.literals import LiteralIndex
 from calmline.signals.matcher import Candidates, PhraseMatcher
-from calmline.signals.negation import is_negated
+from calmline.signals.negation import is_negated, is_settled
 from calmline.signals.text import NormalizedText
 
 
@@ -29,9 +29,11 @@ def candidates(matchers: Sequence[tuple[str, PhraseMatcher]]) -> Candidates[tupl
 
 
 def match_groups(
-    text: NormalizedText, matchers: Sequence[tuple[str, PhraseMatcher]], detector: str
+    text: NormalizedText, matchers: Sequence[tuple[str, PhraseMatcher]], detector: str,
+    *, settled: bool = False
 ) -> list[Finding]:
-    """Score = 0.6 for one un-negated hit, +0.1 per further hit, at most 0.95."""
+    """Score = 0.6 for one un-negated hit, +0.1 per further hit, at most 0.95. With `settled`
+    (wants), a hit for something they already have ("the refund came through") does not count."""
     lowered = ""
     findings = []
     for label, matcher in matchers:
@@ -39,7 +41,8 @@ def match_groups(
         if not found:
             continue
         lowered = lowered or text.original.lower()
-        hits = [e for e in found if not is_negated(lowered, e.start)]
+        hits = [e for e in found if not is_negated(lowered, e.start)
+                and not (settled and is_settled(lowered, e.start))]
         if hits:
             score = min(0.95, 0.6 + 0.1 * (len(hits) - 1)) * min(1.0, matcher.weight)
             findings.append(Finding(label, round(score, 4), detector, matcher.reason, tuple(hits)))

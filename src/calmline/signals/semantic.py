@@ -28,7 +28,7 @@ from calmline.semantic.heads import Head, Heads
 from calmline.signals.base import DetectionContext, Evidence, Finding, register
 from calmline.signals.literals import LiteralIndex
 from calmline.signals.matcher import PhraseMatcher
-from calmline.signals.negation import is_negated
+from calmline.signals.negation import is_negated, is_settled
 from calmline.signals.text import NormalizedText
 
 if TYPE_CHECKING:
@@ -318,11 +318,14 @@ class SemanticDetector:
     @staticmethod
     def _refused(index: LabelIndex, text: NormalizedText, lowered: str) -> bool:
         """The customer names the label only to say no ("I don't want a refund, I want a
-        replacement"): resemblance must not overrule that. Danger flags are never refused."""
+        replacement"), or, for a want, only to say they have it now ("the refund came through"):
+        resemblance must not overrule that. Danger flags are never refused."""
         if index.phrases is None or index.danger:
             return False
         hits = index.phrases.find(text)
-        return bool(hits) and all(is_negated(lowered, e.start) for e in hits)
+        settled = index.section == "wants"
+        return bool(hits) and all(is_negated(lowered, e.start) or (settled and is_settled(lowered, e.start))
+                                  for e in hits)
 
     def _label(self, index: LabelIndex, sentences: list[Sentence], scores: _Scores, j: int
                ) -> Finding | None:

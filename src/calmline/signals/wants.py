@@ -23,4 +23,4 @@ class WantsDetector:
         self._candidates = candidates(self._matchers)
 
     def detect(self, text: NormalizedText, context: DetectionContext) -> list[Finding]:
-        return match_groups(text, self._candidates(text), self.name)
+        return match_groups(text, self._candidates(text), self.name, settled=True)
