@@ -133,3 +133,10 @@ def test_said_back_in_the_agent_s_voice_keeps_its_grammar() -> None:
     assert second_person("I was told my internet would be upgraded") == "you were told your internet would be upgraded"
     assert second_person("I wasn't told") == "you weren't told"
     assert second_person("I'm travelling to Canada and the US") == "you're travelling to Canada and the US"
+
+
+def test_a_thing_said_with_s_is_still_named() -> None:
+    from calmline.engine.phrases import trouble_object
+
+    assert trouble_object(["the third time the tumble dryer's broken down"]) == "the tumble dryer"
+    assert trouble_object(["the same address form twice now"]) == "the address form"

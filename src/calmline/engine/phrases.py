@@ -212,7 +212,10 @@ _ANY_DETERMINED = re.compile(r"\b(my|our|the|this|that|these|those|a|an|one)\s+(
 _SET_PHRASE = re.compile(r"\b(?:(?:out of|for|at|to|on|in) (?:the|my|our) (?:box|avoidance|end|moment|rest|least|most|"
                          r"world|way)|on the phone)$", re.IGNORECASE)
 _NOT_NAMING = re.compile(r"(?:\b(?:i'm|i am|we're|we are|i was|as)|^\W*(?:to|dear|attn:?))\s+$", re.IGNORECASE)
-_NOT_THING = frozenset("""own since across damn bloody so-called guaranteed whole entire actual real going
+# What follows a thing's "'s" when it is "is" or "has" ("the dryer's broken", "the card's in the post").
+_AFTER_IS = frozenset("""been gone come broken not never still just in on off free late missing stopped died
+arrived due going got always finally already down dead""".split())
+_NOT_THING = frozenset("""own since across damn bloody so-called guaranteed whole entire actual real going twice
 four five six seven eight nine ten eleven twelve twenty""".split())
 
 
@@ -229,11 +232,18 @@ def _named_things(texts: Sequence[str]) -> list[tuple[str, list[str]]]:
             if _NOT_NAMING.search(before) or _SET_PHRASE.search(f"{before}{match.group(1)} {first}"):
                 continue
             words: list[str] = []
-            for word in match.group(2).split():
+            after = clean[match.end(2):match.end(2) + 30].split()
+            for i, word in enumerate(split := match.group(2).split()):
                 low = word.lower()
                 if not words and low in _ORDINALS:  # "the third replacement phone"
                     continue
-                if low in _FUNCTION or low in _NOT_OBJECT or low in _NOT_THING or "'" in word:
+                owned = re.fullmatch(r"([A-Za-z][\w-]+)['’]s", word)  # "the tumble dryer's broken"
+                following = (split[i + 1:] or after or [""])[0].lower()
+                if owned and low[:-2] not in _FUNCTION | _NOT_OBJECT | _NOT_THING and (
+                        following in _AFTER_IS or following.endswith("ed")):  # not "the courier's site"
+                    words.append(owned.group(1))
+                    break
+                if low in _FUNCTION or low in _NOT_OBJECT or low in _NOT_THING or "'" in word or "’" in word:
                     break
                 words.append(word)
             if words and (len(words[-1]) > 2 or (len(words[-1]) == 2 and words[-1].isupper())):  # TV, PC
