@@ -17,6 +17,7 @@ from tests.signals.helpers import assert_evidence_points_at_text
         ("Why was I charged twice?", {"explanation"}),
         ("I think I deserve an apology", {"apology"}),
         ("I want to talk to your supervisor", {"manager"}),
+        ("My washing machine floods the kitchen. I need someone out today.", {"repair"}),
         ("I don't want a refund, I want a replacement", {"replacement"}),
         ("The delivery was fine, thank you", set()),
     ],
