@@ -87,6 +87,17 @@ def test_a_dated_call_back_the_customer_accepts_is_agreed_and_scheduled() -> Non
     assert stage_path(chat[:2]) == [("venting", "heard", 1)]
 
 
+def test_frustrated_push_back_does_not_take_the_offer() -> None:
+    """'3 working days?! ... This is a joke.' is not venting and not heated, but it is no yes: the
+    case stays heard (the coach once read it as resolving and suggested "Thank you, that's agreed")."""
+    chat = turns(("customer", "I was promised a refund of £240 two weeks ago by your colleague Mark. "
+                              "Nothing has arrived. I want it today."),
+                 ("agent", "I'm sorry, Mark should have followed that up. I've submitted the £240 "
+                           "refund now and it will reach your card within 3 working days."),
+                 ("customer", "3 working days?! I was told it was done two weeks ago. This is a joke."))
+    assert stage_path(chat) == [("venting", "heard", 1)]
+
+
 def test_venting_again_moves_back() -> None:
     chat = turns(("customer", "My parcel is late."), ("agent", "I'm sorry, that's frustrating."),
                  ("customer", "This is RIDICULOUS!!! I am FURIOUS, you people are a JOKE, worst "

@@ -69,7 +69,6 @@ class StageState:
 
 _OPEN: tuple[Stage, ...] = STAGES[1:6]  # heard … follow_up_scheduled: where a relapse falls back from
 _CALM = ("calm", "annoyed")
-_HEATED = ("angry", "hostile")
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,10 +174,11 @@ class _Machine:
         return True
 
     def _accept(self, turn: int, analysis: Analysis) -> None:
-        """A reply that is neither venting nor heated accepts what the agent last offered (up to
-        resolving; agreeing needs the customer's own words)."""
+        """A calm reply (calm or annoyed, not venting) accepts what the agent last offered (up to
+        resolving; agreeing needs the customer's own words). A frustrated one pushes back ("3
+        working days?! This is a joke."): the offer is not taken."""
         claim, self.claim = self.claim, None
-        if claim is None or analysis.venting.venting or analysis.anger.level in _HEATED:
+        if claim is None or analysis.venting.venting or analysis.anger.level not in _CALM:
             return
         target: Stage = claim.target if claim.target != "agreed" else "resolving"
         if self.ahead(target):
