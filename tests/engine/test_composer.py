@@ -62,12 +62,16 @@ BY_TEMPLATE = {"security_threat": turns(("customer", "wait till your driver show
                                                    "bracket or do I buy it separately?")),
                "calm_question_about": turns(("customer", "Hi, my bill for March looks higher than usual. "
                                                          "Could you tell me what the extra is for?")),
-               "hear_want": turns(("customer", "it's been down since six this morning, I can't take "
-                                               "card payments, I need it back on")),
+               # a customer who is upset (frustrated, not venting): the "hear" moment these two
+               # templates are written for; the same words said calmly are read as heard already
+               "hear_want": turns(("customer", "It's been down since six this morning and nobody has "
+                                               "told me anything. I can't take card payments. I need "
+                                               "it back on NOW.")),
                "escalate_cancel_issue": turns(("customer", "I've been waiting two weeks for someone to "
                                                            "cancel my membership. Just cancel it.")),
-               "hear_named": turns(("customer", "it's been down since six this morning, I can't take "
-                                                "card payments, I need it back on")),
+               "hear_named": turns(("customer", "It's been down since six this morning and nobody has "
+                                                "told me anything. I can't take card payments. I need "
+                                                "it back on NOW.")),
                "calm_request": turns(("customer", "Hi, the helmet came in black but I ordered white. "
                                                   "Could you swap it for the white one?")),
                "calm_request_about": turns(("customer", "Hi, the boiler in flat 2 isn't heating the water "
