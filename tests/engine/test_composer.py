@@ -74,8 +74,9 @@ BY_TEMPLATE = {"security_threat": turns(("customer", "wait till your driver show
                                                 "it back on NOW.")),
                "calm_request": turns(("customer", "Hi, the helmet came in black but I ordered white. "
                                                   "Could you swap it for the white one?")),
-               "calm_request_about": turns(("customer", "Hi, the boiler in flat 2 isn't heating the water "
-                                                        "since Monday. Could an engineer take a look? Thanks"))}
+               "calm_request_about": turns(("customer", "Hi, the boiler in flat 2 isn't heating the "
+                                                        "water since Monday. Could an engineer take a "
+                                                        "look? Thanks"))}
 TEMPLATES = [(t.id, m) for t in load_coach().templates for m in t.moments]
 
 

@@ -54,7 +54,8 @@ def test_what_went_wrong_is_named_before_the_first_thing_they_mention() -> None:
     said = ["I'm not leaving, I really like the box, but the bills were £3 higher than the website."]
     assert issue_object(said) == "the box"
     assert issue_object(said, prefer={"bills"}) == "the bills"
-    assert issue_object(["i will be disputing this charge with american express"], prefer={"charg"}) == "the charge"
+    disputed = ["i will be disputing this charge with american express"]
+    assert issue_object(disputed, prefer={"charg"}) == "the charge"
 
 
 @pytest.mark.parametrize("text", [
@@ -90,7 +91,8 @@ def test_a_thing_named_with_a_or_one_that_went_wrong_is_named() -> None:
 
     said = ["Four calls about one broken window lock and still nobody's come."]
     assert trouble_object(said, prefer={"broke"}) == "the broken window lock"
-    assert trouble_object(["nothing in there says you can charge for a a paper bill"], prefer={"bill"}) == "the paper bill"
+    paper = ["nothing in there says you can charge for a a paper bill"]
+    assert trouble_object(paper, prefer={"bill"}) == "the paper bill"
     assert trouble_object(said) is None  # "a" and "one" only for what went wrong
 
 
@@ -130,7 +132,8 @@ def test_being_left_without_a_service_is_their_issue() -> None:
 def test_said_back_in_the_agent_s_voice_keeps_its_grammar() -> None:
     from calmline.engine.phrases import second_person
 
-    assert second_person("I was told my internet would be upgraded") == "you were told your internet would be upgraded"
+    told = second_person("I was told my internet would be upgraded")
+    assert told == "you were told your internet would be upgraded"
     assert second_person("I wasn't told") == "you weren't told"
     assert second_person("I'm travelling to Canada and the US") == "you're travelling to Canada and the US"
 

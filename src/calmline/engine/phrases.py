@@ -54,9 +54,12 @@ _WAITING = re.compile(r"\bwaiting\s+(?:for\s+)?(?P<dur>(?:over\s+|more than\s+|a
                       r"(?:\s+for\s+(?:(?:my|our|the)\s+)?(?P<obj>(?:[A-Za-z][\w-]*\s+){0,1}\w[\w-]*))?",
                       re.IGNORECASE)
 # A service they are left without ("6th day with no internet", "no working phone").
-_WITHOUT = re.compile(r"\bno (?:working |proper )?(?P<thing>internet|wi-?fi|broadband|power|electricity|heating|"
-                      r"hot water|gas|water|signal|landline|phone|TV|connection)(?! line)\b(?!\s+(?:bill|number|"
-                      r"call|calls|email|letter|update|contract|company|provider|engineer)s?\b)", re.IGNORECASE)
+_WITHOUT = re.compile(r"\bno (?:working |proper )?(?P<thing>internet|wi-?fi|broadband|power|electricity|"
+                      r"heating|"
+                      r"hot water|gas|water|signal|landline|phone|TV|connection)(?! line)\b(?!\s+(?:bill"
+                      r"|number|"
+                      r"call|calls|email|letter|update|contract|company|provider|engineer)s?\b)",
+                      re.IGNORECASE)
 # Words that end an object too early or are no object at all ("the same", "the way").
 _NOT_OBJECT = frozenset("""same way time times thing things problem issue one case point whole fact
 it this that day week month money reason end only first last next other all lot i we you they
@@ -204,18 +207,22 @@ months hours""".split())
 _ORDINALS = frozenset("first second third fourth fifth last next same new old".split())
 _DETERMINED = re.compile(r"\b(my|our|the)\s+((?:[A-Za-z][\w'-]*\s+){0,3}[A-Za-z][\w'-]*)", re.IGNORECASE)
 # Every thing named with a determiner, overlapping ("for a a paper bill" names "a paper bill").
-_ANY_DETERMINED = re.compile(r"\b(my|our|the|this|that|these|those|a|an|one)\s+(?=((?:[A-Za-z][\w'-]*\s+){0,3}"
+_ANY_DETERMINED = re.compile(r"\b(my|our|the|this|that|these|those|a|an|one)\s+(?=((?:[A-Za-z][\w'-]*\s+"
+                             r"){0,3}"
                              r"[A-Za-z][\w'-]*))", re.IGNORECASE)
 # "the" that names no thing of theirs: a set phrase ("out of the box", "for the avoidance of doubt",
 # "the end of my rope"), who they are ("I'm the founder"), who they write to ("To the complaints
 # department,").
-_SET_PHRASE = re.compile(r"\b(?:(?:out of|for|at|to|on|in) (?:the|my|our) (?:box|avoidance|end|moment|rest|least|most|"
+_SET_PHRASE = re.compile(r"\b(?:(?:out of|for|at|to|on|in) (?:the|my|our) (?:box|avoidance|end|moment|re"
+                         r"st|least|most|"
                          r"world|way)|on the phone)$", re.IGNORECASE)
-_NOT_NAMING = re.compile(r"(?:\b(?:i'm|i am|we're|we are|i was|as)|^\W*(?:to|dear|attn:?))\s+$", re.IGNORECASE)
+_NOT_NAMING = re.compile(r"(?:\b(?:i'm|i am|we're|we are|i was|as)|^\W*(?:to|dear|attn:?))\s+$",
+                         re.IGNORECASE)
 # What follows a thing's "'s" when it is "is" or "has" ("the dryer's broken", "the card's in the post").
 _AFTER_IS = frozenset("""been gone come broken not never still just in on off free late missing stopped died
 arrived due going got always finally already down dead""".split())
-_NOT_THING = frozenset("""own since across damn bloody so-called guaranteed whole entire actual real going twice
+_NOT_THING = frozenset("""own since across damn bloody so-called guaranteed whole entire actual real going
+    twice
 four five six seven eight nine ten eleven twelve twenty""".split())
 
 
@@ -280,7 +287,8 @@ def trouble_object(texts: Sequence[str], prefer: Collection[str] = ()) -> str | 
     """What the customer is writing about, for a reply to name: `issue_object`, but skipping set
     phrases and who they are or write to ("out of the box", "I'm the founder", "To the
     complaints department"), and stopping before words that name nothing ("the rep since 10am").
-    With `prefer` (stems of what went wrong for them, restate.stems), the first thing whose last word is one of them comes first, also named
+    With `prefer` (stems of what went wrong for them, restate.stems), the first thing whose last word is
+    one of them comes first, also named
     with "this" or "that" ("disputing this charge" -> "the charge"), then one named with "a" or
     "one" that holds one of them ("four calls about one broken window lock" -> "the broken window
     lock")."""
@@ -317,50 +325,75 @@ def question_asked(text: str, most_words: int = 24) -> str | None:
 
 _ASKED: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (label, re.compile(pattern, re.IGNORECASE)) for label, pattern in (
-    ("manager", r"\b(?:(?:a|your|the) (?:manager|supervisor)(?!'s (?!name|number|details)|\s+(?:at|of|\w+ (?:called|"
-                r"said|told|promised))\b|\s+(?:called|said|told|was|is|has)\b)|(?:someone|somebody|anyone) (?:more |actually )?"
-                r"senior|(?:someone|somebody|anyone) (?:higher up|above (?:you|first-line))|(?:the )?head of \w+|"
-                r"(?:a|your|the) (?:team ?leader|team lead|super ?visor|boss)\b(?!'s (?!name|number)|\s+\w+ (?:called|"
+    ("manager", r"\b(?:(?:a|your|the) (?:manager|supervisor)"
+                r"(?!'s (?!name|number|details)|\s+(?:at|of|\w+ (?:called|"
+                r"said|told|promised))\b|\s+(?:called|said|told|was|is|has)\b)|(?:someone|somebody|anyon"
+                r"e) (?:more |actually )?"
+                r"senior|(?:someone|somebody|anyone) (?:higher up|above (?:you|first-line))|(?:the )?hea"
+                r"d of \w+|"
+                r"(?:a|your|the) (?:team ?leader|team lead|super ?visor|boss)\b(?!'s (?!name|number)|\s+"
+                r"\w+ (?:called|"
                 r"said|told|promised))|the person in "
-                r"charge|(?:the )?person \w+ reports to|(?:someone|somebody) with (?:\w+ ){0,2}authority|whoever "
+                r"charge|(?:the )?person \w+ reports to|(?:someone|somebody) with (?:\w+ ){0,2}authority"
+                r"|whoever "
                 r"(?:can (?:actually )?authori[sz]e|runs|is in charge)|(?:anyone|someone) (?:there )?who can "
                 r"(?:actually )?make (?:a|the) decision|(?:head office|managing director|ceo's office)\b)"),
-    ("refund", r"\b(?:refund(?!\s+(?:policy|was|has|had|is|landed|arrived|approved|processed|went|came)\b)|money back|"
+    ("refund", r"\b(?:refund(?!\s+(?:policy|was|has|had|is|landed|arrived|approved|processed|went|came)"
+               r"\b)|money back|"
                r"reimburse|(?:be|been) reversed|reverse (?:it|the|one)|back in(?:to)? my account|release it|"
-               r"deposit back|pay (?:me )?back|every penny (?:back|refunded)|(?:get|have|put|pop) (?:the )?(?:difference|"
-               r"cash|money|charge|second one|\w+ one) back|(?:knock|take) (?:that|it|this|the [\w£$€ ]{1,30}?) off|"
+               r"deposit back|pay (?:me )?back|every penny (?:back|refunded)|(?:get|have|put|pop) (?:the"
+               r" )?(?:difference|"
+               r"cash|money|charge|second one|\w+ one) back|(?:knock|take) (?:that|it|this|the [\w£$€ ]{"
+               r"1,30}?) off|"
                r"(?:want|like|need|get|have|give|put)\s+(?!(?:me|us|you|him)\s)(?:[\w£$€.,'-]+\s+){0,3}?"
                r"(?!(?:call|ring|phone|email|text)\s)[\w£$€.,'-]+\s+back\b"
-               r"(?!\s+(?:to|in touch|from|on\b(?!\s+(?:the|my|your|our)\b))\b)|give (?:me|us) (?:my|our) money|return (?:of )?(?:my|our|the) "
-               r"(?:[£$€][\d,.]+ )?deposit|(?:want|like|need|get|have) (?:[\w£$€.,'-]+ ){1,4}?(?:refunded|reversed|"
-               r"taken off|removed|waived)|(?:remove|waive|refund|reverse) (?:the|that|this|those|these|them|all)? ?"
-               r"(?:[\w£$€.-]+ ){0,2}(?:charges?|fees?)|cancel (?:the|that|this) (?:[\w£$€.-]+ )?(?:charges?|fees?))\b"),
+               r"(?!\s+(?:to|in touch|from|on\b(?!\s+(?:the|my|your|our)\b))\b)|give (?:me|us) (?:my|our"
+               r") money|return (?:of )?(?:my|our|the) "
+               r"(?:[£$€][\d,.]+ )?deposit|(?:want|like|need|get|have) (?:[\w£$€.,'-]+ ){1,4}?(?:refunde"
+               r"d|reversed|"
+               r"taken off|removed|waived)|(?:remove|waive|refund|reverse) (?:the|that|this|those|these|"
+               r"them|all)? ?"
+               r"(?:[\w£$€.-]+ ){0,2}(?:charges?|fees?)|cancel (?:the|that|this) (?:[\w£$€.-]+ )?(?:char"
+               r"ges?|fees?))\b"),
     ("compensation", r"\b(?:compensat\w*|goodwill|pay(?:ing)? for (?:it|the)|covered|something for|"
-                     r"(?:pop|put|add) (?:a|some) credit on|(?:a|some|proper|any|service) credits?\b(?! card)|"
-                     r"(?:a|any|some|loyalty) discount|money off|knock (?:a bit|something|some\w*) off|pay (?:me|us) "
+                     r"(?:pop|put|add) (?:a|some) credit on|(?:a|some|proper|any|service) credits?\b(?! "
+                     r"card)|"
+                     r"(?:a|any|some|loyalty) discount|money off|knock (?:a bit|something|some\w*) off|p"
+                     r"ay (?:me|us) "
                      r"for|anything you can do (?:on|for|about) (?:my|the|our|loyal))"),
     ("replacement", r"\b(?:replace(?:ment)?(?! bus)|a new one|brand new|send (?:it|them|one) (?:out )?again|"
-                    r"reissue|re-issue|swap (?:it|them|this|the|my)|exchange (?:it|them|this)|(?:send|post|get) "
-                    r"(?:me |us )?(?:a |an |the )?(?:new|matching|right|correct|another|proper) (?!slot|survey)\w+|"
+                    r"reissue|re-issue|swap (?:it|them|this|the|my)|exchange (?:it|them|this)|(?:send|po"
+                    r"st|get) "
+                    r"(?:me |us )?(?:a |an |the )?(?:new|matching|right|correct|another|proper) (?!slot|"
+                    r"survey)\w+|"
                     r"send (?:me |us )?(?:a|an|another) \w+ one)\b"),
     ("repair", r"\b(?:repair(?:ed)?(?! (?:slot|shop))|(?:please |pls |to |and |you |can you |could you )fix|"
-               r"fix (?:it|this|that|them|the|my|your|our)|(?:get|have|want|need) (?:it|this|that|them|the \w+) "
-               r"(?:fixed|repaired|looked at|seen to)|activate|reconnect|send (?:someone|somebody|an engineer|"
+               r"fix (?:it|this|that|them|the|my|your|our)|(?:get|have|want|need) (?:it|this|that|them|t"
+               r"he \w+) "
+               r"(?:fixed|repaired|looked at|seen to)|activate|reconnect|send (?:someone|somebody|an eng"
+               r"ineer|"
                r"a technician|an? \w+ (?:round|out))|reinstated|turn(?:ed)? (?:it |them )?back on|(?:it|them|"
-               r"internet|power|service|heating|water) back on|(?:get|have) (?:someone|that|it|this|them) (?:to )?"
+               r"internet|power|service|heating|water) back on|(?:get|have) (?:someone|that|it|this|them"
+               r") (?:to )?"
                r"look(?:ed)? at|sort it(?! with)|(?:take|have) a look|pop (?:round|over)|get (?:me|us) back "
                r"(?:in|online|on)|come back (?:tomorrow|today|and))\b"),
-    ("cancellation", r"\b(?:cancel (?:my|the|it|everything|this|our|her|his|all)(?! (?:[\w£$€.-]+ )?(?:charges?|"
-                     r"fees?)\b)|close (?:my|her|his|our|the) (?:\w+ )?(?:account|current)|end (?:my|the|our) "
+    ("cancellation", r"\b(?:cancel (?:my|the|it|everything|this|our|her|his|all)(?! (?:[\w£$€.-]+ )?(?:c"
+                     r"harges?|"
+                     r"fees?)\b)|close (?:my|her|his|our|the) (?:\w+ )?(?:account|current)|end (?:my|the"
+                     r"|our) "
                      r"(?:contract|tenancy|agreement|membership)|ending (?:my|our|the) (?:contract|tenancy|"
-                     r"agreement|membership)|turn off (?:the )?auto-?renew\w*|(?:i'm|i am|we're|we are) cancell?ing|"
+                     r"agreement|membership)|turn off (?:the )?auto-?renew\w*|(?:i'm|i am|we're|we are) "
+                     r"cancell?ing|"
                      r"(?:my|our|as|formal|\w+ (?:days|weeks|months)'?) notice\b|so end it|just\W+cancel)"),
 ))
 # "I don't want a refund", "not after money", "Do NOT send me another survey", "we had to cancel
 # our holiday": no request.
-_DECLINED = re.compile(r"(?:\b(?:don't|do not|didn't|not)\s+(?:really\s+)?(?:want|need|after|asking for|looking "
-                       r"for)\s+(?:[\w'-]+\s+){0,2}|\bnot (?:after|looking for|asking for)\s+(?:[\w'-]+\s+){0,2}|"
-                       r"^\s*(?:(?:please|and|but|so|just)\s+)?(?:don't|do not|never)\s+|\bhad to\s+)$", re.IGNORECASE)
+_DECLINED = re.compile(r"(?:\b(?:don't|do not|didn't|not)\s+(?:really\s+)?(?:want|need|after|asking for|"
+                       r"looking "
+                       r"for)\s+(?:[\w'-]+\s+){0,2}|\bnot (?:after|looking for|asking for)\s+(?:[\w'-]+"
+                       r"\s+){0,2}|"
+                       r"^\s*(?:(?:please|and|but|so|just)\s+)?(?:don't|do not|never)\s+|\bhad to\s+)$",
+                       re.IGNORECASE)
 _IF = re.compile(r"\bif (?:i|we)\s+$", re.IGNORECASE)  # "if I cancel my trial...?" asks what would happen
 
 
