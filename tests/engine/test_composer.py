@@ -135,3 +135,19 @@ def test_a_calm_question_with_a_request_is_answered_about_both() -> None:
     top = suggest(chat, coach_analyzer())[0]
     assert top.source == "template:calm_request_about"
     assert "boiler" in top.text and "repair" in top.text
+
+
+@pytest.mark.parametrize("offer, recap", [
+    ("I can move you to the annual plan, which works out at $12 a month. Would that help?",
+     "I will move you to the annual plan"),
+    ("We can send you a replacement or refund you in full. Which would you prefer?",
+     "[the agreed next step]"),
+])
+def test_the_recap_says_the_offer_they_agreed_to(offer: str, recap: str) -> None:
+    """The agent's own offer is what was agreed ("I will move you to the annual plan"), not a
+    placeholder; with two options on the table the recap does not guess which they took."""
+    chat = turns(("customer", "Hi, quick question: why did my monthly price go up from $12 to $15?"),
+                 ("agent", f"Thanks for asking, and I'm sorry we didn't make the change clearer. {offer}"),
+                 ("customer", "Ok, that works, thanks."))
+    found = suggest(chat, coach_analyzer())
+    assert found and recap in found[0].text, [s.text for s in found]

@@ -113,8 +113,10 @@ def _issue(moment: Moment, config: CoachConfig, slots: Mapping[str, str]) -> str
 # What went wrong, said the way the customer said it, when the coach's name for it shares no word
 # with theirs: "being charged" for "the problem with your billing" to someone charged for a paper
 # bill, "being kept on hold" for "the long wait" to someone left on hold.
-_DONE_TO_THEM = frozenset("charged overcharged billed transferred ignored disconnected misled".split())  # to them, not a thing
-_THEIR_THING = frozenset("""charge charges fee fees bill bills invoice payment payments price queue""".split())
+# done to them, not a thing
+_DONE_TO_THEM = frozenset("charged overcharged billed transferred ignored disconnected misled".split())
+_THEIR_THING = frozenset("""charge charges fee fees bill bills invoice payment payments price
+    queue""".split())
 
 
 def _in_their_words(named: str, evidence: list[str]) -> str:
@@ -185,11 +187,28 @@ def _situation(moment: Moment, slots: dict[str, str]) -> None:
         slots["thanks"] = resolved_clause(latest) or (f"{topic} is sorted" if topic else "it's sorted")
 
 
+# what an offer offers: "I can move you to the annual plan, which works out at..." -> "move you
+# to the annual plan"
+_OFFER = re.compile(r"\b(?:I|we)\s+(?:can|could|will|'ll|'d be happy to|am happy to|are happy to)\s+"
+                    r"(?:also\s+|now\s+|still\s+)?((?:[\w£$€'-]+[ ]){1,10}?[\w£$€'-]+)"
+                    r"(?=\s*(?:[,;.!?]|$|\s(?:which|so that|if|or|and then|instead)\b))", re.IGNORECASE)
+
+
 def _plan(moment: Moment) -> str | None:
+    """What was agreed: the agent's latest dated promise, else the fix the agent last offered
+    ("I can move you to the annual plan" -> "move you to the annual plan"), so a recap never
+    shows "[the agreed next step]" where the agent's own words say it."""
     for scan in reversed(moment.agent_scans()):
         dated = [c for c in scan.commitments if c.due_text]
         if dated:
             return dated[-1].what
+    for scan in reversed(moment.agent_scans()):
+        for found in scan.behaviours.get("solution", ()):
+            start = max(scan.text.rfind(mark, 0, found.start) for mark in (". ", "! ", "? ", "\n"))
+            offer = _OFFER.search(scan.text, start + 1 if start >= 0 else 0)
+            if offer and offer.start() <= found.start < offer.end():
+                # "a replacement or a refund": which one they took is not for us to guess
+                return None if re.match(r"\s+or\b", scan.text[offer.end():]) else offer.group(1)
     return None
 
 
