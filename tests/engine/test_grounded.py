@@ -252,6 +252,11 @@ def test_a_question_put_to_us_is_said_back_in_our_voice() -> None:
         "what do we need from you?"
     assert question_asked("Does your platform support single sign-on?") == \
         "does our platform support single sign-on?"
+    # the openings of a chat are not the question
+    assert question_asked("hi, quick one - can I change the delivery address on order 88213 to my "
+                          "work address? thanks") == \
+        "can you change the delivery address on order 88213 to your work address?"
+    assert question_asked("Sorry to bother you, is the shop open on Sunday?") == "is the shop open on Sunday?"
 
 
 def test_what_they_ask_for_in_passing_is_what_the_reply_answers() -> None:

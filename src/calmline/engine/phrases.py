@@ -314,8 +314,8 @@ def question_asked(text: str, most_words: int = 24) -> str | None:
         if not sentence.rstrip().endswith("?"):
             continue
         clean = re.sub(r"@\w+|#\w+", "", sentence)
-        clean = re.sub(r"^(?:\W*(?:hi|hello|hey|ok|okay|so|um|quick question)\b\W*)+", "", clean.strip(),
-                       flags=re.IGNORECASE)
+        clean = re.sub(r"^(?:\W*(?:hi|hello|hey|ok|okay|so|um|quick (?:question|one|q)|just a quick one"
+                       r"|sorry to bother you|one more thing)\b\W*)+", "", clean.strip(), flags=re.IGNORECASE)
         clean = re.sub(r"\?+$", "?", re.sub(r"\s+", " ", clean)).strip()
         if 2 < len(clean.split()) <= most_words:
             said = second_person(clean, company=True)
