@@ -74,6 +74,8 @@ BY_TEMPLATE = {"security_threat": turns(("customer", "wait till your driver show
                                                 "it back on NOW.")),
                "calm_request": turns(("customer", "Hi, the helmet came in black but I ordered white. "
                                                   "Could you swap it for the white one?")),
+               "praise_welcome": turns(("customer", "Just wanted to say Priya was so helpful "
+                                                    "yesterday, thank you!")),
                "calm_request_about": turns(("customer", "Hi, the boiler in flat 2 isn't heating the "
                                                         "water since Monday. Could an engineer take a "
                                                         "look? Thanks"))}
@@ -151,3 +153,15 @@ def test_the_recap_says_the_offer_they_agreed_to(offer: str, recap: str) -> None
                  ("customer", "Ok, that works, thanks."))
     found = suggest(chat, coach_analyzer())
     assert found and recap in found[0].text, [s.text for s in found]
+
+
+def test_praise_is_thanked_and_sarcasm_is_not() -> None:
+    """A compliment gets thanks, not "I'm sorry about the problem with the delivery"; the same
+    words of praise around a complaint ("Brilliant. Two hours on hold.") get the apology."""
+    praise = suggest(turns(("customer", "Just wanted to say Priya was so helpful yesterday, thank you!")),
+                     coach_analyzer())
+    assert praise[0].source == "template:praise_welcome" and "sorry" not in praise[0].text.lower()
+    assert praise[0].review.verdict == "send"
+    sarcasm = suggest(turns(("customer", "Brilliant. Two hours on hold.")), coach_analyzer())
+    assert sarcasm[0].source != "template:praise_welcome"
+    assert "waiting two hours" in sarcasm[0].text

@@ -36,7 +36,7 @@ _NEAR = {"venting": ("hear",), "hear": ("understand",), "understand": ("hear", "
 
 
 # Slots that mark a situation: a template written for one is the reply to it, ahead of any other.
-_SITUATIONS = frozenset({"thanks", "repeat", "question"})
+_SITUATIONS = frozenset({"thanks", "praise", "repeat", "question"})
 
 
 class Rewriter(Protocol):

@@ -23,6 +23,7 @@ from calmline.engine.analysis import Analysis, Fact
 from calmline.engine.analyzer import Analyzer, HistoryItem, as_turn
 from calmline.engine.case_reading import CaseTurn, open_flags
 from calmline.engine.cues import CueScanner, DraftContext, Scan
+from calmline.engine.phrases import praised
 from calmline.engine.restate import CustomerFacts, FactGatherer, Told, fact_mentions, told
 from calmline.engine.stages import StageState, track_stages
 from calmline.errors import InputError
@@ -95,6 +96,8 @@ def _kind(state: StageState, latest: Analysis | None, latest_index: int | None,
             return "escalate"
         if latest.venting.venting:
             return "venting"
+        if praised(latest):  # "the driver was lovely, thank you!": thank them, nothing to fix
+            return "close"
     return _NEXT[state.stage]
 
 

@@ -15,6 +15,7 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
+from calmline.engine.analysis import Analysis
 from calmline.text.spoken import without_fillers
 
 # What is wrong, as customers write it (a verb or an adjective that can follow the object).
@@ -486,6 +487,26 @@ _REQUEST = re.compile(r"\b(?:i'd like|i would like|i want|i need|we need|could y
                       r"shall)|i expect|would be appreciated)\b", re.IGNORECASE)
 
 
+# words of praise, not of agreement ("great, thanks" and "perfect, that works" agree to an offer)
+_PRAISE = re.compile(r"\b(?:lovely|brilliant|amazing|excellent|fantastic|wonderful|superb|helpful|"
+                     r"friendly|spot on|so kind|very kind|a star|above and beyond|impressed)\b",
+                     re.IGNORECASE)
+
+
+def praise_only(text: str) -> bool:
+    """The message only praises ("the driver was lovely, thank you!"): nothing wrong, nothing
+    asked. Sarcasm ("Brilliant. Two hours on hold.") is told apart by the caller, from what the
+    analysis read (a cause, a want, a level above calm)."""
+    return bool(_PRAISE.search(text) and not _OPEN_PROBLEM.search(text) and not _REQUEST.search(text))
+
+
+def praised(read: Analysis) -> bool:
+    """Only thanks or praise, read calm with nothing wrong, wanted or flagged: "Brilliant. Two hours
+    on hold." reads a cause (the wait), so it is not praise."""
+    return (read.anger.level == "calm" and not read.causes and not read.wants and not read.flags
+            and praise_only(read.text))
+
+
 def thanks_only(text: str) -> bool:
     """The message thanks the team for something that is now sorted, with nothing still open and
     nothing asked for."""
@@ -494,5 +515,5 @@ def thanks_only(text: str) -> bool:
 
 
 __all__ = ["IssuePhrase", "asked_for", "cancel_object", "deadline", "issue_object", "issue_phrase",
-           "question_asked", "repeat_contact", "resolved_clause", "said_back", "second_person",
-           "thanks_only", "trouble_object"]
+           "praise_only", "praised", "question_asked", "repeat_contact", "resolved_clause", "said_back",
+           "second_person", "thanks_only", "trouble_object"]

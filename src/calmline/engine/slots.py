@@ -17,6 +17,7 @@ from calmline.engine.phrases import (
     cancel_object,
     deadline,
     issue_phrase,
+    praised,
     question_asked,
     repeat_contact,
     resolved_clause,
@@ -102,7 +103,8 @@ def _issue(moment: Moment, config: CoachConfig, slots: Mapping[str, str]) -> str
     for analysis in reversed(moment.customer_analyses()):
         labels = [f.label for f in (*analysis.areas, *analysis.causes)]
         if "process_friction" in labels and slots.get("duration"):
-            return "waiting " + re.sub(r"^(A|An|One) ", lambda m: m.group(1).lower() + " ", slots["duration"])
+            duration = slots["duration"]  # "Two hours on hold." -> "waiting two hours"
+            return "waiting " + duration[:1].lower() + duration[1:]
         for finding in (*analysis.areas, *analysis.causes):
             if finding.label in config.issues:
                 named = fill(config.issues[finding.label], slots, sentence=False)
@@ -185,6 +187,10 @@ def _situation(moment: Moment, slots: dict[str, str]) -> None:
     if latest and thanks_only(latest):
         topic = slots.get("topic")
         slots["thanks"] = resolved_clause(latest) or (f"{topic} is sorted" if topic else "it's sorted")
+    elif moment.latest is not None and praised(moment.latest):
+        slots["praise"] = "yes"  # a compliment is no problem to apologise for
+        for key in ("issue", "recap", "question"):
+            slots.pop(key, None)
 
 
 # what an offer offers: "I can move you to the annual plan, which works out at..." -> "move you

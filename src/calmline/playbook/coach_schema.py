@@ -18,7 +18,7 @@ Check = Literal["facts", "steps", "offer", "timeline", "no_timeline", "no_altern
                 "unanswered", "tone", "danger"]
 SLOT_NAMES = frozenset({"name", "order", "product", "duration", "amount", "date", "want", "issue",
                         "order_ref", "recap", "plan", "refund_time", "callback_time", "update_time",
-                        "replacement_time", "crisis_line", "deadline", "repeat", "thanks",
+                        "replacement_time", "crisis_line", "deadline", "repeat", "thanks", "praise",
                         "question", "topic", "cancel_what",
                         "issue_read"})  # a marker: {issue} is their problem, not only a thing they named
 # Slots every conversation fills (the sla times `sla` must define); any other slot in a hint, a
