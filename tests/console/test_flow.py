@@ -58,11 +58,13 @@ def test_full_flow(server: Server, keys: dict[str, str], watched: Watched) -> No
     message = page.locator(".msg.customer").first
     message.wait_for()
     assert re.search(r"lv-(angry|hostile)", message.get_attribute("class") or "")
+    # the page redraws the conversation when the suggestions arrive: hover the badge after that,
+    # or a slow machine hovers a badge that is then replaced and no popover opens
+    page.wait_for_selector("#suggestions .suggestion")
     badge = page.locator(".msg.customer .badge[data-flag=legal]")
     badge.hover()
     assert "lawyer" in page.locator(".evidence").inner_text()
     assert "legal" in page.locator(".banner.esc[data-auto=true]").inner_text()  # calmline escalated by itself
-    page.wait_for_selector("#suggestions .suggestion")
     watched.shot(page, "10-flow-customer-message")
     page.locator("#suggestions").scroll_into_view_if_needed()  # the assist (GET /v1/.../assist)
     watched.shot(page, "10b-flow-assist-suggestions")
