@@ -26,7 +26,8 @@ _UNMET = re.compile(
     r"\bstill\s+(?:no|not|never)\b"
     r"|\b(?:never|not|didn'?t|no)\s+(?:\w+\s+)?(?:got|get|gotten|received?|seen|had|arrived|come|came)\b")
 _YET = re.compile(r"^[\w'-]+(?:\s+[\w'-]+)?\s+yet\b")
-# What they already have is no longer wanted: "the refund came through", "got my refund".
+# What they already have is no longer wanted ("the refund came through", "got my refund"), unless
+# the sentence says they have not got it (_NOT_YET: "I never got my refund", "it still hasn't").
 _NOT_YET = re.compile(r"\b(?:never|not|no|still|yet|didn'?t|haven'?t|hasn'?t|hadn'?t|won'?t|isn'?t|wasn'?t)\b"
                       r"(?=[^.!?]*$)|^[\w'-]*\s+(?:still\s+)?(?:has|have|had|is|was)n'?t\b")
 _SETTLED_BEFORE = re.compile(r"\b(?:got|received)\s+(?:my|the|a|your|our|that)\s+(?:[\w£$€.,]+\s+)?$")
@@ -36,13 +37,18 @@ _SETTLED_AFTER = re.compile(
     r"|(?:was|were|has been|have been)\s+(?:processed|paid|received|credited|fitted|done|fixed|sorted))\b")
 
 
+def _clause_before(norm: str, start: int, window: int) -> str:
+    """The `window` characters before `start`, from the last sentence end on."""
+    before = norm[max(0, start - window) : start]
+    ends = [m.end() for m in _SENTENCE_END.finditer(before)]
+    return before[ends[-1]:] if ends else before
+
+
 def is_negated(norm: str, start: int, window: int = 30) -> bool:
     """True when a negation word stands within the three words before `start`, in the same
     sentence, and not inside a condition ("if this isn't refunded" asks for the refund), nor
     saying the thing never came ("still no refund", "I never got the replacement")."""
-    before = norm[max(0, start - window) : start]
-    ends = [m.end() for m in _SENTENCE_END.finditer(before)]
-    clause = before[ends[-1]:] if ends else before
+    clause = _clause_before(norm, start, window)
     found = _NEGATION.search(clause)
     if found is None or _CONDITION.search(clause, 0, found.start()):
         return False
@@ -54,9 +60,7 @@ def is_negated(norm: str, start: int, window: int = 30) -> bool:
 def is_settled(norm: str, start: int, window: int = 30) -> bool:
     """True when the sentence says they already have the thing named at `start` ("the refund
     came through", "I got my refund"): a want they no longer have."""
-    before = norm[max(0, start - window) : start]
-    ends = [m.end() for m in _SENTENCE_END.finditer(before)]
-    clause = before[ends[-1]:] if ends else before
+    clause = _clause_before(norm, start, window)
     if _NOT_YET.search(clause) or _NOT_YET.match(norm[start:start + 60]):
         return False  # "I never got my refund", "the refund still hasn't come through"
     return bool(_SETTLED_BEFORE.search(clause) or _SETTLED_AFTER.match(norm[start:start + 60]))
