@@ -47,8 +47,8 @@ _ADJ_OBJECT = re.compile(r"\b(?P<own>[Mm]y|[Oo]ur)\s+(?P<adj>" + _ADJ + r")\s+"
 _CHARGED = re.compile(r"\b(?:I|we)(?:\s+(?:was|were|got|have been|think I was)|['’]ve been)\s+"
                       r"(?P<what>(?:charged|billed)\s+(?:twice|two times|double|three times)|"
                       r"double[- ]charged|overcharged)", re.IGNORECASE)
-_CHARGED_ME = re.compile(r"\b(?:charged|billed)\s+(?:me|us)\s+(?:[$£€]?\d[\d,.]*\s+)?"
-                         r"(?P<what>twice|two times|double|three times)\b",
+_CHARGED_ME = re.compile(r"\b(?:charged|billed)\s+(?:me|"
+                         r"us)\s+(?:[$£€]?\d[\d,.]*\s+)?(?P<what>twice|two times|double|three times)\b",
                          re.IGNORECASE)  # "your app charged me twice", "you charged me $480 twice"
 _WAITING = re.compile(r"\bwaiting\s+(?:for\s+)?(?P<dur>(?:over\s+|more than\s+|almost\s+)?(?:a|an|one|two|"
                       r"three|four|five|six|\d+)\s+(?:days?|weeks?|months?|hours?)\b)"
@@ -73,8 +73,8 @@ _DEADLINE = re.compile(r"\b(today|tonight|right now|immediately|asap|this mornin
                        r"(?::\d\d)?\s?(?:am|pm))\b", re.IGNORECASE)
 _NEED = re.compile(r"\b(?:need|needs|want|wanted|expect|must|has to|have to|got to|should|by|before|until|"
                    r"no later than|latest|back|refund|sorted|fixed)\b", re.IGNORECASE)
-_RESOLVED_OBJECT = re.compile(r"\b(?:my|our|the)\s+(?:[A-Za-z][\w-]*\s+){0,2}?(?:has\s+|have\s+|is\s+)?"
-                              r"(?:just\s+|finally\s+|now\s+)?(?:arrived|come through|came through|"
+_RESOLVED_OBJECT = re.compile(r"\b(?:my|our|the)\s+(?:[A-Za-z][\w-]*\s+){0,2}?(?:has\s+|have\s+|"
+                              r"is\s+)?(?:just\s+|finally\s+|now\s+)?(?:arrived|come through|came through|"
                               r"been (?:sorted|fixed|resolved)|working (?:again|now)|works (?:now|again|"
                               r"perfectly|fine|great))", re.IGNORECASE)
 _REPEAT = re.compile(r"\b(?:(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+time|(?:two|three|four|five|"
@@ -214,8 +214,8 @@ _ANY_DETERMINED = re.compile(r"\b(my|our|the|this|that|these|those|a|an|one)\s+(
 # "the" that names no thing of theirs: a set phrase ("out of the box", "for the avoidance of doubt",
 # "the end of my rope"), who they are ("I'm the founder"), who they write to ("To the complaints
 # department,").
-_SET_PHRASE = re.compile(r"\b(?:(?:out of|for|at|to|on|in) (?:the|my|our) (?:box|avoidance|end|moment|re"
-                         r"st|least|most|"
+_SET_PHRASE = re.compile(r"\b(?:(?:out of|for|at|to|on|in) (?:the|my|our) (?:box|avoidance|end|moment|"
+                         r"rest|least|most|"
                          r"world|way)|on the phone)$", re.IGNORECASE)
 _NOT_NAMING = re.compile(r"(?:\b(?:i'm|i am|we're|we are|i was|as)|^\W*(?:to|dear|attn:?))\s+$",
                          re.IGNORECASE)
@@ -328,70 +328,72 @@ _ASKED: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (label, re.compile(pattern, re.IGNORECASE)) for label, pattern in (
     ("manager", r"\b(?:(?:a|your|the) (?:manager|supervisor)"
                 r"(?!'s (?!name|number|details)|\s+(?:at|of|\w+ (?:called|"
-                r"said|told|promised))\b|\s+(?:called|said|told|was|is|has)\b)|(?:someone|somebody|anyon"
-                r"e) (?:more |actually )?"
-                r"senior|(?:someone|somebody|anyone) (?:higher up|above (?:you|first-line))|(?:the )?hea"
-                r"d of \w+|"
+                r"said|told|promised))\b|\s+(?:called|said|told|was|is|has)\b)|(?:someone|somebody|"
+                r"anyone) (?:more |"
+                r"actually )?senior|(?:someone|somebody|anyone) (?:higher up|above (?:you|first-line))|"
+                r"(?:the )?head of \w+|"
                 r"(?:a|your|the) (?:team ?leader|team lead|super ?visor|boss)\b(?!'s (?!name|number)|\s+"
                 r"\w+ (?:called|"
-                r"said|told|promised))|the person in "
-                r"charge|(?:the )?person \w+ reports to|(?:someone|somebody) with (?:\w+ ){0,2}authority"
+                r"said|told|promised))|"
+                r"the person in charge|(?:the )?person \w+ reports to|(?:someone|"
+                r"somebody) with (?:\w+ ){0,2}authority"
                 r"|whoever "
                 r"(?:can (?:actually )?authori[sz]e|runs|is in charge)|(?:anyone|someone) (?:there )?who can "
                 r"(?:actually )?make (?:a|the) decision|(?:head office|managing director|ceo's office)\b)"),
     ("refund", r"\b(?:refund(?!\s+(?:policy|was|has|had|is|landed|arrived|approved|processed|went|came)"
                r"\b)|money back|"
                r"reimburse|(?:be|been) reversed|reverse (?:it|the|one)|back in(?:to)? my account|release it|"
-               r"deposit back|pay (?:me )?back|every penny (?:back|refunded)|(?:get|have|put|pop) (?:the"
-               r" )?(?:difference|"
-               r"cash|money|charge|second one|\w+ one) back|(?:knock|take) (?:that|it|this|the [\w£$€ ]{"
-               r"1,30}?) off|"
-               r"(?:want|like|need|get|have|give|put)\s+(?!(?:me|us|you|him)\s)(?:[\w£$€.,'-]+\s+){0,3}?"
-               r"(?!(?:call|ring|phone|email|text)\s)[\w£$€.,'-]+\s+back\b"
-               r"(?!\s+(?:to|in touch|from|on\b(?!\s+(?:the|my|your|our)\b))\b)|give (?:me|us) (?:my|our"
-               r") money|return (?:of )?(?:my|our|the) "
-               r"(?:[£$€][\d,.]+ )?deposit|(?:want|like|need|get|have) (?:[\w£$€.,'-]+ ){1,4}?(?:refunde"
-               r"d|reversed|"
+               r"deposit back|pay (?:me )?back|every penny (?:back|refunded)|(?:get|have|put|"
+               r"pop) (?:the )?(?:difference|"
+               r"cash|money|charge|second one|\w+ one) back|(?:knock|take) (?:that|it|this|"
+               r"the [\w£$€ ]{1,30}?) off|"
+               r"(?:want|like|need|get|have|give|put)\s+(?!(?:me|us|you|"
+               r"him)\s)(?:[\w£$€.,'-]+\s+){0,3}?(?!(?:call|ring|phone|email|"
+               r"text)\s)[\w£$€.,'-]+\s+back\b(?!\s+(?:to|in touch|from|on\b(?!\s+(?:the|my|your|"
+               r"our)\b))\b)|give (?:me|us) (?:my|"
+               r"our) money|return (?:of )?(?:my|our|the) "
+               r"(?:[£$€][\d,.]+ )?deposit|(?:want|like|need|get|"
+               r"have) (?:[\w£$€.,'-]+ ){1,4}?(?:refunded|reversed|"
                r"taken off|removed|waived)|(?:remove|waive|refund|reverse) (?:the|that|this|those|these|"
-               r"them|all)? ?"
-               r"(?:[\w£$€.-]+ ){0,2}(?:charges?|fees?)|cancel (?:the|that|this) (?:[\w£$€.-]+ )?(?:char"
-               r"ges?|fees?))\b"),
+               r"them|"
+               r"all)? ?(?:[\w£$€.-]+ ){0,2}(?:charges?|fees?)|cancel (?:the|that|"
+               r"this) (?:[\w£$€.-]+ )?(?:charges?|fees?))\b"),
     ("compensation", r"\b(?:compensat\w*|goodwill|pay(?:ing)? for (?:it|the)|covered|something for|"
-                     r"(?:pop|put|add) (?:a|some) credit on|(?:a|some|proper|any|service) credits?\b(?! "
-                     r"card)|"
-                     r"(?:a|any|some|loyalty) discount|money off|knock (?:a bit|something|some\w*) off|p"
-                     r"ay (?:me|us) "
-                     r"for|anything you can do (?:on|for|about) (?:my|the|our|loyal))"),
+                     r"(?:pop|put|add) (?:a|some) credit on|(?:a|some|proper|any|"
+                     r"service) credits?\b(?! card)|"
+                     r"(?:a|any|some|loyalty) discount|money off|knock (?:a bit|something|some\w*) off|"
+                     r"pay (?:me|"
+                     r"us) for|anything you can do (?:on|for|about) (?:my|the|our|loyal))"),
     ("replacement", r"\b(?:replace(?:ment)?(?! bus)|a new one|brand new|send (?:it|them|one) (?:out )?again|"
-                    r"reissue|re-issue|swap (?:it|them|this|the|my)|exchange (?:it|them|this)|(?:send|po"
-                    r"st|get) "
+                    r"reissue|re-issue|swap (?:it|them|this|the|my)|exchange (?:it|them|this)|(?:send|"
+                    r"post|get) "
                     r"(?:me |us )?(?:a |an |the )?(?:new|matching|right|correct|another|proper) (?!slot|"
                     r"survey)\w+|"
                     r"send (?:me |us )?(?:a|an|another) \w+ one)\b"),
     ("repair", r"\b(?:repair(?:ed)?(?! (?:slot|shop))|(?:please |pls |to |and |you |can you |could you )fix|"
-               r"fix (?:it|this|that|them|the|my|your|our)|(?:get|have|want|need) (?:it|this|that|them|t"
-               r"he \w+) "
-               r"(?:fixed|repaired|looked at|seen to)|activate|reconnect|send (?:someone|somebody|an eng"
-               r"ineer|"
+               r"fix (?:it|this|that|them|the|my|your|our)|(?:get|have|want|need) (?:it|this|that|them|"
+               r"the \w+) "
+               r"(?:fixed|repaired|looked at|seen to)|activate|reconnect|send (?:someone|somebody|"
+               r"an engineer|"
                r"a technician|an? \w+ (?:round|out))|reinstated|turn(?:ed)? (?:it |them )?back on|(?:it|them|"
-               r"internet|power|service|heating|water) back on|(?:get|have) (?:someone|that|it|this|them"
-               r") (?:to )?"
-               r"look(?:ed)? at|sort it(?! with)|(?:take|have) a look|pop (?:round|over)|get (?:me|us) back "
+               r"internet|power|service|heating|water) back on|(?:get|have) (?:someone|that|it|this|"
+               r"them) (?:to )?look(?:ed)? at|sort it(?! with)|(?:take|have) a look|pop (?:round|over)|"
+               r"get (?:me|us) back "
                r"(?:in|online|on)|come back (?:tomorrow|today|and))\b"),
-    ("cancellation", r"\b(?:cancel (?:my|the|it|everything|this|our|her|his|all)(?! (?:[\w£$€.-]+ )?(?:c"
-                     r"harges?|"
+    ("cancellation", r"\b(?:cancel (?:my|the|it|everything|this|our|her|his|"
+                     r"all)(?! (?:[\w£$€.-]+ )?(?:charges?|"
                      r"fees?)\b)|close (?:my|her|his|our|the) (?:\w+ )?(?:account|current)|end (?:my|the"
                      r"|our) "
                      r"(?:contract|tenancy|agreement|membership)|ending (?:my|our|the) (?:contract|tenancy|"
-                     r"agreement|membership)|turn off (?:the )?auto-?renew\w*|(?:i'm|i am|we're|we are) "
-                     r"cancell?ing|"
+                     r"agreement|membership)|turn off (?:the )?auto-?renew\w*|(?:i'm|i am|we're|"
+                     r"we are) cancell?ing|"
                      r"(?:my|our|as|formal|\w+ (?:days|weeks|months)'?) notice\b|so end it|just\W+cancel)"),
 ))
 # "I don't want a refund", "not after money", "Do NOT send me another survey", "we had to cancel
 # our holiday": no request.
 _DECLINED = re.compile(r"(?:\b(?:don't|do not|didn't|not)\s+(?:really\s+)?(?:want|need|after|asking for|"
-                       r"looking "
-                       r"for)\s+(?:[\w'-]+\s+){0,2}|\bnot (?:after|looking for|asking for)\s+(?:[\w'-]+"
+                       r"looking for)\s+(?:[\w'-]+\s+){0,2}|\bnot (?:after|looking for|"
+                       r"asking for)\s+(?:[\w'-]+"
                        r"\s+){0,2}|"
                        r"^\s*(?:(?:please|and|but|so|just)\s+)?(?:don't|do not|never)\s+|\bhad to\s+)$",
                        re.IGNORECASE)
@@ -483,8 +485,8 @@ def repeat_contact(texts: Sequence[str]) -> bool:
 # my money back in full. Cheers, Rob"; "I just want this sorted"; "or I will go to the ombudsman").
 _REQUEST = re.compile(r"\b(?:i'd like|i would like|i want|i need|we need|could you|can you|would you|"
                       r"will you|could someone|can someone|please (?:confirm|send|call|ring|refund|"
-                      r"cancel|close|update|sort|fix|explain|recalculate|credit)|or (?:i|we)(?:'ll| will| "
-                      r"shall)|i expect|would be appreciated)\b", re.IGNORECASE)
+                      r"cancel|close|update|sort|fix|explain|recalculate|credit)|or (?:i|we)(?:'ll| will|"
+                      r" shall)|i expect|would be appreciated)\b", re.IGNORECASE)
 
 
 # words of praise, not of agreement ("great, thanks" and "perfect, that works" agree to an offer)
