@@ -302,3 +302,19 @@ def test_a_customer_who_says_nothing_is_wrong_is_not_sorry_ed_for_a_problem() ->
 
 def slots_issue(engine: Engine, chat: list[dict[str, str]]) -> str:
     return build_slots(engine.moment(chat), engine.scanner.config).get("issue", "")
+
+
+def test_a_no_show_is_said_back_as_ours_and_is_not_blame() -> None:
+    """'The engineer didn't turn up' names what went wrong ('our engineer', the company's, not
+    'your engineer'), and saying it back owns it: the coach does not read it as blaming the engineer."""
+    found = issue_phrase(["The technician didn't show up for the 9am appointment."])
+    assert found is not None and found.clause == "our technician didn't show up"
+    theirs = issue_phrase(["My delivery didn't turn up."])
+    assert theirs is not None and theirs.clause == "your delivery didn't turn up"
+    text = top("The engineer didn't turn up yesterday and nobody called.")
+    assert "our engineer didn't turn up" in text
+    engine = Engine(coach_analyzer())
+    said = engine.review(text, turns(("customer", "The engineer didn't turn up yesterday.")))
+    assert not said.flagged("blame")
+    assert engine.review("The engineer didn't turn up because the warehouse lost the part.",
+                         turns(("customer", "The engineer never came."))).flagged("blame")

@@ -31,8 +31,11 @@ _PROBLEM = (r"(?:arrived|came|turned up|showed up|was delivered)\s+with\s+(?:a|a
             r"doesn't work|does not work|isn't working|is not working|never arrived|never came|"
             r"hasn't arrived|has not arrived|didn't arrive|did not arrive|still hasn't arrived|"
             r"(?:still )?hasn't (?:come|turned up|shown up)|never turned up|didn't come|"
+            r"(?:didn't|did not) (?:turn|show) up|"
             r"never showed up|went missing|is missing|was missing|was lost|got lost|"
             r"was charged twice|was cancell?ed|got cancell?ed|was delayed|is delayed)")
+_STAFF = frozenset("""engineer engineers technician technicians driver drivers courier couriers fitter
+    fitters installer installers plumber electrician rep agent carer nurse surveyor""".split())
 _OBJECT = r"(?P<obj>(?:[A-Za-z][\w-]*\s+){0,2}?[A-Za-z][\w-]*)"
 _OWNER = r"\b(?P<own>[Mm]y|[Oo]ur|[Tt]he)\s+"
 _SKIP = r"(?:\s+(?:I|we)\s+(?:bought|ordered|got|received|paid for|booked)(?:\s+\w+){0,3}?)?"
@@ -159,7 +162,9 @@ def _from_sentence(sentence: str) -> IssuePhrase | None:
     match = _WITH_PROBLEM.search(sentence)
     if match and _object_ok(match.group("obj")):
         obj = second_person(f"{match.group('own')} {match.group('obj')}")
-        obj = "your" + obj[len(obj.split()[0]):] if obj.split()[0].lower() in ("your", "the") else obj
+        # "the engineer" the customer waited for is one of ours: "our engineer", not "your engineer"
+        mine = "our" if match.group("own").lower() == "the" and obj.split()[-1].lower() in _STAFF else "your"
+        obj = mine + obj[len(obj.split()[0]):] if obj.split()[0].lower() in ("your", "the") else obj
         pred = second_person(re.sub(r"\s+", " ", match.group(0)[match.start("pred") - match.start():]))
         return IssuePhrase(f"{obj} that {pred}", f"{obj} {pred}")
     match = _ADJ_OBJECT.search(sentence)
