@@ -78,6 +78,11 @@ class Settings(BaseSettings):
         None, description="path of a team playbook YAML (default: the bundled one)")
     coach: str | None = Field(
         None, description="path of a team coach YAML (default: the bundled coach.yaml)")
+    crisis_line: str | None = Field(
+        None, min_length=3, max_length=120, pattern=r"^[^{}\[\]]+$",
+        description="the help line a wellbeing reply signposts (e.g. \"Samaritans on 116 123\"); "
+                    "overrides the coach playbook's sla.crisis_line. Without either, the reply shows "
+                    "[local crisis line] for the agent to fill in")
     body_seconds: float = Field(
         30.0, gt=0, le=600,
         description="how long a request body may take to arrive whole; a slower one is answered 408")

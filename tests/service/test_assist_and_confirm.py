@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.service.conftest import Api, api, migrated
+import pytest
+from pydantic import ValidationError
+from sqlalchemy import Engine
+
+from calmline.settings import Settings
+from tests.service.conftest import Api, api, make_api, migrated
 
 __all__ = ["api", "migrated"]
 
@@ -116,3 +121,28 @@ def test_the_moved_routes_are_v1_s_and_documented(api: Api) -> None:
                 "/console/api/followups/{followup_id}/confirm"):
         assert old not in paths
     assert api.client.get("/console/api/people", headers=api.h("agent")).status_code == 404
+
+
+CRISIS = "I can't do this anymore. Everyone would be better off without me."
+
+
+def test_a_team_sets_its_crisis_line_without_editing_the_playbook(
+        migrated: dict[str, tuple[str, Engine]]) -> None:
+    """CALMLINE_CRISIS_LINE fills the wellbeing reply's help line; without it the reply keeps the
+    [local crisis line] placeholder for the agent to fill (no number is right everywhere)."""
+    url, engine = migrated["sqlite"]
+    for line, expected in (("Samaritans on 116 123", "Samaritans on 116 123"), (None, "[local crisis line]")):
+        for served in make_api(url, engine, crisis_line=line):
+            conv = served.conversation()
+            served.say(conv, CRISIS)
+            assist = served.client.get(f"/v1/conversations/{conv}/assist", headers=served.h("agent")).json()
+            top = assist["suggestions"][0]
+            assert expected in top["text"], top
+            assert ("[local crisis line]" in top["placeholders"]) == (line is None), top
+
+
+def test_a_crisis_line_with_a_slot_or_placeholder_is_refused() -> None:
+    with pytest.raises(ValidationError):
+        Settings(crisis_line="call {crisis_line}")
+    with pytest.raises(ValidationError):
+        Settings(crisis_line="[local crisis line]")

@@ -22,7 +22,7 @@ from calmline.engine.core import Engine
 from calmline.engine.rewriter import build_rewriter
 from calmline.errors import InputError
 from calmline.integrations.actions import build_sink
-from calmline.playbook.coach_loader import load_coach
+from calmline.playbook.coach_loader import default_coach, load_coach
 from calmline.service import errors, idempotency
 from calmline.service.deps import AppState
 from calmline.service.headers import SecurityHeaders
@@ -101,6 +101,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = False) -> Fa
                   description="De-escalation copilot: cases, escalations, follow-ups and agent load.")
     analyzer = build_analyzer(settings)
     coach = load_coach(settings.coach) if settings.coach else None
+    if settings.crisis_line:  # one deployment's help line, without editing the playbook
+        team = coach or default_coach()
+        coach = team.model_copy(update={"sla": {**team.sla, "crisis_line": settings.crisis_line}})
     rewriter = build_rewriter(settings.llm_url, settings.llm_model,
                               settings.llm_api_key.get_secret_value(), settings.llm_timeout_seconds)
     app.state.calmline = AppState(settings, db.session_factory(engine),
