@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from tests.console.conftest import Server, Watched, post_json, sign_in
 
-# a weak sign: the self-harm head reads it between its watch and flag thresholds (0.21 against
-# 0.20 / 0.275 with the shipped heads; the encoder reads alike on every x86 CPU), so
+# a weak sign: the self-harm head reads it between its watch and flag thresholds (0.19 against
+# 0.17 / 0.30 with the shipped heads; the encoder reads alike on every x86 CPU), so
 # it is shown to check, not routed
 WEAK_SIGN = "Cancel the phone. I've been giving my things away."
 
