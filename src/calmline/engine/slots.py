@@ -114,8 +114,8 @@ def _issue(moment: Moment, config: CoachConfig, slots: Mapping[str, str]) -> str
 
 # What went wrong, said the way the customer said it, when the coach's name for it shares no word
 # with theirs: "being charged" for "the problem with your billing" to someone charged for a paper
-# bill, "being kept on hold" for "the long wait" to someone left on hold.
-# done to them, not a thing
+# bill, "being kept on hold" for "the long wait" to someone left on hold. _DONE_TO_THEM is what was
+# done to them, not a thing; _THEIR_THING a thing of theirs.
 _DONE_TO_THEM = frozenset("charged overcharged billed transferred ignored disconnected misled".split())
 _THEIR_THING = frozenset("""charge charges fee fees bill bills invoice payment payments price
     queue""".split())

@@ -36,19 +36,6 @@ _RATE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _UNITS = ("sec", "min", "hour", "hr", "day", "week", "month", "year")
-
-
-def _is_rate(original: str, m: re.Match[str]) -> bool:
-    """The duration `m` is the "a month" of a price or a frequency ("£60 a month", "twice a week")."""
-    return bool(_RATE.match(m.group(0)) and _RATE_BEFORE.search(original, max(0, m.start() - 40), m.start()))
-
-
-def _find_durations(original: str, add: Callable[[str, int, int, str, str], None]) -> None:
-    for m in _DURATION.finditer(original):
-        if _is_rate(original, m):
-            continue
-        prefix = _WAIT_PREFIX.search(original, max(0, m.start() - 40), m.start())
-        add("duration", prefix.start() if prefix else m.start(), m.end(), m.group(0), "duration")
 _DATE_WORDS = ("day", "tomorrow", "week", "month", *MONTHS)
 _DIGIT = re.compile(r"\d")
 _AMOUNT = re.compile(
@@ -74,6 +61,20 @@ _PRODUCT = re.compile(
 )
 _NOT_PRODUCTS = frozenset({"I", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
                            "Sunday", "Customer", "Service", "Support", "Team", "Manager", "God"})
+
+
+
+def _is_rate(original: str, m: re.Match[str]) -> bool:
+    """The duration `m` is the "a month" of a price or a frequency ("£60 a month", "twice a week")."""
+    return bool(_RATE.match(m.group(0)) and _RATE_BEFORE.search(original, max(0, m.start() - 40), m.start()))
+
+
+def _find_durations(original: str, add: Callable[[str, int, int, str, str], None]) -> None:
+    for m in _DURATION.finditer(original):
+        if _is_rate(original, m):
+            continue
+        prefix = _WAIT_PREFIX.search(original, max(0, m.start() - 40), m.start())
+        add("duration", prefix.start() if prefix else m.start(), m.end(), m.group(0), "duration")
 
 
 @register

@@ -64,3 +64,9 @@ def is_settled(norm: str, start: int, window: int = 30) -> bool:
     if _NOT_YET.search(clause) or _NOT_YET.match(norm[start:start + 60]):
         return False  # "I never got my refund", "the refund still hasn't come through"
     return bool(_SETTLED_BEFORE.search(clause) or _SETTLED_AFTER.match(norm[start:start + 60]))
+
+
+def is_refused(norm: str, start: int, *, settled: bool = False) -> bool:
+    """The phrase at `start` does not count: it is negated, or (with `settled`, for a want) the
+    sentence says they already have it."""
+    return is_negated(norm, start) or (settled and is_settled(norm, start))

@@ -8,7 +8,7 @@ from calmline.playbook.schema import PhraseGroup
 from calmline.signals.base import Finding
 from calmline.signals.literals import LiteralIndex
 from calmline.signals.matcher import Candidates, PhraseMatcher
-from calmline.signals.negation import is_negated, is_settled
+from calmline.signals.negation import is_refused
 from calmline.signals.text import NormalizedText
 
 
@@ -41,8 +41,7 @@ def match_groups(
         if not found:
             continue
         lowered = lowered or text.original.lower()
-        hits = [e for e in found if not is_negated(lowered, e.start)
-                and not (settled and is_settled(lowered, e.start))]
+        hits = [e for e in found if not is_refused(lowered, e.start, settled=settled)]
         if hits:
             score = min(0.95, 0.6 + 0.1 * (len(hits) - 1)) * min(1.0, matcher.weight)
             findings.append(Finding(label, round(score, 4), detector, matcher.reason, tuple(hits)))

@@ -28,7 +28,7 @@ from calmline.semantic.heads import Head, Heads
 from calmline.signals.base import DetectionContext, Evidence, Finding, register
 from calmline.signals.literals import LiteralIndex
 from calmline.signals.matcher import PhraseMatcher
-from calmline.signals.negation import is_negated, is_settled
+from calmline.signals.negation import is_refused
 from calmline.signals.text import NormalizedText
 
 if TYPE_CHECKING:
@@ -324,8 +324,7 @@ class SemanticDetector:
             return False
         hits = index.phrases.find(text)
         settled = index.section == "wants"
-        return bool(hits) and all(is_negated(lowered, e.start) or (settled and is_settled(lowered, e.start))
-                                  for e in hits)
+        return bool(hits) and all(is_refused(lowered, e.start, settled=settled) for e in hits)
 
     def _label(self, index: LabelIndex, sentences: list[Sentence], scores: _Scores, j: int
                ) -> Finding | None:
