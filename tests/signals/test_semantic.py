@@ -101,3 +101,54 @@ def test_semantic_switched_off_in_the_playbook_reads_the_fast_path() -> None:
     off = base.model_copy(update={"semantic": base.semantic.model_copy(update={"enabled": False})})
     analyzer = Analyzer(off)
     assert analyzer.encoder is None and not analyzer.analyze("hello").notes
+
+
+BEREAVED = ("My mum passed away last month and I need to close her account. "
+            "Nobody is answering the bereavement line.")
+
+
+def test_a_death_in_the_family_is_a_sign_to_check_not_a_self_harm_flag(analyzer: Analyzer) -> None:
+    # a new user's message was answered "Are you safe right now?": the model reads death as danger
+    analysis = analyzer.analyze(BEREAVED)
+    assert analysis.flag("self_harm") is None
+    assert "wellbeing" not in analysis.escalate.routes
+    for watch in (f for f in analysis.extra if f.section == "watch" and f.label == "self_harm"):
+        assert "death or loss around them" in watch.reason
+        assert watch.evidence[0].rule == "watch.self_harm.watch_only"
+        assert_evidence_points_at_text(analysis, watch)
+
+
+@pytest.mark.parametrize("text", [
+    "My wife died in March. I want to be with her.",
+    "My mum died in August and every call is another form. I can't go on like this.",
+    "my dad died, the bank froze everything. honestly what's the point of any of this, nobody would "
+    "notice if I was gone",
+])
+def test_grief_with_a_danger_sentence_still_flags_self_harm(analyzer: Analyzer, text: str) -> None:
+    analysis = analyzer.analyze(text)
+    assert analysis.flag("self_harm") is not None, [f.reason for f in analysis.extra]
+    assert "wellbeing" in analysis.escalate.routes
+
+
+def test_a_watch_only_pattern_turns_a_flag_into_a_sign_to_check() -> None:
+    base = load_playbook()
+    text = "I've been saving up my pills."  # one of the playbook's own self-harm examples
+
+    def reading(patterns: list[str]) -> tuple[bool, set[str]]:
+        flags = {**base.flags, "self_harm": base.flags["self_harm"].model_copy(
+            update={"watch_only_patterns": patterns, "patterns": []})}
+        analysis = Analyzer(base.model_copy(update={"flags": flags})).analyze(text)
+        return (analysis.flag("self_harm") is not None,
+                {f.label for f in analysis.extra if f.section == "watch"})
+
+    assert reading([]) == (True, set())
+    assert reading(["saving up my pills"]) == (False, {"self_harm"})
+
+
+def test_a_watch_only_pattern_that_does_not_compile_is_refused() -> None:
+    from pydantic import ValidationError
+
+    from calmline.playbook.schema import FlagConfig
+
+    with pytest.raises(ValidationError, match="not a valid regex"):
+        FlagConfig(route="wellbeing", watch_only_patterns=["(unclosed"])

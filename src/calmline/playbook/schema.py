@@ -37,12 +37,17 @@ class PhraseGroup(_Strict):
     @field_validator("patterns")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"pattern {pattern!r} is not a valid regex: {exc}") from exc
-        return patterns
+        return _compiled(patterns)
+
+
+def _compiled(patterns: list[str]) -> list[str]:
+    """The patterns, each checked to compile: a bad one is refused at start-up, naming it."""
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"pattern {pattern!r} is not a valid regex: {exc}") from exc
+    return patterns
 
 
 class NamedPhraseGroup(PhraseGroup):
@@ -107,6 +112,15 @@ class FlagConfig(PhraseGroup):
         default_factory=list,
         description="a sentence the semantic tier reads as this flag must also name one of these "
                     "(abuse is aimed at someone: 'you', 'your staff'); empty: no such check")
+    watch_only_patterns: list[str] = Field(
+        default_factory=list,
+        description="a sentence the semantic tier reads as this flag but that matches one of these "
+                    "tells of something else that sounds like it (a death in the family read as "
+                    "self-harm): it is shown as a sign to check, never flagged or routed on its own; "
+                    "the label's own patterns still flag it")
+    watch_only_reason: str = Field(
+        "", description="what such a sentence tells instead, as the agent reads it (\"it tells of a "
+                        "death in the family\")")
     danger: bool = Field(
         False, description="a danger to someone (violence, self-harm, account takeover): read for "
                            "recall first, never dropped because a phrase was negated, and a weaker "
@@ -119,6 +133,11 @@ class FlagConfig(PhraseGroup):
     detector: str = Field(
         "threats", description="the detector that raises this flag: `threats` reads its patterns; "
                                "abuse and swearing have their own (`abuse`); a plug-in may name its own")
+
+    @field_validator("target_patterns", "watch_only_patterns")
+    @classmethod
+    def _compile_sentence_patterns(cls, patterns: list[str]) -> list[str]:
+        return _compiled(patterns)
 
 
 class Want(PhraseGroup):

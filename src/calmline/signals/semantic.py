@@ -104,6 +104,8 @@ class LabelIndex:
     phrases: PhraseMatcher | None = None  # the label's own patterns: an explicit "no" to them wins
     danger: bool = False
     target: re.Pattern[str] | None = None  # a hit sentence must name one of these (abuse)
+    watch_only: re.Pattern[str] | None = None  # a hit sentence matching these is only a watch
+    watch_only_reason: str = ""
 
 # OpenBLAS (numpy's BLAS) spreads a product of more than about 2^19 multiply-adds over threads:
 # for the few rows of one message that costs ten to fifty times the CPU of one thread (measured
@@ -250,7 +252,8 @@ class SemanticDetector:
                 tuple(group.examples), take(len(group.examples)),
                 tuple(group.near_misses), take(len(group.near_misses)),
                 self.heads.head(section, label) if self.heads else None, phrases,
-                bool(getattr(group, "danger", False)), _target(getattr(group, "target_patterns", ()))))
+                bool(getattr(group, "danger", False)), _target(getattr(group, "target_patterns", ())),
+                _target(getattr(group, "watch_only_patterns", ())), getattr(group, "watch_only_reason", "")))
         if venting.examples:
             self.venting_index = LabelIndex(
                 "venting", "venting", None, "all feeling, no request yet", self._cfg.threshold,
@@ -336,6 +339,11 @@ class SemanticDetector:
         hits = np.flatnonzero(scores.hits[:, j])
         if index.target is not None:
             hits = np.asarray([i for i in hits if index.target.search(sentences[i].text)], dtype=int)
+        told = self._told_otherwise(index, sentences, hits)
+        if len(told):
+            hits = np.setdiff1d(hits, told)
+            if not len(hits):
+                return self._watch_told(index, sentences, told, probs if index.head is not None else best)
         if not len(hits):
             return self._watch(index, sentences, probs)
         top = int(max(hits, key=lambda i: (probs[i], best[i])))
@@ -366,6 +374,35 @@ class SemanticDetector:
             "check with the customer before routing",
             (Evidence(s.start, s.end, s.text, "semantic", f"watch.{index.label}",
                       round(float(probs[top]), 3)),),
+            section="watch")
+
+    @staticmethod
+    def _told_otherwise(index: LabelIndex, sentences: list[Sentence], hits: np.ndarray) -> np.ndarray:
+        """The hits whose sentence tells of something that only sounds like the label (the
+        playbook's `watch_only_patterns`: "my dad died last month" read as self-harm). The whole
+        message's row counts when every other hit is such a sentence, and there is one."""
+        if index.watch_only is None or not len(hits):
+            return np.zeros(0, dtype=int)
+        pattern = index.watch_only
+        whole = len(sentences) - 1 if len(sentences) > 1 else -1
+        told = [int(i) for i in hits if i != whole and pattern.search(sentences[i].text)]
+        if told and whole in hits and len(told) == len(hits) - 1:
+            told.append(whole)
+        return np.asarray(sorted(told), dtype=int)
+
+    def _watch_told(self, index: LabelIndex, sentences: list[Sentence], told: np.ndarray,
+                    strength: np.ndarray) -> Finding:
+        """A hit on such a sentence is a sign for the agent to check, not a flag to route."""
+        top = int(max(told, key=lambda i: strength[i]))
+        s = sentences[top]
+        instead = f": {index.watch_only_reason}" if index.watch_only_reason else ""
+        return Finding(
+            index.label, round(float(min(strength[top], 0.99)), 4), self.name,
+            f"a weak sign of {index.label.replace('_', ' ')} ({index.reason or index.label}), not certain: "
+            f"\"{s.text[:80]}\" reads like it ({float(strength[top]):.2f}), but the playbook says such a "
+            f"sentence is not one on its own{instead}; check with the customer before routing",
+            (Evidence(s.start, s.end, s.text, "semantic", f"watch.{index.label}.watch_only",
+                      round(float(strength[top]), 3)),),
             section="watch")
 
     def _evidence(self, index: LabelIndex, sentences: list[Sentence], i: int, similarity: float,
