@@ -16,6 +16,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from calmline.engine.analysis import Analysis
+from calmline.engine.happened import STAFF, staff_did, what_happened
 from calmline.text.spoken import without_fillers
 
 # What is wrong, as customers write it (a verb or an adjective that can follow the object).
@@ -26,6 +27,8 @@ _PROBLEM = (r"(?:arrived|came|turned up|showed up|was delivered)\s+with\s+(?:a|a
             r"|(?:is|was|are|were|has been|got|been)\s+(?:\w+\s+)?(?:cracked|broken|damaged|smashed|"
             r"dented|faulty|missing|lost|stolen|late|delayed|cancell?ed|wrong|overcharged|down|offline|"
             r"declined|blocked|frozen|suspended|charged twice|double charged)"
+            r"|(?:has|have|had)\s+(?:\w+\s+)?(?:broken down|broken|stopped working|died|failed|packed up|"
+            r"gone missing|cracked)|broke down|stopped [a-z]{3,}ing"
             r"|(?:broke|cracked|stopped working|died|failed|leaks|leaked|keeps? (?:crashing|dropping|"
             r"breaking|failing|freezing|cutting out)|won't (?:turn on|start|charge|work|load|connect)|"
             r"doesn't work|does not work|isn't working|is not working|never arrived|never came|"
@@ -34,11 +37,11 @@ _PROBLEM = (r"(?:arrived|came|turned up|showed up|was delivered)\s+with\s+(?:a|a
             r"(?:didn't|did not) (?:turn|show) up|"
             r"never showed up|went missing|is missing|was missing|was lost|got lost|"
             r"was charged twice|was cancell?ed|got cancell?ed|was delayed|is delayed)")
-_STAFF = frozenset("""engineer engineers technician technicians driver drivers courier couriers fitter
-    fitters installer installers plumber electrician rep agent carer nurse surveyor""".split())
 _OBJECT = r"(?P<obj>(?:[A-Za-z][\w-]*\s+){0,2}?[A-Za-z][\w-]*)"
 _OWNER = r"\b(?P<own>[Mm]y|[Oo]ur|[Tt]he)\s+"
-_SKIP = r"(?:\s+(?:I|we)\s+(?:bought|ordered|got|received|paid for|booked)(?:\s+\w+){0,3}?)?"
+_SKIP = (r"(?:\s+(?:I|we)\s+(?:bought|ordered|got|received|paid for|booked)(?:\s+\w+){0,3}?"
+         r"|\s+(?:that\s+)?you\s+(?:delivered|sent|sold|installed|fitted|supplied|gave)(?:\s+(?:me|us))?"
+         r"(?:\s+\w+){0,2}?)?")
 _AFTER = (r"(?:\s+(?:after|within|in)\s+(?:just\s+|only\s+)?(?:a|an|one|two|three|four|five|six|"
          r"\d+)\s+(?:days?|weeks?|months?|hours?|uses?|wash(?:es)?)\b)?")
 _WITH_PROBLEM = re.compile(_OWNER + _OBJECT + _SKIP + r"\s+(?P<pred>" + _PROBLEM + r")" + _AFTER
@@ -97,7 +100,8 @@ _PRONOUN = re.compile(r"(?:^|(?<=\band\s)|(?<=\bbut\s))\b(?:it|they|this|that)\b
                       r"have\s+|just\s+)?(?:never|hasn't|has|is|was|arrived|came|broke|stopped|keeps?|"
                       r"won't|doesn't|didn't|went))", re.IGNORECASE)
 _SWAPS = {"my": "your", "our": "your", "i": "you", "me": "you", "we": "you", "us": "you",
-          "i'm": "you're", "i've": "you've", "am": "are", "mine": "yours", "myself": "yourself"}
+          "i'm": "you're", "i've": "you've", "i'd": "you'd", "i'll": "you'll", "am": "are", "mine": "yours",
+          "myself": "yourself"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,12 +162,21 @@ def _sentences(texts: Iterable[str]) -> list[str]:
     return out
 
 
+def _company_voice(text: str) -> str:
+    return second_person(text, company=True)
+
+
 def _from_sentence(sentence: str) -> IssuePhrase | None:
+    # what our staff did is the issue, before what it did to their thing ("your driver threw my
+    # parcel over the gate and now the lamp is smashed")
+    done = staff_did(sentence, _company_voice)
+    if done:
+        return IssuePhrase(*done)
     match = _WITH_PROBLEM.search(sentence)
     if match and _object_ok(match.group("obj")):
         obj = second_person(f"{match.group('own')} {match.group('obj')}")
         # "the engineer" the customer waited for is one of ours: "our engineer", not "your engineer"
-        mine = "our" if match.group("own").lower() == "the" and obj.split()[-1].lower() in _STAFF else "your"
+        mine = "our" if match.group("own").lower() == "the" and obj.split()[-1].lower() in STAFF else "your"
         obj = mine + obj[len(obj.split()[0]):] if obj.split()[0].lower() in ("your", "the") else obj
         pred = second_person(re.sub(r"\s+", " ", match.group(0)[match.start("pred") - match.start():]))
         return IssuePhrase(f"{obj} that {pred}", f"{obj} {pred}")
@@ -189,7 +202,8 @@ def _from_sentence(sentence: str) -> IssuePhrase | None:
         dur, obj = match.group("dur"), match.group("obj")
         target = f" for your {obj}" if obj and _object_ok(obj) else ""
         return IssuePhrase(f"waiting {dur}{target}", f"you've been waiting {dur}{target}")
-    return None
+    happened = what_happened(sentence, _company_voice)
+    return IssuePhrase(*happened) if happened else None
 
 
 def issue_phrase(texts: Sequence[str]) -> IssuePhrase | None:
@@ -197,9 +211,19 @@ def issue_phrase(texts: Sequence[str]) -> IssuePhrase | None:
     both an object and what is wrong with it."""
     for sentence in reversed(_sentences(texts)):
         found = _from_sentence(sentence)
-        if found is not None:
-            return found
+        if found is not None:  # "THE BOILER HAS BROKEN" said back is not shouted back
+            return IssuePhrase(_unshouted(found.noun), _unshouted(found.clause))
     return None
+
+
+_ACRONYMS = frozenset("TV PC SIM PIN MOT ISA USB VAT ATM ISP DVD GPS SSD HDD".split())
+
+
+def _unshouted(text: str) -> str:
+    letters = [c for c in text if c.isalpha()]
+    shouted = sum(c.isupper() for c in letters) > 0.5 * len(letters)
+    return re.sub(r"\b[A-Z]{2,}\b" if shouted else r"\b[A-Z]{3,}\b",
+                  lambda m: m.group(0) if m.group(0) in _ACRONYMS else m.group(0).lower(), text)
 
 
 _FUNCTION = frozenset("""is was are were be been being has have had do does did for to of and or on in at with
@@ -232,6 +256,16 @@ _NOT_THING = frozenset("""own since across damn bloody so-called guaranteed whol
 four five six seven eight nine ten eleven twelve twenty""".split())
 
 
+# A word after a thing's name that says what happened to it, not more of its name ("the fridge
+# stopped cooling", "the delivery charge refunded", "your bill gone up"); "-eed" is "speed", "need".
+_VERB_FORM = re.compile(r"[a-z]{3,}(?<!e)ed|gone|went|broke|broken|stopped|keeps|says|said")
+_AFTER_WHICH = re.compile(r"\b(?:the|this|that|each|every|another|first|second|third|fourth|fifth|last|"
+                          r"new|old|other)\s+$", re.IGNORECASE)  # "one" is "the one", not a number
+# Ways of getting in touch, which an ordinal makes a count of contacts ("my third call").
+_CONTACTS = frozenset("email emails call calls message messages letter letters chat chats complaint "
+                      "complaints attempt attempts request requests time times ticket tickets".split())
+
+
 def _named_things(texts: Sequence[str]) -> list[tuple[str, list[str]]]:
     """(owner, words) of every thing the customer names with a determiner, in order."""
     found = []
@@ -245,11 +279,19 @@ def _named_things(texts: Sequence[str]) -> list[tuple[str, list[str]]]:
             if _NOT_NAMING.search(before) or _SET_PHRASE.search(f"{before}{match.group(1)} {first}"):
                 continue
             words: list[str] = []
+            det = match.group(1).lower()
+            pronoun = det in ("that", "this") or (det == "one" and bool(_AFTER_WHICH.search(before)))
+            counted = False  # "my FOURTH email" counts their contacts: it is no thing of theirs
             after = clean[match.end(2):match.end(2) + 30].split()
             for i, word in enumerate(split := match.group(2).split()):
                 low = word.lower()
                 if not words and low in _ORDINALS:  # "the third replacement phone"
+                    counted = True
                     continue
+                # "the fridge stopped", "the bill gone up"; "the second one leaked", "that broke"
+                # name nothing ("one broken window lock" does)
+                if _VERB_FORM.fullmatch(low) and (words or pronoun):
+                    break
                 owned = re.fullmatch(r"([A-Za-z][\w-]+)['’]s", word)  # "the tumble dryer's broken"
                 following = (split[i + 1:] or after or [""])[0].lower()
                 if owned and low[:-2] not in _FUNCTION | _NOT_OBJECT | _NOT_THING and (
@@ -259,6 +301,8 @@ def _named_things(texts: Sequence[str]) -> list[tuple[str, list[str]]]:
                 if low in _FUNCTION or low in _NOT_OBJECT or low in _NOT_THING or "'" in word or "’" in word:
                     break
                 words.append(word)
+            if counted and words and words[0].lower() in _CONTACTS:
+                continue
             if words and (len(words[-1]) > 2 or (len(words[-1]) == 2 and words[-1].isupper())):  # TV, PC
                 found.append((match.group(1).lower(), words))
     return found
@@ -347,7 +391,8 @@ _ASKED: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                 r"(?:actually )?make (?:a|the) decision|(?:head office|managing director|ceo's office)\b)"),
     ("refund", r"\b(?:refund(?!\s+(?:policy|was|has|had|is|landed|arrived|approved|processed|went|came)"
                r"\b)|money back|"
-               r"reimburse|(?:be|been) reversed|reverse (?:it|the|one)|back in(?:to)? my account|release it|"
+               r"reimburs\w*|(?:be|been) reversed|reverse (?:it|the|one)|back in(?:to)? my account|"
+               r"release it|"
                r"deposit back|pay (?:me )?back|every penny (?:back|refunded)|(?:get|have|put|"
                r"pop) (?:the )?(?:difference|"
                r"cash|money|charge|second one|\w+ one) back|(?:knock|take) (?:that|it|this|"

@@ -142,18 +142,25 @@ def _recap(slots: Mapping[str, str], phrase: IssuePhrase | None) -> str | None:
         text = phrase.clause
         if slots.get("order") and slots["order"] not in text:
             text += f" (order {slots['order']})"
-        if slots.get("amount"):
+        if slots.get("amount") and slots["amount"] not in text:
             text += f", {slots['amount']}"
-        return text + (f", and you'd like {slots['want']}" if slots.get("want") else "")
+        return _and_want(text, slots)
     if slots.get("topic"):
         text = slots.get("said") or f"something has gone wrong with {slots['topic']}"
         text += f" (order {slots['order']})" if slots.get("order") else ""
-        return text + (f", and you'd like {slots['want']}" if slots.get("want") else "")
+        return _and_want(text, slots)
     if not any(slots.get(k) for k in ("order", "product", "amount", "duration")):
         return None
-    text = slots.get("issue") or "what happened"
+    text = slots.get("issue") or ""
     text = "you've been " + text if text.startswith("waiting ") else text
     text = "you've been " + text.removeprefix("being ") if text.startswith("being ") else text
+    # the coach's name for it is a noun ("the delay with your delivery"): a recap is a clause
+    text = text if not text or text.startswith("you") else f"you're telling me about {text}"
+    if not text:  # "what happened, after 15 min" is no sentence
+        text = (f"it's been {slots['duration']}" if slots.get("duration")
+                else f"you're getting in touch about order {slots['order']}" if slots.get("order") else "")
+    if not text:
+        return None
     if slots.get("order") and slots["order"] not in text:
         text += f" on order {slots['order']}"
     if slots.get("product"):
@@ -162,7 +169,16 @@ def _recap(slots: Mapping[str, str], phrase: IssuePhrase | None) -> str | None:
         text += f", {slots['amount']}"
     if slots.get("duration") and slots["duration"] not in text:
         text += f", after {slots['duration']}"
-    return text + (f", and you'd like {slots['want']}" if slots.get("want") else "")
+    return _and_want(text, slots)
+
+
+def _and_want(text: str, slots: Mapping[str, str]) -> str:
+    """The recap with what they would like, unless it already says it ("you're still waiting for
+    your refund" needs no "and you'd like a refund")."""
+    want = slots.get("want")
+    if not want or set(stems(want)) & set(stems(text)):
+        return text
+    return f"{text}, and you'd like {want}"
 
 
 def _situation(moment: Moment, slots: dict[str, str]) -> None:

@@ -1,0 +1,143 @@
+"""What happened to the customer, when it is no object with a problem ("my TV arrived cracked").
+
+Customers often tell what was done to them rather than what is wrong with a thing: "your driver
+threw my parcel over the gate", "the courier left it in the rain", "I'm locked out of my account",
+"still no update on ticket 4471", "you took $89 from my card after I cancelled", "where is my
+refund??". Naming only the thing ("the problem with your parcel") or the thing next to it
+("the problem with your email" to someone on their fourth email about a refund) tells them the
+reply was not written for them. `what_happened` says it back, in the customer's own words turned
+to the agent's voice by the caller's `voice` (engine.phrases.second_person), as a noun phrase
+and a clause, or None.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+# Who acts for the company, as customers name them ("your driver", "the delivery guy").
+STAFF = frozenset("""engineer engineers technician technicians driver drivers courier couriers fitter
+    fitters installer installers plumber electrician rep agent agents carer nurse surveyor staff member
+    members employee employees worker workers cashier receptionist pharmacist postman manager
+    assistant adviser advisor operator guard waiter waitress porter workman workmen""".split())
+# People who are staff only when the customer says which ("the delivery guy", "the man on the phone").
+_PEOPLE = frozenset("guy guys man men woman women lady bloke lad person".split())
+_WHO = (r"(?P<who>(?P<own>[Yy]our|[Tt]he|[Oo]ur)\s+(?P<kind>[A-Za-z-]+\s+)?(?P<staff>[A-Za-z]+)"
+        r"(?P<where>\s+(?:at|in|from|on)\s+(?:the\s+)?(?:[A-Za-z0-9-]+\s+){0,2}?[A-Za-z0-9-]+)?)")
+# What they did: how they behaved that day ("was really rude to my dad"; not what they are: "your
+# pharmacist is an arrogant idiot" is an insult, not said back), or a deed that did harm.
+_MANNER = (r"(?:was|were|got|has been|have been)\s+(?:(?:really|very|so|incredibly|extremely|quite|"
+           r"completely|totally|absolutely|a bit|a little|just)\s+)?(?:rude|aggressive|abusive|"
+           r"unhelpful|dismissive|condescending|patroni[sz]ing|threatening|racist|sexist|hostile|"
+           r"careless|smoking|swearing|shouting|drunk|laughing)")
+_DEED = (r"(?:threw|thrown|chucked|dumped|dropped|left|kicked|broke|smashed|damaged|scratched|dented|"
+         r"lost|shouted|swore|yelled|laughed|hung up|refused|ignored|lied|blocked|crashed|spilled|"
+         r"spilt|ruined|missed|forgot|skipped|insulted|accused|humiliated|pushed|grabbed|threatened|"
+         r"stole|tore|ripped|flooded|overcharged|mis-?sold|walked off|drove off|ran over|"
+         r"spoke|talked|treated|handled|dealt)")
+# How they spoke to or treated someone is the issue only as "the way your staff spoke to my
+# daughter": "the rep spoke to my manager" says nothing went wrong.
+_MANNER_ONLY = frozenset("spoke talked treated handled dealt".split())
+# The rest of their clause, up to where another begins ("... over the gate and now the lamp").
+_STOP = r"(?:and|but|so|because|which|when|then|now|was|were|is|are|has|had|who|while|even|after|until)"
+_REST = r"(?P<rest>(?:\s+(?!" + _STOP + r"\b)[\w'’£$€-]+){0,9}?)(?=\s*(?:[.,;:!?)\n]|$)|\s+" + _STOP + r"\b)"
+_STAFF_DID = re.compile(r"\b" + _WHO + r"\s+(?P<did>" + _MANNER + r"|" + _DEED + r")\b" + _REST)
+_WHERE = re.compile(r"\bwhere(?:['’]s|\s+is|\s+are|s)\s+(?P<own>my|our|the)\s+(?P<obj>[A-Za-z][\w-]*"
+                    r"(?:\s+(?!now\b|then\b|please\b)[A-Za-z][\w-]*)?)(?=\s*(?:[.,;:!?\n]|$))",
+                    re.IGNORECASE)
+_LOCKED = re.compile(r"\blocked out of (?P<own>my|our|the) (?P<obj>(?:online |[A-Za-z]+ )?account|app|"
+                     r"online banking|email)\b", re.IGNORECASE)
+_NO_WORD = re.compile(r"\b(?P<still>still\s+)?no\s+(?P<what>update|reply|response|answer|news|"
+                      r"call[ -]?back)s?"
+                      r"(?:\s+(?P<on>on|about|regarding)\s+(?!(?:why|what|when|how|where|who|whether|if)\b)"
+                      r"(?P<obj>(?:(?:my|our|the)\s+)?[A-Za-z][\w-]*"
+                      r"(?:\s+#?\d[\w-]*)?))?\b", re.IGNORECASE)
+_NOBODY = re.compile(r"\b(?:nobody|no one|no-one|noone)\s+(?:has\s+|had\s+|ever\s+)?(?P<did>called|rang|rung|"
+                     r"phoned|got back|came back|turned up|showed up|came(?=\s*(?:[.,;!?]|$)))"
+                     r"(?:\s+(?:to me|me|us))?"
+                     r"(?:\s+back)?\b", re.IGNORECASE)
+_TAKEN = re.compile(r"\byou(?:['’]ve|\s+have)?\s+(?:took|taken|charged|billed|debited|deducted)\s+(?:me\s+)?"
+                    r"(?P<amt>[£$€]\s?\d[\d,.]*\d|[£$€]\s?\d)"
+                    r"(?:\s+(?:from|out of|off)\s+(?:my|our)\s+[A-Za-z]+(?:\s+account)?)?"
+                    r"(?P<when>\s+(?:after|even though|although|when|despite|before)\s+[^.,;!?\n]{3,60})?",
+                    re.IGNORECASE)
+
+# "where is the fourth?", "where is the rest": no thing to name
+_NO_THING = frozenset("first second third fourth fifth sixth last other rest one ones it them".split())
+
+Voice = Callable[[str], str]
+
+
+def _ours(who: str, voice: Voice) -> str:
+    """The member of staff in the agent's voice: the company's "your driver" and "the driver"
+    are "our driver"."""
+    said = voice(who)
+    first, _, rest = said.partition(" ")
+    return f"our {rest}" if first.lower() in ("your", "the", "our") else said
+
+
+_PREPOSITIONS = frozenset("at to in on for with of from by before without about into".split())
+_ORDINAL = re.compile(r"(?:first|second|third|fourth|fifth|last|next|other)\s*$", re.IGNORECASE)
+
+
+def staff_did(sentence: str, voice: Voice) -> tuple[str, str] | None:
+    """(noun phrase, clause) for what a member of staff did to the customer ("the way our driver
+    threw your parcel over the gate"), or None. How they behaved ("was rude") or a deed that did
+    harm, not an insult ("your staff are morons") nor what they simply did ("checked the hose")."""
+    for match in _STAFF_DID.finditer(sentence):
+        staff, kind = match.group("staff").lower(), match.group("kind") or ""
+        if _ORDINAL.match(kind) or sentence.rstrip().endswith("?"):  # "the first person", a question
+            continue
+        if staff not in STAFF and not (staff in _PEOPLE and (kind or match.group("where"))):
+            continue
+        if match.group("did") in _MANNER_ONLY and not re.search(r"\b(?:the way|how)\s+$",
+                                                                  sentence[:match.start()], re.IGNORECASE):
+            continue
+        rest = match.group("rest").split()
+        if rest and rest[-1].lower() in _PREPOSITIONS:  # "which door the driver left it at?"
+            continue
+        if match.group("did") == "left" and (not rest or rest[0].lower() in _PREPOSITIONS | {"early"}):
+            continue  # "the delivery guys left before I could check": they went, nothing was left
+        who = _ours(match.group("who"), voice)
+        did = voice(re.sub(r"\s+", " ", f"{match.group('did')}{match.group('rest')}").strip())
+        return f"the way {who} {did}", f"{who} {did}"
+    return None
+
+
+def _their(own: str, obj: str) -> str:
+    return f"our {obj}" if own.lower() == "the" and obj.split()[-1].lower() in STAFF else f"your {obj}"
+
+
+def what_happened(sentence: str, voice: Voice) -> tuple[str, str] | None:
+    """(noun phrase, clause) for what was done to the customer in `sentence`, in the agent's
+    voice, or None: being locked out, money taken, no word from us, where their thing is.
+    `voice` turns their words to the agent's ("my" -> "your", the company's "your" -> "our")."""
+    match = _LOCKED.search(sentence)
+    if match:
+        what = f"locked out of your {match.group('obj').lower()}"
+        return f"being {what}", f"you've been {what}"
+    match = _TAKEN.search(sentence)
+    if match:
+        amount = re.sub(r"\s+", "", match.group("amt")) + voice(match.group("when") or "").rstrip()
+        return f"being charged {amount}", f"you were charged {amount}"
+    match = _NO_WORD.search(sentence)
+    if match:
+        what = match.group("what").lower().replace("-", " ")
+        what = "call back" if what.startswith("call") else what
+        article = "an" if what[0] in "aeiou" else "a"
+        on = f" {match.group('on').lower()} {voice(match.group('obj'))}" if match.group("obj") else ""
+        return f"still having no {what}{on}", f"you still haven't had {article} {what}{on}"
+    match = _NOBODY.search(sentence)
+    if match:
+        did = match.group("did").lower()
+        if did in ("turned up", "showed up", "came"):
+            return "nobody turning up", "nobody turned up"
+        return "nobody getting back to you", "nobody has got back to you"
+    match = _WHERE.search(sentence)
+    if match and not set(match.group("obj").lower().split()) & _NO_THING:
+        their = _their(match.group("own"), match.group("obj"))
+        return f"the wait for {their}", f"you're still waiting for {their}"
+    return None
+
+
+__all__ = ["STAFF", "staff_did", "what_happened"]

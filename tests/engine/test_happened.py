@@ -1,0 +1,126 @@
+"""What happened to the customer, said back in the agent's voice (engine.happened, engine.phrases):
+what staff did, being locked out, no word from us, money taken, where their thing is."""
+
+from __future__ import annotations
+
+import pytest
+
+from calmline.engine.core import Engine
+from calmline.engine.happened import staff_did, what_happened
+from calmline.engine.phrases import asked_for, issue_phrase, said_back, second_person, trouble_object
+from calmline.engine.slots import build_slots
+from tests.coach.support import coach_analyzer, turns
+from tests.engine.test_grounded import top
+
+
+def voice(text: str) -> str:
+    return second_person(text, company=True)
+
+
+@pytest.mark.parametrize(("text", "clause"), [
+    ("Your driver threw my parcel over the gate and now the lamp inside is smashed.",
+     "our driver threw your parcel over the gate"),
+    ("your driver was really rude to my dad on the doorstep and nobody's even acknowledged it",
+     "our driver was really rude to your dad on the doorstep"),
+    ("The courier left my parcel in the rain on the doorstep and the box was soaked through",
+     "our courier left your parcel in the rain on the doorstep"),
+    ("the way your staff spoke to my daughter at the front desk yesterday was not okay",
+     "our staff spoke to your daughter at the front desk yesterday"),
+    ("The delivery guy was smoking in my hallway.", "our delivery guy was smoking in your hallway"),
+])
+def test_what_our_staff_did_is_said_back_as_ours(text: str, clause: str) -> None:
+    found = staff_did(text, voice)
+    assert found is not None and found == (f"the way {clause}", clause)
+
+
+@pytest.mark.parametrize("text", [
+    "Your pharmacist is an arrogant idiot.",  # an insult, not what happened
+    "Your staff are a bunch of incompetent morons.",
+    "your engineer checked the hose so when can someone come back",  # no harm in it
+    "The engineer fixed it in ten minutes, thanks!",
+    "can you tell me which door the driver left it at?",  # a question
+    "The delivery guys left before I could check.",  # they went: nothing was left
+    "the first person hung up on me",  # "our first person"
+    "the rep spoke to my manager",  # spoke: only "the way" they spoke
+])
+def test_an_insult_a_question_or_a_harmless_deed_is_not_what_happened(text: str) -> None:
+    assert staff_did(text, voice) is None
+
+
+@pytest.mark.parametrize(("text", "noun"), [
+    ("I've been locked out of my account since Tuesday", "being locked out of your account"),
+    ("Still no update on ticket 4471. It's been 10 days.", "still having no update on ticket 4471"),
+    ("Still no answer on why my DD tripled.", "still having no answer"),
+    ("I was promised a callback yesterday. Nobody called.", "nobody getting back to you"),
+    ("i had to take a day off work and no one turned up no call no text", "nobody turning up"),
+    ("You took $89 from my card after I cancelled in January.",
+     "being charged $89 after you cancelled in January"),
+    ("This is my FOURTH email. Where is my refund??", "the wait for your refund"),
+])
+def test_what_happened_to_them_is_named(text: str, noun: str) -> None:
+    found = issue_phrase([text])
+    assert found is not None and found.noun == noun
+
+
+@pytest.mark.parametrize("text", [
+    "I ordered 4 chairs and only 3 came. Where is the fourth?",
+    "Nobody came down. Nobody apologised.",
+    "No tickets. No phone line. Just a bot.",
+])
+def test_no_thing_no_happening(text: str) -> None:
+    assert what_happened(text, voice) is None
+
+
+def test_the_two_replies_a_new_user_saw_name_the_issue() -> None:
+    gate = top("Your driver threw my parcel over the gate")
+    assert "threw your parcel over the gate" in gate and "problem with your parcel" not in gate
+    fourth = top("This is my FOURTH email. Where is my refund??")
+    assert "refund" in fourth and "email" not in fourth
+
+
+@pytest.mark.parametrize(("text", "clause"), [
+    ("Third time my boiler has broken down since your 'repair'.", "your boiler has broken down"),
+    ("the fridge stopped cooling 2 weeks after delivery", "your fridge stopped cooling"),
+    ("the washing machine you delivered leaks water all over the floor", "your washing machine leaks"),
+    ("THREE TIMES THE BOILER HAS BROKEN!!!!", "your boiler has broken"),  # not shouted back
+])
+def test_a_thing_that_broke_is_named_however_they_put_it(text: str, clause: str) -> None:
+    found = issue_phrase([text])
+    assert found is not None and found.clause == clause
+
+
+@pytest.mark.parametrize(("text", "thing"), [
+    ("the fridge stopped cooling", "the fridge"),  # not "the problem with the fridge stopped cooling"
+    ("Why has my bill gone up by £15 this month?", "your bill"),
+    ("I want the delivery charge refunded.", "the delivery charge"),
+    ("This is my FOURTH email. Where is my refund??", "your refund"),  # the count is no thing
+    ("The first coffee machine leaked, the second one leaked", "the coffee machine"),
+])
+def test_a_thing_s_name_stops_where_what_happened_to_it_starts(text: str, thing: str) -> None:
+    assert trouble_object([text]) == thing
+
+
+def test_their_i_d_is_said_back_as_you_d() -> None:
+    said = said_back(["I'd like compensation for the ruined weekend."], "the weekend")
+    assert said == "you'd like compensation for the ruined weekend"
+
+
+def test_reimbursed_asks_for_a_refund() -> None:
+    assert "refund" in asked_for("I would like my 89 euros reimbursed please")
+
+
+def recap(text: str) -> str:
+    engine = Engine(coach_analyzer())
+    return build_slots(engine.moment(turns(("customer", text))), engine.scanner.config).get("recap", "")
+
+
+def test_a_recap_is_a_clause_not_a_fragment() -> None:
+    assert recap("Parcel marked as delivered but it isn't here. Order 771203.").startswith(
+        "you're telling me about the delay with your delivery on order 771203")
+    assert recap("hello??? been sat here 15 min") == "it's been 15 min"  # not "what happened, after 15 min"
+
+
+def test_a_recap_says_the_want_and_the_amount_once() -> None:
+    assert recap("This is my FOURTH email. Where is my refund??") == "you're still waiting for your refund"
+    charged = recap("You took $89 from my card after I cancelled in January. I want it back.")
+    assert charged == "you were charged $89 after you cancelled in January, and you'd like a refund"
