@@ -67,3 +67,45 @@ def test_swearing_about_the_situation_is_not_abuse(analyzer: Analyzer) -> None:
     assert analysis.flag("abuse") is None
     assert analysis.flag("swearing") is not None
     assert not analysis.escalate.escalate
+
+
+# The danger word is part of something else the customer tells (PLAYBOOK: a danger sign is never
+# dropped; one the playbook says only sounds like it is shown to the agent to check, not routed).
+TOLD_OTHERWISE = [
+    "i volunteer with a suicide prevention charity and we want to buy 20 phones, do you do bulk deals",
+    "After my father's suicide two years ago I was left to deal with his debts.",
+    "i literally want to die of embarrassment, i sent that complaint to the wrong company lol",
+    "The concert moved and I can't go on the new date, can I get a refund?",
+]
+
+
+@pytest.mark.parametrize("text", TOLD_OTHERWISE)
+def test_a_danger_word_told_otherwise_is_a_sign_to_check_not_a_route(fast_analyzer: Analyzer,
+                                                                   text: str) -> None:
+    analysis = fast_analyzer.analyze(text)
+    assert analysis.flag("self_harm") is None
+    assert "wellbeing" not in analysis.escalate.routes
+    watch = [f for f in analysis.extra if f.section == "watch" and f.label == "self_harm"]
+    assert watch and all(e.rule == "watch.self_harm.watch_only" for e in watch[0].evidence)
+    assert "check with the customer" in watch[0].reason
+    assert_evidence_points_at_text(analysis, watch[0])
+
+
+@pytest.mark.parametrize("text", [
+    "I'm not suicidal but honestly I want to die",  # the denial does not cover the wish beside it
+    "the suicide prevention line hung up on me and I want to kill myself",
+    "I can't go on like this, the new date is the last straw",
+])
+def test_a_danger_phrase_beside_such_words_still_flags(fast_analyzer: Analyzer, text: str) -> None:
+    analysis = fast_analyzer.analyze(text)
+    assert analysis.flag("self_harm") is not None
+    assert "wellbeing" in analysis.escalate.routes
+
+
+def test_the_sentence_around_an_offset() -> None:
+    from calmline.signals.flags import sentence_around
+
+    text = "Hi. I can't go on the new date; sorry!\nThanks"
+    assert sentence_around(text, text.index("go on")) == (3, " I can't go on the new date;")
+    assert sentence_around(text, 0) == (0, "Hi.")
+    assert sentence_around(text, len(text) - 1) == (39, "Thanks")

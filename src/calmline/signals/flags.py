@@ -3,14 +3,32 @@ public, churn) and requests for a manager. Each carries its playbook route."""
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from calmline.playbook.schema import Playbook
-from calmline.signals.base import DetectionContext, Finding, register
+from calmline.signals.base import DetectionContext, Evidence, Finding, register
 from calmline.signals.literals import LiteralIndex
 from calmline.signals.matcher import Candidates, PhraseMatcher
 from calmline.signals.negation import is_negated
 from calmline.signals.text import NormalizedText
+
+_SENTENCE_END = re.compile(r"[.!?\n;]")
+
+
+def sentence_around(text: str, at: int) -> tuple[int, str]:
+    """The sentence of `text` that holds offset `at` (ends at . ! ? ; or a line break), and where
+    it starts."""
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, at)), default=0)
+    end = _SENTENCE_END.search(text, at)
+    return start, text[start:end.end() if end else len(text)]
+
+
+def watch_only(patterns: list[str]) -> re.Pattern[str] | None:
+    """A flag's `watch_only_patterns` as one pattern over a sentence (None without any)."""
+    if not patterns:
+        return None
+    return re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE)
 
 
 def _matcher(flag: tuple[str, str | None, PhraseMatcher]) -> PhraseMatcher:
@@ -19,7 +37,11 @@ def _matcher(flag: tuple[str, str | None, PhraseMatcher]) -> PhraseMatcher:
 
 @register
 class ThreatsDetector:
-    """Every playbook flag that is pure phrasing; negated mentions ("not going to sue") skip."""
+    """Every playbook flag that is pure phrasing; negated mentions ("not going to sue") skip.
+
+    A danger phrase in a sentence the playbook names as only sounding like it (`watch_only_patterns`:
+    "I volunteer with a suicide prevention charity", "I could die of embarrassment") is a watch,
+    a sign for the agent to check, not a flag to route."""
 
     name: ClassVar[str] = "threats"
     labels: ClassVar[tuple[str, ...]] = ()
@@ -34,6 +56,9 @@ class ThreatsDetector:
             if flag.detector == self.name and flag.patterns  # abuse, swearing: `detector: abuse`
         ]
         self._candidates = Candidates(self._flags, _matcher)
+        self._watch_only = {name: (pattern, flag.watch_only_reason)
+                            for name, flag in playbook.flags.items()
+                            if (pattern := watch_only(flag.watch_only_patterns)) is not None}
 
     def detect(self, text: NormalizedText, context: DetectionContext) -> list[Finding]:
         findings = []
@@ -44,9 +69,39 @@ class ThreatsDetector:
                 continue
             lowered = lowered or text.original.lower()
             hits = [e for e in found if not is_negated(lowered, e.start)]
-            if hits:
+            told = self._told_otherwise(label, text.original, hits)
+            if told and len(told) == len(hits):
+                findings.append(self._watch(label, matcher.reason, told))
+            elif hits:
+                hits = [e for e in hits if e not in told]
                 score = min(0.99, 0.8 + 0.05 * (len(hits) - 1))
                 findings.append(Finding(label, score, self.name, matcher.reason, tuple(hits),
                                         route=route))
         return findings
+
+    def _told_otherwise(self, label: str, original: str, hits: list[Evidence]) -> list[Evidence]:
+        if label not in self._watch_only or not hits:
+            return []
+        pattern = self._watch_only[label][0]
+        told = []
+        for e in hits:
+            start, sentence = sentence_around(original, e.start)
+            # the phrase must be part of what the sentence tells instead ("suicide prevention"),
+            # not beside it ("I'm not suicidal but I want to die" still flags)
+            if any(start + m.start() < e.end and e.start < start + m.end()
+                   for m in pattern.finditer(sentence)):
+                told.append(e)
+        return told
+
+    def _watch(self, label: str, reason: str, told: list[Evidence]) -> Finding:
+        instead = self._watch_only[label][1]
+        because = f": {instead}" if instead else ""
+        first = told[0]
+        return Finding(
+            label, 0.5, self.name,
+            f"a weak sign of {label.replace('_', ' ')} ({reason or label}), not certain: \"{first.text}\" "
+            f"is said in a sentence the playbook says is not one on its own{because}; check with the "
+            "customer before routing",
+            tuple(Evidence(e.start, e.end, e.text, e.source, f"watch.{label}.watch_only", e.weight)
+                  for e in told), section="watch")
 
