@@ -45,6 +45,8 @@ BY_TEMPLATE = {"security_threat": turns(("customer", "wait till your driver show
                                                     "All good now.")),
                "repeat_own_it": turns(("customer", "This is the third time I'm contacting you about "
                                                    "my broken washing machine.")),
+               "repeat_own_it_recap": turns(("customer", "This is the third time I'm contacting you "
+                                                         "about my broken washing machine.")),
                "hear_refund_deadline": turns(("customer", "I was charged twice and I need the money "
                                                           "back TODAY.")),
                "hear_refund": turns(("customer", "The blender I bought broke after two days, I want "

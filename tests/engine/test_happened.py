@@ -124,3 +124,15 @@ def test_a_recap_says_the_want_and_the_amount_once() -> None:
     assert recap("This is my FOURTH email. Where is my refund??") == "you're still waiting for your refund"
     charged = recap("You took $89 from my card after I cancelled in January. I want it back.")
     assert charged == "you were charged $89 after you cancelled in January, and you'd like a refund"
+
+
+def test_a_repeat_contact_is_owned_and_said_back() -> None:
+    """A customer on their third try hears their issue said back: the reply the coach would send
+    in the moment that expects a repeat-back, not one it marks 'improve'."""
+    engine = Engine(coach_analyzer())
+    chat = turns(("customer", "Thanks for nothing. Third time my boiler has broken down since your "
+                              "'repair'. I want it fixed properly or my money back."))
+    best = engine.suggest(chat, limit=1)[0]
+    assert best.source == "template:repeat_own_it_recap"
+    assert "contact us again" in best.text and "your boiler has broken down" in best.text
+    assert best.review.verdict == "send"
