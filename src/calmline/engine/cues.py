@@ -26,6 +26,7 @@ from calmline.signals.text import NormalizedText, normalize
 
 Spans = tuple[Evidence, ...]
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n")  # "$89.99" is not an end
+_TAKEN_BACK = re.compile(r"\b(?:but|however|although|though|except)\b")
 _STEP = re.compile(r"\b(?:will|'ll|going to|expect|should|booked|scheduled|arriv\w*|receiv\w*|"
                    r"call|email|ring|message|update|ship\w*|deliver\w*|dispatch\w*|send|sent|"
                    r"starts?|goes on|collect\w*|refund\w*|check\w*|follow\w*|reach|contact|hear)\b",
@@ -152,6 +153,8 @@ class CueScanner:
         self._literals = LiteralIndex()  # one scan per draft for all the cues
         self._behaviours = {k: self._matcher(f"behaviours.{k}", c) for k, c in config.behaviours.items()}
         self._anti = {k: self._matcher(f"anti_patterns.{k}", c) for k, c in config.anti_patterns.items()}
+        self._disowned = {k: re.compile("|".join(f"(?:{p})" for p in c.disowned_by))
+                          for k, c in config.anti_patterns.items() if c.disowned_by}
         self._escalation = compile_patterns(config.escalation)
         self._agree = compile_patterns(config.customer.agree)
         self._close = compile_patterns(config.customer.close)
@@ -230,6 +233,8 @@ class CueScanner:
         fixes = _offered(text, good.get("solution", ())) + good.get("options", ())
         for label, cue in self.config.anti_patterns.items():
             spans = raw[label]
+            if label in self._disowned and spans:
+                spans = tuple(e for e in spans if not self._disowns(text, e, self._disowned[label]))
             if cue.check == "no_timeline" and times:
                 spans = ()
             elif cue.check == "no_alternative" and fixes:
@@ -253,6 +258,18 @@ class CueScanner:
             found = {label: spans for label, spans in found.items()
                      if self.config.anti_patterns[label].check != "unanswered"}
         return found
+
+    @staticmethod
+    def _disowns(text: str, hit: Evidence, pattern: re.Pattern[str]) -> bool:
+        """Does the draft own what the hit seems to excuse ("Our courier had problems that week,
+        which is no excuse, and I've reported it")? Read after the hit, to the end of the next
+        sentence; a 'but' after the disclaimer takes it back ("not your fault, but you should
+        have...")."""
+        _, end = _sentence_of(text, hit.start)
+        _, after = _sentence_of(text, end) if end < len(text) else (end, end)
+        window = text[hit.end:max(end, after)].replace("’", "'").lower()
+        found = pattern.search(window)
+        return found is not None and not _TAKEN_BACK.search(window, found.end())
 
     def _only_unanswered(self, bad: Mapping[str, Spans]) -> bool:
         return all(self.config.anti_patterns[label].check == "unanswered" for label in bad)

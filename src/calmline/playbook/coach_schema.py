@@ -83,6 +83,21 @@ class AntiPattern(Cue):
                                          "the agent's draft (may use {slots}); empty: the sentence "
                                          "is removed")
     negatable: bool = False
+    disowned_by: list[str] = Field(
+        default_factory=list,
+        description="regexes (on lower-case text) by which the draft itself owns what the hit seems "
+                    "to excuse or blame (\"which is no excuse\", \"that's not your fault\"): a hit "
+                    "followed by one in its sentence or the next, with no 'but' after it, is dropped")
+
+    @field_validator("disowned_by")
+    @classmethod
+    def _disowning_compiles(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"pattern {pattern!r} is not a valid regex: {exc}") from exc
+        return patterns
 
     @field_validator("rewrite", "replace")
     @classmethod
