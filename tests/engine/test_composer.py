@@ -76,6 +76,16 @@ BY_TEMPLATE = {"security_threat": turns(("customer", "wait till your driver show
                                                 "it back on NOW.")),
                "calm_request": turns(("customer", "Hi, the helmet came in black but I ordered white. "
                                                   "Could you swap it for the white one?")),
+               # a death in the family: condolences first (coach.yaml customer.loss)
+               "loss_issue": turns(("customer", "My mum passed away last month and I need to close "
+                                                "her account. Nobody is answering the bereavement "
+                                                "line.")),
+               "loss_question": turns(("customer", "My husband passed in August. I want to take his "
+                                                   "name off the energy account. Is there a form?")),
+               "loss_cancel": turns(("customer", "Hi, my dad died last week and I need to cancel "
+                                                 "his phone contract.")),
+               "loss_help": turns(("customer", "My mum died in March and you're STILL sending her "
+                                               "letters. It's upsetting every single time.")),
                "praise_welcome": turns(("customer", "Just wanted to say Priya was so helpful "
                                                     "yesterday, thank you!")),
                "calm_request_about": turns(("customer", "Hi, the boiler in flat 2 isn't heating the "

@@ -36,7 +36,9 @@ _NEAR = {"venting": ("hear",), "hear": ("understand",), "understand": ("hear", "
 
 
 # Slots that mark a situation: a template written for one is the reply to it, ahead of any other.
-_SITUATIONS = frozenset({"thanks", "praise", "repeat", "question"})
+_SITUATIONS = frozenset({"thanks", "praise", "repeat", "question", "loss"})
+# ... and of those, one that comes before the others: condolences to someone who lost a person
+_FIRST = frozenset({"loss"})
 
 
 class Rewriter(Protocol):
@@ -123,16 +125,18 @@ def suggest_in(moment: Moment, scanner: CueScanner, *, limit: int = 3,
     return out[: max(1, limit)]
 
 
-def _rank(config: CoachConfig) -> Callable[[Suggestion], tuple[bool, bool, bool, int, int]]:
-    """Sort key: blocked last; the template written for this situation (a thanks, a repeat
-    contact, a calm question) first; then sendable before not; then the most specific template
-    (more `needs`, `wants`, `flags`) before a generic one; then the score."""
+def _rank(config: CoachConfig) -> Callable[[Suggestion], tuple[bool, int, bool, int, int]]:
+    """Sort key: blocked last; the template written for this situation (a loss in the family
+    before a thanks, a repeat contact or a calm question) first; then sendable before not; then
+    the most specific template (more `needs`, `wants`, `flags`) before a generic one; then the
+    score."""
     specific = {t.id: len(t.needs) + bool(t.wants) + bool(t.flags) for t in config.templates}
-    situational = {t.id for t in config.templates if set(t.needs) & _SITUATIONS}
+    situation = {t.id: 0 if set(t.needs) & _FIRST else 1 for t in config.templates
+                 if set(t.needs) & _SITUATIONS}
 
-    def key(s: Suggestion) -> tuple[bool, bool, bool, int, int]:
+    def key(s: Suggestion) -> tuple[bool, int, bool, int, int]:
         tid = s.source.removeprefix("template:")
-        return (s.review.verdict == "blocked", tid not in situational, s.review.verdict != "send",
+        return (s.review.verdict == "blocked", situation.get(tid, 2), s.review.verdict != "send",
                 -specific.get(tid, 0), -s.score)
 
     return key

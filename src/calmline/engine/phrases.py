@@ -235,6 +235,8 @@ works work working worked arrived came got went keeps kept off over up out down 
 through put took take each every first second third fourth fifth last next nine ten days weeks
 months hours""".split())
 _ORDINALS = frozenset("first second third fourth fifth last next same new old".split())
+# ... and words before a thing that are not it: "my late mother's card" names no "late"
+_LEADING = _ORDINALS | {"late", "dear", "poor"}
 _DETERMINED = re.compile(r"\b(my|our|the)\s+((?:[A-Za-z][\w'-]*\s+){0,3}[A-Za-z][\w'-]*)", re.IGNORECASE)
 # Every thing named with a determiner, overlapping ("for a a paper bill" names "a paper bill").
 _ANY_DETERMINED = re.compile(r"\b(my|our|the|this|that|these|those|a|an|one)\s+(?=((?:[A-Za-z][\w'-]*\s+"
@@ -288,6 +290,8 @@ def _named_things(texts: Sequence[str]) -> list[tuple[str, list[str]]]:
                 if not words and low in _ORDINALS:  # "the third replacement phone"
                     counted = True
                     continue
+                if not words and low in _LEADING:  # "my late mother's"
+                    continue
                 # "the fridge stopped", "the bill gone up"; "the second one leaked", "that broke"
                 # name nothing ("one broken window lock" does)
                 if _VERB_FORM.fullmatch(low) and (words or pronoun):
@@ -318,7 +322,7 @@ def issue_object(texts: Sequence[str]) -> str | None:
         for match in _DETERMINED.finditer(clean):
             words: list[str] = []
             for word in match.group(2).split():
-                if not words and word.lower() in _ORDINALS:  # "the third replacement phone"
+                if not words and word.lower() in _LEADING:  # "the third replacement phone"
                     continue
                 if word.lower() in _FUNCTION or word.lower() in _NOT_OBJECT or "'" in word:
                     break
@@ -456,7 +460,8 @@ _CANCELLABLE = frozenset("""account accounts subscription subscriptions membersh
 contracts plan plans policy policies order orders booking bookings line lines debit service services
 package bundle insurance cover broadband agreement tariff renewal reservation reservations tickets
 ticket card cards deal trial mandate box""".split())
-_CANCEL = re.compile(r"\b(?:cancel|close|end|terminate|stop)\s+(?P<own>my|our|the|this|both my|all my)\s+"
+_CANCEL = re.compile(r"\b(?:cancel|close|end|terminate|stop)\s+"
+                     r"(?P<own>my|our|the|this|both my|all my|his|her|their|my late \w+'s|my \w+'s)\s+"
                      r"(?P<what>[A-Za-z][\w'-]*(?:\s+(?:and\s+)?[A-Za-z][\w'-]*){0,4})", re.IGNORECASE)
 
 
@@ -526,6 +531,19 @@ def resolved_clause(text: str) -> str | None:
     return second_person(re.sub(r"\s+", " ", match.group(0))) if match else None
 
 
+def lost_someone(text: str, patterns: Sequence[str]) -> str | None:
+    """Whom the customer tells us they lost, as theirs ("my late husband's account" -> "your
+    husband"; "your loss" when the pattern names no one), or None. `patterns`: coach.yaml
+    `customer.loss`, read on lower-case text."""
+    low = text.lower().replace("’", "'")
+    for pattern in patterns:
+        found = re.search(pattern, low)
+        if found:
+            who = found.groupdict().get("who")
+            return f"your {who}" if who else "your loss"
+    return None
+
+
 def repeat_contact(texts: Sequence[str]) -> bool:
     """The customer says this is not the first time they have had to ask."""
     return any(_REPEAT.search(t) for t in texts)
@@ -567,5 +585,6 @@ def thanks_only(text: str) -> bool:
 
 
 __all__ = ["IssuePhrase", "asked_for", "cancel_object", "deadline", "issue_object", "issue_phrase",
+           "lost_someone",
            "praise_only", "praised", "question_asked", "repeat_contact", "resolved_clause", "said_back",
            "second_person", "thanks_only", "trouble_object"]

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from calmline.engine.analysis import Analysis, Fact
-from calmline.engine.phrases import issue_object, issue_phrase
+from calmline.engine.phrases import cancel_object, issue_object, issue_phrase
 from calmline.signals.base import Evidence
 
 _NUMBERS = {"1": "one", "2": "two", "3": "three", "4": "four", "5": "five", "6": "six",
@@ -71,8 +71,11 @@ def told(analysis: Analysis) -> Told:
     # "so, to confirm, the outage on Tuesday…" repeats their issue even when no cause was read
     said = [analysis.text]
     phrase, topic = issue_phrase(said), issue_object(said)
+    # ... and what they asked us to cancel ("cancel his phone contract"): "so you'd like to
+    # cancel his phone contract" says it back
+    cancelled = cancel_object(said)
     return Told(analysis.facts, tuple(terms),
-                tuple(stem for words in (phrase.noun if phrase else "", topic or "")
+                tuple(stem for words in (phrase.noun if phrase else "", topic or "", cancelled or "")
                       for stem in stems(words)))
 
 

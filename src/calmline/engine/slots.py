@@ -17,6 +17,7 @@ from calmline.engine.phrases import (
     cancel_object,
     deadline,
     issue_phrase,
+    lost_someone,
     praised,
     question_asked,
     repeat_contact,
@@ -33,6 +34,7 @@ _FACT_SLOTS = {"order": "order_id", "product": "product", "duration": "duration"
                "date": "date"}
 
 
+_DEATH = re.compile(r"\b(?:died|passed|death|funeral)\b", re.IGNORECASE)
 _ASKS_FOR = re.compile(r"\b(?:refund|replace|replacement|repair|money back|compensat\w*|"
                        r"(?:a|the) manager)\b", re.IGNORECASE)
 
@@ -181,10 +183,20 @@ def _and_want(text: str, slots: Mapping[str, str]) -> str:
     return f"{text}, and you'd like {want}"
 
 
-def _situation(moment: Moment, slots: dict[str, str]) -> None:
+def _situation(moment: Moment, slots: dict[str, str], config: CoachConfig) -> None:
     """Slots that mark the situation (templates `needs` them): a deadline the latest message
-    gives, a repeat contact, a message that only thanks us for something now sorted."""
+    gives, a repeat contact, a message that only thanks us for something now sorted, a death in
+    the family the latest message tells of."""
     latest = moment.latest.text[:SAID_CHARS] if moment.latest else ""
+    loss = lost_someone(latest, config.customer.loss) if latest else None
+    if loss:
+        slots["loss"] = loss
+        # "your dog that died" is the loss, not the issue; and the coach's own name for the cause
+        # ("the delay with your delivery") is a guess no one grieving should have to correct
+        generic = slots.get("issue_read") and not slots.get("issue_own")
+        if generic or _DEATH.search(slots.get("issue", "")):
+            for key in ("issue", "recap"):
+                slots.pop(key, None)
     said = _said(moment)
     due = deadline(latest)
     if due:
@@ -324,7 +336,7 @@ def _build_slots(moment: Moment, config: CoachConfig) -> dict[str, str]:
     plan = _plan(moment)
     if plan:
         slots["plan"] = plan
-    _situation(moment, slots)
+    _situation(moment, slots, config)
     recap = _recap(slots, phrase) if "question" not in slots else None
     if recap:
         slots["recap"] = recap

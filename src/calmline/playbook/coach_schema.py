@@ -19,7 +19,7 @@ Check = Literal["facts", "steps", "offer", "timeline", "no_timeline", "no_altern
 SLOT_NAMES = frozenset({"name", "order", "product", "duration", "amount", "date", "want", "issue",
                         "order_ref", "recap", "plan", "refund_time", "callback_time", "update_time",
                         "replacement_time", "crisis_line", "deadline", "repeat", "thanks", "praise",
-                        "question", "topic", "cancel_what",
+                        "question", "topic", "cancel_what", "loss",
                         "issue_read"})  # a marker: {issue} is their problem, not only a thing they named
 # Slots every conversation fills (the sla times `sla` must define); any other slot in a hint, a
 # move or a rewrite needs a {slot|fallback}, so that text never shows a raw {slot}.
@@ -156,8 +156,13 @@ class CustomerCues(_Strict):
     agree: list[str] = Field(default_factory=list)
     close: list[str] = Field(default_factory=list)
     confirm: list[str] = Field(default_factory=list)
+    loss: list[str] = Field(
+        default_factory=list,
+        description="the customer tells of a death in the family (\"my mum passed away last "
+                    "month\"): the reply starts with condolences. A named group `who` says whom "
+                    "they lost, said back as theirs (\"your mum\"); without it, \"your loss\"")
 
-    @field_validator("agree", "close", "confirm")
+    @field_validator("agree", "close", "confirm", "loss")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return _check_regexes(patterns)
