@@ -23,6 +23,15 @@ from calmline.engine.phrases import asked_for
     ("Consider this my 30 days' notice.", "cancellation"),
     ("Please accept this email as formal notice that I will be ending my tenancy.", "cancellation"),
     ("Could I get a credit for next time?", "compensation"),
+    ("I just want my van back with the gearbox actually fixed this time.", "repair"),
+    ("I want my heating properly fixed before winter.", "repair"),
+    ("I want my deposit back.", "refund"),
+    ("Put the delivery fee back on my card.", "refund"),
+    ("this is the third time, i need someone to come and look at it this week", "repair"),
+    ("Going to keep tweeting this every hour until @StormBroadband sends an engineer.", "repair"),
+    ("The router has been dead since the 2nd. I expect an engineer booked TODAY.", "repair"),
+    ("I don't want another voucher. I want the app to actually let me log in.", "repair"),
+    ("Could you put a bit of credit on the account? Not looking for a refund.", "compensation"),
 ])
 def test_a_request_in_their_words_is_read(text: str, want: str) -> None:
     assert want in asked_for(text)
@@ -39,6 +48,8 @@ def test_a_request_in_their_words_is_read(text: str, want: str) -> None:
     ("Hi! Just checking: if I cancel my trial before day 14 I won't be charged, right?", "cancellation"),
     ("I was told I'd get a call back about my boiler today.", "refund"),
     ("it's been down since six this morning, I need it back on", "refund"),
+    ("I want my car back with the brakes fixed.", "refund"),
+    ("I just want my account back, I can't log in.", "refund"),
 ])
 def test_what_they_do_not_ask_for_is_not_read(text: str, want: str) -> None:
     assert want not in asked_for(text)

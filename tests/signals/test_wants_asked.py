@@ -62,3 +62,23 @@ def test_a_plain_negation_still_refuses(fast: Analyzer) -> None:
 ])
 def test_everyday_ways_of_asking_are_wants(fast: Analyzer, text: str, want: str) -> None:
     assert want in fast.analyze(text).want_labels()
+
+
+@pytest.mark.parametrize("text", [
+    "Hi, my discount code SPRING20 isn't working at checkout. Can you help?",
+    "The promo discount didn't apply to my basket.",
+    "The voucher my nan gave me says it's already been used, but I've never used it.",
+    "My gift voucher code won't redeem.",
+])
+def test_a_code_or_voucher_that_fails_is_not_a_wish_for_compensation(fast: Analyzer, text: str) -> None:
+    assert "compensation" not in fast.analyze(text).want_labels()
+
+
+@pytest.mark.parametrize("text", [
+    "The least you could do is give me a discount.",
+    "I'd expect a discount on my next bill after this.",
+    "Give me some vouchers or points at least, for the inconvenience.",
+    "A voucher for the trouble would be nice.",
+])
+def test_a_discount_or_voucher_asked_for_is_compensation(fast: Analyzer, text: str) -> None:
+    assert "compensation" in fast.analyze(text).want_labels()

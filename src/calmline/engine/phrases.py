@@ -413,7 +413,7 @@ _ASKED: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                r"all)? ?(?:[\w£$€.-]+ ){0,2}(?:charges?|fees?)|cancel (?:the|that|"
                r"this) (?:[\w£$€.-]+ )?(?:charges?|fees?))\b"),
     ("compensation", r"\b(?:compensat\w*|goodwill|pay(?:ing)? for (?:it|the)|covered|something for|"
-                     r"(?:pop|put|add) (?:a|some) credit on|(?:a|some|proper|any|"
+                     r"(?:pop|put|add) (?:a|some|a bit of|a little) credit on|(?:a|some|proper|any|"
                      r"service) credits?\b(?! card)|"
                      r"(?:a|any|some|loyalty) discount|money off|knock (?:a bit|something|some\w*) off|"
                      r"pay (?:me|"
@@ -426,14 +426,19 @@ _ASKED: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                     r"send (?:me |us )?(?:a|an|another) \w+ one)\b"),
     ("repair", r"\b(?:repair(?:ed)?(?! (?:slot|shop))|(?:please |pls |to |and |you |can you |could you )fix|"
                r"fix (?:it|this|that|them|the|my|your|our)|(?:get|have|want|need) (?:it|this|that|them|"
-               r"the \w+) "
-               r"(?:fixed|repaired|looked at|seen to)|activate|reconnect|send (?:someone|somebody|"
-               r"an engineer|"
+               r"(?:the|my|our) \w+) (?:(?:actually|properly|finally|just) )?"
+               r"(?:fixed|repaired|looked at|seen to)|back with (?:the|my|our|its?) (?:\w+ )?"
+               r"(?:(?:actually|properly|finally) )?(?:fixed|repaired|working)|activate|reconnect|"
+               r"sends? (?:someone|somebody|an engineer|"
                r"a technician|an? \w+ (?:round|out))|reinstated|turn(?:ed)? (?:it |them )?back on|(?:it|them|"
                r"internet|power|service|heating|water) back on|(?:get|have) (?:someone|that|it|this|"
                r"them) (?:to )?look(?:ed)? at|sort it(?! with)|(?:take|have) a look|pop (?:round|over)|"
                r"get (?:me|us) back "
-               r"(?:in|online|on)|come back (?:tomorrow|today|and))\b"),
+               r"(?:in|online|on)|come back (?:tomorrow|today|and)|"
+               r"(?:need|want|expect) (?:someone|somebody|an engineer|a technician) "
+               r"(?:booked|to come|out|round)|"
+               r"(?:want|need) (?:it|this|that|them|(?:the|my|our) \w+) to (?:actually |just |properly )?"
+               r"(?:work|let (?:me|us)))\b"),
     ("cancellation", r"\b(?:cancel (?:my|the|it|everything|this|our|her|his|"
                      r"all)(?! (?:[\w£$€.-]+ )?(?:charges?|"
                      r"fees?)\b)|close (?:my|her|his|our|the) (?:\w+ )?(?:account|current)|end (?:my|the"
@@ -482,7 +487,22 @@ def cancel_object(texts: Sequence[str]) -> str | None:
 def asked_for(text: str) -> list[str]:
     """What the customer asks us to do, read from their own words ("Could one be reversed
     please?" asks for a refund), in the playbook's want labels, most specific first."""
-    return [label for label, pattern in _ASKED if any(_asks(text, m) for m in pattern.finditer(text))]
+    return [label for label, pattern in _ASKED
+            if any(_asks(text, m) and (label != "refund" or _money_back(m.group(0)))
+                   for m in pattern.finditer(text))]
+
+
+# "I want my van back", "get my account back": a thing of theirs back is no refund; their money
+# back ("my £80", "my deposit", "the difference", "it") is.
+_THING_BACK = re.compile(r"\b(?:my|our|his|her|their|the)\s+(?:[a-z-]+\s+){0,2}?(?P<thing>[a-z-]+)\s+back\b",
+                         re.IGNORECASE)
+_MONEY = frozenset("""money cash deposit deposits fee fees charge charges payment payments difference amount
+amounts balance refund overpayment credit points pounds quid penny pennies funds one ones rest""".split())
+
+
+def _money_back(asked: str) -> bool:
+    match = _THING_BACK.search(asked)
+    return match is None or match.group("thing").lower() in _MONEY
 
 
 def _asks(text: str, match: re.Match[str]) -> bool:
