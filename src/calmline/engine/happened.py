@@ -62,6 +62,43 @@ _TAKEN = re.compile(r"\byou(?:['’]ve|\s+have)?\s+(?:took|taken|charged|billed|
                     r"(?P<when>\s+(?:after|even though|although|when|despite|before)\s+[^.,;!?\n]{3,60})?",
                     re.IGNORECASE)
 
+# What came: "it says delivered but nothing came", "Parcel marked as delivered but it isn't here".
+_THING = r"(?:parcel|package|order|delivery|item|items|box|shopping|food|letter|card)"
+_DELIVERED = re.compile(r"\b(?:marked|shown|showing|shows|show|says|said|listed|updated|logged)\s+"
+                        r"(?:(?!but\b)[\w'’]+\s+){0,3}?(?:as\s+)?(?:being\s+|was\s+|were\s+|is\s+)?"
+                        r"delivered\b[^.!?\n]{0,60}?\b(?:but|yet)\b"
+                        r"[^.!?\n]{0,40}?\b(?:isn't|is not|aren't|not|nothing|never|hasn't|haven't|no sign|"
+                        r"wasn't|didn't|no parcel|no package)\b", re.IGNORECASE)
+_WHAT_CAME = re.compile(r"\b(?:(?P<own>my|our|the)\s+)?(?P<obj>" + _THING + r")\b", re.IGNORECASE)
+# What never came: "ordered a sofa on the 3rd ... still not here", "we ordered a fridge freezer three
+# weeks ago and it still hasn't turned up".
+_NEVER_CAME = re.compile(r"\b(?:ordered|bought|purchased|paid for)\s+(?P<det>a|an|the|my|our|some|\d+)\s+"
+                         r"(?P<obj>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,3})[^.!?\n]{0,90}?"
+                         r"\b(?:still\s+(?:not|isn't|hasn't|haven't|aren't|no sign)|not here yet|not arrived|"
+                         r"(?:hasn't|hasnt|has not|haven't|havent|have not|never|didn't|did not)\s+"
+                         r"(?:yet\s+)?(?:arrived|come|came|turned up|shown up|showed up|been delivered|"
+                         r"arrive|turn up|show up)|no sign of (?:it|them))", re.IGNORECASE)
+# Some of them came: "I ordered 4 chairs and only 3 came", "I paid for 6 mugs and the box only had 4".
+_NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_SOME_CAME = re.compile(r"\b(?P<verb>ordered|bought|purchased|paid for)\s+"
+                        r"(?:(?:a|one)\s+(?:set|pack|box|case)\s+of\s+)?"
+                        r"(?P<n>" + _NUMBER + r")\s+(?P<obj>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,3})"
+                        r"[^.!?\n]{0,40}?\bonly\s+(?:had\s+|got\s+|received\s+)?(?P<m>" + _NUMBER + r")\b",
+                        re.IGNORECASE)
+# What went up: "Why has my bill gone up by £15", "my monthly price went from £30 to £45".
+_MONEY = r"(?:[£$€]\s?\d[\d,.]*\d|[£$€]\s?\d)"
+_PRICED = (r"(?:bill|bills|price|prices|payment|payments|debit|tariff|premium|subscription|plan|rent|rate|"
+           r"fee|fees|charge|charges|renewal|contract|instalment|instalments|cost)")
+_BY = (r"(?P<by>\s+by\s+(?:nearly\s+|almost\s+|over\s+|about\s+)?(?:" + _MONEY + r"|\d+\s?%)"
+       r"(?:\s+(?:a|per|every)\s+(?:month|year|week|quarter))?|"
+       r"\s+from\s+" + _MONEY + r"\s+to\s+" + _MONEY + r"|\s+to\s+" + _MONEY + r")?")
+_WENT_UP = re.compile(r"\b(?P<own>my|our|the)\s+(?P<obj>(?:[A-Za-z-]+\s+){0,2}?" + _PRICED + r")\s+"
+                      r"(?:(?:has|have|had|just|suddenly|now|been)\s+)*"
+                      r"(?P<up>gone up|go up|went up|increased|increase|jumped|jump|risen|rise|rose|shot up|"
+                      r"doubled|double|gone|went|go)" + _BY, re.IGNORECASE)
+_STOP_WORDS = frozenset("""on from in at for last and but which that it they this these two three four five
+six seven weeks days ago with off via yesterday today back over about only still now""".split())
+
 # "where is the fourth?", "where is the rest": no thing to name
 _NO_THING = frozenset("first second third fourth fifth sixth last other rest one ones it them".split())
 
@@ -133,11 +170,71 @@ def what_happened(sentence: str, voice: Voice) -> tuple[str, str] | None:
         if did in ("turned up", "showed up", "came"):
             return "nobody turning up", "nobody turned up"
         return "nobody getting back to you", "nobody has got back to you"
+    found = _came(sentence, voice) or _went_up(sentence, voice)
+    if found:
+        return found
     match = _WHERE.search(sentence)
     if match and not set(match.group("obj").lower().split()) & _NO_THING:
         their = _their(match.group("own"), match.group("obj"))
         return f"the wait for {their}", f"you're still waiting for {their}"
     return None
+
+
+def _thing(words: str) -> str:
+    """The thing they ordered, up to where the rest of their clause begins ("a sofa on the 3rd" ->
+    "sofa")."""
+    kept = []
+    for word in words.split():
+        if word.lower() in _STOP_WORDS or word[:1].isdigit():
+            break
+        kept.append(word)
+    return " ".join(kept)
+
+
+def _came(sentence: str, voice: Voice) -> tuple[str, str] | None:
+    """What did not come: a delivery marked as delivered that never reached them, a thing they
+    ordered that is still not here, or only some of what they ordered."""
+    if _DELIVERED.search(sentence):
+        came = _WHAT_CAME.search(sentence)
+        what = f"your {came.group('obj').lower()}" if came else "it"
+        return (f"{what} showing as delivered when it hasn't reached you",
+                f"{what} shows as delivered, but it hasn't reached you")
+    match = _SOME_CAME.search(sentence)
+    if match:
+        thing = _thing(match.group("obj"))
+        if thing:
+            n, m, verb = match.group("n"), match.group("m"), match.group("verb").lower()
+            return (f"only {m} of the {n} {thing} you {verb} arriving",
+                    f"only {m} of the {n} {thing} you {verb} arrived")
+    match = _NEVER_CAME.search(sentence)
+    if match:
+        thing = _thing(match.group("obj"))
+        det = match.group("det").lower()
+        if thing and thing.split()[-1].lower() not in _NO_THING:
+            count = "" if det in ("a", "an", "the", "my", "our", "some") else f"{det} "
+            what = f"your {count}{thing}"
+            many = det not in ("a", "an") and thing.endswith("s") and not thing.endswith("ss")
+            return f"the wait for {what}", f"{what} still {'haven' if many else 'hasn'}'t arrived"
+    return None
+
+
+def _went_up(sentence: str, voice: Voice) -> tuple[str, str] | None:
+    """A price of theirs that went up ("your bill going up by £15"), by how much if they say."""
+    match = _WENT_UP.search(sentence)
+    if not match:
+        return None
+    up, by = match.group("up").lower(), re.sub(r"\s+", " ", match.group("by") or "")
+    if up.split()[0] in ("gone", "went", "go") and "up" not in up and not by:
+        return None  # "my bill went missing"
+    if not by and not any(w in up for w in ("up", "increase", "jump", "rise", "rose", "doubl")):
+        return None
+    what = _their(match.group("own"), voice(match.group("obj")))
+    if "doubl" in up:
+        return f"{what} doubling", f"{what} has doubled"
+    going = "going from" if by.startswith(" from") or by.startswith(" to") else "going up"
+    has = "gone from" if going == "going from" else "gone up"
+    by = by.removeprefix(" from") if going == "going from" else by
+    return f"{what} {going}{by}", f"{what} has {has}{by}"
 
 
 __all__ = ["STAFF", "staff_did", "what_happened"]

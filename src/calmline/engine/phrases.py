@@ -515,6 +515,20 @@ def _asks(text: str, match: re.Match[str]) -> bool:
 _ADDRESSED = re.compile(r"\byou(?:r|rs|rself|['’](?:re|ve|ll|d))?\b", re.IGNORECASE)
 
 
+# What opens a sentence without saying anything of the issue: a greeting, a filler, an oath.
+_OPENER = re.compile(r"^(?:\W*(?:hi|hiya|hello|hey|ok|okay|so|um|yeah|listen|ffs|omg|ugh|argh|wow|lol|fml|"
+                     r"jeez|geez|seriously|honestly|well|right|oh|god|christ|look|sigh|quick one)\b\W*)+",
+                     re.IGNORECASE)
+_EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F]")
+_UNAPOSTROPHISED = re.compile(r"\b(have|has|had|do|does|did|is|are|was|were|could|would|should)nt\b",
+                              re.IGNORECASE)
+_ITS = re.compile(r"\b([Ii]t)s(?= (?:nearly|almost|now|not|been|still|only|gone|going|just|really|so|very|"
+                 r"double|all|a|an|the|over|under|taking|saying|showing|meant)\b)")
+# A sentence that starts with what they did, its "I" left out ("got my bill today and...").
+_NO_SUBJECT = re.compile(r"(?:got|ordered|bought|received|tried|paid|rang|called|booked|sent|waited|spent|"
+                         r"returned|phoned|emailed|checked|opened|came home|woke up)\b", re.IGNORECASE)
+
+
 def said_back(texts: Sequence[str], topic: str, most_words: int = 20) -> str | None:
     """The customer's own sentence about `topic` ("the discount didn't apply at checkout"), in the
     agent's voice, as a clause to repeat back; None when it is a question or too long. A sentence
@@ -524,13 +538,14 @@ def said_back(texts: Sequence[str], topic: str, most_words: int = 20) -> str | N
     for sentence in _sentences(texts):
         if head not in sentence.lower() or sentence.rstrip().endswith("?") or _ADDRESSED.search(sentence):
             continue
-        clean = re.sub(r"@\w+|#\w+", "", sentence)
-        clean = re.sub(r"^(?:\W*(?:hi|hiya|hello|hey|ok|okay|so|um|yeah|listen)\b\W*)+", "", clean.strip(),
-                       flags=re.IGNORECASE)
+        clean = _EMOJI.sub("", re.sub(r"@\w+|#\w+", "", sentence))
+        clean = _OPENER.sub("", clean.strip())
         clean = re.sub(r"\b(\w+)(\s+\1\b)+", r"\1", re.sub(r"\s+", " ", clean), flags=re.IGNORECASE)
         clean = re.sub(r"\b(?:um|uh|er)\b\s*", "", clean).strip().rstrip(".!,;:")
+        clean = _UNAPOSTROPHISED.sub(lambda m: f"{m.group(1)}n't", _ITS.sub(r"\1's", clean))
         if 3 <= len(clean.split()) <= most_words and not re.search(r"[\"“”()]", clean):
-            said = second_person(clean)
+            # "got my bill and..." has no subject: it is what they did ("you got your bill")
+            said = second_person(f"I {clean[:1].lower()}{clean[1:]}" if _NO_SUBJECT.match(clean) else clean)
             return said if said.startswith("I ") else said[:1].lower() + said[1:]
     return None
 
