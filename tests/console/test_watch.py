@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from tests.console.conftest import Server, Watched, post_json, sign_in
 
-# a weak sign: the self-harm head reads it between its watch and flag thresholds (0.19 against
-# 0.17 / 0.30 with the shipped heads; the encoder reads alike on every x86 CPU), so
-# it is shown to check, not routed
-WEAK_SIGN = "Cancel the phone. I've been giving my things away."
+# a weak sign: the self-harm reading (the head mixed with the team's labelled sentences) is
+# between its watch and flag thresholds (0.28 against 0.25 / 0.35 with the shipped heads; the
+# encoder reads alike on every x86 CPU), so it is shown to check, not routed. ("Cancel the
+# phone. I've been giving my things away." was this test's sentence; it is flagged now, as the
+# playbook's own example "I've been giving my stuff away to friends" says it should be.)
+WEAK_SIGN = "Close my account, I won't be needing it."
 
 
 def test_a_weak_self_harm_sign_is_shown_to_check(server: Server, watched: Watched) -> None:

@@ -4,6 +4,8 @@ A head is a logistic regression over one embedding (384 numbers) with the decisi
 on the dev split. Flag, want and cause heads read every sentence of a message, and the mean of them,
 and keep the highest probability, so a danger sentence buried in a billing complaint still counts.
 The level head reads the message's mean embedding and the fast path's score (`LevelHead`).
+The danger labels' heads are read together with the team's labelled sentences (`memory`,
+semantic/memory.py), stored in the same file.
 `make models` trains them (`python -m calmline.semantic.train_heads`); a team can train its
 own from corrections and name the file in its playbook (`semantic.heads`).
 """
@@ -18,6 +20,7 @@ import numpy as np
 
 from calmline.errors import ModelError
 from calmline.models.artifact_json import load_for_encoder, write_json_gz
+from calmline.semantic.memory import Memory, memory_from_dict, memory_to_dict, quantise
 
 DEFAULT_HEADS = "semantic_heads"
 
@@ -70,13 +73,18 @@ class Heads:
     heads: dict[tuple[str, str], Head] = field(default_factory=dict)
     level: LevelHead | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    memory: Memory | None = None  # the danger labels' labelled sentences (semantic/memory.py)
 
     def head(self, section: str, label: str) -> Head | None:
         return self.heads.get((section, label))
 
 
 def heads_to_dict(heads: Heads) -> dict[str, Any]:
-    return {
+    memory = None
+    if heads.memory is not None:
+        q, scale = quantise(heads.memory.bank)
+        memory = memory_to_dict(q, scale, heads.memory)
+    return {"memory": memory,
         "name": heads.name, "encoder_sha256": heads.encoder_sha256, "meta": heads.meta,
         "heads": [{"section": h.section, "label": h.label, "threshold": round(h.threshold, 4),
                    "watch": None if h.watch is None else round(h.watch, 4),
@@ -101,7 +109,8 @@ def heads_from_dict(data: dict[str, Any]) -> Heads:
                      LevelHead(np.asarray(level["coef"], np.float32),
                                np.asarray(level["intercept"], np.float32),
                                np.asarray(level["values"], np.float32)) if level else None,
-                     dict(data.get("meta", {})))
+                     dict(data.get("meta", {})),
+                     memory_from_dict(data["memory"]) if data.get("memory") else None)
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"semantic heads file is malformed: {exc}") from exc
 

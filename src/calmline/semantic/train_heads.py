@@ -32,6 +32,7 @@ from calmline.playbook import load_playbook
 from calmline.playbook.schema import LEVELS, Playbook
 from calmline.semantic.encoder import WEIGHTS_SHA256, MiniLMEncoder
 from calmline.semantic.heads import DEFAULT_HEADS, Head, Heads, LevelHead, dump_heads
+from calmline.semantic.memory import LabelMemory, Memory, dequantise, quantise
 from calmline.signals.semantic import SemanticDetector, instances, level_value, split_sentences
 
 SEED = 13
@@ -54,6 +55,71 @@ HARD_ALARMS = 0.10  # ... and on the hard negatives of the safety set
 WATCH_ALARMS = 0.04  # most ordinary messages a danger watch may fire on
 SECTIONS = ("flags", "wants", "causes")
 console = Console(stderr=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Remembered:
+    """A danger label's labelled sentences for the neighbours' reading (semantic/memory.py), each
+    row with a key that says where it came from, so the labels share one bank."""
+
+    positive: list[Positive]
+    negative: list[Negative]
+
+
+Positive = tuple[tuple[str, ...], np.ndarray, str]  # (where it came from, vector, sentence)
+Negative = tuple[tuple[str, ...], np.ndarray]
+
+
+def _sentence_texts(item: Embedded, limit: int) -> list[str]:
+    """What each of the item's instances embeds: its sentences, then the whole message."""
+    texts = [x.text for x in split_sentences(item.row.text, limit)]
+    return [*texts, item.row.text] if len(texts) > 1 else texts
+
+
+def _remembered(label: str, examples: np.ndarray, example_texts: Sequence[str], near: np.ndarray,
+                near_texts: Sequence[str], train: Sequence[Embedded], likeliest: Callable[[Embedded], int],
+                limit: int) -> Remembered:
+    """Positives: the playbook's examples and the likeliest sentence of each message labelled
+    with the label; negatives: the near misses and every instance of the messages labelled
+    without it."""
+    positive: list[Positive] = [(("example", label, t), v, t)
+                                for t, v in zip(example_texts, examples, strict=True)]
+    negative: list[Negative] = [(("near", label, t), v) for t, v in zip(near_texts, near, strict=True)]
+    for item in train:
+        if not _labelled(item, "flags", label):
+            continue
+        if _gold(item, "flags", label):
+            i = likeliest(item)
+            positive.append(((item.row.id, str(i)), item.vectors[i], _sentence_texts(item, limit)[i]))
+        else:
+            negative += [((item.row.id, str(i)), v) for i, v in enumerate(item.vectors)]
+    return Remembered(positive, negative)
+
+
+def _as_memory(parts: Remembered, label: str) -> Memory:
+    """One label's parts as a Memory over the same int8 rows the shipped bank holds."""
+    rows = np.vstack([v for _, v, _ in parts.positive] + [v for _, v in parts.negative])
+    bank = dequantise(*quantise(rows))
+    n = len(parts.positive)
+    texts = tuple(t[:160] for _, _, t in parts.positive)
+    return Memory(bank, {label: LabelMemory(np.arange(n), np.arange(n, len(rows)), texts)})
+
+
+def shared_memory(parts: dict[str, Remembered]) -> Memory:
+    """Every danger label's parts in one bank: a sentence two labels remember is one row."""
+    rows: dict[tuple[str, ...], np.ndarray] = {}
+    for p in parts.values():
+        for key, vector, _ in p.positive:
+            rows.setdefault(key, vector)
+        for key, vector in p.negative:
+            rows.setdefault(key, vector)
+    order = {key: i for i, key in enumerate(rows)}
+    bank = dequantise(*quantise(np.vstack(list(rows.values()))))
+    labels = {label: LabelMemory(np.asarray([order[k] for k, _, _ in p.positive], dtype=np.intp),
+                                 np.asarray([order[k] for k, _ in p.negative], dtype=np.intp),
+                                 tuple(t[:160] for _, _, t in p.positive))
+              for label, p in parts.items()}
+    return Memory(bank, labels)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,9 +180,22 @@ def _fit(section: str, label: str, group_examples: np.ndarray, group_near: np.nd
     return LogisticRegression(C=c, class_weight=CLASS_WEIGHT, max_iter=5000, random_state=SEED).fit(x, y)
 
 
+def _scorer(head: Head, memory: Memory | None) -> Callable[[Embedded], float]:
+    """A message's score as the service reads it: the head's highest probability over its
+    instances, mixed with the neighbours' reading when the label has a memory."""
+    def score(item: Embedded) -> float:
+        probs = head.probabilities(item.vectors)
+        if memory is None:
+            return float(probs.max())
+        return float(memory.mix(probs, memory.reading_of(head.label, probs, item.vectors)).max())
+
+    return score
+
+
 def train_head(section: str, label: str, group_examples: np.ndarray, group_near: np.ndarray,
                train: Sequence[Embedded], dev: Sequence[Embedded], base_dev: np.ndarray,
-               danger: bool = False) -> Head | None:
+               danger: bool = False, *, texts: tuple[Sequence[str], Sequence[str]] = ((), ()),
+               limit: int = 12, remembered: dict[str, Remembered] | None = None) -> Head | None:
     """A label's head, its threshold chosen on dev together with what is already found.
 
     Danger flags (the playbook's `danger: true`) maximise F2, recall first; abuse F0.5; the rest F1.
@@ -138,8 +217,17 @@ def train_head(section: str, label: str, group_examples: np.ndarray, group_near:
         model = _fit(section, label, group_examples, group_near, train, likeliest, C_DANGER) or model
     coef, intercept = model.coef_[0].astype(np.float32), float(model.intercept_[0])
     head = Head(section, label, coef, intercept, 0.5)
-    scored = [(item, float(head.probabilities(item.vectors).max())) for item in dev
-              if _labelled(item, section, label)]
+    score = _scorer(head, None)
+    if danger and remembered is not None:
+        # the neighbours' reading (semantic/memory.py): the labelled sentences, the positive one
+        # of each message chosen by the final head, as the service will read them
+        def final(item: Embedded, fitted: LogisticRegression = model) -> int:
+            return int(fitted.predict_proba(item.vectors)[:, 1].argmax())
+
+        parts = _remembered(label, group_examples, texts[0], group_near, texts[1], train, final, limit)
+        remembered[label] = parts
+        score = _scorer(head, _as_memory(parts, label))
+    scored = [(item, score(item)) for item in dev if _labelled(item, section, label)]
     gold = np.array([_gold(item, section, label) for item, _ in scored])
     probs = np.array([p for _, p in scored])
     base = np.array([b for item, b in zip(dev, base_dev, strict=True) if _labelled(item, section, label)])
@@ -258,11 +346,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     dev = [i for i in items if i.row.split == "dev"]
     base = base_predictions(Analyzer(playbook, encoder=encoder), dev)
     heads: dict[tuple[str, str], Head] = {}
+    remembered: dict[str, Remembered] = {}
     for index in detector.indexes:
         if index.section not in SECTIONS:
             continue
         head = train_head(index.section, index.label, index.positive, index.negative, train, dev,
-                          base[(index.section, index.label)], index.danger)
+                          base[(index.section, index.label)], index.danger,
+                          texts=(index.examples, index.near_misses),
+                          limit=playbook.semantic.max_sentences, remembered=remembered)
         if head is not None:
             heads[(index.section, index.label)] = head
             watch = f", watch from {head.watch}" if head.watch is not None else ""
@@ -289,7 +380,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             "seed": SEED, "C": C, "level_C": LEVEL_C, "goemotions_weak": GOEMOTIONS_WEAK,
             "goemotions_weight": GOEMOTIONS_WEIGHT, "level_dev_within_one": round(within, 4)}
     out = args.out / f"{DEFAULT_HEADS}.json.gz"
-    dump_heads(Heads(DEFAULT_HEADS, WEIGHTS_SHA256, heads, level, meta), out)
+    memory = shared_memory(remembered) if remembered else None
+    if memory is not None:
+        meta["memory"] = {"rows": int(memory.bank.shape[0]), "k": memory.k, "weight": memory.weight,
+                          "gate": memory.gate, "labels": sorted(memory.labels)}
+    dump_heads(Heads(DEFAULT_HEADS, WEIGHTS_SHA256, heads, level, meta, memory), out)
     console.print(f"wrote {out} ({len(heads)} heads; level within one band on dev {within:.3f})")
 
 

@@ -17,14 +17,15 @@ analyzer notes that it read with the fast path only.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
 from calmline.playbook.schema import LEVELS, Playbook
 from calmline.semantic.heads import Head, Heads
+from calmline.semantic.memory import Memory, Reading
 from calmline.signals.base import DetectionContext, Evidence, Finding, register
 from calmline.signals.literals import LiteralIndex
 from calmline.signals.matcher import PhraseMatcher
@@ -130,6 +131,7 @@ class _Scores:
     probs: np.ndarray  # instances × labels: the head's probability (0 without a head)
     hits: np.ndarray  # instances × labels: close enough to an example, or the head fires
     candidates: np.ndarray  # labels that may find something (a hit, or a head's watch)
+    readings: dict[int, Reading] = field(default_factory=dict)  # by label column: the neighbours
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,9 +152,13 @@ class _Stack:
     head_threshold: np.ndarray  # per label: the head probability that fires it (inf: no head)
     watch: np.ndarray  # per label: the head probability that makes it a watch (inf: none)
     margin: float
+    memory: Memory | None = None  # the danger labels' labelled sentences (semantic/memory.py)
+    remembered: tuple[tuple[int, str], ...] = ()  # (column, label) of the labels it reads
+
 
     @classmethod
-    def of(cls, indexes: Sequence[LabelIndex], margin: float = 0.0) -> _Stack:
+    def of(cls, indexes: Sequence[LabelIndex], margin: float = 0.0, memory: Memory | None = None
+           ) -> _Stack:
         def stacked(parts: list[np.ndarray]) -> np.ndarray:
             return (np.ascontiguousarray(np.vstack(parts), dtype=np.float32) if parts
                     else np.zeros((0, 384), dtype=np.float32))
@@ -178,7 +184,9 @@ class _Stack:
                        dtype=np.float32),
             np.asarray([x.head.watch if x.head is not None and x.head.watch is not None else inf
                         for x in indexes], dtype=np.float32),
-            margin)
+            margin, memory,
+            tuple((j, x.label) for j, x in enumerate(indexes)
+                  if memory is not None and x.head is not None and x.label in memory.labels))
 
     def score(self, read: np.ndarray) -> _Scores:
         """Every label against the instances: three matrix products, then maxima per label."""
@@ -192,9 +200,27 @@ class _Stack:
         probs = np.zeros(shape, dtype=np.float32)
         if len(self.with_heads):
             probs[:, self.with_heads] = 1.0 / (1.0 + np.exp(-(read @ self.coef + self.intercept)))
+        readings = self._remember(read, probs)
         hits = ((best >= self.threshold) & (best >= near + self.margin)) | (probs >= self.head_threshold)
         candidates = np.flatnonzero(hits.any(0) | (probs.max(0, initial=0.0) >= self.watch))
-        return _Scores(sims, best, probs, hits, candidates)
+        return _Scores(sims, best, probs, hits, candidates, readings)
+
+    def _remember(self, read: np.ndarray, probs: np.ndarray) -> dict[int, Reading]:
+        """The danger labels' scores mixed with their neighbours' reading, in place (their
+        thresholds are on that mix); the neighbours read only the sentences a head gives at
+        least the memory's gate."""
+        memory, readings = self.memory, {}
+        if memory is None or not self.remembered:
+            return {}
+        columns = [j for j, _ in self.remembered]
+        rows = memory.gated(probs[:, columns])
+        sims = memory.similarities(read[rows]) if len(rows) else None
+        for j, label in self.remembered:
+            reading = memory.read(label, sims, rows, len(read)) if sims is not None else None
+            if reading is not None:
+                readings[j] = reading
+            probs[:, j] = memory.mix(probs[:, j], reading)
+        return readings
 
 
 @register
@@ -267,7 +293,8 @@ class SemanticDetector:
         self._level_values = np.asarray([level_value(playbook, lvl) for lvl, _ in level_texts],
                                         dtype=np.float32)
         every = [*self.indexes, *([self.venting_index] if self.venting_index is not None else [])]
-        self._stack = _Stack.of(every, margin=self._cfg.margin)
+        self._stack = _Stack.of(every, margin=self._cfg.margin,
+                                memory=self.heads.memory if self.heads is not None else None)
 
     def level_examples(self) -> tuple[np.ndarray, np.ndarray]:
         """The embedded level examples and the score each stands for (training reads them)."""
@@ -345,7 +372,7 @@ class SemanticDetector:
             if not len(hits):
                 return self._watch_told(index, sentences, told, probs if index.head is not None else best)
         if not len(hits):
-            return self._watch(index, sentences, probs)
+            return self._watch(index, sentences, probs, self._like(index, scores, j))
         top = int(max(hits, key=lambda i: (probs[i], best[i])))
         evidence = tuple(self._evidence(index, sentences, int(i), float(best[i]), int(closest[i]))
                          for i in sorted(hits, key=lambda i: -max(probs[i], best[i]))[:3])
@@ -356,11 +383,31 @@ class SemanticDetector:
                   f"\"{example}\" (similarity {float(best[top]):.2f})")
         if index.head is not None:
             reason += f"; the model trained on the team's labelled messages gives {float(probs[top]):.2f}"
+        like = self._like(index, scores, j)
+        if like is not None:
+            reason += like(top)
         score = round(float(min(0.99, max(probs[top], 0.5 + float(best[top]) / 2))), 4)
         return Finding(index.label, score, self.name, reason, evidence, route=index.route,
                        section=index.section)
 
-    def _watch(self, index: LabelIndex, sentences: list[Sentence], probs: np.ndarray) -> Finding | None:
+    def _like(self, index: LabelIndex, scores: _Scores, j: int) -> Callable[[int], str] | None:
+        """For a label read by its neighbours: the closest sentence the team labelled so, as
+        words for instance i's reason."""
+        reading, memory = scores.readings.get(j), self._stack.memory
+        if reading is None or memory is None:
+            return None
+        texts = memory.labels[index.label].texts
+
+        def words(i: int) -> str:
+            if not reading.similarity[i]:
+                return ""  # a sentence the neighbours did not read (under the gate)
+            return (f"; the closest sentence the team labelled {index.label.replace('_', ' ')}: "
+                    f"\"{texts[int(reading.nearest[i])]}\" (similarity {float(reading.similarity[i]):.2f})")
+
+        return words
+
+    def _watch(self, index: LabelIndex, sentences: list[Sentence], probs: np.ndarray,
+               like: Callable[[int], str] | None = None) -> Finding | None:
         """A danger sign too weak to flag and route: the agent should check, gently."""
         head = index.head
         if head is None or head.watch is None or not len(probs) or probs.max() < head.watch:
@@ -370,8 +417,8 @@ class SemanticDetector:
         return Finding(
             index.label, round(float(probs[top]), 4), self.name,
             f"a weak sign of {index.label.replace('_', ' ')} ({index.reason or index.label}), not certain: "
-            f"\"{s.text[:80]}\" resembles messages the team labelled so ({float(probs[top]):.2f}); "
-            "check with the customer before routing",
+            f"\"{s.text[:80]}\" resembles messages the team labelled so ({float(probs[top]):.2f})"
+            f"{like(top) if like is not None else ''}; check with the customer before routing",
             (Evidence(s.start, s.end, s.text, "semantic", f"watch.{index.label}",
                       round(float(probs[top]), 3)),),
             section="watch")
