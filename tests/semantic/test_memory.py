@@ -98,3 +98,6 @@ def test_a_danger_flag_shows_the_closest_sentence_the_team_labelled(analyzer: An
     found = analysis.flag("self_harm")
     assert found is not None
     assert "the closest sentence the team labelled self harm" in found.reason
+    shown = found.reason.split("the closest sentence the team labelled self harm: \"")[1]
+    shown = shown.split("\" (similarity")[0]
+    assert 0 < len(shown) <= 101  # cut between words, with "…" when longer

@@ -122,6 +122,13 @@ def _product(rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
     return np.vstack([rows[i:i + step] @ columns.T for i in range(0, len(rows), step)])
 
 
+def _shortened(text: str, most: int = 100) -> str:
+    """A labelled sentence shown in a reason: at most `most` characters, cut between words."""
+    if len(text) <= most:
+        return text
+    return text[:most].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
 @dataclass(frozen=True, slots=True)
 class _Scores:
     """What every label reads in one message's instances (rows), one column per label."""
@@ -402,7 +409,8 @@ class SemanticDetector:
             if not reading.similarity[i]:
                 return ""  # a sentence the neighbours did not read (under the gate)
             return (f"; the closest sentence the team labelled {index.label.replace('_', ' ')}: "
-                    f"\"{texts[int(reading.nearest[i])]}\" (similarity {float(reading.similarity[i]):.2f})")
+                    f"\"{_shortened(texts[int(reading.nearest[i])])}\" "
+                    f"(similarity {float(reading.similarity[i]):.2f})")
 
         return words
 
