@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from calmline.playbook.schema import check_regexes
+
 Moment = Literal["venting", "hear", "understand", "resolve", "agree", "close", "escalate",
                  "wellbeing", "security"]
 MOMENTS: tuple[Moment, ...] = ("venting", "hear", "understand", "resolve", "agree", "close", "escalate",
@@ -31,15 +33,6 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _check_regexes(patterns: list[str]) -> list[str]:
-    for pattern in patterns:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ValueError(f"pattern {pattern!r} is not a valid regex: {exc}") from exc
-    return patterns
-
-
 class Cue(_Strict):
     """A good behaviour or an anti-pattern: phrases that show it, and what it means to people."""
 
@@ -53,7 +46,7 @@ class Cue(_Strict):
     @field_validator("patterns")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
-        return _check_regexes(patterns)
+        return check_regexes(patterns)
 
 
 def _check_slots(text: str, where: str) -> str:
@@ -92,12 +85,7 @@ class AntiPattern(Cue):
     @field_validator("disowned_by")
     @classmethod
     def _disowning_compiles(cls, patterns: list[str]) -> list[str]:
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"pattern {pattern!r} is not a valid regex: {exc}") from exc
-        return patterns
+        return check_regexes(patterns)
 
     @field_validator("rewrite", "replace")
     @classmethod
@@ -165,7 +153,7 @@ class CustomerCues(_Strict):
     @field_validator("agree", "close", "confirm", "loss")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
-        return _check_regexes(patterns)
+        return check_regexes(patterns)
 
 
 class Scoring(_Strict):
@@ -246,7 +234,7 @@ class CoachConfig(_Strict):
         undefined = REQUIRED_SLA - set(self.sla)
         if undefined:
             raise ValueError(f"sla misses {sorted(undefined)}")
-        _check_regexes(self.escalation)
+        check_regexes(self.escalation)
         unknown_guard = [a for a in self.guard.block if a not in self.anti_patterns]
         if unknown_guard:
             raise ValueError(f"guard.block names unknown anti-patterns {unknown_guard}")

@@ -37,11 +37,12 @@ class PhraseGroup(_Strict):
     @field_validator("patterns")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
-        return _compiled(patterns)
+        return check_regexes(patterns)
 
 
-def _compiled(patterns: list[str]) -> list[str]:
-    """The patterns, each checked to compile: a bad one is refused at start-up, naming it."""
+def check_regexes(patterns: list[str]) -> list[str]:
+    """The patterns, each checked to compile: a bad one is refused at start-up, naming it (the
+    playbook's and the coach's validators share it)."""
     for pattern in patterns:
         try:
             re.compile(pattern)
@@ -137,7 +138,7 @@ class FlagConfig(PhraseGroup):
     @field_validator("target_patterns", "watch_only_patterns")
     @classmethod
     def _compile_sentence_patterns(cls, patterns: list[str]) -> list[str]:
-        return _compiled(patterns)
+        return check_regexes(patterns)
 
 
 class Want(PhraseGroup):

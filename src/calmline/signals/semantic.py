@@ -421,15 +421,19 @@ class SemanticDetector:
         if head is None or head.watch is None or not len(probs) or probs.max() < head.watch:
             return None
         top = int(probs.argmax())
-        s = sentences[top]
+        return self._weak_sign(
+            index, sentences[top], float(probs[top]), f"watch.{index.label}",
+            f"resembles messages the team labelled so ({float(probs[top]):.2f})"
+            f"{like(top) if like is not None else ''}")
+
+    def _weak_sign(self, index: LabelIndex, s: Sentence, strength: float, rule: str, said: str
+                   ) -> Finding:
+        """A watch: the sign, the sentence, what it was read as, and the ask to check first."""
         return Finding(
-            index.label, round(float(probs[top]), 4), self.name,
+            index.label, round(min(strength, 0.99), 4), self.name,
             f"a weak sign of {index.label.replace('_', ' ')} ({index.reason or index.label}), not certain: "
-            f"\"{s.text[:80]}\" resembles messages the team labelled so ({float(probs[top]):.2f})"
-            f"{like(top) if like is not None else ''}; check with the customer before routing",
-            (Evidence(s.start, s.end, s.text, "semantic", f"watch.{index.label}",
-                      round(float(probs[top]), 3)),),
-            section="watch")
+            f"\"{s.text[:80]}\" {said}; check with the customer before routing",
+            (Evidence(s.start, s.end, s.text, "semantic", rule, round(strength, 3)),), section="watch")
 
     @staticmethod
     def _told_otherwise(index: LabelIndex, sentences: list[Sentence], hits: np.ndarray) -> np.ndarray:
@@ -449,16 +453,11 @@ class SemanticDetector:
                     strength: np.ndarray) -> Finding:
         """A hit on such a sentence is a sign for the agent to check, not a flag to route."""
         top = int(max(told, key=lambda i: strength[i]))
-        s = sentences[top]
         instead = f": {index.watch_only_reason}" if index.watch_only_reason else ""
-        return Finding(
-            index.label, round(float(min(strength[top], 0.99)), 4), self.name,
-            f"a weak sign of {index.label.replace('_', ' ')} ({index.reason or index.label}), not certain: "
-            f"\"{s.text[:80]}\" reads like it ({float(strength[top]):.2f}), but the playbook says such a "
-            f"sentence is not one on its own{instead}; check with the customer before routing",
-            (Evidence(s.start, s.end, s.text, "semantic", f"watch.{index.label}.watch_only",
-                      round(float(strength[top]), 3)),),
-            section="watch")
+        return self._weak_sign(
+            index, sentences[top], float(strength[top]), f"watch.{index.label}.watch_only",
+            f"reads like it ({float(strength[top]):.2f}), but the playbook says such a sentence is "
+            f"not one on its own{instead}")
 
     def _evidence(self, index: LabelIndex, sentences: list[Sentence], i: int, similarity: float,
                   closest: int) -> Evidence:
