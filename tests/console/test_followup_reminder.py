@@ -24,10 +24,16 @@ def test_the_agent_is_reminded_before_a_follow_up_falls_due(server: Server, watc
     conv = post_json(server, agent, "/v1/conversations", {
         "subject": "Missing refund", "customer": {"external_id": "fu-1", "name": "Lee Park"}})["id"]
     now = datetime.now(UTC)
+    # the console names days in the viewer's time zone (the browser shares this machine's): the
+    # soon one is today, or tomorrow just before midnight; the later one is tomorrow at noon
+    due_soon = now + timedelta(minutes=25)
+    local = now.astimezone()
+    noon_tomorrow = (local + timedelta(days=1)).replace(hour=12, minute=0, second=0, microsecond=0)
+    soon_day = "today" if due_soon.astimezone().date() == local.date() else "tomorrow"
     soon = post_json(server, agent, f"/v1/conversations/{conv}/followups", {
-        "what": "Call Lee back", "due": (now + timedelta(minutes=25)).isoformat()})
+        "what": "Call Lee back", "due": due_soon.isoformat()})
     post_json(server, agent, f"/v1/conversations/{conv}/followups", {
-        "what": "Check the refund landed", "due": (now + timedelta(days=1, hours=1)).isoformat()})
+        "what": "Check the refund landed", "due": noon_tomorrow.isoformat()})
 
     page = watched.page()
     sign_in(page, agent)  # lands on the conversation list: the badge is on every page
@@ -43,7 +49,7 @@ def test_the_agent_is_reminded_before_a_follow_up_falls_due(server: Server, watc
     items = page.locator("#followups li[data-followup]")
     assert items.count() == 2  # tomorrow's promise is up next, not "Nothing here"
     first, second = items.nth(0).inner_text(), items.nth(1).inner_text()
-    assert "Call Lee back" in first and "Lee Park · Missing refund" in first and "due today at" in first
+    assert "Call Lee back" in first and "Lee Park · Missing refund" in first and f"due {soon_day} at" in first
     assert "Check the refund landed" in second and "due tomorrow at" in second
     assert "T" not in second.split("due ")[1][:12]  # no raw ISO time
     page.screenshot(path=str(ARTIFACTS.parent / "followups.png"), full_page=True)
