@@ -195,8 +195,7 @@ def _situation(moment: Moment, slots: dict[str, str], config: CoachConfig) -> No
         # ("the delay with your delivery") is a guess no one grieving should have to correct
         generic = slots.get("issue_read") and not slots.get("issue_own")
         if generic or _DEATH.search(slots.get("issue", "")):
-            for key in ("issue", "recap"):
-                slots.pop(key, None)
+            slots.pop("issue", None)
     said = _said(moment)
     due = deadline(latest)
     if due:
@@ -210,14 +209,13 @@ def _situation(moment: Moment, slots: dict[str, str], config: CoachConfig) -> No
     asked = question_asked(latest) if calm and not asks else None
     if asked and not slots.get("issue_own") and not slots.get("thanks"):
         slots["question"] = asked  # a calm question is no problem to apologise for
-        for key in ("issue", "recap"):
-            slots.pop(key, None)
+        slots.pop("issue", None)
     if latest and thanks_only(latest):
         topic = slots.get("topic")
         slots["thanks"] = resolved_clause(latest) or (f"{topic} is sorted" if topic else "it's sorted")
     elif moment.latest is not None and praised(moment.latest):
         slots["praise"] = "yes"  # a compliment is no problem to apologise for
-        for key in ("issue", "recap", "question"):
+        for key in ("issue", "question"):
             slots.pop(key, None)
 
 

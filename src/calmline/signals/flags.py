@@ -4,6 +4,7 @@ public, churn) and requests for a manager. Each carries its playbook route."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import ClassVar
 
 from calmline.playbook.schema import Playbook
@@ -24,8 +25,9 @@ def sentence_around(text: str, at: int) -> tuple[int, str]:
     return start, text[start:end.end() if end else len(text)]
 
 
-def watch_only(patterns: list[str]) -> re.Pattern[str] | None:
-    """A flag's `watch_only_patterns` as one pattern over a sentence (None without any)."""
+def sentence_pattern(patterns: Sequence[str]) -> re.Pattern[str] | None:
+    """A flag's sentence patterns (`watch_only_patterns`, `target_patterns`) as one
+    case-insensitive pattern of whole words to search a sentence with (None without any)."""
     if not patterns:
         return None
     return re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE)
@@ -58,7 +60,7 @@ class ThreatsDetector:
         self._candidates = Candidates(self._flags, _matcher)
         self._watch_only = {name: (pattern, flag.watch_only_reason)
                             for name, flag in playbook.flags.items()
-                            if (pattern := watch_only(flag.watch_only_patterns)) is not None}
+                            if (pattern := sentence_pattern(flag.watch_only_patterns)) is not None}
 
     def detect(self, text: NormalizedText, context: DetectionContext) -> list[Finding]:
         findings = []

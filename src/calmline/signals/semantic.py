@@ -27,6 +27,7 @@ from calmline.playbook.schema import LEVELS, Playbook
 from calmline.semantic.heads import Head, Heads
 from calmline.semantic.memory import Memory, Reading
 from calmline.signals.base import DetectionContext, Evidence, Finding, register
+from calmline.signals.flags import sentence_pattern
 from calmline.signals.literals import LiteralIndex
 from calmline.signals.matcher import PhraseMatcher
 from calmline.signals.negation import is_refused
@@ -73,12 +74,6 @@ def instances(vectors: np.ndarray) -> np.ndarray:
         return vectors
     mean = vectors.mean(0)
     return np.vstack([vectors, (mean / max(float(np.linalg.norm(mean)), 1e-12))[None]])
-
-
-def _target(patterns: Sequence[str]) -> re.Pattern[str] | None:
-    if not patterns:
-        return None
-    return re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE)
 
 
 def level_value(playbook: Playbook, level: str) -> float:
@@ -285,8 +280,10 @@ class SemanticDetector:
                 tuple(group.examples), take(len(group.examples)),
                 tuple(group.near_misses), take(len(group.near_misses)),
                 self.heads.head(section, label) if self.heads else None, phrases,
-                bool(getattr(group, "danger", False)), _target(getattr(group, "target_patterns", ())),
-                _target(getattr(group, "watch_only_patterns", ())), getattr(group, "watch_only_reason", "")))
+                bool(getattr(group, "danger", False)),
+                sentence_pattern(getattr(group, "target_patterns", ())),
+                sentence_pattern(getattr(group, "watch_only_patterns", ())),
+                getattr(group, "watch_only_reason", "")))
         if venting.examples:
             self.venting_index = LabelIndex(
                 "venting", "venting", None, "all feeling, no request yet", self._cfg.threshold,
