@@ -58,6 +58,16 @@ def test_a_repeat_contact_gets_a_reply_that_owns_it() -> None:
     assert "again" in text and "washing machine" in text
 
 
+def test_tries_and_payments_counted_are_no_repeat_contact() -> None:
+    text = top("I tried to pay three times and it kept failing. This is ridiculous.")
+    assert "contact us again" not in text and "chase" not in text
+    assert not repeat_contact(["you charged my card 3 times for one order"])
+    assert not repeat_contact(["I've tried three times to upload my proof of address"])
+    # a try at reaching us, or a count of what they told us, still is one
+    assert repeat_contact(["I have tried to telephone three times about my pension"])
+    assert repeat_contact(["I've told you three times what my postcode is"])
+
+
 def test_a_calm_question_gets_no_apology_for_a_delay() -> None:
     text = top("Hi, quick question - can I change the delivery address for order 55123?")
     assert "sorry" not in text.lower() and "delay" not in text

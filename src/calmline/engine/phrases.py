@@ -579,9 +579,36 @@ def lost_someone(text: str, patterns: Sequence[str]) -> str | None:
     return None
 
 
+# "N times" counts what the customer did, which is a contact only when it was asking us: "I
+# tried to pay three times", "you charged me 3 times" count attempts and payments, not contacts
+# ("I tried to phone three times" is one).
+_TIMES = re.compile(r"\b(?:two|three|four|five|several|multiple|many|\d+)\s+times\b", re.IGNORECASE)
+_TRIED = re.compile(r"\b(?:tried|try|trying|attempted|attempting)\b", re.IGNORECASE)
+_ASKING = re.compile(r"\b(?:contact|call|phone|telephone|ring|rang|e-?mail|reach|speak|talk|get through|"
+                     r"chase|complain|message|write|ask)\w*", re.IGNORECASE)
+_PAID = re.compile(r"\b(?:charged|billed|debited|paid|pay|paying)\b", re.IGNORECASE)
+
+
+def _asking(clause: str) -> bool:
+    """Does a clause that counts times count contacts? Not payments; not attempts at anything
+    but reaching us."""
+    tried = _TRIED.search(clause)
+    if tried:
+        return bool(_ASKING.search(clause, tried.end()))
+    return not _PAID.search(clause)
+
+
 def repeat_contact(texts: Sequence[str]) -> bool:
     """The customer says this is not the first time they have had to ask."""
-    return any(_REPEAT.search(t) for t in texts)
+    for text in texts:
+        for match in _REPEAT.finditer(text):
+            if not _TIMES.fullmatch(match.group(0)):
+                return True
+            start = max(text.rfind(mark, 0, match.start()) for mark in (".", "!", "?", "\n")) + 1
+            clause = text[start:match.end()] + " " + " ".join(text[match.end():].split()[:3])
+            if _asking(clause):
+                return True
+    return False
 
 
 # A message that still asks for something is no thank-you, whatever it signs off with ("give me
