@@ -6,7 +6,14 @@ import re
 
 from calmline.engine.composer import Suggestion, candidates, suggest
 from calmline.engine.core import Engine
-from calmline.engine.phrases import deadline, issue_object, issue_phrase, repeat_contact, thanks_only
+from calmline.engine.phrases import (
+    deadline,
+    issue_object,
+    issue_phrase,
+    repeat_contact,
+    thanks_only,
+    trouble_object,
+)
 from calmline.engine.slots import build_slots
 from calmline.evaluation.suggestion_check import check_suggestion, is_clean
 from tests.coach.support import coach_analyzer, turns
@@ -66,6 +73,17 @@ def test_tries_and_payments_counted_are_no_repeat_contact() -> None:
     # a try at reaching us, or a count of what they told us, still is one
     assert repeat_contact(["I have tried to telephone three times about my pension"])
     assert repeat_contact(["I've told you three times what my postcode is"])
+
+
+def test_how_they_want_it_done_is_not_part_of_the_thing() -> None:
+    text = top("Your engineer came out last week and it's still broken. I want you to fix my heating "
+               "properly this time.")
+    assert "your heating" in text and "properly" not in text
+    assert trouble_object(["Please repair my boiler properly, I'm freezing."]) == "your boiler"
+    assert issue_object(["they fitted the boiler badly"]) == "the boiler"
+    # a thing whose name ends in "-ly" is still named whole
+    assert trouble_object(["my water supply keeps cutting out"]) == "your water supply"
+    assert trouble_object(["my monthly payment went out twice"]) == "your monthly payment"
 
 
 def test_a_calm_question_gets_no_apology_for_a_delay() -> None:

@@ -258,6 +258,17 @@ _NOT_THING = frozenset("""own since across damn bloody so-called guaranteed whol
 four five six seven eight nine ten eleven twelve twenty""".split())
 
 
+# A word after a thing's name that says how, not more of its name ("fix my heating properly",
+# "the renewal was processed automatically"); the few things whose names end in "-ly" stay.
+_ADVERB = re.compile(r"[a-z]{3,}ly")
+_LY_THINGS = frozenset("""supply reply assembly family telly belly jelly rally ally lily holly trolly
+    anomaly monopoly butterfly""".split())
+
+
+def _adverb(word: str) -> bool:
+    return bool(_ADVERB.fullmatch(word)) and word not in _LY_THINGS
+
+
 # A word after a thing's name that says what happened to it, not more of its name ("the fridge
 # stopped cooling", "the delivery charge refunded", "your bill gone up"); "-eed" is "speed", "need".
 _VERB_FORM = re.compile(r"[a-z]{3,}(?<!e)ed|gone|went|broke|broken|stopped|keeps|says|said")
@@ -302,7 +313,8 @@ def _named_things(texts: Sequence[str]) -> list[tuple[str, list[str]]]:
                         following in _AFTER_IS or following.endswith("ed")):  # not "the courier's site"
                     words.append(owned.group(1))
                     break
-                if low in _FUNCTION or low in _NOT_OBJECT or low in _NOT_THING or "'" in word or "’" in word:
+                if (low in _FUNCTION or low in _NOT_OBJECT or low in _NOT_THING or "'" in word or "’" in word
+                        or (words and _adverb(word))):
                     break
                 words.append(word)
             if counted and words and words[0].lower() in _CONTACTS:
@@ -325,6 +337,8 @@ def issue_object(texts: Sequence[str]) -> str | None:
                 if not words and word.lower() in _LEADING:  # "the third replacement phone"
                     continue
                 if word.lower() in _FUNCTION or word.lower() in _NOT_OBJECT or "'" in word:
+                    break
+                if words and _adverb(word):
                     break
                 words.append(word)
             if words and (len(words[-1]) > 2 or (len(words[-1]) == 2 and words[-1].isupper())):  # TV, PC
