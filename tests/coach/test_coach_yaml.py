@@ -54,6 +54,8 @@ def test_whole_file_validates_and_covers_every_moment() -> None:
     (lambda d: d["moments"]["resolve"].update(expect=["juggling"]), "unknown behaviours"),
     (lambda d: d["templates"][0].update(text="Hello {customer_shoe_size}, how are you?"), "unknown slots"),
     (lambda d: d["sla"].pop("refund_time"), "sla misses"),
+    (lambda d: d["situations"]["loss"].update(instead_of=["juggling"]), "unknown behaviours or gaps"),
+    (lambda d: d["situations"].update(shoe_size=d["situations"]["loss"]), "unknown slot"),
 ])
 def test_invalid_coach_yaml_is_rejected(mutate: object, message: str) -> None:
     data = yaml.safe_load(yaml.safe_dump(RAW))

@@ -7,7 +7,10 @@ from __future__ import annotations
 import pytest
 
 from calmline.engine.composer import suggest
+from calmline.engine.core import Engine
 from calmline.engine.phrases import cancel_object, issue_object, lost_someone
+from calmline.engine.recommend import move_for_moment
+from calmline.engine.slots import build_slots
 from calmline.playbook.coach_loader import load_coach
 from tests.coach.support import coach_analyzer, turns
 
@@ -70,3 +73,31 @@ def test_cancel_object_reads_whose_it_is(text: str, what: str) -> None:
 
 def test_a_late_relative_is_not_the_thing_they_write_about() -> None:
     assert issue_object(["I've sent my late mother's death certificate four times"]) != "your late"
+
+
+GRIEF = "My dad died in October and you're STILL sending him letters demanding £89. It's disgusting."
+
+
+@pytest.mark.parametrize("draft", ["", "Let me look into this for you.", "I'm sorry about that, I'll check."])
+def test_the_next_move_after_a_loss_is_condolences_not_naming_frustration(draft: str) -> None:
+    engine = Engine(coach_analyzer())
+    chat = turns(("customer", GRIEF))
+    move = engine.review(draft, chat).next_move
+    assert "sorry for their loss" in move and "your dad" in move, move
+    assert "frustrat" not in move.lower() and "Name the feeling" not in move
+    moment = engine.moment(chat)
+    console = move_for_moment(engine.coach, moment.kind, build_slots(moment, engine.coach))
+    assert "sorry for their loss" in console and "frustrat" not in console.lower(), console
+
+
+def test_the_loss_move_is_the_coach_s_own_words_and_only_for_a_loss() -> None:
+    chat = turns(("customer", GRIEF))
+    coach = load_coach()
+    situations = {"loss": coach.situations["loss"].model_copy(update={"hint": "Offer condolences."})}
+    engine = Engine(coach_analyzer(), coach.model_copy(update={"situations": situations}))
+    assert engine.review("Let me look into this for you.", chat).next_move == "Offer condolences."
+    # no death in the family: the usual move
+    plain = Engine(coach_analyzer()).review(
+        "Let me look into this for you.",
+        turns(("customer", "You're STILL sending me letters demanding £89. It's disgusting.")))
+    assert "loss" not in plain.next_move

@@ -95,17 +95,27 @@ def next_move(config: CoachConfig, anti: Sequence[tuple[_Weighted, str]],
         return f"Rewrite “{span}”: {rewrite_for(config, worst.label, slots)}"
     if gaps:
         top = max(gaps, key=lambda g: g.weight)
-        return _filled(config.gaps[top.label].move, slots)
+        return _situated(config, top.label, slots) or _filled(config.gaps[top.label].move, slots)
     if missing:
-        return _filled(config.behaviours[missing[0]].hint, slots)
+        return _situated(config, missing[0], slots) or _filled(config.behaviours[missing[0]].hint, slots)
     return "Good to send."
+
+
+def _situated(config: CoachConfig, label: str, slots: Mapping[str, str]) -> str:
+    """The move of a situation the conversation is in (coach.yaml `situations`: a death in the
+    family) that takes the place of the hint of behaviour or gap `label`; "" when none does."""
+    for slot, move in config.situations.items():
+        if slots.get(slot) and label in move.instead_of:
+            return _filled(move.hint, slots)
+    return ""
 
 
 def move_for_moment(config: CoachConfig, moment: Moment, slots: Mapping[str, str]) -> str:
     """What the next reply should do, before any draft exists (for the console). A weaker danger
     sign in the latest message (slot `watch`) adds that danger moment's gentle check-in."""
     spec = config.moments[moment]
-    hints = [_filled(config.behaviours[b].hint, slots) for b in spec.expect if b != "calm_tone"]
+    hints = list(dict.fromkeys(_situated(config, b, slots) or _filled(config.behaviours[b].hint, slots)
+                               for b in spec.expect if b != "calm_tone"))
     watch = config.moments.get(slots.get("watch", ""))  # type: ignore[call-overload]
     if watch is not None and watch.watch and not spec.routes:
         hints = [_filled(watch.watch, slots), *hints[:1]]

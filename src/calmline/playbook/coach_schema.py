@@ -107,6 +107,22 @@ class Gap(_Strict):
         return _check_slots(move, "move")
 
 
+class SituationMove(_Strict):
+    """What the next move says when the conversation is in a situation (a slot that marks one,
+    e.g. `loss`), in place of the hints that do not fit it."""
+
+    hint: str = Field(description="the next move in this situation (may use {slots})")
+    instead_of: list[str] = Field(
+        min_length=1,
+        description="behaviours and gaps whose hints (moves) this one takes the place of: a "
+                    "grieving customer is not told \"I can see how frustrating this has been\"")
+
+    @field_validator("hint")
+    @classmethod
+    def _hint_slots(cls, hint: str) -> str:
+        return _check_slots(hint, "hint")
+
+
 class MomentSpec(_Strict):
     description: str
     expect: list[str] = Field(min_length=1, description="behaviours this moment calls for")
@@ -220,6 +236,9 @@ class CoachConfig(_Strict):
     escalation: list[str] = Field(default_factory=list, description="agent hands the case over")
     templates: list[Template] = Field(min_length=1)
     guard: Guard = Guard()
+    situations: dict[str, SituationMove] = Field(
+        default_factory=dict,
+        description="by situation slot (`loss`): the next move while the latest message tells of it")
     draft_heads: DraftHeadsSpec = DraftHeadsSpec()
 
     @model_validator(mode="after")
@@ -241,7 +260,17 @@ class CoachConfig(_Strict):
         unknown_heads = [a for a in self.draft_heads.labels if a not in self.anti_patterns]
         if unknown_heads:
             raise ValueError(f"draft_heads.labels names unknown anti-patterns {unknown_heads}")
+        self._check_situations()
         routed = [r for spec in self.moments.values() for r in spec.routes]
         if len(routed) != len(set(routed)):
             raise ValueError(f"moments: a route chooses at most one moment ({sorted(routed)})")
         return self
+
+    def _check_situations(self) -> None:
+        for slot, move in self.situations.items():
+            if slot not in SLOT_NAMES:
+                raise ValueError(f"situations: unknown slot {slot!r}")
+            unknown = [n for n in move.instead_of if n not in self.behaviours and n not in self.gaps]
+            if unknown:
+                raise ValueError(f"situations.{slot}.instead_of names unknown behaviours or gaps "
+                                 f"{unknown}")
