@@ -30,6 +30,19 @@ def test_a_cracked_tv_is_a_cracked_tv_not_a_delivery_delay() -> None:
     assert "delay" not in text
 
 
+def test_what_a_thing_has_or_shows_is_its_problem() -> None:
+    text = top("My new TV has a black screen. I only bought it a week ago and it's useless.")
+    assert "the black screen on your new TV" in text and "problem with your TV" not in text
+    text = top("The TV I bought from you just shows a black screen when I turn it on. I want a replacement.")
+    assert "black screen" in text and "replacement" in text
+    leak = issue_phrase(["My washing machine has a leak and the kitchen is flooded."])
+    assert leak is not None and leak.noun == "the leak from your washing machine"
+    assert leak.clause == "your washing machine has a leak"
+    silent = issue_phrase(["My laptop has no sound since the update."])
+    assert silent is not None and silent.noun == "your laptop that has no sound"
+    assert issue_phrase(["My dad has a black cat."]) is None
+
+
 def test_a_broken_blender_is_not_billing() -> None:
     text = top("The blender I bought broke after two days, I want my money back")
     assert "blender" in text and "broke" in text and "refund" in text

@@ -46,6 +46,23 @@ _AFTER = (r"(?:\s+(?:after|within|in)\s+(?:just\s+|only\s+)?(?:a|an|one|two|thre
          r"\d+)\s+(?:days?|weeks?|months?|hours?|uses?|wash(?:es)?)\b)?")
 _WITH_PROBLEM = re.compile(_OWNER + _OBJECT + _SKIP + r"\s+(?P<pred>" + _PROBLEM + r")" + _AFTER
                            + r"\b", re.IGNORECASE)
+# What is wrong, as a thing the object has or shows ("my new TV has a black screen", "the kettle
+# you sent has a little dent in the side", "the boiler shows an F28 error"): said back as that
+# thing on or with theirs ("the black screen on your new TV"), not as "the problem with your TV".
+_FAULT = (r"(?P<fault>(?:[\w-]+\s+){0,2}?(?P<kind>screen|screens|crack|cracks|scratch|scratches|dent|dents|"
+          r"stain|stains|pixel|pixels|lines|flicker|error|error message|error code|leak|fault|hole|holes|"
+          r"tear|rip|noise|rattle|smell|sound|picture|signal|power))")
+# ... said as "the black screen on", "the leak from", "the hole in", "the fault with" theirs
+_WHERE_FAULT = {
+    **dict.fromkeys("""screen screens crack cracks scratch scratches dent dents stain stains pixel pixels
+        lines flicker error""".split(), "on"),
+    **dict.fromkeys("leak noise rattle smell".split(), "from"),
+    **dict.fromkeys("hole holes tear rip".split(), "in"),
+}
+_HAS_FAULT = re.compile(_OWNER + _OBJECT + _SKIP + r"\s+(?:(?:just|only|now|still|always|keeps?)\s+)?"
+                        r"(?P<has>has|have|had|has got|has developed|developed|shows|showed|is showing|"
+                        r"keeps showing|displays|is displaying|comes up with|came up with)\s+"
+                        r"(?P<det>a|an|no)\s+" + _FAULT + r"\b", re.IGNORECASE)
 _ADJ = (r"broken|cracked|damaged|faulty|smashed|dented|missing|lost|late|delayed|cancell?ed|"
         r"double|duplicate|wrong|dead|leaking")
 _ADJ_OBJECT = re.compile(r"\b(?P<own>[Mm]y|[Oo]ur)\s+(?P<adj>" + _ADJ + r")\s+"
@@ -174,12 +191,12 @@ def _from_sentence(sentence: str) -> IssuePhrase | None:
         return IssuePhrase(*done)
     match = _WITH_PROBLEM.search(sentence)
     if match and _object_ok(match.group("obj")):
-        obj = second_person(f"{match.group('own')} {match.group('obj')}")
-        # "the engineer" the customer waited for is one of ours: "our engineer", not "your engineer"
-        mine = "our" if match.group("own").lower() == "the" and obj.split()[-1].lower() in STAFF else "your"
-        obj = mine + obj[len(obj.split()[0]):] if obj.split()[0].lower() in ("your", "the") else obj
+        obj = _theirs(match)
         pred = second_person(re.sub(r"\s+", " ", match.group(0)[match.start("pred") - match.start():]))
         return IssuePhrase(f"{obj} that {pred}", f"{obj} {pred}")
+    found = _has_fault(sentence)
+    if found is not None:
+        return found
     match = _ADJ_OBJECT.search(sentence)
     if match and _object_ok(match.group("obj")):
         noun = f"your {match.group('adj').lower()} {match.group('obj')}"
@@ -204,6 +221,28 @@ def _from_sentence(sentence: str) -> IssuePhrase | None:
         return IssuePhrase(f"waiting {dur}{target}", f"you've been waiting {dur}{target}")
     happened = what_happened(sentence, _company_voice)
     return IssuePhrase(*happened) if happened else None
+
+
+def _theirs(match: re.Match[str]) -> str:
+    """The object of a match (groups `own` and `obj`) in the agent's voice: the customer's "my
+    TV" and "the TV" are "your TV"; "the engineer" they waited for is "our engineer"."""
+    obj = second_person(f"{match.group('own')} {match.group('obj')}")
+    mine = "our" if match.group("own").lower() == "the" and obj.split()[-1].lower() in STAFF else "your"
+    return mine + obj[len(obj.split()[0]):] if obj.split()[0].lower() in ("your", "the") else obj
+
+
+def _has_fault(sentence: str) -> IssuePhrase | None:
+    """A thing of theirs that has or shows something wrong ("the black screen on your new TV")."""
+    match = _HAS_FAULT.search(sentence)
+    if not match or not _object_ok(match.group("obj")):
+        return None
+    obj, fault = _theirs(match), re.sub(r"\s+", " ", match.group("fault"))
+    has = "has" if match.group("has").lower() in ("has got", "has developed") else match.group("has").lower()
+    clause = f"{obj} {has} {match.group('det').lower()} {fault}"
+    if match.group("det").lower() == "no":  # "no picture": nothing to name
+        return IssuePhrase(f"{obj} that {has} no {fault}", clause)
+    where = _WHERE_FAULT.get(match.group("kind").lower().split()[0], "with")
+    return IssuePhrase(f"the {fault} {where} {obj}", clause)
 
 
 def issue_phrase(texts: Sequence[str]) -> IssuePhrase | None:
