@@ -27,7 +27,10 @@ _SECTIONS = {"flags": "a phrase on the playbook's {label} list", "wants": "asks 
              "anti_patterns": "a phrase the coach flags as {label}"}
 # what a learned draft head (engine/draft_heads.py) says a sentence reads like
 _LEARNED = {"excuse": "an excuse", "blame": "blaming someone else", "argue": "arguing with the customer",
-            "policy": "hiding behind policy", "minimise": "playing the problem down"}
+            "policy": "hiding behind policy", "minimise": "playing the problem down",
+            "acknowledge": "acknowledging how they feel", "ownership": "taking ownership",
+            "solution": "offering a fix", "reassurance": "reassuring them",
+            "repeat_back": "saying their issue back"}
 
 
 def _words(name: str) -> str:
@@ -71,9 +74,11 @@ def explain(source: str, rule: str) -> str:
         return {"tone": "the tone of the reply", "issue": "names the customer's issue",
                 "timeline": "a concrete time", "customer": "what the customer said"}.get(
             kind, f"the coach's {_words(kind)} check")
-    if source == "model" and rule.startswith("anti_patterns."):
+    if source == "model" and rule.startswith(("anti_patterns.", "behaviours.")):
         label, _, how = rule.split(".", 1)[1].partition(".")
         like = _LEARNED.get(label, _words(label))
+        if how == "reply":  # a behaviour's reply head (engine/draft_heads.py ReplyHeads)
+            return f"the reply as a whole reads like {like} (learned from the team's drafts)"
         if how == "bare_reply":
             return (f"the reply does nothing else (no apology, ownership, fix or question) and reads "
                     f"most like {like} (learned from the team's drafts)")

@@ -120,7 +120,8 @@ def review_in(draft: str, moment: Moment, scanner: CueScanner,
     floor = config.draft_heads.bare_reply_floor
     scan = scanner.scan(draft[: 20_000], moment.context(),
                         learned.find if learned is not None else None,
-                        partial(learned.strongest, floor=floor) if learned is not None and floor else None)
+                        partial(learned.strongest, floor=floor) if learned is not None and floor else None,
+                        learned.find_behaviours if learned is not None else None)
     slots = build_slots(moment, config)
     gaps = _gaps(config, scan, moment, slots)
     drop = {"apology"} if any(g.label == "apology_string" for g in gaps) else set()

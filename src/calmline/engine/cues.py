@@ -185,12 +185,16 @@ class CueScanner:
 
     def scan(self, text: str, context: DraftContext | None = None,
              learned: Callable[[str], Mapping[str, Spans]] | None = None,
-             bare: Callable[[str], Mapping[str, Spans]] | None = None) -> Scan:
+             bare: Callable[[str], Mapping[str, Spans]] | None = None,
+             learned_good: Callable[[str], Mapping[str, Spans]] | None = None) -> Scan:
         """`learned`: more anti-pattern evidence by label (the engine's learned draft heads,
         engine/draft_heads.py), added to the phrase hits before the contextual checks. `bare`:
         for a reply that does none of the behaviours (calm tone aside) and shows no anti-pattern,
         the anti-pattern it reads most like. On the team's drafts every such reply had one: a
-        bare explanation, rule or contradiction sent to an upset customer."""
+        bare explanation, rule or contradiction sent to an upset customer. `learned_good`:
+        behaviours the learned reply heads read in the reply as a whole ("I've put a new one in
+        the post for you" offers a fix no phrase names), counted when the phrase cues and their
+        checks found nothing of that behaviour."""
         context = context or DraftContext()
         plain, text = str(text), Sentences(text)  # the checks below share one sentence index
         norm = normalize(text.replace("’", "'"))
@@ -204,14 +208,18 @@ class CueScanner:
                     for k, m in self._behaviours.items()}
         commitments = tuple(extract_commitments(text, context.time))
         bad = self._check_anti(text, raw_bad, raw_good, times, context)
-        good = self._check_good(text, raw_good, bad, times, commitments, context)
+        read_good = learned_good(text) if learned_good is not None else {}
+        good = self._check_good(text, raw_good, bad, times, commitments, context, read_good)
+        # a bare reply is one no phrase cue finds doing anything: a reply head's guess that it
+        # offers a fix does not stop it being read as the anti-pattern it most resembles
+        phrased = self._check_good(text, raw_good, bad, times, commitments, context) if read_good else good
         if bare is not None and self._only_unanswered(bad) and not context.danger and not any(
-                label in good for label, cue in self.config.behaviours.items() if cue.check != "tone"):
+                label in phrased for label, cue in self.config.behaviours.items() if cue.check != "tone"):
             found = bare(text)
             if found:
                 bad = self._check_anti(text, {k: found.get(k, ()) for k in raw_bad}, raw_good, times,
                                        context)
-                good = self._check_good(text, raw_good, bad, times, commitments, context)
+                good = self._check_good(text, raw_good, bad, times, commitments, context, read_good)
         return Scan(plain, good, bad, times, tuple(find_vague(text)), commitments,
                     self.hands_over(text))
 
@@ -288,7 +296,8 @@ class CueScanner:
 
     def _check_good(self, text: str, raw: dict[str, Spans], bad: dict[str, Spans],
                     times: tuple[TimeRef, ...], commitments: tuple[Commitment, ...],
-                    context: DraftContext) -> dict[str, Spans]:
+                    context: DraftContext, learned: Mapping[str, Spans] | None = None
+                    ) -> dict[str, Spans]:
         # shouted words are flagged as the tone, yet still say what they say ("THANK YOU"), and a
         # fix offered too early is still a fix: only the other anti-patterns' evidence cancels a
         # behaviour found inside it
@@ -310,6 +319,8 @@ class CueScanner:
                 # telling someone to calm down (minimise) is not a calm tone, however polite
                 calm = not ({"hostile_tone", "argue", "minimise"} & set(bad))
                 spans = (spans or (Evidence(0, len(text), text, "context", "coach.tone"),)) if calm else ()
+            if not spans and learned and cue.check != "tone":
+                spans = learned.get(label, ())
             if spans and text.strip():
                 found[label] = spans
         return found

@@ -8,16 +8,23 @@ phrase cues already find. A sentence at or above a head's threshold is an Eviden
 "model", the sentence's span, rule ``anti_patterns.<label>``) that the scanner adds to that
 anti-pattern's phrase hits before its contextual checks, so the same rules still apply.
 
+Reply heads (`ReplyHeads`, in the same artefact) read the reply as a whole: a logistic regression
+over the element-wise maximum and mean of its sentences' embeddings (768 numbers), one per
+behaviour named in coach.yaml `draft_heads.replies`. Offering a fix or taking ownership has more
+wordings than any phrase list ("I've put the delivery fee back on your card"); a reply head's hit
+counts the behaviour when the phrase cues found none, as evidence on the sentence that reads most
+like it on its own (rule ``behaviours.<label>.reply``).
+
 `DraftReader` is owned by an Engine: it holds the heads, the engine's encoder and a bounded LRU of
-head probabilities keyed by sentence text, so reviewing draft after draft while the agent types
-only encodes the sentence that changed. Nothing is kept at module level.
+each sentence's embedding and head probabilities keyed by its text, so reviewing draft after draft
+while the agent types only encodes the sentence that changed. Nothing is kept at module level.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +43,7 @@ if TYPE_CHECKING:
 
 DEFAULT_DRAFT_HEADS = "draft_heads"
 DIMENSION = 384
+REPLY_DIMENSION = 2 * DIMENSION  # a reply: the maximum and the mean of its sentence vectors
 MIN_WORDS = 3  # "Hi Sam," and "Thanks," are not read
 MAX_SENTENCES = 40  # a long email costs at most this many sentences
 MAX_CHARS = 600  # a sentence longer than this is read by its first 600 characters
@@ -55,43 +63,92 @@ class DraftHeads:
     intercept: np.ndarray  # labels
     thresholds: np.ndarray  # labels
     meta: dict[str, Any] = field(default_factory=dict)
+    replies: ReplyHeads | None = None  # heads over whole replies (None: sentences only)
 
     def probabilities(self, vectors: np.ndarray) -> np.ndarray:
         """One row per sentence, one column per label."""
         return 1.0 / (1.0 + np.exp(-(vectors @ self.coef.T + self.intercept)))
 
 
+def reply_features(vectors: np.ndarray) -> np.ndarray:
+    """A reply's features from its sentence vectors (one row each): their maximum, then their mean."""
+    return np.concatenate([vectors.max(0), vectors.mean(0)]).astype(np.float32)
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyHeads:
+    """Heads over whole replies, one per behaviour: p = sigmoid(coef · reply_features + intercept);
+    a hit at p >= threshold."""
+
+    labels: tuple[str, ...]
+    coef: np.ndarray  # labels × 768
+    intercept: np.ndarray  # labels
+    thresholds: np.ndarray  # labels
+
+    def probabilities(self, vectors: np.ndarray) -> np.ndarray:
+        """One probability per head for the reply whose sentence vectors are `vectors`."""
+        return 1.0 / (1.0 + np.exp(-(self.coef @ reply_features(vectors) + self.intercept)))
+
+    def each_sentence(self, vectors: np.ndarray) -> np.ndarray:
+        """One row per sentence, one column per head: each sentence read as if it were the reply
+        (where a hit is shown: the sentence that reads most like the label on its own)."""
+        both = np.hstack([vectors, vectors])
+        return 1.0 / (1.0 + np.exp(-(both @ self.coef.T + self.intercept)))
+
+
+def _head_rows(labels: Sequence[str], coef: np.ndarray, intercept: np.ndarray,
+               thresholds: np.ndarray) -> list[dict[str, Any]]:
+    return [{"label": label, "threshold": round(float(thresholds[i]), 4),
+             "intercept": round(float(intercept[i]), 6), "coef": [round(float(c), 6) for c in coef[i]]}
+            for i, label in enumerate(labels)]
+
+
 def draft_heads_to_dict(heads: DraftHeads) -> dict[str, Any]:
-    return {"name": heads.name, "encoder_sha256": heads.encoder_sha256, "meta": heads.meta,
-            "heads": [{"label": label, "threshold": round(float(heads.thresholds[i]), 4),
-                       "intercept": round(float(heads.intercept[i]), 6),
-                       "coef": [round(float(c), 6) for c in heads.coef[i]]}
-                      for i, label in enumerate(heads.labels)]}
+    data = {"name": heads.name, "encoder_sha256": heads.encoder_sha256, "meta": heads.meta,
+            "heads": _head_rows(heads.labels, heads.coef, heads.intercept, heads.thresholds)}
+    if heads.replies is not None:
+        r = heads.replies
+        data["replies"] = _head_rows(r.labels, r.coef, r.intercept, r.thresholds)
+    return data
+
+
+def _parsed_heads(rows: list[Any], width: int, what: str
+                  ) -> tuple[tuple[str, ...], np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    labels = tuple(str(h["label"]) for h in rows)
+    coef = np.asarray([h["coef"] for h in rows], dtype=np.float32).reshape(len(rows), -1)
+    intercept = np.asarray([float(h["intercept"]) for h in rows], dtype=np.float32)
+    thresholds = np.asarray([float(h["threshold"]) for h in rows], dtype=np.float32)
+    problems = []
+    if not labels:
+        problems.append(f"it has no {what}")
+    if len(set(labels)) != len(labels):
+        problems.append(f"a label appears twice among the {what} ({sorted(labels)})")
+    if coef.shape[1:] != (width,):
+        problems.append(f"each of the {what} needs {width} weights, not {coef.shape[1:]}")
+    if not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
+        problems.append(f"a weight of the {what} is not a finite number")
+    if not all(0.0 < t < 1.0 for t in thresholds.tolist()):
+        problems.append(f"thresholds of the {what} must lie between 0 and 1 ({thresholds.tolist()})")
+    return labels, coef, intercept, thresholds, problems
 
 
 def draft_heads_from_dict(data: Mapping[str, Any]) -> DraftHeads:
-    """Parsed and checked: 384 finite weights per head, a threshold in (0, 1), no label twice."""
+    """Parsed and checked: 384 finite weights per sentence head (768 per reply head), a threshold
+    in (0, 1), no label twice. A file without reply heads (an earlier one, or a team's own) still
+    loads: its replies are read sentence by sentence only."""
     try:
-        rows = list(data["heads"])
-        labels = tuple(str(h["label"]) for h in rows)
-        coef = np.asarray([h["coef"] for h in rows], dtype=np.float32).reshape(len(rows), -1)
-        intercept = np.asarray([float(h["intercept"]) for h in rows], dtype=np.float32)
-        thresholds = np.asarray([float(h["threshold"]) for h in rows], dtype=np.float32)
+        labels, coef, intercept, thresholds, problems = _parsed_heads(
+            list(data["heads"]), DIMENSION, "heads")
+        replies = None
+        if data.get("replies") is not None:
+            r_labels, r_coef, r_intercept, r_thresholds, more = _parsed_heads(
+                list(data["replies"]), REPLY_DIMENSION, "reply heads")
+            problems += more
+            replies = ReplyHeads(r_labels, r_coef, r_intercept, r_thresholds)
         heads = DraftHeads(str(data["name"]), str(data["encoder_sha256"]), labels, coef, intercept,
-                           thresholds, dict(data.get("meta", {})))
+                           thresholds, dict(data.get("meta", {})), replies)
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"draft heads file is malformed: {exc}") from exc
-    problems = []
-    if not labels:
-        problems.append("it has no heads")
-    if len(set(labels)) != len(labels):
-        problems.append(f"a label appears twice ({sorted(labels)})")
-    if coef.shape[1:] != (DIMENSION,):
-        problems.append(f"each head needs {DIMENSION} weights, not {coef.shape[1:]}")
-    if not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
-        problems.append("a weight is not a finite number")
-    if not all(0.0 < t < 1.0 for t in thresholds.tolist()):
-        problems.append(f"thresholds must lie between 0 and 1 ({thresholds.tolist()})")
     if problems:
         raise ModelError("draft heads file is malformed: " + "; ".join(problems))
     return heads
@@ -127,42 +184,65 @@ def draft_sentences(text: str) -> list[tuple[int, int]]:
 
 
 class DraftReader:
-    """One engine's heads and encoder, and the probabilities of the sentences it has read.
+    """One engine's heads and encoder, and the sentences it has read (embedding and head
+    probabilities, by text).
 
     Safe to share between threads (the encoder may run concurrently; the cache takes its lock only
     around dictionary operations).
     """
 
     def __init__(self, heads: DraftHeads, encoder: MiniLMEncoder, *, labels: Iterable[str] | None = None,
-                 weights: Mapping[str, float] | None = None, cache_size: int = 4096) -> None:
+                 weights: Mapping[str, float] | None = None, cache_size: int = 4096,
+                 behaviours: Iterable[str] | None = None) -> None:
         keep = set(heads.labels) if labels is None else set(labels)
         self.heads = heads
         self.encoder = encoder
         self._rows = [(i, label) for i, label in enumerate(heads.labels) if label in keep]
+        # reply heads of the coach's own behaviours (a team's coach may have dropped one)
+        known = None if behaviours is None else set(behaviours)
+        replies = heads.replies.labels if heads.replies is not None else ()
+        self._reply_rows = [(i, label) for i, label in enumerate(replies)
+                            if known is None or label in known]
         self._weights = dict(weights or {})
-        self._probs: LruCache[str, np.ndarray] = LruCache(cache_size)
+        self._sentences: LruCache[str, tuple[np.ndarray, np.ndarray]] = LruCache(cache_size)
 
     @property
     def labels(self) -> tuple[str, ...]:
         return tuple(label for _, label in self._rows)
 
-    def sentence_probabilities(self, sentences: list[str]) -> np.ndarray:
-        """One row per sentence, one column per head; only new sentences are encoded (in one call)."""
-        out = np.zeros((len(sentences), len(self.heads.labels)), dtype=np.float32)
+    def _read(self, sentences: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(vectors, head probabilities), one row per sentence; only new sentences are encoded
+        (in one call)."""
+        vectors = np.zeros((len(sentences), DIMENSION), dtype=np.float32)
+        probs = np.zeros((len(sentences), len(self.heads.labels)), dtype=np.float32)
         missing: dict[str, list[int]] = {}
         for row, sentence in enumerate(sentences):
-            cached = self._probs.get(sentence)
+            cached = self._sentences.get(sentence)
             if cached is None:
                 missing.setdefault(sentence, []).append(row)
             else:
-                out[row] = cached
+                vectors[row], probs[row] = cached
         if missing:
             texts = list(missing)
-            probs = self.heads.probabilities(self.encoder.encode([t[:MAX_CHARS] for t in texts]))
-            for text, p in zip(texts, probs, strict=True):
-                self._probs.put(text, p)
-                out[missing[text]] = p
-        return out
+            new = np.asarray(self.encoder.encode([t[:MAX_CHARS] for t in texts]), dtype=np.float32)
+            new_probs = self.heads.probabilities(new)
+            for text, v, p in zip(texts, new, new_probs, strict=True):
+                self._sentences.put(text, (v, p))
+                vectors[missing[text]] = v
+                probs[missing[text]] = p
+        return vectors, probs
+
+    def sentence_probabilities(self, sentences: list[str]) -> np.ndarray:
+        """One row per sentence, one column per head."""
+        return self._read(sentences)[1]
+
+    def reply_probabilities(self, text: str) -> np.ndarray | None:
+        """Each reply head's probability for the whole reply (None: no reply heads, or no sentence
+        worth reading)."""
+        spans = draft_sentences(text)
+        if not spans or self.heads.replies is None:
+            return None
+        return self.heads.replies.probabilities(self._read([text[s:e] for s, e in spans])[0])
 
     def strongest(self, text: str, floor: float) -> dict[str, Spans]:
         """The one anti-pattern the draft's sentences read most like, with its sentence, when its
@@ -196,6 +276,26 @@ class DraftReader:
                 found[label] = hits
         return found
 
+    def find_behaviours(self, text: str) -> dict[str, Spans]:
+        """Each reply head at or above its threshold, as evidence of its behaviour on the sentence
+        that reads most like it on its own."""
+        spans = draft_sentences(text)
+        replies = self.heads.replies
+        if not spans or not self._reply_rows or replies is None:
+            return {}
+        vectors = self._read([text[s:e] for s, e in spans])[0]
+        probs = replies.probabilities(vectors)
+        fired = [(i, label) for i, label in self._reply_rows
+                 if probs[i] >= replies.thresholds[i] and not math.isnan(probs[i])]
+        if not fired:
+            return {}
+        alone = replies.each_sentence(vectors)
+        found: dict[str, Spans] = {}
+        for i, label in fired:
+            s, e = spans[int(alone[:, i].argmax())]
+            found[label] = (Evidence(s, e, text[s:e], "model", f"behaviours.{label}.reply"),)
+        return found
+
 
 def draft_reader(coach: CoachConfig, encoder: MiniLMEncoder | None, cache_size: int = 4096
                  ) -> DraftReader | None:
@@ -209,4 +309,4 @@ def draft_reader(coach: CoachConfig, encoder: MiniLMEncoder | None, cache_size: 
     heads = load_draft_heads(ref, WEIGHTS_SHA256)
     weights = {k: a.weight for k, a in coach.anti_patterns.items()}
     return DraftReader(heads, encoder, labels=coach.anti_patterns, weights=weights,
-                       cache_size=cache_size)
+                       cache_size=cache_size, behaviours=coach.behaviours)

@@ -212,6 +212,10 @@ class DraftHeadsSpec(_Strict):
 
     artefact: str | None = None
     labels: dict[str, DraftHeadExamples] = Field(default_factory=dict)
+    replies: list[str] = Field(
+        default_factory=list,
+        description="behaviours that `make models` also trains a head for over the whole reply "
+                    "(all its sentences at once)")
     bare_reply_floor: float | None = Field(
         None, gt=0.0, lt=1.0,
         description="a reply that does none of the behaviours (no apology, ownership, fix, "
@@ -260,6 +264,9 @@ class CoachConfig(_Strict):
         unknown_heads = [a for a in self.draft_heads.labels if a not in self.anti_patterns]
         if unknown_heads:
             raise ValueError(f"draft_heads.labels names unknown anti-patterns {unknown_heads}")
+        unknown_replies = [b for b in self.draft_heads.replies if b not in self.behaviours]
+        if unknown_replies:
+            raise ValueError(f"draft_heads.replies names unknown behaviours {unknown_replies}")
         self._check_situations()
         routed = [r for spec in self.moments.values() for r in spec.routes]
         if len(routed) != len(set(routed)):

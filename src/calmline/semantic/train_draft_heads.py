@@ -22,6 +22,13 @@ gives one sentence and every sentence of every other draft is a negative (about 
 head that ranks well (dev ROC AUC 0.77 to 0.88) may never reach 0.5; the three rules above, not the
 probability, say whether a hit is worth showing.
 
+Reply heads (coach.yaml `draft_heads.replies`): one logistic regression per behaviour over a whole
+train draft's features (the maximum and the mean of its sentence vectors), the draft's own label
+as the target; no multiple-instance step is needed. With the sentence heads at their thresholds,
+each reply head's threshold is then chosen on dev: its own hits are right at least MIN_PRECISION
+of the time and the behaviour's F1 is no lower than without it; the middle of the best ones is
+kept, and with none the head is kept off (0.99).
+
 Fixed seed, fixed order, deterministic solver: two runs give the same artefact, byte for byte.
 """
 
@@ -30,7 +37,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -43,8 +50,10 @@ from calmline.engine.draft_heads import (
     DEFAULT_DRAFT_HEADS,
     DraftHeads,
     DraftReader,
+    ReplyHeads,
     draft_sentences,
     dump_draft_heads,
+    reply_features,
 )
 from calmline.evaluation.drafts_set import DraftRow, load_drafts
 from calmline.playbook import load_playbook
@@ -54,6 +63,7 @@ from calmline.semantic.encoder import WEIGHTS_SHA256, MiniLMEncoder
 
 SEED = 13
 C = 4.0
+REPLY_C = 1.0  # a reply head has twice the features and one row per draft: more regularised
 EXAMPLE_WEIGHT = 1.0  # each written example counts as much as one labelled draft
 # A sentence of a good draft (no anti-pattern at all) weighs this much as a negative: a head that
 # fires there blocks a reply a team lead would send, the costliest mistake; one that fires on a
@@ -126,6 +136,84 @@ class DevReader:
         return flagged, learned, blocked
 
 
+def train_reply_heads(labels: Sequence[str], train: Sequence[Embedded]) -> ReplyHeads:
+    """One logistic regression per behaviour over whole train drafts, the draft's label as target."""
+    features = np.vstack([reply_features(item.vectors) for item in train])
+    coefs, intercepts = [], []
+    for label in labels:
+        target = np.asarray([label in item.row.behaviours for item in train], dtype=float)
+        model = LogisticRegression(C=REPLY_C, max_iter=5000, random_state=SEED, solver="lbfgs").fit(
+            features, target)
+        coefs.append(model.coef_[0].astype(np.float32))
+        intercepts.append(float(model.intercept_[0]))
+    return ReplyHeads(tuple(labels), np.vstack(coefs), np.asarray(intercepts, dtype=np.float32),
+                      np.full(len(labels), OFF, np.float32))
+
+
+@dataclass
+class ReplyDevReader:
+    """Dev's reviews with the reply heads at given thresholds (the sentence heads fixed). A draft is
+    reviewed once per set of reply heads that fire on it: most trials change a few drafts."""
+
+    dev: DevReader
+    peaks: list[np.ndarray | None] = field(default_factory=list)
+    memo: dict[tuple[int, tuple[bool, ...]], set[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.peaks = [self.dev.reader.reply_probabilities(row.text) for row in self.dev.rows]
+
+    def fires(self, thresholds: np.ndarray) -> list[tuple[bool, ...]]:
+        return [tuple(bool(x) for x in (p >= thresholds)) if p is not None else ()
+                for p in self.peaks]
+
+    def run(self, thresholds: np.ndarray) -> list[set[str]]:
+        """The behaviours found in each dev draft."""
+        heads = self.dev.reader.heads
+        assert heads.replies is not None
+        self.dev.reader.heads = replace(heads, replies=replace(
+            heads.replies, thresholds=thresholds.astype(np.float32)))
+        self.dev.engine.learned = self.dev.reader
+        found = []
+        for index, (row, fired) in enumerate(zip(self.dev.rows, self.fires(thresholds), strict=True)):
+            key = (index, fired)
+            if key not in self.memo:
+                turns = [{"role": "customer", "text": row.customer}] if row.customer.strip() else []
+                review = self.dev.engine.review(row.text, turns)
+                self.memo[key] = {c.label for c in review.behaviours if c.found}
+            found.append(self.memo[key])
+        return found
+
+
+def choose_reply_thresholds(dev: ReplyDevReader, labels: Sequence[str]
+                            ) -> tuple[np.ndarray, dict[str, object]]:
+    """Each reply head's threshold in turn (the others at theirs), as the module doc says."""
+    thresholds = np.full(len(labels), OFF, dtype=np.float32)
+    found = dev.run(thresholds)
+    report: dict[str, object] = {}
+    for index, label in enumerate(labels):
+        gold = [label in row.behaviours for row in dev.dev.rows]
+        before = _f1(gold, [label in x for x in found])[0]
+        fit: list[tuple[float, float]] = []
+        for t in GRID:
+            trial = thresholds.copy()
+            trial[index] = t
+            f = _f1(gold, [label in x for x in dev.run(trial)])[0]
+            fires = [bool(p is not None and p[index] >= t) for p in dev.peaks]
+            own = sum(g and h for g, h in zip(gold, fires, strict=True)) / max(1, sum(fires))
+            if any(fires) and own >= MIN_PRECISION and f >= before - 1e-9:
+                fit.append((t, f))
+        best_f = max((f for _, f in fit), default=before)
+        plateau = [t for t, f in fit if f >= best_f - 1e-9]
+        thresholds[index] = plateau[(len(plateau) - 1) // 2] if plateau else OFF
+        found = dev.run(thresholds)
+        chosen = float(thresholds[index])
+        report[label] = {"threshold": round(chosen, 3), "dev_f1": round(best_f, 4),
+                         "dev_f1_before": round(before, 4)}
+        console.print(f"reply head {label}: threshold {chosen:.3f} (dev F1 {before:.3f} without it, "
+                      f"{best_f:.3f} with it)")
+    return thresholds, report
+
+
 def _f1(gold: Sequence[bool], pred: Sequence[bool]) -> tuple[float, float, float]:
     tp = sum(g and p for g, p in zip(gold, pred, strict=True))
     fp = sum(p and not g for g, p in zip(gold, pred, strict=True))
@@ -192,7 +280,20 @@ def train(coach: CoachConfig, drafts: Path, encoder: MiniLMEncoder) -> DraftHead
     engine = Engine(Analyzer(load_playbook(), encoder=encoder), coach, learned=False)
     reader = DraftReader(heads, encoder, labels=coach.anti_patterns,
                          weights={k: a.weight for k, a in coach.anti_patterns.items()})
-    thresholds, report = choose_thresholds(DevReader(engine, dev_rows, reader), labels)
+    dev = DevReader(engine, dev_rows, reader)
+    thresholds, report = choose_thresholds(dev, labels)
+    replies = None
+    if coach.draft_heads.replies:
+        reply_labels = tuple(coach.draft_heads.replies)
+        replies = train_reply_heads(reply_labels, embedded)
+        reader = DraftReader(replace(reader.heads, thresholds=thresholds, replies=replies), encoder,
+                             labels=coach.anti_patterns,
+                             weights={k: a.weight for k, a in coach.anti_patterns.items()},
+                             behaviours=coach.behaviours)
+        reply_thresholds, reply_report = choose_reply_thresholds(
+            ReplyDevReader(DevReader(engine, dev_rows, reader)), reply_labels)
+        replies = replace(replies, thresholds=reply_thresholds)
+        report["replies"] = reply_report
     digest = hashlib.sha256()
     for file in sorted(drafts.glob("*.jsonl")):
         digest.update(file.read_bytes())
@@ -203,7 +304,9 @@ def train(coach: CoachConfig, drafts: Path, encoder: MiniLMEncoder) -> DraftHead
                            "examples_sha256": hashlib.sha256(examples.encode()).hexdigest()},
             "positives": counts, "dev": report, "seed": SEED, "C": C, "good_weight": GOOD_WEIGHT,
             "min_precision": MIN_PRECISION}
-    return replace(heads, thresholds=thresholds, meta=meta)
+    if replies is not None:
+        meta["reply_c"] = REPLY_C
+    return replace(heads, thresholds=thresholds, meta=meta, replies=replies)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

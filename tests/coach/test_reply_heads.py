@@ -1,0 +1,144 @@
+"""The learned reply heads (engine/draft_heads.py `ReplyHeads`): a reply read as a whole shows a
+behaviour no phrase names (a fix offered in other words), on a sentence, in words a team lead can
+read; they never flag anything (a clarifying question or an acknowledgement is not blocked); they
+reuse the sentences already read; and the artefact's reply heads are checked when loaded (a file
+without them still loads)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pytest
+
+import calmline
+from calmline.engine.core import Engine
+from calmline.engine.draft_heads import (
+    DEFAULT_DRAFT_HEADS,
+    REPLY_DIMENSION,
+    DraftReader,
+    draft_heads_from_dict,
+    draft_heads_to_dict,
+    load_draft_heads,
+)
+from calmline.errors import ModelError
+from calmline.explain import explain
+from calmline.playbook.coach_schema import CoachConfig
+from calmline.semantic.encoder import WEIGHTS_SHA256
+
+NO_SHOW = [{"role": "customer", "text": "Your engineer never turned up yesterday. I waited in all "
+                                        "day and nobody called."}]
+LATE = [{"role": "customer", "text": "I paid for next-day delivery and the parcel took five days. "
+                                     "I want the delivery fee back."}]
+PLAYED_DOWN = "Waiting in all day isn't ideal, but it's a small thing and the new slot is on Friday."
+FEE_BACK = ("You're right that it should have come the next day. I've put the delivery fee back on "
+            "your card.")
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    analyzer = calmline.default_analyzer()
+    if analyzer.encoder is None:
+        pytest.skip(f"the semantic tier is off here: {analyzer.semantic_note}")
+    found = Engine(analyzer)
+    assert found.learned is not None and found.learned.heads.replies is not None
+    return found
+
+
+@pytest.fixture(scope="module")
+def cues_only(engine: Engine) -> Engine:
+    return Engine(engine.analyzer, learned=False)
+
+
+def test_a_fix_no_phrase_names_is_found_by_the_reply_head(engine: Engine, cues_only: Engine) -> None:
+    assert not any(c.found for c in cues_only.review(FEE_BACK, LATE).behaviours if c.label == "solution")
+    review = engine.review(FEE_BACK, LATE)
+    check = next(c for c in review.behaviours if c.label == "solution")
+    assert check.found and check.evidence[0].rule == "behaviours.solution.reply"
+    assert explain("model", check.evidence[0].rule).startswith(
+        "the reply as a whole reads like offering a fix")
+    assert not review.anti_patterns
+
+
+@pytest.mark.parametrize(("draft", "customer"), [
+    ("Which address was it meant to go to?", LATE),
+    ("What postcode did you use for the order?", LATE),
+    ("I completely understand why you're upset about this.", NO_SHOW),
+    ("I've added a note so nobody asks you for the photos again.", NO_SHOW),
+])
+def test_reply_heads_never_flag_a_reply(engine: Engine, draft: str, customer: list[dict[str, str]]
+                                        ) -> None:
+    """Read as a whole, these looked like blame or arguing to anti-pattern reply heads, which is
+    why the coach has none: the reply heads only add behaviours."""
+    review = engine.review(draft, customer)
+    assert review.verdict != "blocked", [(a.label, [e.rule for e in a.evidence])
+                                         for a in review.anti_patterns]
+    assert not [e for a in review.anti_patterns for e in a.evidence if e.rule.endswith(".reply")]
+
+
+class CountingEncoder:
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.seen: list[str] = []
+
+    def encode(self, sentences: Sequence[str]) -> np.ndarray:
+        self.seen.extend(sentences)
+        return self.real.encode(sentences)
+
+
+def test_the_reply_heads_read_the_sentences_already_encoded(engine: Engine) -> None:
+    assert engine.learned is not None
+    counting = CountingEncoder(engine.learned.encoder)
+    reader = DraftReader(engine.learned.heads, counting, cache_size=64,  # type: ignore[arg-type]
+                         labels=engine.coach.anti_patterns, behaviours=engine.coach.behaviours)
+    reader.find(PLAYED_DOWN)
+    assert "solution" in reader.find_behaviours(FEE_BACK)
+    assert counting.seen == [PLAYED_DOWN, "You're right that it should have come the next day.",
+                             "I've put the delivery fee back on your card."]
+    reader.find(FEE_BACK)
+    reader.find_behaviours(PLAYED_DOWN)
+    assert len(counting.seen) == 3  # nothing encoded twice
+
+
+def test_a_team_coach_without_a_behaviour_gets_no_head_for_it(engine: Engine) -> None:
+    assert engine.learned is not None
+    reader = DraftReader(engine.learned.heads, engine.learned.encoder,
+                         labels=engine.coach.anti_patterns,
+                         behaviours=[b for b in engine.coach.behaviours if b != "solution"])
+    assert "solution" not in reader.find_behaviours(FEE_BACK)
+
+
+def test_the_artefact_reply_heads_are_checked_and_optional() -> None:
+    heads = load_draft_heads(DEFAULT_DRAFT_HEADS, WEIGHTS_SHA256)
+    assert heads.replies is not None
+    assert heads.replies.coef.shape == (len(heads.replies.labels), REPLY_DIMENSION)
+    assert {"solution", "ownership"} <= set(heads.replies.labels)
+    assert "replies" in heads.meta["dev"]
+    data = draft_heads_to_dict(heads)
+    first = data["replies"][0]
+    for broken, match in (
+            ({**data, "replies": [{**first, "coef": [0.1] * 384}]}, "768 weights"),
+            ({**data, "replies": [{**first, "threshold": 0.0}]}, "between 0 and 1"),
+            ({**data, "replies": [first, first]}, "appears twice")):
+        with pytest.raises(ModelError, match=match):
+            draft_heads_from_dict(broken)
+    older = draft_heads_from_dict({k: v for k, v in data.items() if k != "replies"})
+    assert older.replies is None and older.labels == heads.labels
+
+
+def test_an_older_heads_file_reads_sentences_only(engine: Engine) -> None:
+    assert engine.learned is not None
+    data = draft_heads_to_dict(engine.learned.heads)
+    older = draft_heads_from_dict({k: v for k, v in data.items() if k != "replies"})
+    reader = DraftReader(older, engine.learned.encoder, labels=engine.coach.anti_patterns)
+    assert reader.reply_probabilities(FEE_BACK) is None
+    assert reader.find_behaviours(FEE_BACK) == {}
+    assert not any(e.rule.endswith(".reply") for spans in reader.find(FEE_BACK).values() for e in spans)
+
+
+def test_the_coach_names_only_its_own_labels_for_reply_heads(engine: Engine) -> None:
+    data = engine.coach.model_dump()
+    data["draft_heads"]["replies"] = ["solution", "juggling"]
+    with pytest.raises(ValueError, match="juggling"):
+        CoachConfig.model_validate(data)
