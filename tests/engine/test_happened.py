@@ -27,6 +27,8 @@ def voice(text: str) -> str:
     ("the way your staff spoke to my daughter at the front desk yesterday was not okay",
      "our staff spoke to your daughter at the front desk yesterday"),
     ("The delivery guy was smoking in my hallway.", "our delivery guy was smoking in your hallway"),
+    ("Your builders left the roof open in the rain while we were away",
+     "our builders left the roof open in the rain"),
 ])
 def test_what_our_staff_did_is_said_back_as_ours(text: str, clause: str) -> None:
     found = staff_did(text, voice)
@@ -98,6 +100,10 @@ def test_a_thing_that_broke_is_named_however_they_put_it(text: str, clause: str)
     ("I want the delivery charge refunded.", "the delivery charge"),
     ("This is my FOURTH email. Where is my refund??", "your refund"),  # the count is no thing
     ("The first coffee machine leaked, the second one leaked", "the coffee machine"),
+    # a clause that goes on is no part of the thing, and the weather is where it happened
+    ("I waited by the gate while nobody answered the door", "the gate"),
+    ("they left the gate open and the dog got out", "the gate"),
+    ("I stood in the rain while your driver sat in his van with my parcel", "your parcel"),
 ])
 def test_a_thing_s_name_stops_where_what_happened_to_it_starts(text: str, thing: str) -> None:
     assert trouble_object([text]) == thing

@@ -19,7 +19,8 @@ from collections.abc import Callable
 STAFF = frozenset("""engineer engineers technician technicians driver drivers courier couriers fitter
     fitters installer installers plumber electrician rep agent agents carer nurse surveyor staff member
     members employee employees worker workers cashier receptionist pharmacist postman manager
-    assistant adviser advisor operator guard waiter waitress porter workman workmen""".split())
+    assistant adviser advisor operator guard waiter waitress porter workman workmen builder builders
+    roofer roofers cleaner cleaners decorator decorators gardener gardeners mechanic mechanics""".split())
 # People who are staff only when the customer says which ("the delivery guy", "the man on the phone").
 _PEOPLE = frozenset("guy guys man men woman women lady bloke lad person".split())
 _WHO = (r"(?P<who>(?P<own>[Yy]our|[Tt]he|[Oo]ur)\s+(?P<kind>[A-Za-z-]+\s+)?(?P<staff>[A-Za-z]+)"

@@ -272,7 +272,8 @@ me him her them my your our their a an the any some all very really also only on
 again says said say showing shows showed um uh er like yeah today yesterday tomorrow tonight
 works work working worked arrived came got went keeps kept off over up out down back into onto
 through put took take each every first second third fourth fifth last next nine ten days weeks
-months hours""".split())
+months hours while whilst although though unless until whereas whenever during despite without within
+against between nobody everybody everyone anybody anyone somebody someone nothing""".split())
 _ORDINALS = frozenset("first second third fourth fifth last next same new old".split())
 # ... and words before a thing that are not it: "my late mother's card" names no "late"
 _LEADING = _ORDINALS | {"late", "dear", "poor"}
@@ -295,6 +296,8 @@ arrived due going got always finally already down dead""".split())
 _NOT_THING = frozenset("""own since across damn bloody so-called guaranteed whole entire actual real going
     twice
 four five six seven eight nine ten eleven twelve twenty""".split())
+# "in the rain", "out in the cold": where it happened, not what went wrong
+_WEATHER = frozenset("rain snow wind storm weather dark cold heat fog hail sun".split())
 
 
 # A word after a thing's name that says how, not more of its name ("fix my heating properly",
@@ -304,8 +307,13 @@ _LY_THINGS = frozenset("""supply reply assembly family telly belly jelly rally a
     anomaly monopoly butterfly""".split())
 
 
-def _adverb(word: str) -> bool:
-    return bool(_ADVERB.fullmatch(word)) and word not in _LY_THINGS
+# ... and how they left it ("left the gate open", "the van unlocked")
+_LEFT = frozenset("open unlocked ajar shut unattended outside behind".split())
+
+
+def _after_name(word: str) -> bool:
+    """Does `word`, after a thing's first word, say how or in what state, not more of its name?"""
+    return word.lower() in _LEFT or (bool(_ADVERB.fullmatch(word)) and word not in _LY_THINGS)
 
 
 # A word after a thing's name that says what happened to it, not more of its name ("the fridge
@@ -328,7 +336,8 @@ def _named_things(texts: Sequence[str]) -> list[tuple[str, list[str]]]:
             line_start = clean.rfind("\n", 0, match.start()) + 1
             before = clean[max(line_start, match.start() - 20):match.start()]
             first = match.group(2).split()[0]
-            if _NOT_NAMING.search(before) or _SET_PHRASE.search(f"{before}{match.group(1)} {first}"):
+            if _NOT_NAMING.search(before) or _SET_PHRASE.search(f"{before}{match.group(1)} {first}") or (
+                    first.lower() in _WEATHER and re.search(r"\bin\s+$", before, re.IGNORECASE)):
                 continue
             words: list[str] = []
             det = match.group(1).lower()
@@ -353,7 +362,7 @@ def _named_things(texts: Sequence[str]) -> list[tuple[str, list[str]]]:
                     words.append(owned.group(1))
                     break
                 if (low in _FUNCTION or low in _NOT_OBJECT or low in _NOT_THING or "'" in word or "’" in word
-                        or (words and _adverb(word))):
+                        or (words and _after_name(word))):
                     break
                 words.append(word)
             if counted and words and words[0].lower() in _CONTACTS:
@@ -377,7 +386,7 @@ def issue_object(texts: Sequence[str]) -> str | None:
                     continue
                 if word.lower() in _FUNCTION or word.lower() in _NOT_OBJECT or "'" in word:
                     break
-                if words and _adverb(word):
+                if words and _after_name(word):
                     break
                 words.append(word)
             if words and (len(words[-1]) > 2 or (len(words[-1]) == 2 and words[-1].isupper())):  # TV, PC
