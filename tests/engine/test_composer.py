@@ -90,7 +90,15 @@ BY_TEMPLATE = {"security_threat": turns(("customer", "wait till your driver show
                                                     "yesterday, thank you!")),
                "calm_request_about": turns(("customer", "Hi, the boiler in flat 2 isn't heating the "
                                                         "water since Monday. Could an engineer take a "
-                                                        "look? Thanks"))}
+                                                        "look? Thanks")),
+               # a recap whose plan says when the agent checks back ("I will email you by 5pm
+               # today") has no second check-in; one whose plan does not, has
+               "agree_confirm": [*NAMED, {"role": "agent", "text": "I'm sorry. So order LP-48213 is late, "
+                                                                  "right? I will send a replacement "
+                                                                  "within 2 business days."},
+                                 {"role": "customer", "text": "ok, that works"}],
+               "agree_confirm_checks": SITUATIONS["close"]}
+BY_TEMPLATE["close_followup"] = BY_TEMPLATE["agree_confirm"]
 TEMPLATES = [(t.id, m) for t in load_coach().templates for m in t.moments]
 
 
@@ -165,6 +173,37 @@ def test_the_recap_says_the_offer_they_agreed_to(offer: str, recap: str) -> None
                  ("customer", "Ok, that works, thanks."))
     found = suggest(chat, coach_analyzer())
     assert found and recap in found[0].text, [s.text for s in found]
+
+
+GYM = ("customer", "I cancelled my gym membership in March and you've taken £79 again. That's the "
+                   "third month in a row. I want all of it back TODAY.")
+REFUNDED = ("agent", "You're right, and I'm sorry. I've refunded all three payments, £237 in total, "
+                     "today; you'll see it within 3 to 5 working days.")
+
+
+def test_a_promise_of_what_the_customer_will_see_is_recapped_as_ours() -> None:
+    """"you'll see it within 3 to 5 working days" was recapped "I will see it within 3 to 5
+    working days": the agent makes sure of it instead."""
+    found = suggest(turns(GYM, REFUNDED, ("customer", "ok. thanks.")), coach_analyzer())
+    texts = [s.text for s in found]
+    assert all("I will see it" not in t for t in texts), texts
+    assert "I will make sure you see it within 3 to 5 working days" in found[0].text
+
+
+def test_a_recap_that_already_says_when_we_check_back_adds_no_second_time() -> None:
+    """The agent promised "I'll check on Friday ... and message you"; the recap went on "and I
+    will check in with you by 5pm today", two check-ins at two times."""
+    chat = turns(GYM, REFUNDED, ("customer", "ok. thanks."),
+                 ("agent", "Thank you, Sam. I'll check on Friday that the refund has landed and "
+                           "message you."),
+                 ("customer", "Great, thanks."))
+    found = suggest(chat, coach_analyzer())
+    assert found and all("check on Friday" in s.text for s in found[:2]), [s.text for s in found]
+    assert all("5pm" not in s.text and "check in with you" not in s.text for s in found), [
+        s.text for s in found]
+    # without a check-back in the plan, the recap still says when we will be in touch
+    plain = suggest(turns(GYM, REFUNDED, ("customer", "ok. thanks.")), coach_analyzer())
+    assert "check in with you" in plain[0].text or "follow up with you" in plain[0].text
 
 
 def test_praise_is_thanked_and_sarcasm_is_not() -> None:

@@ -66,6 +66,8 @@ class Suggestion:
 def _fits(template: Template, moment: Moment, slots: dict[str, str], kinds: Sequence[str]) -> bool:
     if not set(template.moments) & set(kinds) or any(n not in slots for n in template.needs):
         return False
+    if any(n in slots for n in template.unless):
+        return False
     if template.flags and not set(template.flags) & set(moment.danger):
         return False
     if not template.wants:

@@ -226,21 +226,33 @@ _OFFER = re.compile(r"\b(?:I|we)\s+(?:can|could|will|'ll|'d be happy to|am happy
                     r"(?=\s*(?:[,;.!?]|$|\s(?:which|so that|if|or|and then|instead)\b))", re.IGNORECASE)
 
 
-def _plan(moment: Moment) -> str | None:
-    """What was agreed: the agent's latest dated promise, else the fix the agent last offered
-    ("I can move you to the annual plan" -> "move you to the annual plan"), so a recap never
-    shows "[the agreed next step]" where the agent's own words say it."""
+# a promise of what the customer will see ("you'll see it within 3 to 5 working days") is said
+# after "I will" as making sure of it
+_YOURS = re.compile(r"^you\s*(?:'ll|’ll|\s+will)\b", re.IGNORECASE)
+# a plan that is itself the agent checking back ("check on Friday that the refund has landed and
+# message you"): a recap adds no second check-in at another time
+_CHECKS_BACK = re.compile(r"\b(?:check|update|call|ring|phone|message|email|text|follow up|get back|"
+                          r"be in touch|let you know|contact)\b", re.IGNORECASE)
+
+
+def _plan(moment: Moment) -> tuple[str, bool] | None:
+    """What was agreed, and whether it says when the agent checks back: the agent's latest dated
+    promise, else the fix the agent last offered ("I can move you to the annual plan" -> "move you
+    to the annual plan"), so a recap never shows "[the agreed next step]" where the agent's own
+    words say it."""
     for scan in reversed(moment.agent_scans()):
         dated = [c for c in scan.commitments if c.due_text]
         if dated:
-            return dated[-1].what
+            promise = dated[-1]
+            what = f"make sure you {promise.what}" if _YOURS.match(promise.evidence.text) else promise.what
+            return what, bool(_CHECKS_BACK.search(promise.what))
     for scan in reversed(moment.agent_scans()):
         for found in scan.behaviours.get("solution", ()):
             start = max(scan.text.rfind(mark, 0, found.start) for mark in (". ", "! ", "? ", "\n"))
             offer = _OFFER.search(scan.text, start + 1 if start >= 0 else 0)
             if offer and offer.start() <= found.start < offer.end():
                 # "a replacement or a refund": which one they took is not for us to guess
-                return None if re.match(r"\s+or\b", scan.text[offer.end():]) else offer.group(1)
+                return None if re.match(r"\s+or\b", scan.text[offer.end():]) else (offer.group(1), False)
     return None
 
 
@@ -333,7 +345,9 @@ def _build_slots(moment: Moment, config: CoachConfig) -> dict[str, str]:
     phrase = _issue_slots(moment, config, slots)
     plan = _plan(moment)
     if plan:
-        slots["plan"] = plan
+        slots["plan"] = plan[0]
+        if plan[1]:
+            slots["plan_checks"] = "yes"
     _situation(moment, slots, config)
     recap = _recap(slots, phrase) if "question" not in slots else None
     if recap:

@@ -22,7 +22,8 @@ SLOT_NAMES = frozenset({"name", "order", "product", "duration", "amount", "date"
                         "order_ref", "recap", "plan", "refund_time", "callback_time", "update_time",
                         "replacement_time", "crisis_line", "deadline", "repeat", "thanks", "praise",
                         "question", "topic", "cancel_what", "loss",
-                        "issue_read"})  # a marker: {issue} is their problem, not only a thing they named
+                        "issue_read",  # a marker: {issue} is their problem, not only a thing they named
+                        "plan_checks"})  # a marker: {plan} already says when the agent checks back
 # Slots every conversation fills (the sla times `sla` must define); any other slot in a hint, a
 # move or a rewrite needs a {slot|fallback}, so that text never shows a raw {slot}.
 REQUIRED_SLA = frozenset({"refund_time", "callback_time", "update_time", "replacement_time"})
@@ -140,6 +141,7 @@ class Template(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     moments: list[Moment] = Field(min_length=1)
     needs: list[str] = Field(default_factory=list, description="slots that must be known")
+    unless: list[str] = Field(default_factory=list, description="slots that must not be known")
     wants: list[str] = Field(default_factory=list,
                              description="only when the customer wants one of these (empty: always)")
     flags: list[str] = Field(default_factory=list,
@@ -149,7 +151,7 @@ class Template(_Strict):
 
     @model_validator(mode="after")
     def _slots_known(self) -> Template:
-        unknown = {m.group(1) for m in _SLOT.finditer(self.text)} | set(self.needs)
+        unknown = {m.group(1) for m in _SLOT.finditer(self.text)} | set(self.needs) | set(self.unless)
         unknown -= SLOT_NAMES
         if unknown:
             raise ValueError(f"template {self.id}: unknown slots {sorted(unknown)}")
