@@ -7,6 +7,7 @@ import re
 from calmline.engine.composer import Suggestion, candidates, suggest
 from calmline.engine.core import Engine
 from calmline.engine.phrases import (
+    asked_for,
     deadline,
     issue_object,
     issue_phrase,
@@ -41,6 +42,16 @@ def test_what_a_thing_has_or_shows_is_its_problem() -> None:
     silent = issue_phrase(["My laptop has no sound since the update."])
     assert silent is not None and silent.noun == "your laptop that has no sound"
     assert issue_phrase(["My dad has a black cat."]) is None
+
+
+def test_paying_at_the_till_is_no_ask_for_compensation() -> None:
+    text = top("My card payment was refused at the till when I went to pay for the shopping. Why??")
+    assert "compensation" not in text and "your card payment that was refused" in text
+    assert asked_for("I was trying to pay for the groceries and it was refused") == []
+    assert asked_for("had to leave without paying for it") == []
+    # someone else paying for it is still asked for
+    assert asked_for("I want you to pay for the taxi.") == ["compensation"]
+    assert asked_for("Who is paying for the food that went off?") == ["compensation"]
 
 
 def test_a_broken_blender_is_not_billing() -> None:

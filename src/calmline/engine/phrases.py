@@ -26,7 +26,7 @@ _PROBLEM = (r"(?:arrived|came|turned up|showed up|was delivered)\s+with\s+(?:a|a
             r"smashed|dented|torn|late|wrong|faulty|open(?:ed)?|crushed|leaking|missing parts)"
             r"|(?:is|was|are|were|has been|got|been)\s+(?:\w+\s+)?(?:cracked|broken|damaged|smashed|"
             r"dented|faulty|missing|lost|stolen|late|delayed|cancell?ed|wrong|overcharged|down|offline|"
-            r"declined|blocked|frozen|suspended|charged twice|double charged)"
+            r"declined|refused|rejected|blocked|frozen|suspended|charged twice|double charged)"
             r"|(?:has|have|had)\s+(?:\w+\s+)?(?:broken down|broken|stopped working|died|failed|packed up|"
             r"gone missing|cracked)|broke down|stopped [a-z]{3,}ing"
             r"|(?:broke|cracked|stopped working|died|failed|leaks|leaked|keeps? (?:crashing|dropping|"
@@ -567,10 +567,28 @@ def _money_back(asked: str) -> bool:
     return match is None or match.group("thing").lower() in _MONEY
 
 
+# Who pays, before "pay for": the customer ("I went to pay for the shopping", "trying to pay for
+# it", "without paying for it") is no one asking us to pay for something.
+_PAYING = re.compile(r"pay(?:ing)?\s+for\b", re.IGNORECASE)
+_PAYER = re.compile(r"\b(?:(?P<me>i|we|i'm|we're|i've|we've|i'd|we'd)|you|your|you're|you'll|they|someone|"
+                    r"somebody|who|whoever|company)\b", re.IGNORECASE)
+_SELF = re.compile(r"\b(?:tried|try|trying|went|go|going|wanted|without|attempted|attempting|when)\b"
+                   r"(?:\s+to)?\s+$", re.IGNORECASE)
+
+
+def _customer_pays(before: str) -> bool:
+    subjects = list(_PAYER.finditer(before))
+    if subjects:
+        return subjects[-1].group("me") is not None
+    return bool(_SELF.search(before))
+
+
 def _asks(text: str, match: re.Match[str]) -> bool:
-    """A request, not one declined ("I don't want a refund") or put as a condition ("if I
-    cancel my trial")."""
+    """A request, not one declined ("I don't want a refund"), put as a condition ("if I
+    cancel my trial") or the customer's own paying ("I went to pay for the shopping")."""
     before = re.split(r"[.!?;,]", text[max(0, match.start() - 60):match.start()])[-1]
+    if _PAYING.match(match.group(0)) and _customer_pays(before):
+        return False
     return not (_DECLINED.search(before) or _IF.search(before))
 
 
