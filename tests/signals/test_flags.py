@@ -16,6 +16,11 @@ FLAGGED = [
     ("This is f***ing ridiculous, the parcel is late again", "swearing", None),
     ("I'm going to find you and hurt you", "violence", "security"),
     ("honestly I just want to end it all", "self_harm", "wellbeing"),
+    # giving up on life said in passing, after the complaint: the whole sentence read too weakly
+    ("My loan payment bounced and now you've added a £25 fee. I've lost my job and honestly I don't "
+     "see the point in anything anymore.", "self_harm", "wellbeing"),
+    ("what's the point of living like this", "self_harm", "wellbeing"),
+    ("They'd all be better off without me.", "self_harm", "wellbeing"),
     ("My lawyer will hear about this", "legal", "legal"),
     ("I'll see you in court", "legal", "legal"),
     ("I am filing a complaint with the ombudsman", "regulator", "compliance"),
@@ -33,6 +38,10 @@ NOT_FLAGGED = [
     ("This product is a bit disappointing", "abuse"),
     ("Thanks, you have been really helpful", "abuse"),
     ("My parcel is late", "swearing"),
+    # reads like a playbook example that swears ("...the bastard boiler still isn't fixed"), but
+    # has no swear word: the semantic tier's swearing needs one (target_patterns)
+    ("Third time your engineer has 'fixed' my boiler and it's broken again.", "swearing"),
+    ("what's the point of calling you, nobody ever answers", "self_harm"),
 ]
 
 
