@@ -206,6 +206,20 @@ def test_a_recap_that_already_says_when_we_check_back_adds_no_second_time() -> N
     assert "check in with you" in plain[0].text or "follow up with you" in plain[0].text
 
 
+def test_the_recap_keeps_its_facts_in_brackets_and_names_an_order_once() -> None:
+    """"nobody has got back to you (order SF-20931), £1,249, and you'd like a refund" left the
+    amount hanging off the clause; "your order 88123 hasn't arrived after 2 weeks, you paid £60
+    (order 88123)" named the order twice."""
+    sofa = suggest(turns(("customer", "I ordered a corner sofa (order SF-20931) on 2 October and paid "
+                                      "£1,249. Delivery was booked for 14 November; I took the day off "
+                                      "work and nobody came. I would like a full refund.")),
+                   coach_analyzer())[0].text
+    assert "SF-20931, £1,249)" in sofa and "), £1,249" not in sofa, sofa
+    late = suggest(turns(("customer", "My order 88123 hasn't arrived after 2 weeks, I paid £60.")),
+                   coach_analyzer())[0].text
+    assert late.count("88123") == 1 or "(order 88123)" not in late, late
+
+
 def test_praise_is_thanked_and_sarcasm_is_not() -> None:
     """A compliment gets thanks, not "I'm sorry about the problem with the delivery"; the same
     words of praise around a complaint ("Brilliant. Two hours on hold.") get the apology."""

@@ -141,15 +141,16 @@ def _recap(slots: Mapping[str, str], phrase: IssuePhrase | None) -> str | None:
     """What the customer told us, as one clause: their issue in their words, the facts that
     belong to it, and what they would like."""
     if phrase is not None:
-        text = phrase.clause
-        if slots.get("order") and slots["order"] not in text:
-            text += f" (order {slots['order']})"
-        if slots.get("amount") and slots["amount"] not in text:
-            text += f", {slots['amount']}"
+        # the facts that belong to it, in brackets: "(order SF-20931, £1,249)", not a bare
+        # ", £1,249" hanging off the clause
+        facts = [fact for fact in (f"order {slots['order']}" if slots.get("order") else "",
+                                   slots.get("amount", ""))
+                 if fact and fact.removeprefix("order ") not in phrase.clause]
+        text = phrase.clause + (f" ({', '.join(facts)})" if facts else "")
         return _and_want(text, slots)
     if slots.get("topic"):
         text = slots.get("said") or f"something has gone wrong with {slots['topic']}"
-        text += f" (order {slots['order']})" if slots.get("order") else ""
+        text += f" (order {slots['order']})" if slots.get("order") and slots["order"] not in text else ""
         return _and_want(text, slots)
     if not any(slots.get(k) for k in ("order", "product", "amount", "duration")):
         return None
@@ -165,10 +166,9 @@ def _recap(slots: Mapping[str, str], phrase: IssuePhrase | None) -> str | None:
         return None
     if slots.get("order") and slots["order"] not in text:
         text += f" on order {slots['order']}"
-    if slots.get("product"):
-        text += f" ({slots['product']})"
-    if slots.get("amount"):
-        text += f", {slots['amount']}"
+    extras = [slots[k] for k in ("product", "amount") if slots.get(k)]
+    if extras:
+        text += f" ({', '.join(extras)})"
     if slots.get("duration") and slots["duration"] not in text:
         text += f", after {slots['duration']}"
     return _and_want(text, slots)
