@@ -100,6 +100,24 @@ def test_an_account_takeover_is_a_security_moment_that_secures_first() -> None:
     assert top.review.found("secure") and top.review.found("handover_security")
 
 
+@pytest.mark.parametrize("text", [
+    "Just opened the app and apparently I owe £340?? What is this?",
+    "Logged in and it says I owe £340?? This has to be wrong.",
+    "Got my card payment refused at the till today, plenty of money in the account. Sort your systems out.",
+])
+def test_a_surprising_bill_or_a_refused_card_is_no_account_takeover(text: str) -> None:
+    chat = turns(("customer", text))
+    analysis = coach_analyzer().analyze(text)
+    assert "account_security" not in {f.label for f in analysis.flags}
+    top = suggest(chat, coach_analyzer())[0]
+    assert top.source != "template:security_account" and "locking your account" not in top.text
+
+
+def test_a_bill_for_a_loan_they_never_took_is_still_a_takeover() -> None:
+    text = "There is a loan for £5,000 on my credit file and apparently I owe it. I never applied."
+    assert "account_security" in {f.label for f in coach_analyzer().analyze(text).flags}
+
+
 def test_danger_stays_after_the_agent_replies() -> None:
     chat = [*MEDS, {"role": "agent", "text": "Thank you for telling me."},
             {"role": "customer", "text": "whatever. can you just cancel my plan"}]
