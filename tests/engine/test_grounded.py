@@ -93,6 +93,7 @@ def test_tries_and_payments_counted_are_no_repeat_contact() -> None:
     text = top("I tried to pay three times and it kept failing. This is ridiculous.")
     assert "contact us again" not in text and "chase" not in text
     assert not repeat_contact(["you charged my card 3 times for one order"])
+    assert not repeat_contact(["Your card machine refused my payment at the till three times"])
     assert not repeat_contact(["I've tried three times to upload my proof of address"])
     # a try at reaching us, or a count of what they told us, still is one
     assert repeat_contact(["I have tried to telephone three times about my pension"])

@@ -660,13 +660,13 @@ def lost_someone(text: str, patterns: Sequence[str]) -> str | None:
 
 
 # "N times" counts what the customer did, which is a contact only when it was asking us: "I
-# tried to pay three times", "you charged me 3 times" count attempts and payments, not contacts
-# ("I tried to phone three times" is one).
+# tried to pay three times", "you charged me 3 times", "refused my payment three times" count
+# attempts and payments, not contacts ("I tried to phone three times" is one).
 _TIMES = re.compile(r"\b(?:two|three|four|five|several|multiple|many|\d+)\s+times\b", re.IGNORECASE)
 _TRIED = re.compile(r"\b(?:tried|try|trying|attempted|attempting)\b", re.IGNORECASE)
 _ASKING = re.compile(r"\b(?:contact|call|phone|telephone|ring|rang|e-?mail|reach|speak|talk|get through|"
                      r"chase|complain|message|write|ask)\w*", re.IGNORECASE)
-_PAID = re.compile(r"\b(?:charged|billed|debited|paid|pay|paying)\b", re.IGNORECASE)
+_PAID = re.compile(r"\b(?:charged|billed|debited|paid|pay|paying|payments?)\b", re.IGNORECASE)
 
 
 def _asking(clause: str) -> bool:
