@@ -97,7 +97,16 @@ BY_TEMPLATE = {"security_threat": turns(("customer", "wait till your driver show
                                                                   "right? I will send a replacement "
                                                                   "within 2 business days."},
                                  {"role": "customer", "text": "ok, that works"}],
-               "agree_confirm_checks": SITUATIONS["close"]}
+               "agree_confirm_checks": SITUATIONS["close"],
+               # the customer turns down what the agent just offered (coach.yaml customer.decline)
+               "declined_rethink": turns(("customer", "My broadband has been down since Monday."),
+                                         ("agent", "I'm sorry. I can send an engineer on Friday "
+                                                   "between 8 and 1."),
+                                         ("customer", "Friday doesn't suit me, I'm away.")),
+               "declined_instead": turns(("customer", "The jacket arrived torn."),
+                                         ("agent", "I'm sorry! I can offer you a £10 voucher for the "
+                                                   "trouble."),
+                                         ("customer", "I don't want a voucher, I want a refund."))}
 BY_TEMPLATE["close_followup"] = BY_TEMPLATE["agree_confirm"]
 TEMPLATES = [(t.id, m) for t in load_coach().templates for m in t.moments]
 
@@ -218,6 +227,33 @@ def test_the_recap_keeps_its_facts_in_brackets_and_names_an_order_once() -> None
     late = suggest(turns(("customer", "My order 88123 hasn't arrived after 2 weeks, I paid £60.")),
                    coach_analyzer())[0].text
     assert late.count("88123") == 1 or "(order 88123)" not in late, late
+
+
+JACKET = (("customer", "The jacket arrived torn."), ("agent", "I'm sorry! I can send a new one today."))
+
+
+def test_an_offer_turned_down_is_heard_not_agreed() -> None:
+    """"No thanks, just refund me" was read as agreeing (its "thanks"), and the top suggestion
+    confirmed "that's agreed ... I will send a new one today". A slot turned down gets asked about,
+    in the customer's words; what they want instead gets arranged."""
+    chat = turns(*JACKET, ("customer", "No thanks, just refund me."))
+    top = suggest(chat, coach_analyzer())[0]
+    assert top.review.stage not in ("agreed", "follow_up_scheduled"), top.review.stage
+    assert top.source == "template:declined_instead" and "a refund" in top.text
+    assert "agreed" not in top.text and "new one" not in top.text
+    slot = suggest(turns(("customer", "My sofa never came on the 14th."),
+                         ("agent", "I'm so sorry. I've booked it on Thursday's van, 8am to 12pm."),
+                         ("customer", "Thursday is no good, I'm at work. And £80 doesn't cover a "
+                                      "day's pay.")), coach_analyzer())[0]
+    assert slot.source == "template:declined_rethink"
+    assert "Thursday is no good, you're at work, and £80 doesn't cover a day's pay" in slot.text
+    # agreeing, or a fault still there after a fix, is no offer turned down
+    assert suggest(turns(*JACKET, ("customer", "Great, thanks!")), coach_analyzer())[0].source != (
+        "template:declined_instead")
+    still = suggest(turns(("customer", "My broadband has been down since Monday."),
+                          ("agent", "Please restart the router; I'll check the line at 3pm today."),
+                          ("customer", "It still doesn't work.")), coach_analyzer())[0]
+    assert not still.source.startswith("template:declined")
 
 
 def test_praise_is_thanked_and_sarcasm_is_not() -> None:

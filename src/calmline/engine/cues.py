@@ -158,13 +158,17 @@ class CueScanner:
         self._escalation = compile_patterns(config.escalation)
         self._agree = compile_patterns(config.customer.agree)
         self._close = compile_patterns(config.customer.close)
+        self._decline = compile_patterns(config.customer.decline)
         # the stage machine asks these of every customer turn in the window at every reading
         self._customer: LruCache[str, tuple[Evidence | None, Evidence | None]] = LruCache(1024)
 
     def customer_says(self, text: str) -> tuple[Evidence | None, Evidence | None]:
-        """(the customer agrees, the customer closes the case): the first cue of each, if any."""
+        """(the customer agrees, the customer closes the case): the first cue of each, if any. A
+        customer who turns the offer down ("No thanks, just refund me") agrees to nothing."""
         def read() -> tuple[Evidence | None, Evidence | None]:
             low = text.lower().replace("’", "'")
+            if self._decline is not None and self._decline.search(low):
+                return None, _first(self._close, low, text)
             return _first(self._agree, low, text), _first(self._close, low, text)
 
         return self._customer.get_or_compute(text, read)

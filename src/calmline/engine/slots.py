@@ -23,6 +23,7 @@ from calmline.engine.phrases import (
     repeat_contact,
     resolved_clause,
     said_back,
+    second_person,
     thanks_only,
     trouble_object,
 )
@@ -204,6 +205,8 @@ def _situation(moment: Moment, slots: dict[str, str], config: CoachConfig) -> No
             slots["update_time"] = slots.get("callback_time", "today")
     if repeat_contact(said):
         slots["repeat"] = "again"
+    if latest:
+        _declined_slots(moment, latest, config, slots)
     calm = moment.latest is not None and moment.latest.anger.level == "calm"
     asks = _ASKS_FOR.search(latest)  # "Return label and refund please?" asks for a refund
     asked = question_asked(latest) if calm and not asks else None
@@ -217,6 +220,58 @@ def _situation(moment: Moment, slots: dict[str, str], config: CoachConfig) -> No
         slots["praise"] = "yes"  # a compliment is no problem to apologise for
         for key in ("issue", "question"):
             slots.pop(key, None)
+
+
+def _declined_slots(moment: Moment, latest: str, config: CoachConfig, slots: dict[str, str]) -> None:
+    """{declined}: what they turned down of the agent's offer; `declined_asks`: and they say what
+    they want instead ("I don't want a voucher, I want a refund")."""
+    declined = _declined(moment, latest, config)
+    if declined:
+        slots["declined"] = declined
+        if asked_for(latest):
+            slots["declined_asks"] = "yes"
+
+
+def _declined(moment: Moment, latest: str, config: CoachConfig) -> str | None:
+    """What the latest message turns down of what the agent offered just before it, said back
+    ("Thursday is no good, I'm at work" -> "Thursday is no good, you're at work"), or None. Only
+    right after an agent turn that offered a fix, options or a time (coach.yaml
+    `customer.decline`)."""
+    turns = moment.turns
+    if len(turns) < 2 or turns[-1].role != "customer" or turns[-2].role != "agent":
+        return None
+    scans = moment.agent_scans()
+    offered = scans[-1] if scans else None
+    if offered is None or not (offered.behaviours.get("solution") or offered.behaviours.get("options")
+                               or offered.times):
+        return None
+    said: list[str] = []
+    declined = False
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", latest):
+        low = sentence.lower().replace("’", "'")
+        if not any(re.search(pattern, low) for pattern in config.customer.decline):
+            continue
+        declined = True
+        clause = _AND.sub("", sentence.strip()).rstrip(".!? ")
+        # "just refund me" is said back as nothing: an order turned round ("just refund you") is
+        # no sentence, and a bare "no thanks" says nothing back
+        if len(said) < 2 and len(clause.split()) >= 3 and not _ORDERS.search(clause):
+            clause = second_person(clause)
+            first = clause.split(" ", 1)[0]
+            said.append(clause[:1].lower() + clause[1:] if first.lower() in _SMALL_FIRST else clause)
+    return (", and ".join(said) or "that doesn't work for you") if declined else None
+
+
+# an order to us inside what they turned down ("No thanks, just refund me")
+_ORDERS = re.compile(r"(?:^|[,;:]\s*|\b(?:just|please|so)\s+)(?:refund|send|cancel|give|fix|call|ring|"
+                     r"email|sort|get|put|take|stop|change|book|move|pay)\b", re.IGNORECASE)
+
+
+_AND = re.compile(r"^(?:and|but|also|plus)\b,?\s*", re.IGNORECASE)
+# a clause said back mid-sentence starts with a small letter, unless it starts with a name
+# ("Thursday is no good")
+_SMALL_FIRST = frozenset({"that", "that's", "it", "it's", "this", "the", "then", "no", "you", "you're",
+                          "your", "a", "an", "sorry"})
 
 
 # what an offer offers: "I can move you to the annual plan, which works out at..." -> "move you

@@ -23,7 +23,9 @@ SLOT_NAMES = frozenset({"name", "order", "product", "duration", "amount", "date"
                         "replacement_time", "crisis_line", "deadline", "repeat", "thanks", "praise",
                         "question", "topic", "cancel_what", "loss",
                         "issue_read",  # a marker: {issue} is their problem, not only a thing they named
-                        "plan_checks"})  # a marker: {plan} already says when the agent checks back
+                        "plan_checks",  # a marker: {plan} already says when the agent checks back
+                        "declined",  # what the customer turned down of the agent's offer
+                        "declined_asks"})  # a marker: ... and they say what they want instead
 # Slots every conversation fills (the sla times `sla` must define); any other slot in a hint, a
 # move or a rewrite needs a {slot|fallback}, so that text never shows a raw {slot}.
 REQUIRED_SLA = frozenset({"refund_time", "callback_time", "update_time", "replacement_time"})
@@ -168,7 +170,13 @@ class CustomerCues(_Strict):
                     "month\"): the reply starts with condolences. A named group `who` says whom "
                     "they lost, said back as theirs (\"your mum\"); without it, \"your loss\"")
 
-    @field_validator("agree", "close", "confirm", "loss")
+    decline: list[str] = Field(
+        default_factory=list,
+        description="the customer turns down what the agent offered (\"Thursday is no good, I'm "
+                    "at work\", \"£80 doesn't cover it\"): the reply hears that and asks what would "
+                    "suit them, instead of starting over")
+
+    @field_validator("agree", "close", "confirm", "loss", "decline")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return check_regexes(patterns)
