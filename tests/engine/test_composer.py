@@ -229,6 +229,20 @@ def test_the_recap_keeps_its_facts_in_brackets_and_names_an_order_once() -> None
     assert late.count("88123") == 1 or "(order 88123)" not in late, late
 
 
+BOOK = (("customer", "The parcel came but the box was soaked and the book inside is ruined."),
+        ("agent", "I'm so sorry about that. I can send a new copy today or refund you in full, which "
+                  "would you prefer?"))
+
+
+def test_the_recap_says_the_option_the_customer_chose() -> None:
+    """"A new copy please." after "a new copy today or refund you in full" was recapped "I will
+    [the agreed next step]"; with no choice named, the placeholder stays."""
+    chosen = suggest(turns(*BOOK, ("customer", "A new copy please.")), coach_analyzer())[0].text
+    assert "I will send a new copy today" in chosen and "[the agreed next step]" not in chosen
+    either = suggest(turns(*BOOK, ("customer", "Either is fine, thanks.")), coach_analyzer())[0].text
+    assert "send a new copy" not in either and "refund you in full" not in either
+
+
 JACKET = (("customer", "The jacket arrived torn."), ("agent", "I'm sorry! I can send a new one today."))
 
 

@@ -306,9 +306,30 @@ def _plan(moment: Moment) -> tuple[str, bool] | None:
             start = max(scan.text.rfind(mark, 0, found.start) for mark in (". ", "! ", "? ", "\n"))
             offer = _OFFER.search(scan.text, start + 1 if start >= 0 else 0)
             if offer and offer.start() <= found.start < offer.end():
-                # "a replacement or a refund": which one they took is not for us to guess
-                return None if re.match(r"\s+or\b", scan.text[offer.end():]) else (offer.group(1), False)
+                other = _OTHER_OPTION.match(scan.text, offer.end())
+                if not other:
+                    return offer.group(1), False
+                # "a new copy or a refund": the one the customer's reply names, else not ours to guess
+                chosen = _chosen((offer.group(1), other.group(1).strip()), moment)
+                return (chosen, False) if chosen else None
     return None
+
+
+# the second of two options offered: "... today, or refund you in full"
+_OTHER_OPTION = re.compile(r",?\s+or\s+(?:if you(?:'d| would) (?:prefer|rather),?\s+)?"
+                           r"(?:(?:I|we)\s+(?:can|could)\s+)?([^,.;!?\n]{3,80})", re.IGNORECASE)
+
+
+def _chosen(options: tuple[str, str], moment: Moment) -> str | None:
+    """The option the customer's latest message names ("A new copy please" of "send a new copy
+    today" or "refund you in full"), when it names one more than the other."""
+    said = set(stems(moment.latest.text)) if moment.latest is not None else set()
+    first, second = (len(said & set(stems(option))) for option in options)
+    if first == second:
+        return None
+    return options[0] if first > second else options[1]
+
+
 
 
 SAID_TURNS = (2, 4)  # the customer's first and latest turns: where the issue is said
