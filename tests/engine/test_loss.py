@@ -101,3 +101,20 @@ def test_the_loss_move_is_the_coach_s_own_words_and_only_for_a_loss() -> None:
         "Let me look into this for you.",
         turns(("customer", "You're STILL sending me letters demanding £89. It's disgusting.")))
     assert "loss" not in plain.next_move
+
+
+def test_a_thing_of_theirs_that_died_is_still_their_issue_beside_a_loss() -> None:
+    top = suggest(turns(("customer", "My phone died the day my dad passed away and you still charged me "
+                                     "for a new one.")), coach_analyzer())[0]
+    assert top.text.startswith("I'm so sorry to hear about your dad") and "your phone" in top.text
+
+
+def test_whom_they_lost_is_never_the_issue_however_the_coach_reads_a_loss() -> None:
+    coach = load_coach()
+    put_down = r"(?:my|our) (?P<who>dog|cat)\b[^.!?\n]{0,40}?\b(?:put to sleep|put down)"
+    custom = coach.model_copy(update={"customer": coach.customer.model_copy(
+        update={"loss": [*coach.customer.loss, put_down]})})
+    chat = turns(("customer", "Our dog was put to sleep on Monday and you're still sending his food box."))
+    top = suggest(chat, coach_analyzer(), coach=custom)[0]
+    assert top.text.startswith("I'm so sorry to hear about your dog"), top.text
+    assert "problem with your dog" not in top.text

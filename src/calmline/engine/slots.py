@@ -35,7 +35,6 @@ _FACT_SLOTS = {"order": "order_id", "product": "product", "duration": "duration"
                "date": "date"}
 
 
-_DEATH = re.compile(r"\b(?:died|passed|death|funeral)\b", re.IGNORECASE)
 _ASKS_FOR = re.compile(r"\b(?:refund|replace|replacement|repair|money back|compensat\w*|"
                        r"(?:a|the) manager)\b", re.IGNORECASE)
 
@@ -184,6 +183,19 @@ def _and_want(text: str, slots: Mapping[str, str]) -> str:
     return f"{text}, and you'd like {want}"
 
 
+def _names_loss(issue: str, loss: str, config: CoachConfig) -> bool:
+    """Is the issue the death they told us of: does it name whom they lost ("the problem with
+    your dog" to someone whose dog died), or tell of someone's death the way the coach's loss
+    cues (`customer.loss`, the one list of them) read it, in the customer's own voice again
+    ("your mum's funeral")? "your phone that died" and "the bereavement line" are their issue
+    still."""
+    if not issue:
+        return False
+    if loss != "your loss" and re.search(rf"\b{re.escape(loss)}\b", issue, re.IGNORECASE):
+        return True
+    return lost_someone(re.sub(r"\byour\b", "my", issue), config.customer.loss) not in (None, "your loss")
+
+
 def _situation(moment: Moment, slots: dict[str, str], config: CoachConfig) -> None:
     """Slots that mark the situation (templates `needs` them): a deadline the latest message
     gives, a repeat contact, a message that only thanks us for something now sorted, a death in
@@ -195,7 +207,7 @@ def _situation(moment: Moment, slots: dict[str, str], config: CoachConfig) -> No
         # "your dog that died" is the loss, not the issue; and the coach's own name for the cause
         # ("the delay with your delivery") is a guess no one grieving should have to correct
         generic = slots.get("issue_read") and not slots.get("issue_own")
-        if generic or _DEATH.search(slots.get("issue", "")):
+        if generic or _names_loss(slots.get("issue", ""), loss, config):
             slots.pop("issue", None)
     said = _said(moment)
     due = deadline(latest)
