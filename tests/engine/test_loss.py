@@ -118,3 +118,10 @@ def test_whom_they_lost_is_never_the_issue_however_the_coach_reads_a_loss() -> N
     top = suggest(chat, coach_analyzer(), coach=custom)[0]
     assert top.text.startswith("I'm so sorry to hear about your dog"), top.text
     assert "problem with your dog" not in top.text
+
+
+def test_the_death_is_never_said_back_as_their_issue() -> None:
+    chat = turns(("customer", "our dog died last week and you're still sending his monthly food box. "
+                              "cancel it please"))
+    for s in suggest(chat, coach_analyzer()):
+        assert "dog died" not in s.text and "dog died" not in s.review.next_move, s.review.next_move

@@ -196,19 +196,31 @@ def _names_loss(issue: str, loss: str, config: CoachConfig) -> bool:
     return lost_someone(re.sub(r"\byour\b", "my", issue), config.customer.loss) not in (None, "your loss")
 
 
+def _loss_slots(latest: str, slots: dict[str, str], config: CoachConfig) -> None:
+    """{loss}: whom the latest message tells us they lost; and then no issue, topic or sentence
+    of theirs that is the loss itself."""
+    loss = lost_someone(latest, config.customer.loss)
+    if not loss:
+        return
+    slots["loss"] = loss
+    # "your dog that died" is the loss, not the issue; and the coach's own name for the cause
+    # ("the delay with your delivery") is a guess no one grieving should have to correct
+    generic = slots.get("issue_read") and not slots.get("issue_own")
+    if generic or _names_loss(slots.get("issue", ""), loss, config):
+        slots.pop("issue", None)
+    # ... nor what they said of it, to say back ("your dog died, and you'd like to cancel")
+    for key in ("topic", "said"):
+        if _names_loss(slots.get(key, ""), loss, config):
+            slots.pop(key)
+
+
 def _situation(moment: Moment, slots: dict[str, str], config: CoachConfig) -> None:
     """Slots that mark the situation (templates `needs` them): a deadline the latest message
     gives, a repeat contact, a message that only thanks us for something now sorted, a death in
     the family the latest message tells of."""
     latest = moment.latest.text[:SAID_CHARS] if moment.latest else ""
-    loss = lost_someone(latest, config.customer.loss) if latest else None
-    if loss:
-        slots["loss"] = loss
-        # "your dog that died" is the loss, not the issue; and the coach's own name for the cause
-        # ("the delay with your delivery") is a guess no one grieving should have to correct
-        generic = slots.get("issue_read") and not slots.get("issue_own")
-        if generic or _names_loss(slots.get("issue", ""), loss, config):
-            slots.pop("issue", None)
+    if latest:
+        _loss_slots(latest, slots, config)
     said = _said(moment)
     due = deadline(latest)
     if due:
@@ -437,6 +449,8 @@ def _build_slots(moment: Moment, config: CoachConfig) -> dict[str, str]:
         if plan[1]:
             slots["plan_checks"] = "yes"
     _situation(moment, slots, config)
+    if "loss" in slots and "issue" not in slots:
+        phrase = None  # their words for the issue told of the loss itself
     recap = _recap(slots, phrase) if "question" not in slots else None
     if recap:
         slots["recap"] = recap
