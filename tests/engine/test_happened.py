@@ -58,6 +58,8 @@ def test_an_insult_a_question_or_a_harmless_deed_is_not_what_happened(text: str)
     ("You took $89 from my card after I cancelled in January.",
      "being charged $89 after you cancelled in January"),
     ("This is my FOURTH email. Where is my refund??", "the wait for your refund"),
+    ("Logged in and it says I owe £340?? This has to be wrong.", "being told you owe £340"),
+    ("I owe £340??", "being told you owe £340"),
 ])
 def test_what_happened_to_them_is_named(text: str, noun: str) -> None:
     found = issue_phrase([text])
@@ -71,6 +73,7 @@ def test_what_happened_to_them_is_named(text: str, noun: str) -> None:
     "The parcel was delivered yesterday, thanks.",
     "Nobody came down. Nobody apologised.",
     "No tickets. No phone line. Just a bot.",
+    "I owe my landlord £340 and my wages are late.",
 ])
 def test_no_thing_no_happening(text: str) -> None:
     assert what_happened(text, voice) is None

@@ -63,6 +63,12 @@ _TAKEN = re.compile(r"\byou(?:['’]ve|\s+have)?\s+(?:took|taken|charged|billed|
                     r"(?P<when>\s+(?:after|even though|although|when|despite|before)\s+[^.,;!?\n]{3,60})?",
                     re.IGNORECASE)
 
+# What they are told they owe, to their surprise: "I owe £340??", "your app says I owe £340",
+# "apparently we owe $89".
+_OWE = re.compile(r"(?:^\W*|\b(?:says?|saying|said|shows?|showing|apparently|supposedly|suddenly|now|"
+                  r"that)\s+)(?:i|we)\s+(?:now\s+|still\s+|apparently\s+)?owe\s+(?:you\s+)?"
+                  r"(?P<amt>[£$€]\s?\d[\d,.]*\d|[£$€]\s?\d)", re.IGNORECASE)
+
 # What came: "it says delivered but nothing came", "Parcel marked as delivered but it isn't here".
 _THING = r"(?:parcel|package|order|delivery|item|items|box|shopping|food|letter|card)"
 _DELIVERED = re.compile(r"\b(?:marked|shown|showing|shows|show|says|said|listed|updated|logged)\s+"
@@ -158,6 +164,10 @@ def what_happened(sentence: str, voice: Voice) -> tuple[str, str] | None:
     if match:
         amount = re.sub(r"\s+", "", match.group("amt")) + voice(match.group("when") or "").rstrip()
         return f"being charged {amount}", f"you were charged {amount}"
+    match = _OWE.search(sentence)
+    if match:
+        amount = re.sub(r"\s+", "", match.group("amt"))
+        return f"being told you owe {amount}", f"you've been told you owe {amount}"
     match = _NO_WORD.search(sentence)
     if match:
         what = match.group("what").lower().replace("-", " ")
