@@ -104,6 +104,9 @@ def test_an_account_takeover_is_a_security_moment_that_secures_first() -> None:
     "Just opened the app and apparently I owe £340?? What is this?",
     "Logged in and it says I owe £340?? This has to be wrong.",
     "Got my card payment refused at the till today, plenty of money in the account. Sort your systems out.",
+    # read as account trouble only as a whole message (playbook watch_only_message)
+    "This is my third email about the same thing. Your app keeps logging me out every five minutes. "
+    "Nobody has replied to the first two.",
 ])
 def test_a_surprising_bill_or_a_refused_card_is_no_account_takeover(text: str) -> None:
     chat = turns(("customer", text))
@@ -113,9 +116,21 @@ def test_a_surprising_bill_or_a_refused_card_is_no_account_takeover(text: str) -
     assert top.source != "template:security_account" and "locking your account" not in top.text
 
 
-def test_a_bill_for_a_loan_they_never_took_is_still_a_takeover() -> None:
-    text = "There is a loan for £5,000 on my credit file and apparently I owe it. I never applied."
+@pytest.mark.parametrize("text", [
+    "There is a loan for £5,000 on my credit file and apparently I owe it. I never applied.",
+    "The app logged me out and someone has changed my email address.",
+    "I got logged out and now my password doesn't work and my email has been changed",
+])
+def test_a_takeover_told_beside_such_words_is_still_a_takeover(text: str) -> None:
     assert "account_security" in {f.label for f in coach_analyzer().analyze(text).flags}
+
+
+def test_a_whole_message_reading_of_danger_is_not_demoted_for_self_harm() -> None:
+    """Only a flag that says so (account_security) lets the whole message's reading be told
+    otherwise: grief beside a wish to be with the dead is read together, and still routed."""
+    playbook = coach_analyzer().playbook
+    assert playbook.flags["account_security"].watch_only_message
+    assert not playbook.flags["self_harm"].watch_only_message
 
 
 def test_danger_stays_after_the_agent_replies() -> None:

@@ -354,8 +354,6 @@ def _chosen(options: tuple[str, str], moment: Moment) -> str | None:
     return options[0] if first > second else options[1]
 
 
-
-
 SAID_TURNS = (2, 4)  # the customer's first and latest turns: where the issue is said
 SAID_CHARS = 2000  # of each: a long email's issue is in its opening, not its quoted thread
 

@@ -119,6 +119,12 @@ class FlagConfig(PhraseGroup):
                     "tells of something else that sounds like it (a death in the family read as "
                     "self-harm): it is shown as a sign to check, never flagged or routed on its own; "
                     "the label's own patterns still flag it")
+    watch_only_message: bool = Field(
+        False, description="a reading of the whole message (no single sentence reaching the flag) "
+                           "that matches a watch-only pattern is a sign to check too: for a flag "
+                           "whose message-level reading is as weak as its sentences (account "
+                           "trouble), never for one where the sentences together are the danger "
+                           "(\"my dad died last month. I want to be with him\")")
     watch_only_reason: str = Field(
         "", description="what such a sentence tells instead, as the agent reads it (\"it tells of a "
                         "death in the family\")")

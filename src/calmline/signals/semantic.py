@@ -102,6 +102,7 @@ class LabelIndex:
     target: re.Pattern[str] | None = None  # a hit sentence must name one of these (abuse)
     watch_only: re.Pattern[str] | None = None  # a hit sentence matching these is only a watch
     watch_only_reason: str = ""
+    watch_only_message: bool = False  # the whole message's reading may be told otherwise too
 
 # OpenBLAS (numpy's BLAS) spreads a product of more than about 2^19 multiply-adds over threads:
 # for the few rows of one message that costs ten to fifty times the CPU of one thread (measured
@@ -283,7 +284,8 @@ class SemanticDetector:
                 bool(getattr(group, "danger", False)),
                 sentence_pattern(getattr(group, "target_patterns", ())),
                 sentence_pattern(getattr(group, "watch_only_patterns", ())),
-                getattr(group, "watch_only_reason", "")))
+                getattr(group, "watch_only_reason", ""),
+                bool(getattr(group, "watch_only_message", False))))
         if venting.examples:
             self.venting_index = LabelIndex(
                 "venting", "venting", None, "all feeling, no request yet", self._cfg.threshold,
@@ -436,13 +438,17 @@ class SemanticDetector:
     def _told_otherwise(index: LabelIndex, sentences: list[Sentence], hits: np.ndarray) -> np.ndarray:
         """The hits whose sentence tells of something that only sounds like the label (the
         playbook's `watch_only_patterns`: "my dad died last month" read as self-harm). The whole
-        message's row counts when every other hit is such a sentence, and there is one."""
+        message's row counts when every other hit is such a sentence, and there is one; or, for a
+        label with `watch_only_message`, when it is the only hit and the message matches."""
         if index.watch_only is None or not len(hits):
             return np.zeros(0, dtype=int)
         pattern = index.watch_only
         whole = len(sentences) - 1 if len(sentences) > 1 else -1
         told = [int(i) for i in hits if i != whole and pattern.search(sentences[i].text)]
         if told and whole in hits and len(told) == len(hits) - 1:
+            told.append(whole)
+        elif (index.watch_only_message and whole >= 0 and [int(i) for i in hits] == [whole]
+              and pattern.search(sentences[whole].text)):
             told.append(whole)
         return np.asarray(sorted(told), dtype=int)
 
