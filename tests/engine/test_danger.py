@@ -125,6 +125,18 @@ def test_a_takeover_told_beside_such_words_is_still_a_takeover(text: str) -> Non
     assert "account_security" in {f.label for f in coach_analyzer().analyze(text).flags}
 
 
+def test_thanks_for_a_driver_is_no_threat_to_him() -> None:
+    """"Shoutout to the driver who waited in the rain while I found my keys" read as violence
+    (0.75, like "Wait till I see your driver.") and got the security reply."""
+    praise = "Shoutout to the driver who waited in the rain while I found my keys. Thank you!"
+    assert "violence" not in {f.label for f in coach_analyzer().analyze(praise).flags}
+    assert suggest(turns(("customer", praise)), coach_analyzer())[0].source != "template:security_threat"
+    # thanks beside a threat, or sarcastic praise of their windows, is still a threat
+    for threat in ("Thanks a lot. Wait till I see your driver.",
+                   "Brilliant service as always. Big windows on that shop of yours, be a shame."):
+        assert "violence" in {f.label for f in coach_analyzer().analyze(threat).flags}, threat
+
+
 def test_a_whole_message_reading_of_danger_is_not_demoted_for_self_harm() -> None:
     """Only a flag that says so (account_security) lets the whole message's reading be told
     otherwise: grief beside a wish to be with the dead is read together, and still routed."""
