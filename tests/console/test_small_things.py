@@ -1,5 +1,6 @@
 """Small things that cost trust (issue 14): a draft survives a reload, a reload does not review
-every sent reply again, and a toast never covers the header's buttons."""
+every sent reply again, a toast never covers the header's buttons, and a conversation nobody has
+yet is not said to belong to another agent."""
 
 from __future__ import annotations
 
@@ -74,3 +75,20 @@ def test_a_toast_never_covers_the_header_buttons(server: Server, watched: Watche
                  or box["y"] >= other["y"] + other["height"] or other["y"] >= box["y"] + box["height"])
         assert apart, f"the toast covers {button.inner_text()!r}"
     watched.shot(page, "41-toast")
+
+
+def test_an_unassigned_conversation_says_nobody_has_it(server: Server, watched: Watched) -> None:
+    """A case opened by an integration with no agent read "belongs to another agent" to the admin
+    looking at it."""
+    admin = server.admin_key()
+    assert admin
+    case = int(post_json(server, admin, "/v1/conversations", {"subject": "Unassigned"})["id"])  # type: ignore[arg-type]
+    post_json(server, admin, f"/v1/conversations/{case}/messages",
+              {"role": "customer", "text": "Is anyone there? My order 55120 never came."})
+    page = watched.page()
+    sign_in(page, admin)
+    page.goto(f"/console/conversations/{case}")
+    page.wait_for_selector("body[data-ready]")
+    banner = page.locator(".banner.readonly").inner_text()
+    assert "no agent has this conversation yet" in banner and "another agent" not in banner
+    watched.shot(page, "41-unassigned-readonly")

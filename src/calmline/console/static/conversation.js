@@ -64,7 +64,9 @@ function renderBanners() {
   if (readOnly) {
     banners.push(h("div", { class: "banner readonly" }, conv.status === "closed"
       ? `This conversation is closed (${conv.outcome}). Read-only.`
-      : `Read-only: this conversation belongs to ${(people.agents[conv.agent_id] || {}).name || "another agent"}.`));
+      : conv.agent_id == null
+        ? "Read-only: no agent has this conversation yet. Take it over or hand it to an agent to reply."
+        : `Read-only: this conversation belongs to ${(people.agents[conv.agent_id] || {}).name || "another agent"}.`));
   }
   const live = conv.escalations.filter((x) => x.status !== "resolved");
   for (const [auto, heading] of [[true, "calmline escalated this"], [false, "Escalated by hand"]]) {
