@@ -106,7 +106,10 @@ BY_TEMPLATE = {"security_threat": turns(("customer", "wait till your driver show
                "declined_instead": turns(("customer", "The jacket arrived torn."),
                                          ("agent", "I'm sorry! I can offer you a £10 voucher for the "
                                                    "trouble."),
-                                         ("customer", "I don't want a voucher, I want a refund."))}
+                                         ("customer", "I don't want a voucher, I want a refund.")),
+               "greeting_welcome": turns(("customer", "hello?? anyone there?"))}
+# A hello has no issue to say back (the moment expects it repeated): the guard's "send" is its bar.
+SEND_ONLY = {"greeting_welcome"}
 BY_TEMPLATE["close_followup"] = BY_TEMPLATE["agree_confirm"]
 TEMPLATES = [(t.id, m) for t in load_coach().templates for m in t.moments]
 
@@ -123,7 +126,10 @@ def test_every_template_passes_review_in_its_moment(template_id: str, kind: str)
     filled = dict(candidates(load_coach(), moment, (kind,)))
     assert template_id in filled, f"{template_id} does not fit the {kind} situation"
     verdict = review(filled[template_id], chat, coach_analyzer())
-    assert verdict.score >= 80, (template_id, verdict.score, verdict.breakdown, verdict.next_move)
+    if template_id in SEND_ONLY:
+        assert verdict.verdict == "send", (template_id, verdict.score, verdict.breakdown)
+    else:
+        assert verdict.score >= 80, (template_id, verdict.score, verdict.breakdown, verdict.next_move)
     assert not verdict.anti_patterns, [a.label for a in verdict.anti_patterns]
 
 
@@ -268,6 +274,19 @@ def test_an_offer_turned_down_is_heard_not_agreed() -> None:
                           ("agent", "Please restart the router; I'll check the line at 3pm today."),
                           ("customer", "It still doesn't work.")), coach_analyzer())[0]
     assert not still.source.startswith("template:declined")
+
+
+@pytest.mark.parametrize("hello", ["hello?", "Hi", "Good morning!", "Is anyone there?",
+                                   "hi there, anyone around?", "hello??? anyone???"])
+def test_a_hello_is_greeted_back(hello: str) -> None:
+    """"hello?" got "Thank you for explaining, and I'm sorry for the trouble with this"; "Is anyone
+    there?" was said back as a question ("you're asking: is anyone there?")."""
+    top = suggest(turns(("customer", hello)), coach_analyzer())[0]
+    assert top.source == "template:greeting_welcome", top.text
+    assert "sorry" not in top.text.lower() and "explaining" not in top.text
+    # a hello with something in it is no bare hello
+    assert suggest(turns(("customer", "Hello, my order 55120 never came.")),
+                   coach_analyzer())[0].source != "template:greeting_welcome"
 
 
 def test_praise_is_thanked_and_sarcasm_is_not() -> None:

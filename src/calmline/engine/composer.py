@@ -36,7 +36,7 @@ _NEAR = {"venting": ("hear",), "hear": ("understand",), "understand": ("hear", "
 
 
 # Slots that mark a situation: a template written for one is the reply to it, ahead of any other.
-_SITUATIONS = frozenset({"thanks", "praise", "repeat", "question", "loss", "declined"})
+_SITUATIONS = frozenset({"thanks", "praise", "repeat", "question", "loss", "declined", "greeting"})
 # ... and of those, one that comes before the others: condolences to someone who lost a person
 _FIRST = frozenset({"loss"})
 

@@ -244,6 +244,17 @@ def _situation(moment: Moment, slots: dict[str, str], config: CoachConfig) -> No
         slots["praise"] = "yes"  # a compliment is no problem to apologise for
         for key in ("issue", "question"):
             slots.pop(key, None)
+    if latest and _only_greets(latest, config):  # "hello?": nothing to apologise for or say back
+        slots["greeting"] = "yes"
+        for key in ("issue", "question"):
+            slots.pop(key, None)
+
+
+def _only_greets(text: str, config: CoachConfig) -> bool:
+    """Is the whole message a greeting or a "hello?, anyone there?" (coach.yaml
+    `customer.greeting`, each read against the whole message)?"""
+    low = " ".join(text.lower().replace("’", "'").split())
+    return any(re.fullmatch(pattern, low) for pattern in config.customer.greeting)
 
 
 def _declined_slots(moment: Moment, latest: str, config: CoachConfig, slots: dict[str, str]) -> None:

@@ -25,7 +25,8 @@ SLOT_NAMES = frozenset({"name", "order", "product", "duration", "amount", "date"
                         "issue_read",  # a marker: {issue} is their problem, not only a thing they named
                         "plan_checks",  # a marker: {plan} already says when the agent checks back
                         "declined",  # what the customer turned down of the agent's offer
-                        "declined_asks"})  # a marker: ... and they say what they want instead
+                        "declined_asks",  # a marker: ... and they say what they want instead
+                        "greeting"})  # a marker: the message only greets or asks if anyone is there
 # Slots every conversation fills (the sla times `sla` must define); any other slot in a hint, a
 # move or a rewrite needs a {slot|fallback}, so that text never shows a raw {slot}.
 REQUIRED_SLA = frozenset({"refund_time", "callback_time", "update_time", "replacement_time"})
@@ -176,7 +177,13 @@ class CustomerCues(_Strict):
                     "at work\", \"£80 doesn't cover it\"): the reply hears that and asks what would "
                     "suit them, instead of starting over")
 
-    @field_validator("agree", "close", "confirm", "loss", "decline")
+    greeting: list[str] = Field(
+        default_factory=list,
+        description="a whole message that only greets or checks someone is there (\"hello?\", "
+                    "\"anyone there?\"): the reply greets back and asks how to help, and says "
+                    "sorry for nothing and thanks them for explaining nothing")
+
+    @field_validator("agree", "close", "confirm", "loss", "decline", "greeting")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return check_regexes(patterns)
