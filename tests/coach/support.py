@@ -45,3 +45,15 @@ def coach_analyzer() -> Analyzer:
 def turns(*pairs: tuple[str, str]) -> list[dict[str, str]]:
     """[("customer", "text"), ("agent", "text")] -> interchange-format messages."""
     return [{"role": role, "text": text} for role, text in pairs]
+
+
+class CountingEncoder:
+    """An engine's encoder that counts the sentences it is asked to encode."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.seen: list[str] = []
+
+    def encode(self, sentences: Any) -> Any:
+        self.seen.extend(sentences)
+        return self.real.encode(sentences)

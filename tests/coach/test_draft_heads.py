@@ -9,9 +9,7 @@ import gzip
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pytest
 
 import calmline
@@ -31,6 +29,7 @@ from calmline.errors import ModelError
 from calmline.explain import explain
 from calmline.semantic import encoder as encoder_module
 from calmline.semantic.encoder import WEIGHTS_SHA256, SemanticUnavailableError
+from tests.coach.support import CountingEncoder
 
 SOFA = [{"role": "customer", "text": "My sofa was meant to arrive on Tuesday and it still isn't here. "
                                      "I took the day off work for it."}]
@@ -57,18 +56,6 @@ def engine() -> Engine:
 @pytest.fixture(scope="module")
 def cues_only(engine: Engine) -> Engine:
     return Engine(engine.analyzer, learned=False)
-
-
-class CountingEncoder:
-    """The engine's encoder, counting the sentences it is asked to encode."""
-
-    def __init__(self, real: Any) -> None:
-        self.real = real
-        self.seen: list[str] = []
-
-    def encode(self, sentences: Sequence[str]) -> np.ndarray:
-        self.seen.extend(sentences)
-        return self.real.encode(sentences)
 
 
 @pytest.mark.parametrize(("draft", "label", "words"), [

@@ -6,10 +6,6 @@ without them still loads)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
-import numpy as np
 import pytest
 
 import calmline
@@ -26,6 +22,7 @@ from calmline.errors import ModelError
 from calmline.explain import explain
 from calmline.playbook.coach_schema import CoachConfig
 from calmline.semantic.encoder import WEIGHTS_SHA256
+from tests.coach.support import CountingEncoder
 
 NO_SHOW = [{"role": "customer", "text": "Your engineer never turned up yesterday. I waited in all "
                                         "day and nobody called."}]
@@ -75,16 +72,6 @@ def test_reply_heads_never_flag_a_reply(engine: Engine, draft: str, customer: li
     assert review.verdict != "blocked", [(a.label, [e.rule for e in a.evidence])
                                          for a in review.anti_patterns]
     assert not [e for a in review.anti_patterns for e in a.evidence if e.rule.endswith(".reply")]
-
-
-class CountingEncoder:
-    def __init__(self, real: Any) -> None:
-        self.real = real
-        self.seen: list[str] = []
-
-    def encode(self, sentences: Sequence[str]) -> np.ndarray:
-        self.seen.extend(sentences)
-        return self.real.encode(sentences)
 
 
 def test_the_reply_heads_read_the_sentences_already_encoded(engine: Engine) -> None:

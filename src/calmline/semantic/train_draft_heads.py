@@ -199,12 +199,9 @@ def choose_reply_thresholds(dev: ReplyDevReader, labels: Sequence[str]
             trial[index] = t
             f = _f1(gold, [label in x for x in dev.run(trial)])[0]
             fires = [bool(p is not None and p[index] >= t) for p in dev.peaks]
-            own = sum(g and h for g, h in zip(gold, fires, strict=True)) / max(1, sum(fires))
-            if any(fires) and own >= MIN_PRECISION and f >= before - 1e-9:
+            if any(fires) and _own_precision(gold, fires) >= MIN_PRECISION and f >= before - 1e-9:
                 fit.append((t, f))
-        best_f = max((f for _, f in fit), default=before)
-        plateau = [t for t, f in fit if f >= best_f - 1e-9]
-        thresholds[index] = plateau[(len(plateau) - 1) // 2] if plateau else OFF
+        thresholds[index], best_f = _middle_of_best(fit, before)
         found = dev.run(thresholds)
         chosen = float(thresholds[index])
         report[label] = {"threshold": round(chosen, 3), "dev_f1": round(best_f, 4),
@@ -212,6 +209,19 @@ def choose_reply_thresholds(dev: ReplyDevReader, labels: Sequence[str]
         console.print(f"reply head {label}: threshold {chosen:.3f} (dev F1 {before:.3f} without it, "
                       f"{best_f:.3f} with it)")
     return thresholds, report
+
+
+def _own_precision(gold: Sequence[bool], fires: Sequence[bool]) -> float:
+    """How often a head's own hits on dev are right."""
+    return sum(g and h for g, h in zip(gold, fires, strict=True)) / max(1, sum(fires))
+
+
+def _middle_of_best(fit: Sequence[tuple[float, float]], before: float) -> tuple[float, float]:
+    """(threshold, F1): the middle of the qualifying thresholds with the best F1 (a small shift of
+    the scores changes nothing), or OFF and `before` when none qualifies."""
+    best_f = max((f for _, f in fit), default=before)
+    plateau = [t for t, f in fit if f >= best_f - 1e-9]
+    return (plateau[(len(plateau) - 1) // 2] if plateau else OFF), best_f
 
 
 def _f1(gold: Sequence[bool], pred: Sequence[bool]) -> tuple[float, float, float]:
@@ -243,13 +253,10 @@ def choose_thresholds(dev: DevReader, labels: Sequence[str]) -> tuple[np.ndarray
             found, _, blocked = dev.run(trial)
             f = _f1(gold, [label in x for x in found])[0]
             fires = [bool(p[index] >= t) for p in peaks]
-            own = sum(g and h for g, h in zip(gold, fires, strict=True)) / max(1, sum(fires))
-            if blocked <= base_blocked and any(fires) and own >= MIN_PRECISION and f >= cues_f1 - 1e-9:
+            if (blocked <= base_blocked and any(fires) and _own_precision(gold, fires) >= MIN_PRECISION
+                    and f >= cues_f1 - 1e-9):
                 fit.append((t, f))
-        best_f = max((f for _, f in fit), default=cues_f1)
-        plateau = [t for t, f in fit if f >= best_f - 1e-9]
-        # the middle of the best thresholds: a small shift of the scores changes nothing
-        thresholds[index] = plateau[(len(plateau) - 1) // 2] if plateau else OFF
+        thresholds[index], best_f = _middle_of_best(fit, cues_f1)
         flagged, _, _ = dev.run(thresholds)
         chosen = float(thresholds[index])
         report[label] = {"threshold": round(chosen, 3), "dev_f1": round(best_f, 4),
