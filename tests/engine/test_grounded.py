@@ -371,3 +371,29 @@ def test_a_no_show_is_said_back_as_ours_and_is_not_blame() -> None:
     assert not said.flagged("blame")
     assert engine.review("The engineer didn't turn up because the warehouse lost the part.",
                          turns(("customer", "The engineer never came."))).flagged("blame")
+
+
+def test_a_delivery_nobody_came_for_is_the_issue_not_the_silence_after_it() -> None:
+    """'Delivery was booked for 14 November; I took the day off work and nobody came. Nobody
+    called either.' was named 'nobody getting back to you': the no-show outranks the lack of a call."""
+    sofa = top("Hello,\n\nI ordered a corner sofa (order SF-20931) on 2 October and paid £1,249. Delivery "
+               "was booked for 14 November; I took the day off work and nobody came. Nobody called "
+               "either. When I rang, I was told it would be 'next week', and now the tracking says "
+               "'awaiting stock'. I would like a firm delivery date this week or a full refund, and I "
+               "want the day's wages I lost back.\n\nRegards,\nPriya Shah")
+    assert "your delivery on 14 November that never came" in sofa and "getting back to you" not in sofa, sofa
+    driver = issue_phrase(["I waited in all day and the driver never came. Nobody called."])
+    assert driver is not None and driver.clause == "our driver never came"
+    nobody = issue_phrase(["My appointment was booked for Monday and no one showed up. Nobody rang."])
+    assert nobody is not None and nobody.noun == "nobody turning up for your appointment on Monday"
+    # with nothing else gone wrong, the silence is still the issue
+    silence = issue_phrase(["I was promised a callback yesterday. Nobody called."])
+    assert silence is not None and silence.noun == "nobody getting back to you"
+
+
+def test_a_payment_that_kept_failing_is_named() -> None:
+    """'I tried to pay three times and it kept failing' was 'this not going the way you were promised'."""
+    text = top("I tried to pay three times and it kept failing")
+    assert "your payment that kept failing" in text and "the way you were promised" not in text, text
+    declined = issue_phrase(["I tried to make a payment but it was declined."])
+    assert declined is not None and declined.clause == "your payment was declined"

@@ -63,6 +63,28 @@ _TAKEN = re.compile(r"\byou(?:['’]ve|\s+have)?\s+(?:took|taken|charged|billed|
                     r"(?P<when>\s+(?:after|even though|although|when|despite|before)\s+[^.,;!?\n]{3,60})?",
                     re.IGNORECASE)
 
+# What was booked when nobody came for it: "Delivery was booked for 14 November; I took the day off
+# work and nobody came".
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+_DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_BOOKED = re.compile(r"\b(?:(?:my|our|the)\s+)?(?P<what>delivery|appointment|visit|installation|"
+                     r"collection|repair|fitting)\s+(?:was|had been|is|got)\s+(?:booked|scheduled|"
+                     r"arranged|due|confirmed|set)\s+(?:in\s+)?(?:for|on)\s+(?P<when>(?:the\s+)?\d{1,2}"
+                     r"(?:st|nd|rd|th)?(?:\s+of)?\s+" + _MONTH + r"\b|"
+                     + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?\b|"
+                     r"(?:last\s+|this\s+|next\s+)?" + _DAY + r"\b|today\b|yesterday\b)", re.IGNORECASE)
+# A payment they tried to make that did not go through: "I tried to pay three times and it kept
+# failing", "tried to make a payment but it was declined".
+_PAY_FAILED = re.compile(r"\b(?:tried|trying|try|attempted|attempting)\s+to\s+(?:pay|make\s+(?:a|the|my)\s+"
+                         r"payment)\b[^.!?\n]{0,50}?"
+                         r"\b(?:it|that|they|the payment|my payment|my card|the card)"
+                         r"\s+(?P<how>(?:kept|keeps|keep)\s+(?:failing|being declined|getting declined|"
+                         r"bouncing|erroring)|failed|was declined|got declined|(?:didn't|did not|wouldn't|"
+                         r"would not|won't) go through)", re.IGNORECASE)
+_PAY_SAID = {"failed": ("failing", "failed"), "was declined": ("being declined", "was declined"),
+             "got declined": ("being declined", "was declined")}
+
 # What they are told they owe, to their surprise: "I owe £340??", "your app says I owe £340",
 # "apparently we owe $89".
 _OWE = re.compile(r"(?:^\W*|\b(?:says?|saying|said|shows?|showing|apparently|supposedly|suddenly|now|"
@@ -179,8 +201,11 @@ def what_happened(sentence: str, voice: Voice) -> tuple[str, str] | None:
     if match:
         did = match.group("did").lower()
         if did in ("turned up", "showed up", "came"):
-            return "nobody turning up", "nobody turned up"
-        return "nobody getting back to you", "nobody has got back to you"
+            return _no_show(sentence)
+        return NO_CONTACT
+    match = _PAY_FAILED.search(sentence)
+    if match:
+        return _payment_failed(match.group("how").lower())
     found = _came(sentence, voice) or _went_up(sentence, voice)
     if found:
         return found
@@ -189,6 +214,34 @@ def what_happened(sentence: str, voice: Voice) -> tuple[str, str] | None:
         their = _their(match.group("own"), match.group("obj"))
         return f"the wait for {their}", f"you're still waiting for {their}"
     return None
+
+
+# No word from us: the issue only when nothing else went wrong (a no-show outranks it).
+NO_CONTACT = ("nobody getting back to you", "nobody has got back to you")
+
+
+def _no_show(sentence: str) -> tuple[str, str]:
+    """Nobody came, for what they had booked when they say ("your delivery on 14 November")."""
+    booked = _BOOKED.search(sentence)
+    if not booked:
+        return "nobody turning up", "nobody turned up"
+    when = " ".join(booked.group("when").split())
+    what = f"your {booked.group('what').lower()} on {when}"
+    if booked.group("what").lower() in ("delivery", "collection"):
+        return f"{what} that never came", f"{what} never came"
+    return f"nobody turning up for {what}", f"nobody turned up for {what}"
+
+
+def _payment_failed(how: str) -> tuple[str, str]:
+    """Their payment that did not go through, as they put it ("kept failing")."""
+    how = re.sub(r"\s+", " ", how)
+    if how in _PAY_SAID:
+        noun, clause = _PAY_SAID[how]
+        return f"your payment {noun}", f"your payment {clause}"
+    if how.startswith(("kept", "keeps", "keep")):
+        rest = how.split(" ", 1)[1]
+        return f"your payment that kept {rest}", f"your payment kept {rest}"
+    return "your payment not going through", "your payment didn't go through"
 
 
 def _thing(words: str) -> str:
@@ -248,4 +301,4 @@ def _went_up(sentence: str, voice: Voice) -> tuple[str, str] | None:
     return f"{what} {going}{by}", f"{what} has {has}{by}"
 
 
-__all__ = ["STAFF", "staff_did", "what_happened"]
+__all__ = ["NO_CONTACT", "STAFF", "staff_did", "what_happened"]

@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from calmline.engine.analysis import Analysis
-from calmline.engine.happened import STAFF, staff_did, what_happened
+from calmline.engine.happened import NO_CONTACT, STAFF, staff_did, what_happened
 from calmline.text.spoken import without_fillers
 
 # What is wrong, as customers write it (a verb or an adjective that can follow the object).
@@ -248,11 +248,22 @@ def _has_fault(sentence: str) -> IssuePhrase | None:
 def issue_phrase(texts: Sequence[str]) -> IssuePhrase | None:
     """The customer's issue from their messages (latest first), or None when no sentence names
     both an object and what is wrong with it."""
-    for sentence in reversed(_sentences(texts)):
+    said = list(reversed(_sentences(texts)))
+    for i, sentence in enumerate(said):
         found = _from_sentence(sentence)
+        if found is not None and (found.noun, found.clause) == NO_CONTACT:
+            # "nobody came. Nobody called either.": the no-show is what went wrong
+            found = next((x for x in map(_from_sentence, filter(_NO_SHOW.search, said[i + 1:]))
+                          if x is not None), found)
         if found is not None:  # "THE BOILER HAS BROKEN" said back is not shouted back
             return IssuePhrase(_unshouted(found.noun), _unshouted(found.clause))
     return None
+
+
+# Someone who never came: a delivery or an engineer's no-show, before the silence after it.
+_NO_SHOW = re.compile(r"\b(?:nobody|no one|no-one|noone)\s+(?:ever\s+)?(?:came|turned up|showed up)\b|"
+                      r"\b(?:never|didn't|did not|hasn't|has not)\s+(?:came|come|arrived|arrive|"
+                      r"turn(?:ed)? up|show(?:ed)? up)\b", re.IGNORECASE)
 
 
 _ACRONYMS = frozenset("TV PC SIM PIN MOT ISA USB VAT ATM ISP DVD GPS SSD HDD".split())
