@@ -174,3 +174,18 @@ def test_bad_input_is_an_input_error(draft: object, conversation: object) -> Non
 def test_empty_draft_scores_zero() -> None:
     result = run("   ")
     assert result.score == 0 and not any(b.found for b in result.behaviours)
+
+
+def test_a_rewrite_adds_no_second_apology_to_a_draft_that_says_sorry() -> None:
+    """"I'm sorry about that. Cancellations can take up to 30 days..." was rewritten "I'm sorry
+    about that. I'm sorry about being charged £79, and I'm sorting it out for you now.": two
+    apologies in a row. A draft that already says sorry gets the anti-pattern's
+    replace_after_apology sentence; one that does not still gets the apology."""
+    gym = turns(("customer", "I cancelled my gym membership in March and you've taken £79 again. "
+                             "I want all of it back."))
+    kept = run("I'm sorry about that. Cancellations can take up to 30 days to process, which is why "
+               "you were charged.", gym)
+    rewrite = next(a for a in kept.anti_patterns if a.label == "excuse").rewrite
+    assert rewrite.startswith("I'm sorry about that.") and rewrite.lower().count("sorry") == 1, rewrite
+    bare = run("Cancellations can take up to 30 days to process, which is why you were charged.", gym)
+    assert next(a for a in bare.anti_patterns if a.label == "excuse").rewrite.startswith("I'm sorry about")

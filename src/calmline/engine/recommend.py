@@ -58,12 +58,19 @@ def _calmed(sentence: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+_APOLOGY = re.compile(r"\b(?:sorry|apologi[sz]e|apologies)\b", re.IGNORECASE)
+
+
 def rewrite_draft(config: CoachConfig, draft: str, found: Sequence[tuple[str, Sequence[_Span]]],
                   slots: Mapping[str, str]) -> str:
     """The agent's draft with each sentence holding a flagged span replaced by its
     anti-pattern's `replace` sentence (once: the same sentence is not added twice) or removed;
     every other sentence stays as the agent wrote it."""
     sentences = sentence_spans(draft)
+    flagged = {i for _, spans in found for span in spans for i, (a, b) in enumerate(sentences)
+               if a <= span.start < b}
+    # the agent already says sorry in a sentence that stays: the replacement adds no second one
+    sorry = any(_APOLOGY.search(draft[a:b]) for i, (a, b) in enumerate(sentences) if i not in flagged)
     fix: dict[int, str] = {}
     for label, spans in found:
         spec = config.anti_patterns[label]
@@ -74,7 +81,8 @@ def rewrite_draft(config: CoachConfig, draft: str, found: Sequence[tuple[str, Se
             if label == "hostile_tone":
                 fix[at] = _calmed(draft[sentences[at][0]:sentences[at][1]])
             else:
-                fix[at] = _filled(spec.replace, slots) if spec.replace else ""
+                replace = spec.replace_after_apology if sorry and spec.replace_after_apology else spec.replace
+                fix[at] = _filled(replace, slots) if replace else ""
     out: list[str] = []
     for i, (a, b) in enumerate(sentences):
         text = fix.get(i, draft[a:b].strip())

@@ -79,6 +79,9 @@ class AntiPattern(Cue):
     replace: str = Field("", description="the sentence that takes the flagged sentence's place in "
                                          "the agent's draft (may use {slots}); empty: the sentence "
                                          "is removed")
+    replace_after_apology: str = Field(
+        "", description="the replacing sentence when the rest of the draft already says sorry (no "
+                        "second apology in a row); empty: `replace` either way")
     negatable: bool = False
     disowned_by: list[str] = Field(
         default_factory=list,
@@ -91,7 +94,7 @@ class AntiPattern(Cue):
     def _disowning_compiles(cls, patterns: list[str]) -> list[str]:
         return check_regexes(patterns)
 
-    @field_validator("rewrite", "replace")
+    @field_validator("rewrite", "replace", "replace_after_apology")
     @classmethod
     def _rewrite_slots(cls, rewrite: str) -> str:
         return _check_slots(rewrite, "rewrite")
