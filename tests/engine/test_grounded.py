@@ -397,3 +397,17 @@ def test_a_payment_that_kept_failing_is_named() -> None:
     assert "your payment that kept failing" in text and "the way you were promised" not in text, text
     declined = issue_phrase(["I tried to make a payment but it was declined."])
     assert declined is not None and declined.clause == "your payment was declined"
+
+
+def test_a_bill_they_are_told_of_or_a_failed_payment_asks_for_no_refund() -> None:
+    """'I owe £340??' and 'I tried to pay three times and it kept failing' were answered 'you'd
+    like a refund': the semantic tier read a refund no sentence asked for. Read by meaning, a
+    refund must name money coming back or a charge going (the playbook's `target_patterns`)."""
+    analyzer = coach_analyzer()
+    for text in ("I owe £340??", "I tried to pay three times and it kept failing"):
+        assert "refund" not in analyzer.analyze(text).want_labels(), text
+        assert "refund" not in top(text), top(text)
+    assert "explanation" in analyzer.analyze("Logged in and it says I owe £340?? This has to be wrong."
+                                             ).want_labels()
+    # money they want back, in no refund words, is still read as one
+    assert "refund" in analyzer.analyze("I paid 30 quid for nothing and I want it back.").want_labels()

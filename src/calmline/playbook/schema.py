@@ -152,6 +152,16 @@ class Want(PhraseGroup):
         True, description="a request for action (a refund, a repair): a message asking for it is "
                           "not pure venting; false for wants that can be venting (an apology)")
     ask: str = Field("", description="what they would like, as the console words it (\"a refund\")")
+    target_patterns: list[str] = Field(
+        default_factory=list,
+        description="a sentence the semantic tier reads as this want must also name one of these (a "
+                    "refund names money coming back or a charge going: 'I owe £340??' only sounds "
+                    "like one); empty: no such check")
+
+    @field_validator("target_patterns")
+    @classmethod
+    def _compile_target_patterns(cls, patterns: list[str]) -> list[str]:
+        return check_regexes(patterns)
 
 
 class Route(_Strict):
