@@ -411,3 +411,10 @@ def test_a_bill_they_are_told_of_or_a_failed_payment_asks_for_no_refund() -> Non
                                              ).want_labels()
     # money they want back, in no refund words, is still read as one
     assert "refund" in analyzer.analyze("I paid 30 quid for nothing and I want it back.").want_labels()
+
+
+def test_a_bill_they_are_told_of_asks_for_an_explanation() -> None:
+    """'I owe £340??' asks why, as 'Why does it say I owe money when I paid in full?' does: the
+    reply said no want at all once the refund it never asked for was gone."""
+    assert "explanation" in coach_analyzer().analyze("I owe £340??").want_labels()
+    assert "you'd like an explanation" in top("I owe £340??"), top("I owe £340??")
