@@ -418,3 +418,15 @@ def test_a_bill_they_are_told_of_asks_for_an_explanation() -> None:
     reply said no want at all once the refund it never asked for was gone."""
     assert "explanation" in coach_analyzer().analyze("I owe £340??").want_labels()
     assert "you'd like an explanation" in top("I owe £340??"), top("I owe £340??")
+
+
+def test_two_things_they_would_accept_are_both_said_back() -> None:
+    """'I would like a firm delivery date this week or a full refund' was recapped 'and you'd like
+    a refund', as if they had given up on the sofa."""
+    text = top("Delivery was booked for 14 November and nobody came. I would like a firm delivery date "
+               "this week or a full refund, and I want the day's wages I lost back.")
+    assert "you'd like a firm delivery date this week or a full refund" in text, text
+    heater = top("My heater broke. I'd like a repair or a replacement.")
+    assert "you'd like a repair or a replacement" in heater, heater
+    # one they turn down is not said back as one they would accept
+    assert "or a refund" not in top("My heater broke. I don't want a voucher or a refund, just fix it.")

@@ -51,6 +51,22 @@ def customer_wants(moment: Moment) -> list[str]:
     return list(dict.fromkeys(w for w in ordered if w in worded))
 
 
+# Two things they would accept, one of them the want ("a firm delivery date this week or a full
+# refund"): saying back only the refund tells them we did not read the first.
+_EITHER = re.compile(r"\b(?:i(?:['’]d| would) (?:like|accept|prefer)|i want|i need|i expect|give me)\s+"
+                     r"(?:either\s+)?(?P<both>(?:a|an|my|the)\s+[^,.;:!?\n]{2,50}?\s+or\s+(?:a|an|my|the)\s+"
+                     r"[^,.;:!?\n]{2,40}?)(?=\s*(?:[,.;:!?\n]|$)|\s+and\b)", re.IGNORECASE)
+
+
+def _either(moment: Moment, want: str) -> str | None:
+    """The customer's own "X or Y" when one of the two is the want they ask for, in our voice."""
+    for match in _EITHER.finditer(moment.latest.text if moment.latest is not None else ""):
+        both = " ".join(match.group("both").split())
+        if want in asked_for(both) and not re.search(r"\b(?:not|never|don't|no)\b", both, re.IGNORECASE):
+            return second_person(both)
+    return None
+
+
 def _is_order(value: str) -> bool:
     """An order reference has a digit and no run of small letters: "#fail2024" and
     "#MetroFibre" are hashtags, "#BL-77120" is an order."""
@@ -178,7 +194,8 @@ def _and_want(text: str, slots: Mapping[str, str]) -> str:
     """The recap with what they would like, unless it already says it ("you're still waiting for
     your refund" needs no "and you'd like a refund")."""
     want = slots.get("want")
-    if not want or set(stems(want)) & set(stems(text)):
+    # the playbook's words for it, not their "a firm delivery date or a refund" ("your delivery")
+    if not want or set(stems(slots.get("want_ask") or want)) & set(stems(text)):
         return text
     return f"{text}, and you'd like {want}"
 
@@ -447,7 +464,8 @@ def _build_slots(moment: Moment, config: CoachConfig) -> dict[str, str]:
         slots["order_ref"] = f"order {slots['order']}"
     wants = customer_wants(moment)
     if wants:
-        slots["want"] = moment.wants[wants[0]].ask
+        slots["want_ask"] = moment.wants[wants[0]].ask
+        slots["want"] = _either(moment, wants[0]) or slots["want_ask"]
     cancelled = cancel_object(_said(moment)) if "cancellation" in wants else None
     if cancelled:
         slots["cancel_what"] = cancelled
