@@ -46,3 +46,14 @@ def test_a_price_or_frequency_is_not_a_wait(analyzer: Analyzer, text: str) -> No
 def test_a_wait_next_to_a_price_is_still_a_wait(analyzer: Analyzer) -> None:
     facts = analyzer.analyze("I pay £40 a month and I've waited 3 weeks for an engineer").facts
     assert [f.value for f in facts if f.kind == "duration"] == ["3 weeks"]
+
+
+@pytest.mark.parametrize("text", ["Flight BA2490 cancelled 2 hours before departure.",
+                                  "I gave you 48 hours notice and you still charged me.",
+                                  "I cancelled two days in advance.", "It came a day early, but broken."])
+def test_a_time_before_something_is_not_a_wait(analyzer: Analyzer, text: str) -> None:
+    """"cancelled 2 hours before departure" was said back as "after 2 hours": when something
+    happened, or the notice they gave, is not how long they waited."""
+    assert [f for f in analyzer.analyze(text).facts if f.kind == "duration"] == []
+    assert [f.value for f in analyzer.analyze("I was kept on hold for 2 hours before anyone answered.").facts
+            if f.kind == "duration"] == ["2 hours"]

@@ -64,6 +64,12 @@ _NOT_PRODUCTS = frozenset({"I", "Monday", "Tuesday", "Wednesday", "Thursday", "F
 
 
 
+# "2 hours before departure", "a day early", "48 hours' notice": when, not how long they waited
+# (unless a wait comes before it: "on hold for 2 hours before anyone answered")
+_OFFSET_AFTER = re.compile(r"['’]?\s*(?:before|early|earlier|in advance|ahead|(?:of\s+)?notice)\b",
+                           re.IGNORECASE)
+
+
 def _is_rate(original: str, m: re.Match[str]) -> bool:
     """The duration `m` is the "a month" of a price or a frequency ("£60 a month", "twice a week")."""
     return bool(_RATE.match(m.group(0)) and _RATE_BEFORE.search(original, max(0, m.start() - 40), m.start()))
@@ -74,6 +80,8 @@ def _find_durations(original: str, add: Callable[[str, int, int, str, str], None
         if _is_rate(original, m):
             continue
         prefix = _WAIT_PREFIX.search(original, max(0, m.start() - 40), m.start())
+        if not prefix and _OFFSET_AFTER.match(original, m.end()):  # on hold 2 hours before...: a wait
+            continue
         add("duration", prefix.start() if prefix else m.start(), m.end(), m.group(0), "duration")
 
 
