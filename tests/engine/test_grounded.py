@@ -430,3 +430,11 @@ def test_two_things_they_would_accept_are_both_said_back() -> None:
     assert "you'd like a repair or a replacement" in heater, heater
     # one they turn down is not said back as one they would accept
     assert "or a refund" not in top("My heater broke. I don't want a voucher or a refund, just fix it.")
+
+
+def test_the_wages_they_lost_ask_for_compensation() -> None:
+    """'I want the day's wages I lost back' read as no want at all (nor as a refund: the wages
+    were never paid to us)."""
+    text = top("I took the day off work and nobody came. I want the day's wages I lost back.")
+    assert "you'd like some compensation" in text, text
+    assert "compensation" in coach_analyzer().analyze("I lost wages because of this.").want_labels()
