@@ -289,6 +289,16 @@ def test_a_hello_is_greeted_back(hello: str) -> None:
                    coach_analyzer())[0].source != "template:greeting_welcome"
 
 
+def test_a_reference_is_said_back_as_the_customer_named_it() -> None:
+    """"Flight BA2490 cancelled..." was said back as "on order BA2490", and "My order #BL-77120
+    arrived broken." as "your order -77120 arrived broken (order BL-77120)"."""
+    flight = suggest(turns(("customer", "Flight BA2490 cancelled 2 hours before departure, no "
+                                        "rebooking offered.")), coach_analyzer())[0].text
+    assert "flight BA2490" in flight and "order BA2490" not in flight, flight
+    tagged = suggest(turns(("customer", "My order #BL-77120 arrived broken.")), coach_analyzer())[0].text
+    assert "-77120 arrived" not in tagged and "(order BL-77120)" in tagged, tagged
+
+
 def test_praise_is_thanked_and_sarcasm_is_not() -> None:
     """A compliment gets thanks, not "I'm sorry about the problem with the delivery"; the same
     words of praise around a complaint ("Brilliant. Two hours on hold.") get the apology."""

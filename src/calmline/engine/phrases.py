@@ -440,7 +440,7 @@ def question_asked(text: str, most_words: int = 24) -> str | None:
     for sentence in re.split(r"(?<=[.!?])\s+|\n+", without_fillers(text)):
         if not sentence.rstrip().endswith("?"):
             continue
-        clean = re.sub(r"@\w+|#\w+", "", sentence)
+        clean = re.sub(r"@\w+|#[\w-]+", "", sentence)
         clean = re.sub(r"^(?:\W*(?:hi|hello|hey|ok|okay|so|um|quick (?:question|one|q)|just a quick one"
                        r"|sorry to bother you|one more thing)\b\W*)+", "", clean.strip(), flags=re.IGNORECASE)
         clean = re.sub(r"\?+$", "?", re.sub(r"\s+", " ", clean)).strip()
@@ -629,7 +629,7 @@ def said_back(texts: Sequence[str], topic: str, most_words: int = 20) -> str | N
     for sentence in _sentences(texts):
         if head not in sentence.lower() or sentence.rstrip().endswith("?") or _ADDRESSED.search(sentence):
             continue
-        clean = _EMOJI.sub("", re.sub(r"@\w+|#\w+", "", sentence))
+        clean = _EMOJI.sub("", re.sub(r"@\w+|#[\w-]+", "", sentence))
         clean = _OPENER.sub("", clean.strip())
         clean = re.sub(r"\b(\w+)(\s+\1\b)+", r"\1", re.sub(r"\s+", " ", clean), flags=re.IGNORECASE)
         clean = re.sub(r"\b(?:um|uh|er)\b\s*", "", clean).strip().rstrip(".!,;:")

@@ -159,14 +159,14 @@ def _recap(slots: Mapping[str, str], phrase: IssuePhrase | None) -> str | None:
     if phrase is not None:
         # the facts that belong to it, in brackets: "(order SF-20931, £1,249)", not a bare
         # ", £1,249" hanging off the clause
-        facts = [fact for fact in (f"order {slots['order']}" if slots.get("order") else "",
+        facts = [fact for fact in (slots.get("order_ref", ""),
                                    slots.get("amount", ""))
-                 if fact and fact.removeprefix("order ") not in phrase.clause]
+                 if fact and slots.get("order", fact) not in phrase.clause and fact not in phrase.clause]
         text = phrase.clause + (f" ({', '.join(facts)})" if facts else "")
         return _and_want(text, slots)
     if slots.get("topic"):
         text = slots.get("said") or f"something has gone wrong with {slots['topic']}"
-        text += f" (order {slots['order']})" if slots.get("order") and slots["order"] not in text else ""
+        text += f" ({slots['order_ref']})" if slots.get("order") and slots["order"] not in text else ""
         return _and_want(text, slots)
     if not any(slots.get(k) for k in ("order", "product", "amount", "duration")):
         return None
@@ -177,11 +177,11 @@ def _recap(slots: Mapping[str, str], phrase: IssuePhrase | None) -> str | None:
     text = text if not text or text.startswith("you") else f"you're telling me about {text}"
     if not text:  # "what happened, after 15 min" is no sentence
         text = (f"it's been {slots['duration']}" if slots.get("duration")
-                else f"you're getting in touch about order {slots['order']}" if slots.get("order") else "")
+                else f"you're getting in touch about {slots['order_ref']}" if slots.get("order") else "")
     if not text:
         return None
     if slots.get("order") and slots["order"] not in text:
-        text += f" on order {slots['order']}"
+        text += f" on {slots['order_ref']}"
     extras = [slots[k] for k in ("product", "amount") if slots.get(k)]
     if extras:
         text += f" ({', '.join(extras)})"
@@ -452,16 +452,33 @@ def build_slots(moment: Moment, config: CoachConfig) -> dict[str, str]:
     return slots
 
 
-def _build_slots(moment: Moment, config: CoachConfig) -> dict[str, str]:
-    slots: dict[str, str] = dict(config.sla)
-    if moment.name:
-        slots["name"] = moment.name
+_REF_TAIL = re.compile(r"\s*(?:\b(?:is|was)\b|[:#])\s*$", re.IGNORECASE)
+
+
+def _reference_word(text: str, value: str) -> str:
+    """What the customer called their reference ("Flight BA2490" -> "flight", "booking ref X" ->
+    "booking ref"), said back with it; "order" when they gave a bare id ("#BL-77120")."""
+    before = text[:text.find(value)] if value in text else ""
+    word = _REF_TAIL.sub("", before).strip().lower()
+    return word if re.fullmatch(r"[a-z][a-z ]{1,30}", word) else "order"
+
+
+def _fact_slots(moment: Moment, slots: dict[str, str]) -> None:
+    """{order}, {product}, {duration}, {amount}, {date}: the latest of each the customer gave; and
+    {order_ref}, the order as they called it ("flight BA2490", "order SF-20931")."""
     for slot, kind in _FACT_SLOTS.items():
         fact = next((f for f in reversed(moment.customer.facts) if f.kind == kind), None)
         if fact is not None and (slot != "order" or _is_order(fact.value)):
             slots[slot] = fact.value.lstrip("#").strip()
-    if slots.get("order"):
-        slots["order_ref"] = f"order {slots['order']}"
+            if slot == "order":
+                slots["order_ref"] = f"{_reference_word(fact.text, fact.value)} {slots['order']}"
+
+
+def _build_slots(moment: Moment, config: CoachConfig) -> dict[str, str]:
+    slots: dict[str, str] = dict(config.sla)
+    if moment.name:
+        slots["name"] = moment.name
+    _fact_slots(moment, slots)
     wants = customer_wants(moment)
     if wants:
         slots["want_ask"] = moment.wants[wants[0]].ask
