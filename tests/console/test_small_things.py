@@ -79,13 +79,22 @@ def test_a_toast_never_covers_the_header_buttons(server: Server, watched: Watche
 
 def test_an_unassigned_conversation_says_nobody_has_it(server: Server, watched: Watched) -> None:
     """A case opened by an integration with no agent read "belongs to another agent" to the admin
-    looking at it."""
+    looking at it. Routing gives a new case to an agent whenever one is free, so the page is
+    shown the case as the API gives an unassigned one (agent_id null)."""
     admin = server.admin_key()
     assert admin
     case = int(post_json(server, admin, "/v1/conversations", {"subject": "Unassigned"})["id"])  # type: ignore[arg-type]
     post_json(server, admin, f"/v1/conversations/{case}/messages",
               {"role": "customer", "text": "Is anyone there? My order 55120 never came."})
     page = watched.page()
+
+    def unassigned(route):  # type: ignore[no-untyped-def]
+        response = route.fetch()
+        body = response.json()
+        body["agent_id"] = None
+        route.fulfill(response=response, body=json.dumps(body))
+
+    page.route(f"**/v1/conversations/{case}", unassigned)
     sign_in(page, admin)
     page.goto(f"/console/conversations/{case}")
     page.wait_for_selector("body[data-ready]")
