@@ -51,6 +51,22 @@ def check_regexes(patterns: list[str]) -> list[str]:
     return patterns
 
 
+class TargetedGroup(PhraseGroup):
+    """A label whose reading by meaning must also name something in the sentence (flags, wants)."""
+
+    target_patterns: list[str] = Field(
+        default_factory=list,
+        description="a sentence the semantic tier reads as this label must also name one of these "
+                    "(abuse is aimed at someone: 'you', 'your staff'; a refund names money coming "
+                    "back or a charge going: 'I owe £340??' only sounds like one); empty: no such "
+                    "check")
+
+    @field_validator("target_patterns")
+    @classmethod
+    def _compile_target_patterns(cls, patterns: list[str]) -> list[str]:
+        return check_regexes(patterns)
+
+
 class NamedPhraseGroup(PhraseGroup):
     name: str
     swearing: bool = Field(
@@ -106,13 +122,9 @@ class AngerConfig(_Strict):
         return level
 
 
-class FlagConfig(PhraseGroup):
+class FlagConfig(TargetedGroup):
     route: str
     anger_floor: LevelName | None = Field(None, description="the least anger this flag implies")
-    target_patterns: list[str] = Field(
-        default_factory=list,
-        description="a sentence the semantic tier reads as this flag must also name one of these "
-                    "(abuse is aimed at someone: 'you', 'your staff'); empty: no such check")
     watch_only_patterns: list[str] = Field(
         default_factory=list,
         description="a sentence the semantic tier reads as this flag but that matches one of these "
@@ -141,27 +153,17 @@ class FlagConfig(PhraseGroup):
         "threats", description="the detector that raises this flag: `threats` reads its patterns; "
                                "abuse and swearing have their own (`abuse`); a plug-in may name its own")
 
-    @field_validator("target_patterns", "watch_only_patterns")
+    @field_validator("watch_only_patterns")
     @classmethod
-    def _compile_sentence_patterns(cls, patterns: list[str]) -> list[str]:
+    def _compile_watch_only_patterns(cls, patterns: list[str]) -> list[str]:
         return check_regexes(patterns)
 
 
-class Want(PhraseGroup):
+class Want(TargetedGroup):
     action: bool = Field(
         True, description="a request for action (a refund, a repair): a message asking for it is "
                           "not pure venting; false for wants that can be venting (an apology)")
     ask: str = Field("", description="what they would like, as the console words it (\"a refund\")")
-    target_patterns: list[str] = Field(
-        default_factory=list,
-        description="a sentence the semantic tier reads as this want must also name one of these (a "
-                    "refund names money coming back or a charge going: 'I owe £340??' only sounds "
-                    "like one); empty: no such check")
-
-    @field_validator("target_patterns")
-    @classmethod
-    def _compile_target_patterns(cls, patterns: list[str]) -> list[str]:
-        return check_regexes(patterns)
 
 
 class Route(_Strict):
