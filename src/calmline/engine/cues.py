@@ -215,8 +215,9 @@ class CueScanner:
         read_good = learned_good(text) if learned_good is not None else {}
         good = self._check_good(text, raw_good, bad, times, commitments, context, read_good)
         # a bare reply is one no phrase cue finds doing anything: a reply head's guess that it
-        # offers a fix does not stop it being read as the anti-pattern it most resembles
-        phrased = self._check_good(text, raw_good, bad, times, commitments, context) if read_good else good
+        # offers a fix (a behaviour whose only evidence is the head's) does not stop it being read
+        # as the anti-pattern it most resembles
+        phrased = {label for label, spans in good.items() if spans != read_good.get(label)}
         if bare is not None and self._only_unanswered(bad) and not context.danger and not any(
                 label in phrased for label, cue in self.config.behaviours.items() if cue.check != "tone"):
             found = bare(text)

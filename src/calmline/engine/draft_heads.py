@@ -236,13 +236,20 @@ class DraftReader:
         """One row per sentence, one column per head."""
         return self._read(sentences)[1]
 
-    def reply_probabilities(self, text: str) -> np.ndarray | None:
-        """Each reply head's probability for the whole reply (None: no reply heads, or no sentence
-        worth reading)."""
+    def _reply_read(self, text: str) -> tuple[list[tuple[int, int]], np.ndarray, np.ndarray] | None:
+        """(sentence spans, their vectors, each reply head's probability for the whole reply);
+        None without reply heads or a sentence worth reading."""
         spans = draft_sentences(text)
         if not spans or self.heads.replies is None:
             return None
-        return self.heads.replies.probabilities(self._read([text[s:e] for s, e in spans])[0])
+        vectors = self._read([text[s:e] for s, e in spans])[0]
+        return spans, vectors, self.heads.replies.probabilities(vectors)
+
+    def reply_probabilities(self, text: str) -> np.ndarray | None:
+        """Each reply head's probability for the whole reply (None: no reply heads, or no sentence
+        worth reading)."""
+        read = self._reply_read(text)
+        return read[2] if read is not None else None
 
     def strongest(self, text: str, floor: float) -> dict[str, Spans]:
         """The one anti-pattern the draft's sentences read most like, with its sentence, when its
@@ -279,12 +286,11 @@ class DraftReader:
     def find_behaviours(self, text: str) -> dict[str, Spans]:
         """Each reply head at or above its threshold, as evidence of its behaviour on the sentence
         that reads most like it on its own."""
-        spans = draft_sentences(text)
         replies = self.heads.replies
-        if not spans or not self._reply_rows or replies is None:
+        read = self._reply_read(text) if self._reply_rows else None
+        if read is None or replies is None:
             return {}
-        vectors = self._read([text[s:e] for s, e in spans])[0]
-        probs = replies.probabilities(vectors)
+        spans, vectors, probs = read
         fired = [(i, label) for i, label in self._reply_rows
                  if probs[i] >= replies.thresholds[i] and not math.isnan(probs[i])]
         if not fired:
