@@ -233,6 +233,10 @@ def test_the_recap_keeps_its_facts_in_brackets_and_names_an_order_once() -> None
     late = suggest(turns(("customer", "My order 88123 hasn't arrived after 2 weeks, I paid £60.")),
                    coach_analyzer())[0].text
     assert late.count("88123") == 1 or "(order 88123)" not in late, late
+    # an order their sentence names is not repeated, but the amount beside it still goes in
+    smashed = suggest(turns(("customer", "My order AB-12345 arrived smashed. I paid £80 for it and I "
+                                         "want a refund.")), coach_analyzer())[0].text
+    assert "arrived smashed (£80)" in smashed, smashed
 
 
 BOOK = (("customer", "The parcel came but the box was soaked and the book inside is ruined."),

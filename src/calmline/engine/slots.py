@@ -159,9 +159,9 @@ def _recap(slots: Mapping[str, str], phrase: IssuePhrase | None) -> str | None:
     if phrase is not None:
         # the facts that belong to it, in brackets: "(order SF-20931, £1,249)", not a bare
         # ", £1,249" hanging off the clause
-        facts = [fact for fact in (slots.get("order_ref", ""),
-                                   slots.get("amount", ""))
-                 if fact and slots.get("order", fact) not in phrase.clause and fact not in phrase.clause]
+        facts = [shown for shown, value in ((slots.get("order_ref", ""), slots.get("order", "")),
+                                            (slots.get("amount", ""), slots.get("amount", "")))
+                 if value and value not in phrase.clause]
         text = phrase.clause + (f" ({', '.join(facts)})" if facts else "")
         return _and_want(text, slots)
     if slots.get("topic"):
