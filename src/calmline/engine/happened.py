@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from calmline.signals.grammar import MONTH, WEEKDAYS
+
 # Who acts for the company, as customers name them ("your driver", "the delivery guy").
 STAFF = frozenset("""engineer engineers technician technicians driver drivers courier couriers fitter
     fitters installer installers plumber electrician rep agent agents carer nurse surveyor staff member
@@ -65,14 +67,12 @@ _TAKEN = re.compile(r"\byou(?:['’]ve|\s+have)?\s+(?:took|taken|charged|billed|
 
 # What was booked when nobody came for it: "Delivery was booked for 14 November; I took the day off
 # work and nobody came".
-_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
-_DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_DAY = "(?:" + "|".join(WEEKDAYS) + ")"
 _BOOKED = re.compile(r"\b(?:(?:my|our|the)\s+)?(?P<what>delivery|appointment|visit|installation|"
                      r"collection|repair|fitting)\s+(?:was|had been|is|got)\s+(?:booked|scheduled|"
                      r"arranged|due|confirmed|set)\s+(?:in\s+)?(?:for|on)\s+(?P<when>(?:the\s+)?\d{1,2}"
-                     r"(?:st|nd|rd|th)?(?:\s+of)?\s+" + _MONTH + r"\b|"
-                     + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?\b|"
+                     r"(?:st|nd|rd|th)?(?:\s+of)?\s+" + MONTH + r"\b|"
+                     + MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?\b|"
                      r"(?:last\s+|this\s+|next\s+)?" + _DAY + r"\b|today\b|yesterday\b)", re.IGNORECASE)
 # A payment they tried to make that did not go through: "I tried to pay three times and it kept
 # failing", "tried to make a payment but it was declined".
