@@ -71,9 +71,11 @@ def test_missed_by_phrase_cues_flagged_by_the_head(engine: Engine, cues_only: En
     assert model, found.evidence
     span = model[0]
     assert (span.start, span.end, span.text) == (0, len(draft), draft)  # the sentence
-    # the head reads the sentence itself, or (a bare reply that does nothing else) names the
-    # anti-pattern it reads most like: learned either way, and said in the same words
-    assert span.rule in (f"anti_patterns.{label}", f"anti_patterns.{label}.bare_reply")
+    # the head reads the sentence itself, or the reply as a whole (its one sentence), or (a bare
+    # reply that does nothing else) names the anti-pattern it reads most like: learned each way,
+    # and said in the same words
+    assert span.rule in (f"anti_patterns.{label}", f"anti_patterns.{label}.reply",
+                         f"anti_patterns.{label}.bare_reply")
     assert explain(span.source, span.rule).endswith(words.removeprefix("reads "))
     if label == "blame":  # blame is on the guard's block list, learned or not
         assert review.verdict == "blocked"

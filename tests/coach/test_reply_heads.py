@@ -1,8 +1,9 @@
 """The learned reply heads (engine/draft_heads.py `ReplyHeads`): a reply read as a whole shows a
-behaviour no phrase names (a fix offered in other words), on a sentence, in words a team lead can
-read; they never flag anything (a clarifying question or an acknowledgement is not blocked); they
-reuse the sentences already read; and the artefact's reply heads are checked when loaded (a file
-without them still loads)."""
+behaviour no phrase names (a fix offered in other words), or an anti-pattern no phrase names (a
+defensive explanation), on a sentence, in words a team lead can read; a clarifying question or an
+acknowledgement is not flagged, nor is a plain answer to a calm question; they reuse the sentences
+already read; and the artefact's reply heads are checked when loaded (a file without them still
+loads)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ LATE = [{"role": "customer", "text": "I paid for next-day delivery and the parce
 PLAYED_DOWN = "Waiting in all day isn't ideal, but it's a small thing and the new slot is on Friday."
 FEE_BACK = ("You're right that it should have come the next day. I've put the delivery fee back on "
             "your card.")
+# Doubts what the customer said without a phrase that argues or blames: only read as a whole
+KNOCKED = "The engineer would have knocked, so you may not have heard him."
+CALM_QUESTION = [{"role": "customer", "text": "do you deliver to the Isle of Wight? thx"}]
 
 
 @pytest.fixture(scope="module")
@@ -66,12 +70,38 @@ def test_a_fix_no_phrase_names_is_found_by_the_reply_head(engine: Engine, cues_o
 ])
 def test_reply_heads_never_flag_a_reply(engine: Engine, draft: str, customer: list[dict[str, str]]
                                         ) -> None:
-    """Read as a whole, these looked like blame or arguing to anti-pattern reply heads, which is
-    why the coach has none: the reply heads only add behaviours."""
+    """Read as a whole, these looked like blame or arguing to anti-pattern reply heads trained on
+    the team's drafts alone; the team's labelled single sentences taught them otherwise."""
     review = engine.review(draft, customer)
     assert review.verdict != "blocked", [(a.label, [e.rule for e in a.evidence])
                                          for a in review.anti_patterns]
     assert not [e for a in review.anti_patterns for e in a.evidence if e.rule.endswith(".reply")]
+
+
+def test_a_defensive_reply_no_phrase_names_is_flagged_by_a_reply_head(engine: Engine,
+                                                                      cues_only: Engine) -> None:
+    assert not cues_only.review(KNOCKED, NO_SHOW).anti_patterns
+    review = engine.review(KNOCKED, NO_SHOW)
+    read = [(a.label, e) for a in review.anti_patterns for e in a.evidence if e.rule.endswith(".reply")]
+    assert read, [(a.label, a.evidence) for a in review.anti_patterns]
+    label, evidence = read[0]
+    assert evidence.rule == f"anti_patterns.{label}.reply" and evidence.text == KNOCKED
+    assert explain("model", evidence.rule).startswith("the reply as a whole reads like ")
+    assert review.verdict == "blocked"  # blame and arguing are on the guard's block list
+
+
+def test_a_plain_answer_to_a_calm_question_is_not_read_as_a_whole(engine: Engine) -> None:
+    """The anti-pattern reply heads learnt from replies to complaints: against a calm question
+    with no problem named there is nothing to argue with, and they are not read."""
+    answer = "Yes, we deliver there in 3 to 4 working days at the usual price."
+    assert not engine.moment(CALM_QUESTION).context().complaint
+    assert engine.moment(NO_SHOW).context().complaint
+    assert engine.review(answer, CALM_QUESTION).verdict != "blocked"
+    assert engine.learned is not None
+    read = engine.learned.find(KNOCKED, whole=False)
+    assert not any(e.rule.endswith(".reply") for spans in read.values() for e in spans)
+    assert any(e.rule.endswith(".reply") for spans in engine.learned.find(KNOCKED).values()
+               for e in spans)
 
 
 def test_the_reply_heads_read_the_sentences_already_encoded(engine: Engine) -> None:
@@ -112,6 +142,14 @@ def test_the_artefact_reply_heads_are_checked_and_optional() -> None:
             draft_heads_from_dict(broken)
     older = draft_heads_from_dict({k: v for k, v in data.items() if k != "replies"})
     assert older.replies is None and older.labels == heads.labels
+    assert heads.anti_replies is not None and "anti_replies" in heads.meta["dev"]
+    assert heads.anti_replies.coef.shape == (len(heads.anti_replies.labels), REPLY_DIMENSION)
+    assert {"argue", "minimise"} <= set(heads.anti_replies.labels)
+    anti = data["anti_replies"][0]
+    with pytest.raises(ModelError, match="anti-pattern reply heads"):
+        draft_heads_from_dict({**data, "anti_replies": [{**anti, "coef": [0.1] * 384}]})
+    without = draft_heads_from_dict({k: v for k, v in data.items() if k != "anti_replies"})
+    assert without.anti_replies is None and without.replies is not None
 
 
 def test_an_older_heads_file_reads_sentences_only(engine: Engine) -> None:
@@ -122,10 +160,18 @@ def test_an_older_heads_file_reads_sentences_only(engine: Engine) -> None:
     assert reader.reply_probabilities(FEE_BACK) is None
     assert reader.find_behaviours(FEE_BACK) == {}
     assert not any(e.rule.endswith(".reply") for spans in reader.find(FEE_BACK).values() for e in spans)
+    sentences_only = draft_heads_from_dict({k: v for k, v in data.items()
+                                            if k not in ("replies", "anti_replies")})
+    reader = DraftReader(sentences_only, engine.learned.encoder, labels=engine.coach.anti_patterns)
+    assert not any(e.rule.endswith(".reply") for spans in reader.find(KNOCKED).values() for e in spans)
 
 
 def test_the_coach_names_only_its_own_labels_for_reply_heads(engine: Engine) -> None:
     data = engine.coach.model_dump()
     data["draft_heads"]["replies"] = ["solution", "juggling"]
     with pytest.raises(ValueError, match="juggling"):
+        CoachConfig.model_validate(data)
+    data = engine.coach.model_dump()
+    data["draft_heads"]["anti_replies"] = ["argue", "solution"]  # a behaviour, not an anti-pattern
+    with pytest.raises(ValueError, match="anti_replies names unknown anti-patterns"):
         CoachConfig.model_validate(data)

@@ -118,8 +118,9 @@ def review_in(draft: str, moment: Moment, scanner: CueScanner,
     `learned`: the engine's learned draft heads, read with the phrase cues (None: cues only)."""
     config = scanner.config
     floor = config.draft_heads.bare_reply_floor
-    scan = scanner.scan(draft[: 20_000], moment.context(),
-                        learned.find if learned is not None else None,
+    context = moment.context()
+    scan = scanner.scan(draft[: 20_000], context,
+                        partial(learned.find, whole=context.complaint) if learned is not None else None,
                         partial(learned.strongest, floor=floor) if learned is not None and floor else None,
                         learned.find_behaviours if learned is not None else None)
     slots = build_slots(moment, config)

@@ -76,6 +76,9 @@ class DraftContext:
     venting: bool = False
     time: datetime | None = None
     danger: bool = False  # a danger moment (wellbeing, security): `check: danger` cues count
+    # the latest customer message is upset or names a problem: something a reply can argue with,
+    # wave away or blame them for (a calm question answered plainly cannot)
+    complaint: bool = False
 
 
 @dataclass(frozen=True, slots=True)

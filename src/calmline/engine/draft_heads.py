@@ -13,7 +13,11 @@ over the element-wise maximum and mean of its sentences' embeddings (768 numbers
 behaviour named in coach.yaml `draft_heads.replies`. Offering a fix or taking ownership has more
 wordings than any phrase list ("I've put the delivery fee back on your card"); a reply head's hit
 counts the behaviour when the phrase cues found none, as evidence on the sentence that reads most
-like it on its own (rule ``behaviours.<label>.reply``).
+like it on its own (rule ``behaviours.<label>.reply``). Anti-pattern reply heads (coach.yaml
+`draft_heads.anti_replies`, the artefact's `anti_replies`) read the reply the same way for what a
+draft does by leaving things out ("Ports can take up to 48 hours, so there's nothing wrong with it
+yet" argues without an arguing phrase); a hit adds evidence (rule ``anti_patterns.<label>.reply``)
+on the sentence most like it, for the same contextual checks as a sentence head's.
 
 `DraftReader` is owned by an Engine: it holds the heads, the engine's encoder and a bounded LRU of
 each sentence's embedding and head probabilities keyed by its text, so reviewing draft after draft
@@ -63,7 +67,8 @@ class DraftHeads:
     intercept: np.ndarray  # labels
     thresholds: np.ndarray  # labels
     meta: dict[str, Any] = field(default_factory=dict)
-    replies: ReplyHeads | None = None  # heads over whole replies (None: sentences only)
+    replies: ReplyHeads | None = None  # behaviour heads over whole replies (None: sentences only)
+    anti_replies: ReplyHeads | None = None  # anti-pattern heads over whole replies
 
     def probabilities(self, vectors: np.ndarray) -> np.ndarray:
         """One row per sentence, one column per label."""
@@ -109,6 +114,9 @@ def draft_heads_to_dict(heads: DraftHeads) -> dict[str, Any]:
     if heads.replies is not None:
         r = heads.replies
         data["replies"] = _head_rows(r.labels, r.coef, r.intercept, r.thresholds)
+    if heads.anti_replies is not None:
+        a = heads.anti_replies
+        data["anti_replies"] = _head_rows(a.labels, a.coef, a.intercept, a.thresholds)
     return data
 
 
@@ -134,19 +142,21 @@ def _parsed_heads(rows: list[Any], width: int, what: str
 
 def draft_heads_from_dict(data: Mapping[str, Any]) -> DraftHeads:
     """Parsed and checked: 384 finite weights per sentence head (768 per reply head), a threshold
-    in (0, 1), no label twice. A file without reply heads (an earlier one, or a team's own) still
-    loads: its replies are read sentence by sentence only."""
+    in (0, 1), no label twice. A file without reply heads of either kind (an earlier one, or a
+    team's own) still loads: its replies are read sentence by sentence only."""
     try:
         labels, coef, intercept, thresholds, problems = _parsed_heads(
             list(data["heads"]), DIMENSION, "heads")
-        replies = None
-        if data.get("replies") is not None:
-            r_labels, r_coef, r_intercept, r_thresholds, more = _parsed_heads(
-                list(data["replies"]), REPLY_DIMENSION, "reply heads")
-            problems += more
-            replies = ReplyHeads(r_labels, r_coef, r_intercept, r_thresholds)
+        whole: dict[str, ReplyHeads | None] = {"replies": None, "anti_replies": None}
+        for key, what in (("replies", "reply heads"), ("anti_replies", "anti-pattern reply heads")):
+            if data.get(key) is not None:
+                r_labels, r_coef, r_intercept, r_thresholds, more = _parsed_heads(
+                    list(data[key]), REPLY_DIMENSION, what)
+                problems += more
+                whole[key] = ReplyHeads(r_labels, r_coef, r_intercept, r_thresholds)
         heads = DraftHeads(str(data["name"]), str(data["encoder_sha256"]), labels, coef, intercept,
-                           thresholds, dict(data.get("meta", {})), replies)
+                           thresholds, dict(data.get("meta", {})), whole["replies"],
+                           whole["anti_replies"])
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"draft heads file is malformed: {exc}") from exc
     if problems:
@@ -203,6 +213,8 @@ class DraftReader:
         replies = heads.replies.labels if heads.replies is not None else ()
         self._reply_rows = [(i, label) for i, label in enumerate(replies)
                             if known is None or label in known]
+        anti = heads.anti_replies.labels if heads.anti_replies is not None else ()
+        self._anti_rows = [(i, label) for i, label in enumerate(anti) if label in keep]
         self._weights = dict(weights or {})
         self._sentences: LruCache[str, tuple[np.ndarray, np.ndarray]] = LruCache(cache_size)
 
@@ -231,6 +243,10 @@ class DraftReader:
                 vectors[missing[text]] = v
                 probs[missing[text]] = p
         return vectors, probs
+
+    def vectors(self, sentences: list[str]) -> np.ndarray:
+        """One embedding per sentence (encoded once, then cached)."""
+        return self._read(sentences)[0]
 
     def sentence_probabilities(self, sentences: list[str]) -> np.ndarray:
         """One row per sentence, one column per head."""
@@ -266,12 +282,16 @@ class DraftReader:
         return {label: (Evidence(s, e, text[s:e], "model", f"anti_patterns.{label}.bare_reply",
                                  self._weights.get(label, 0.0)),)}
 
-    def find(self, text: str) -> dict[str, Spans]:
-        """Each head's sentences at or above its threshold, as anti-pattern evidence."""
+    def find(self, text: str, whole: bool = True) -> dict[str, Spans]:
+        """Each head's sentences at or above its threshold, as anti-pattern evidence; then, with
+        `whole`, each anti-pattern reply head at or above its threshold, for a label no sentence
+        head found, as evidence on the sentence that reads most like it on its own. The reviewer
+        reads the whole reply only against a complaint (`DraftContext.complaint`): the heads learnt
+        from replies to upset customers, and read a plain answer to a calm question as arguing."""
         spans = draft_sentences(text)
-        if not spans or not self._rows:
+        if not spans or not (self._rows or self._anti_rows):
             return {}
-        probs = self.sentence_probabilities([text[s:e] for s, e in spans])
+        vectors, probs = self._read([text[s:e] for s, e in spans])
         found: dict[str, Spans] = {}
         for index, label in self._rows:
             threshold = float(self.heads.thresholds[index])
@@ -281,6 +301,18 @@ class DraftReader:
                          if p >= threshold and not math.isnan(p))
             if hits:
                 found[label] = hits
+        heads = self.heads.anti_replies
+        if heads is None or not self._anti_rows or not whole:
+            return found
+        reply = heads.probabilities(vectors)
+        fired = [(i, label) for i, label in self._anti_rows
+                 if label not in found and reply[i] >= heads.thresholds[i]]  # NaN never fires
+        alone = heads.each_sentence(vectors) if fired else None
+        for i, label in fired:
+            assert alone is not None
+            s, e = spans[int(alone[:, i].argmax())]
+            found[label] = (Evidence(s, e, text[s:e], "model", f"anti_patterns.{label}.reply",
+                                     self._weights.get(label, 0.0)),)
         return found
 
     def find_behaviours(self, text: str) -> dict[str, Spans]:

@@ -29,7 +29,7 @@ from calmline.engine.stages import StageState, track_stages
 from calmline.errors import InputError
 from calmline.playbook.coach_schema import CoachConfig
 from calmline.playbook.coach_schema import Moment as MomentKind
-from calmline.playbook.schema import Playbook, Want
+from calmline.playbook.schema import LEVELS, Playbook, Want
 from calmline.signals.base import Turn
 
 ConversationLike = Conversation | Sequence[HistoryItem]
@@ -65,7 +65,9 @@ class Moment:
 
     def context(self) -> DraftContext:
         venting = bool(self.latest and self.kind == "venting")
-        return DraftContext(self.customer, venting, self.time, bool(self.danger))
+        latest = self.latest
+        complaint = latest is not None and (latest.anger.level != LEVELS[0] or bool(latest.causes))
+        return DraftContext(self.customer, venting, self.time, bool(self.danger), complaint)
 
     def agent_scans(self, after: int = -1) -> list[Scan]:
         return [s for i, s in enumerate(self.scans) if s is not None and i > after]

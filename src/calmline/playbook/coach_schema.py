@@ -236,6 +236,10 @@ class DraftHeadsSpec(_Strict):
         default_factory=list,
         description="behaviours that `make models` also trains a head for over the whole reply "
                     "(all its sentences at once)")
+    anti_replies: list[str] = Field(
+        default_factory=list,
+        description="anti-patterns that `make models` also trains a head for over the whole reply; "
+                    "a hit adds evidence the contextual checks still judge")
     bare_reply_floor: float | None = Field(
         None, gt=0.0, lt=1.0,
         description="a reply that does none of the behaviours (no apology, ownership, fix, "
@@ -287,6 +291,9 @@ class CoachConfig(_Strict):
         unknown_replies = [b for b in self.draft_heads.replies if b not in self.behaviours]
         if unknown_replies:
             raise ValueError(f"draft_heads.replies names unknown behaviours {unknown_replies}")
+        unknown_anti = [a for a in self.draft_heads.anti_replies if a not in self.anti_patterns]
+        if unknown_anti:
+            raise ValueError(f"draft_heads.anti_replies names unknown anti-patterns {unknown_anti}")
         self._check_situations()
         routed = [r for spec in self.moments.values() for r in spec.routes]
         if len(routed) != len(set(routed)):

@@ -29,6 +29,13 @@ each reply head's threshold is then chosen on dev: its own hits are right at lea
 of the time and the behaviour's F1 is no lower than without it; the middle of the best ones is
 kept, and with none the head is kept off (0.99).
 
+Anti-pattern reply heads (coach.yaml `draft_heads.anti_replies`): the same over whole train drafts
+with each draft's anti-patterns as targets, plus the team's labelled agent sentences
+(tests/data/agent_replies.jsonl) and the draft heads' examples and near misses, each read as a
+one-sentence reply: the hard negatives (a bare clarifying question, a plain answer) that the
+drafts, whose good replies nearly all apologise first, lack. With every other head at its
+threshold, each one's threshold is chosen on dev by the sentence heads' three rules.
+
 Fixed seed, fixed order, deterministic solver: two runs give the same artefact, byte for byte.
 """
 
@@ -36,6 +43,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -69,8 +77,17 @@ EXAMPLE_WEIGHT = 1.0  # each written example counts as much as one labelled draf
 # fires there blocks a reply a team lead would send, the costliest mistake; one that fires on a
 # draft with another anti-pattern only names the wrong one.
 GOOD_WEIGHT = 3.0
+# A labelled one-sentence reply with no anti-pattern, as a row of an anti-pattern reply head
+GOOD_SENTENCE_WEIGHT = 5.0
+# The team's labelled agent sentences (behaviours and anti-patterns), written for the phrase cues
+AGENT_SENTENCES = Path(__file__).resolve().parents[3] / "tests" / "data" / "agent_replies.jsonl"
 GRID = tuple(round(0.20 + 0.025 * i, 3) for i in range(31))  # 0.20 … 0.95
 OFF = 0.99
+# An anti-pattern reply head learns from one row per reply, about as many with the label as
+# without, so its probability means what it says: below even odds it is not shown. (Lower ones
+# raised dev F1 a little and flagged "Please switch it off at the wall and open a window. Is
+# anyone feeling unwell?" as minimising.)
+ANTI_REPLY_FLOOR = 0.3
 MIN_PRECISION = 0.6  # a head's own hits on dev must be right this often
 console = Console(stderr=True)
 
@@ -150,38 +167,103 @@ def train_reply_heads(labels: Sequence[str], train: Sequence[Embedded]) -> Reply
                       np.full(len(labels), OFF, np.float32))
 
 
+def train_anti_reply_heads(labels: Sequence[str], train: Sequence[Embedded], sentences: Labelled
+                           ) -> ReplyHeads:
+    """One logistic regression per anti-pattern over whole train drafts and the team's labelled
+    single sentences (each read as a one-sentence reply), the label as target. The sentences are
+    the hard negatives drafts lack: without them a clarifying question ("What postcode did you use
+    for the order?") read as blame, since the team's good drafts nearly all apologise first."""
+    features = np.vstack([*(reply_features(item.vectors) for item in train),
+                          np.hstack([sentences.vectors, sentences.vectors])])
+    weights = np.concatenate([np.ones(len(train)), sentences.weights])
+    coefs, intercepts = [], []
+    for label in labels:
+        target = np.asarray([label in item.row.anti_patterns for item in train]
+                            + [label in found for found in sentences.labels], dtype=float)
+        model = LogisticRegression(C=REPLY_C, max_iter=5000, random_state=SEED, solver="lbfgs").fit(
+            features, target, sample_weight=weights)
+        coefs.append(model.coef_[0].astype(np.float32))
+        intercepts.append(float(model.intercept_[0]))
+    return ReplyHeads(tuple(labels), np.vstack(coefs), np.asarray(intercepts, dtype=np.float32),
+                      np.full(len(labels), OFF, np.float32))
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    """One-sentence replies with their anti-patterns (empty: none) and their weight as rows."""
+
+    vectors: np.ndarray
+    labels: list[frozenset[str]]
+    weights: np.ndarray
+
+
+def labelled_sentences(coach: CoachConfig, encoder: MiniLMEncoder, replies: Path) -> Labelled:
+    """The team's labelled agent sentences (`replies`, tests/data/agent_replies.jsonl: its labels
+    mix behaviours and anti-patterns; only the coach's anti-patterns are kept), then each draft
+    head's examples (labelled with their anti-pattern) and near misses (none). A sentence with no
+    anti-pattern weighs GOOD_SENTENCE_WEIGHT: flagging it would block a good reply."""
+    known = set(coach.anti_patterns)
+    texts: list[str] = []
+    labels: list[frozenset[str]] = []
+    for line in replies.read_text("utf-8").splitlines():
+        if line.strip():
+            item = json.loads(line)
+            texts.append(str(item["text"]))
+            labels.append(frozenset(item.get("labels", ())) & known)
+    for label, spec in coach.draft_heads.labels.items():
+        texts += [*spec.examples, *spec.near_misses]
+        labels += [frozenset({label})] * len(spec.examples) + [frozenset()] * len(spec.near_misses)
+    weights = np.asarray([1.0 if found else GOOD_SENTENCE_WEIGHT for found in labels])
+    return Labelled(np.asarray(encoder.encode(texts), dtype=np.float32), labels, weights)
+
+
 @dataclass
 class ReplyDevReader:
-    """Dev's reviews with the reply heads at given thresholds (the sentence heads fixed). A draft is
-    reviewed once per set of reply heads that fire on it: most trials change a few drafts."""
+    """Dev's reviews with one kind of reply heads (`kind`: "replies", the behaviours', or
+    "anti_replies") at given thresholds, everything else fixed. A draft is reviewed once per set
+    of heads that fire on it: most trials change a few drafts."""
 
     dev: DevReader
+    kind: str = "replies"
     peaks: list[np.ndarray | None] = field(default_factory=list)
-    memo: dict[tuple[int, tuple[bool, ...]], set[str]] = field(default_factory=dict)
+    memo: dict[tuple[int, tuple[bool, ...]], tuple[set[str], set[str], bool]] = field(
+        default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.peaks = [self.dev.reader.reply_probabilities(row.text) for row in self.dev.rows]
+        whole = getattr(self.dev.reader.heads, self.kind)
+        assert whole is not None
+        self.peaks = []
+        for row in self.dev.rows:
+            spans = draft_sentences(row.text)
+            vectors = self.dev.reader.vectors([row.text[s:e] for s, e in spans]) if spans else None
+            self.peaks.append(whole.probabilities(vectors) if vectors is not None else None)
 
     def fires(self, thresholds: np.ndarray) -> list[tuple[bool, ...]]:
         return [tuple(bool(x) for x in (p >= thresholds)) if p is not None else ()
                 for p in self.peaks]
 
-    def run(self, thresholds: np.ndarray) -> list[set[str]]:
-        """The behaviours found in each dev draft."""
+    def reviews(self, thresholds: np.ndarray) -> list[tuple[set[str], set[str], bool]]:
+        """(behaviours found, anti-patterns found, blocked) for each dev draft."""
         heads = self.dev.reader.heads
-        assert heads.replies is not None
-        self.dev.reader.heads = replace(heads, replies=replace(
-            heads.replies, thresholds=thresholds.astype(np.float32)))
+        whole = getattr(heads, self.kind)
+        self.dev.reader.heads = replace(heads, **{self.kind: replace(
+            whole, thresholds=thresholds.astype(np.float32))})
         self.dev.engine.learned = self.dev.reader
-        found = []
+        out = []
         for index, (row, fired) in enumerate(zip(self.dev.rows, self.fires(thresholds), strict=True)):
             key = (index, fired)
             if key not in self.memo:
                 turns = [{"role": "customer", "text": row.customer}] if row.customer.strip() else []
                 review = self.dev.engine.review(row.text, turns)
-                self.memo[key] = {c.label for c in review.behaviours if c.found}
-            found.append(self.memo[key])
-        return found
+                self.memo[key] = ({c.label for c in review.behaviours if c.found},
+                                  {a.label for a in review.anti_patterns},
+                                  review.verdict == "blocked" and not row.anti_patterns)
+            out.append(self.memo[key])
+        return out
+
+    def run(self, thresholds: np.ndarray) -> list[set[str]]:
+        """The behaviours found in each dev draft."""
+        return [found for found, _, _ in self.reviews(thresholds)]
 
 
 def choose_reply_thresholds(dev: ReplyDevReader, labels: Sequence[str]
@@ -208,6 +290,39 @@ def choose_reply_thresholds(dev: ReplyDevReader, labels: Sequence[str]
                          "dev_f1_before": round(before, 4)}
         console.print(f"reply head {label}: threshold {chosen:.3f} (dev F1 {before:.3f} without it, "
                       f"{best_f:.3f} with it)")
+    return thresholds, report
+
+
+def choose_anti_reply_thresholds(dev: ReplyDevReader, labels: Sequence[str]
+                                 ) -> tuple[np.ndarray, dict[str, object]]:
+    """Each anti-pattern reply head's threshold in turn (the others at theirs), by the sentence
+    heads' rules: it blocks no more of dev's good drafts, its own hits are right at least
+    MIN_PRECISION of the time, and the anti-pattern's F1 is no lower than without it; from
+    ANTI_REPLY_FLOOR up."""
+    thresholds = np.full(len(labels), OFF, dtype=np.float32)
+    read = dev.reviews(thresholds)
+    base_blocked = sum(blocked for _, _, blocked in read)
+    report: dict[str, object] = {}
+    for index, label in enumerate(labels):
+        gold = [label in row.anti_patterns for row in dev.dev.rows]
+        before = _f1(gold, [label in anti for _, anti, _ in read])[0]
+        fit: list[tuple[float, float]] = []
+        for t in (t for t in GRID if t >= ANTI_REPLY_FLOOR):
+            trial = thresholds.copy()
+            trial[index] = t
+            tried = dev.reviews(trial)
+            f = _f1(gold, [label in anti for _, anti, _ in tried])[0]
+            fires = [bool(p is not None and p[index] >= t) for p in dev.peaks]
+            if (sum(b for _, _, b in tried) <= base_blocked and any(fires)
+                    and _own_precision(gold, fires) >= MIN_PRECISION and f >= before - 1e-9):
+                fit.append((t, f))
+        thresholds[index], best_f = _middle_of_best(fit, before)
+        read = dev.reviews(thresholds)
+        chosen = float(thresholds[index])
+        report[label] = {"threshold": round(chosen, 3), "dev_f1": round(best_f, 4),
+                         "dev_f1_before": round(before, 4)}
+        console.print(f"anti-pattern reply head {label}: threshold {chosen:.3f} (dev F1 {before:.3f} "
+                      f"without it, {best_f:.3f} with it)")
     return thresholds, report
 
 
@@ -266,7 +381,8 @@ def choose_thresholds(dev: DevReader, labels: Sequence[str]) -> tuple[np.ndarray
     return thresholds, report
 
 
-def train(coach: CoachConfig, drafts: Path, encoder: MiniLMEncoder) -> DraftHeads:
+def train(coach: CoachConfig, drafts: Path, encoder: MiniLMEncoder,
+          replies_file: Path = AGENT_SENTENCES) -> DraftHeads:
     np.random.seed(SEED)
     rows = [r for r in load_drafts(drafts) if r.split in ("train", "dev")]  # test never read
     train_rows = [r for r in rows if r.split == "train"]
@@ -301,19 +417,39 @@ def train(coach: CoachConfig, drafts: Path, encoder: MiniLMEncoder) -> DraftHead
             ReplyDevReader(DevReader(engine, dev_rows, reader)), reply_labels)
         replies = replace(replies, thresholds=reply_thresholds)
         report["replies"] = reply_report
+    anti_replies = None
+    if coach.draft_heads.anti_replies:
+        anti_labels = tuple(coach.draft_heads.anti_replies)
+        anti_replies = train_anti_reply_heads(anti_labels, embedded,
+                                              labelled_sentences(coach, encoder, replies_file))
+        reader = DraftReader(replace(reader.heads, thresholds=thresholds, replies=replies,
+                                     anti_replies=anti_replies), encoder,
+                             labels=coach.anti_patterns,
+                             weights={k: a.weight for k, a in coach.anti_patterns.items()},
+                             behaviours=coach.behaviours)
+        anti_thresholds, anti_report = choose_anti_reply_thresholds(
+            ReplyDevReader(DevReader(engine, dev_rows, reader), "anti_replies"), anti_labels)
+        anti_replies = replace(anti_replies, thresholds=anti_thresholds)
+        report["anti_replies"] = anti_report
     digest = hashlib.sha256()
     for file in sorted(drafts.glob("*.jsonl")):
         digest.update(file.read_bytes())
     examples = "\x1f".join(f"{k}:{s}" for k, v in coach.draft_heads.labels.items()
                            for s in (*v.examples, "|", *v.near_misses))
-    meta = {"trained_on": {"train_drafts": len(train_rows), "dev_drafts": len(dev_rows),
-                           "data_sha256": digest.hexdigest(),
-                           "examples_sha256": hashlib.sha256(examples.encode()).hexdigest()},
-            "positives": counts, "dev": report, "seed": SEED, "C": C, "good_weight": GOOD_WEIGHT,
-            "min_precision": MIN_PRECISION}
-    if replies is not None:
+    trained_on: dict[str, object] = {
+        "train_drafts": len(train_rows), "dev_drafts": len(dev_rows),
+        "data_sha256": digest.hexdigest(),
+        "examples_sha256": hashlib.sha256(examples.encode()).hexdigest()}
+    if anti_replies is not None:
+        trained_on["sentences_sha256"] = hashlib.sha256(replies_file.read_bytes()).hexdigest()
+    meta = {"trained_on": trained_on, "positives": counts, "dev": report, "seed": SEED, "C": C,
+            "good_weight": GOOD_WEIGHT, "min_precision": MIN_PRECISION}
+    if replies is not None or anti_replies is not None:
         meta["reply_c"] = REPLY_C
-    return replace(heads, thresholds=thresholds, meta=meta, replies=replies)
+    if anti_replies is not None:
+        meta["good_sentence_weight"] = GOOD_SENTENCE_WEIGHT
+    return replace(heads, thresholds=thresholds, meta=meta, replies=replies,
+                   anti_replies=anti_replies)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -323,8 +459,10 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="the team's labelled drafts (data/drafts)")
     parser.add_argument("--out", type=Path,
                         default=Path(__file__).resolve().parents[1] / "models" / "artifacts")
+    parser.add_argument("--sentences", type=Path, default=AGENT_SENTENCES,
+                        help="the team's labelled agent sentences (tests/data/agent_replies.jsonl)")
     args = parser.parse_args(argv)
-    heads = train(default_coach(), args.drafts, MiniLMEncoder())
+    heads = train(default_coach(), args.drafts, MiniLMEncoder(), args.sentences)
     out = args.out / f"{DEFAULT_DRAFT_HEADS}.json.gz"
     dump_draft_heads(heads, out)
     console.print(f"wrote {out} ({len(heads.labels)} heads, {out.stat().st_size:,} bytes)")

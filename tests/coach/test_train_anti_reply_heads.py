@@ -1,0 +1,58 @@
+"""Training the anti-pattern reply heads (calmline.semantic.train_draft_heads): the team's labelled
+single sentences become one-sentence replies with only the coach's anti-patterns as labels (their
+behaviour labels dropped), a sentence with none weighs more as a negative, and heads trained on
+them alone already tell an arguing sentence from a clarifying question."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import calmline
+from calmline.engine.draft_heads import REPLY_DIMENSION
+from calmline.playbook.coach_loader import default_coach
+from calmline.semantic.encoder import MiniLMEncoder
+from calmline.semantic.train_draft_heads import (
+    AGENT_SENTENCES,
+    GOOD_SENTENCE_WEIGHT,
+    OFF,
+    labelled_sentences,
+    train_anti_reply_heads,
+)
+
+
+@pytest.fixture(scope="module")
+def encoder() -> MiniLMEncoder:
+    analyzer = calmline.default_analyzer()
+    if analyzer.encoder is None:
+        pytest.skip(f"the semantic tier is off here: {analyzer.semantic_note}")
+    return analyzer.encoder
+
+
+def test_the_labelled_sentences_keep_only_anti_patterns(encoder: MiniLMEncoder) -> None:
+    coach = default_coach()
+    sentences = labelled_sentences(coach, encoder, AGENT_SENTENCES)
+    rows = [json.loads(line) for line in AGENT_SENTENCES.read_text("utf-8").splitlines() if line.strip()]
+    examples = sum(len(spec.examples) + len(spec.near_misses) for spec in coach.draft_heads.labels.values())
+    assert len(sentences.labels) == len(rows) + examples == len(sentences.vectors)
+    assert all(found <= set(coach.anti_patterns) for found in sentences.labels)
+    apology = next(i for i, r in enumerate(rows) if r["labels"] == ["apology"])
+    assert sentences.labels[apology] == frozenset()
+    assert sentences.weights[apology] == GOOD_SENTENCE_WEIGHT
+    argues = next(i for i, r in enumerate(rows) if set(r["labels"]) == {"argue"})
+    assert sentences.labels[argues] == {"argue"} and sentences.weights[argues] == 1.0
+    first_excuse = len(rows) + 0  # the examples follow the file, in the coach's order of labels
+    assert sentences.labels[first_excuse] == {next(iter(coach.draft_heads.labels))}
+
+
+def test_heads_trained_on_the_sentences_tell_arguing_from_a_question(encoder: MiniLMEncoder) -> None:
+    sentences = labelled_sentences(default_coach(), encoder, AGENT_SENTENCES)
+    heads = train_anti_reply_heads(("argue", "minimise"), [], sentences)
+    assert heads.labels == ("argue", "minimise")
+    assert heads.coef.shape == (2, REPLY_DIMENSION) and np.all(heads.thresholds == OFF)
+    arguing = heads.probabilities(encoder.encode(["That's not what happened, the driver did knock."]))
+    asking = heads.probabilities(encoder.encode(["Which address was the parcel meant to go to?"]))
+    # few positives and a heavy weight on the good sentences keep both low; the order is the point
+    assert arguing[0] > 5 * asking[0] and asking[0] < 0.1
