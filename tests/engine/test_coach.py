@@ -74,6 +74,24 @@ def test_anti_patterns_are_flagged_with_why_and_rewrite(draft: str, anti: str) -
     assert_spans_quote_draft(result)
 
 
+@pytest.mark.parametrize("draft, anti, named", [
+    # saying there is no guarantee is the honest opposite of giving one
+    ("I'm afraid there's no guarantee of a car at a specific time, but I've asked the depot.",
+     "over_promise", False),
+    ("Pre-approval doesn't guarantee a loan; I've checked and your file is with an underwriter.",
+     "over_promise", False),
+    ("I guarantee it will be there on Friday.", "over_promise", True),
+    # waving it off as something that happens minimises; it names no circumstance of the company's
+    ("Unfortunately these things happen, it should be back later today.", "minimise", True),
+    ("Unfortunately these things happen, it should be back later today.", "excuse", False),
+    # "trained to" and "lots of people" are how a reply argues or minimises, not an excuse
+    ("Our drivers are trained to be polite, so I'm sure there's been a misunderstanding.", "excuse",
+     False),
+])
+def test_which_anti_pattern_a_phrase_names(draft: str, anti: str, named: bool) -> None:
+    assert run(draft).flagged(anti) is named, [a.label for a in run(draft).anti_patterns]
+
+
 @pytest.mark.parametrize("draft, conversation, gap, present", [
     ("I can refund you.", BILLING, "no_timeline", True),
     ("I can refund the $89.99 to your card within 3-5 business days.", BILLING, "no_timeline", False),
