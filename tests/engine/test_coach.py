@@ -74,6 +74,24 @@ def test_anti_patterns_are_flagged_with_why_and_rewrite(draft: str, anti: str) -
     assert_spans_quote_draft(result)
 
 
+@pytest.mark.parametrize("draft, blames", [
+    ("You should tell us before you travel so the card isn't blocked.", True),
+    ("Please check artwork carefully before sending, as reprints delay orders.", True),
+    ("You can cancel in the app, there was no need to wait on hold.", True),
+    ("Please check that the address you gave us was correct.", True),
+    ("The photos you submitted didn't show the water line, so the adjuster went back.", True),
+    ("The payment followed his nomination form, so this was his choice.", True),
+    ("The festival was cancelled by the promoter, not by us.", True),
+    # the same words where nobody is blamed
+    ("Please check the parcel when it arrives and tell me if anything is damaged.", False),
+    ("There was no need to apologise, you've been very patient.", False),
+    ("It's your choice: a refund today, or a replacement on Friday.", False),
+    ("You should receive the refund by Friday.", False),
+])
+def test_what_the_customer_should_have_done_is_blame(draft: str, blames: bool) -> None:
+    assert run(draft).flagged("blame") is blames, [a.label for a in run(draft).anti_patterns]
+
+
 @pytest.mark.parametrize("draft, anti, named", [
     # saying there is no guarantee is the honest opposite of giving one
     ("I'm afraid there's no guarantee of a car at a specific time, but I've asked the depot.",
