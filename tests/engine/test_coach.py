@@ -102,6 +102,16 @@ def test_what_the_customer_should_have_done_is_blame(draft: str, blames: bool) -
     # waving it off as something that happens minimises; it names no circumstance of the company's
     ("Unfortunately these things happen, it should be back later today.", "minimise", True),
     ("Unfortunately these things happen, it should be back later today.", "excuse", False),
+    # the record or the small print held up against what the customer says
+    ("Our cancellation policy doesn't allow refunds, as it clearly says on the booking page.",
+     "argue", True),
+    ("As you were told on each of your calls, the claim is with the adjuster.", "argue", True),
+    ("I'm afraid the letter was correctly sent to the address we held.", "argue", True),
+    ("Missed sessions are not refunded, in line with the terms of booking.",
+     "policy", True),
+    ("Damage must be reported within 24 hours of delivery.", "policy", True),
+    ("I've refunded you in full, and the damage report is in line with what you told me.", "policy",
+     False),
     # "trained to" and "lots of people" are how a reply argues or minimises, not an excuse
     ("Our drivers are trained to be polite, so I'm sure there's been a misunderstanding.", "excuse",
      False),
