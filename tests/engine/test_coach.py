@@ -112,6 +112,12 @@ def test_what_the_customer_should_have_done_is_blame(draft: str, blames: bool) -
     ("Damage must be reported within 24 hours of delivery.", "policy", True),
     ("I've refunded you in full, and the damage report is in line with what you told me.", "policy",
      False),
+    # how small, rare or sure to pass it is, said to someone it has already happened to
+    ("There's no reason to cry, the gems will come.", "minimise", True),
+    ("Our pharmacists check every order twice, so this is a very rare mistake.", "minimise", True),
+    ("If it were serious they would have called, so no news is good news.", "minimise", True),
+    ("He'll most likely be fine by next week.", "minimise", True),
+    ("Call-backs have slipped a little this week.", "minimise", True),
     # "trained to" and "lots of people" are how a reply argues or minimises, not an excuse
     ("Our drivers are trained to be polite, so I'm sure there's been a misunderstanding.", "excuse",
      False),
