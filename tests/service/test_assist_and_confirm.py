@@ -38,9 +38,11 @@ def test_assist_gives_the_next_move_and_suggestions(api: Api) -> None:
         assist["suggestions"][0])
     by_lead = api.client.get(f"/v1/conversations/{conv}/assist", headers=api.h("supervisor"))
     assert by_lead.status_code == 200
-    api.say(conv, "I'm sorry, let me check the refund for you now.", role="agent")
+    answered = api.say(conv, "I'm sorry, let me check the refund for you now.", role="agent")
     replied = api.client.get(f"/v1/conversations/{conv}/assist", headers=api.h("agent")).json()
     assert replied["suggestions"] == []  # the agent wrote last: nothing to suggest yet
+    # and the message's own answer agrees: no first-contact replies after the agent's answer
+    assert answered["suggestions"] == [] and answered["next_move"] == replied["next_move"]
 
 
 def test_assist_is_the_owner_s_and_posts_nothing(api: Api) -> None:

@@ -280,7 +280,9 @@ class MessagePosted(MessagePublic):
     outcome: str | None = None
     moment: str | None = None
     next_move: str | None = None
-    suggestions: list[Suggestion] = Field(default_factory=list)
+    suggestions: list[Suggestion] = Field(
+        default_factory=list, description="suggested replies to a customer's message; none after "
+                                          "an agent's (the customer has not answered it yet)")
     escalations: list[EscalationPublic] = Field(default_factory=list)
     followups: list[FollowUpPublic] = Field(default_factory=list)
     proposed_followups: list[FollowUpProposal] = Field(
