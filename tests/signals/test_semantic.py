@@ -73,6 +73,18 @@ def test_meaning_raises_polite_fury_but_never_lowers(analyzer: Analyzer, fast_an
         assert analyzer.analyze(text).anger.score >= fast_analyzer.analyze(text).anger.score
 
 
+@pytest.mark.parametrize("text", [
+    "I'd like a refund please.",  # read above calm, though its nearest example of all is calm
+    "I have now explained this four times. I expect a resolution today.",
+])
+def test_a_level_raised_by_meaning_shows_an_example_of_that_level(analyzer: Analyzer, text: str) -> None:
+    anger = analyzer.analyze(text).anger
+    assert "raised by meaning" in anger.reason, anger.reason
+    shown = [e for e in anger.evidence if e.rule.startswith("anger.examples.")]
+    assert shown and shown[0].rule.startswith(f"anger.examples.{anger.level}: like \""), shown
+    assert f"the meaning reads {anger.level}; closest example of that level" in anger.reason
+
+
 def test_a_team_adapts_a_detector_by_adding_a_sentence() -> None:
     base = load_playbook()
     text = "I shall be telling the whole parish newsletter about your shop."

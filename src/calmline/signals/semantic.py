@@ -472,11 +472,6 @@ class SemanticDetector:
         if not len(self._levels):
             return None
         sims = self._levels @ pooled
-        nearest = int(sims.argmax())
-        like = f"\"{self._level_texts[nearest]}\" (similarity {float(sims[nearest]):.2f})"
-        evidence = (Evidence(sentences[-1].start, sentences[-1].end, sentences[-1].text, "semantic",
-                             f"anger.examples.{self._level_of(nearest)}: like {like}",
-                             round(float(sims[nearest]), 3)),)
         if self.heads is not None and self.heads.level is not None:
             estimate = self.heads.level.score(pooled, fast)
         else:
@@ -485,8 +480,18 @@ class SemanticDetector:
             weights = np.exp((sims[top] - sims[top].max()) * 20.0)
             estimate = float((weights * self._level_values[top]).sum() / weights.sum())
         level = self._playbook.anger.level_of(estimate)
+        # the example shown is the closest one of the level read (the head may read "I'd like a
+        # refund please" as frustrated while its nearest example of all is a calm one: showing
+        # that calm example as the reason would contradict the reading)
+        same = [i for i in range(len(sims)) if self._level_of(i) == level]
+        nearest = max(same, key=lambda i: float(sims[i])) if same else int(sims.argmax())
+        like = f"\"{self._level_texts[nearest]}\" (similarity {float(sims[nearest]):.2f})"
+        evidence = (Evidence(sentences[-1].start, sentences[-1].end, sentences[-1].text, "semantic",
+                             f"anger.examples.{self._level_of(nearest)}: like {like}",
+                             round(float(sims[nearest]), 3)),)
+        closest = "closest example of that level" if same else "closest level example"
         return Finding("anger_level", round(estimate, 4), self.name,
-                       f"the meaning reads {level}; closest level example {like}", evidence)
+                       f"the meaning reads {level}; {closest} {like}", evidence)
 
     def _level_of(self, i: int) -> str:
         value = float(self._level_values[i])
