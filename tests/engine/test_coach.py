@@ -160,6 +160,17 @@ def test_timeline_needs_a_real_time(draft: str, counts: bool) -> None:
     assert run(draft).found("timeline") is counts
 
 
+@pytest.mark.parametrize("draft, counts", [
+    # the rule's time and the record's time, in the sentence that cites the rule or argues
+    ("Our cancellation policy doesn't allow refunds within 30 days.", False),
+    ("Damage must be reported within 24 hours of delivery.", False),
+    # the same kind of time for what the agent will do still counts, even beside such a sentence
+    ("Damage must be reported within 24 hours of delivery. I'll send a new one by Friday.", True),
+])
+def test_a_time_the_rule_or_record_gives_is_no_timeline(draft: str, counts: bool) -> None:
+    assert run(draft).found("timeline") is counts
+
+
 def test_promise_is_a_structured_commitment_resolved_against_the_message_time() -> None:
     chat = [{"role": "customer", "text": "Where is my parcel?", "time": "2026-11-24T10:00:00Z"}]
     result = run("I will call you tomorrow with an update.", chat)

@@ -136,6 +136,12 @@ def _sentence_of(text: str, pos: int) -> tuple[int, int]:
     return start, (sentences.stops[index] if index < len(sentences.stops) else len(text))
 
 
+def _in_sentence_of(text: str, pos: int, spans: Spans) -> bool:
+    """Does any of `spans` start in the sentence around `pos`?"""
+    start, end = _sentence_of(text, pos)
+    return any(start <= e.start < end for e in spans)
+
+
 def _first(pattern: re.Pattern[str] | None, low: str, text: str) -> Evidence | None:
     found = pattern.search(low) if pattern is not None else None
     if found is None:
@@ -317,8 +323,11 @@ class CueScanner:
             if cue.check == "facts":
                 spans = self._restated(text, spans, context)
             elif cue.check == "timeline":
+                # a time in the sentence that argues, cites a rule or waves it away is the rule's
+                # or the record's ("orders placed before 2pm", "tried you at 3:12"), not a when
+                # for what the agent will do
                 spans = tuple(Evidence(t.start, t.end, t.text, "pattern", "coach.timeline")
-                              for t in times)
+                              for t in times if not _in_sentence_of(text, t.start, flagged))
             elif cue.check == "steps":
                 spans = tuple(e for e in spans if self._has_step(text, e, times, commitments))
             elif cue.check == "offer":
