@@ -99,6 +99,11 @@ def test_what_the_customer_should_have_done_is_blame(draft: str, blames: bool) -
     ("Pre-approval doesn't guarantee a loan; I've checked and your file is with an underwriter.",
      "over_promise", False),
     ("I guarantee it will be there on Friday.", "over_promise", True),
+    ("You'll have the money back today, guaranteed.", "over_promise", True),
+    # a guaranteed service named, not a promise about this case
+    ("I've booked Thursday 8 to 10, with a guaranteed call 30 minutes before.", "over_promise", False),
+    ("I've emailed it now from lettings@, so please check your spam if it isn't there.", "blame", False),
+    ("Did you check your spam folder?", "blame", True),
     # waving it off as something that happens minimises; it names no circumstance of the company's
     ("Unfortunately these things happen, it should be back later today.", "minimise", True),
     ("Unfortunately these things happen, it should be back later today.", "excuse", False),
