@@ -55,6 +55,23 @@ def _section(rule: str) -> str:
     return template.format(label=label) if template else f"a rule of the playbook ({label})"
 
 
+# evidence read from the conversation around the text rather than from the text itself
+_CONTEXT = {"anti_patterns.off_topic": "the reply touches nothing the customer asked or wrote about"}
+
+
+def _learned(rule: str) -> str:
+    """A draft head's hit (engine/draft_heads.py): a sentence, the reply as a whole (a reply
+    head, of a behaviour or an anti-pattern), or a bare reply's closest anti-pattern."""
+    label, _, how = rule.split(".", 1)[1].partition(".")
+    like = _LEARNED.get(label, _words(label))
+    if how == "reply":
+        return f"the reply as a whole reads like {like} (learned from the team's drafts)"
+    if how == "bare_reply":
+        return (f"the reply does nothing else (no apology, ownership, fix or question) and reads "
+                f"most like {like} (learned from the team's drafts)")
+    return f"reads like {like} (learned from the team's drafts)"
+
+
 def explain(source: str, rule: str) -> str:
     """One short phrase saying why this evidence counted."""
     if match := _MODEL.match(rule):
@@ -75,16 +92,9 @@ def explain(source: str, rule: str) -> str:
                 "timeline": "a concrete time", "customer": "what the customer said"}.get(
             kind, f"the coach's {_words(kind)} check")
     if source == "model" and rule.startswith(("anti_patterns.", "behaviours.")):
-        label, _, how = rule.split(".", 1)[1].partition(".")
-        like = _LEARNED.get(label, _words(label))
-        if how == "reply":  # a behaviour's reply head (engine/draft_heads.py ReplyHeads)
-            return f"the reply as a whole reads like {like} (learned from the team's drafts)"
-        if how == "bare_reply":
-            return (f"the reply does nothing else (no apology, ownership, fix or question) and reads "
-                    f"most like {like} (learned from the team's drafts)")
-        return f"reads like {like} (learned from the team's drafts)"
+        return _learned(rule)
     if source in ("lexicon", "pattern", "cue"):
         return _section(rule)
     if source == "context":
-        return "from earlier in the conversation"
+        return _CONTEXT.get(rule, "from earlier in the conversation")
     return f"a {source} rule ({_words(rule.split('.')[-1])})" if rule else f"a {source} rule"

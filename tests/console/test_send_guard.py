@@ -104,3 +104,26 @@ def test_a_conversation_that_reads_as_finished_shows_no_next_move(server: Server
     assert page.locator("#next-move").inner_text().startswith("Closed: resolved.")
     assert "finished" in page.locator("#suggestions").inner_text()
     assert page.locator("#suggestions button.suggestion").count() == 0
+
+
+def test_a_draft_flagged_by_its_reading_as_a_whole_says_so(server: Server, watched: Watched) -> None:
+    """No phrase in 'The engineer would have knocked, so you may not have heard him.' argues or
+    blames; the coach's reading of the whole reply does. The review says how it was read, so the
+    agent is not left with a flag nothing in the draft seems to explain."""
+    admin = server.admin_key()
+    assert admin, f"serve printed no admin key:\n{server.output}"
+    agent = str(post_json(server, admin, "/v1/users", {"name": "Reading Agent", "role": "agent"})["key"])
+    case = post_json(server, agent, "/v1/conversations", {"subject": "No-show"})["id"]
+    post_json(server, admin, f"/v1/conversations/{case}/messages", {
+        "role": "customer", "text": "Your engineer never turned up yesterday. I waited in all day and "
+                                    "nobody called."})
+
+    page = watched.page()
+    sign_in(page, agent)
+    page.goto(f"/console/conversations/{case}")
+    page.wait_for_selector("body[data-ready]")
+    page.fill("#draft", "The engineer would have knocked, so you may not have heard him.")
+    page.wait_for_selector("#review[data-verdict=blocked]")
+    how = page.locator("#antipatterns .how").all_inner_texts()
+    assert any("the reply as a whole reads like" in text for text in how), how
+    watched.shot(page, "reply-read-as-a-whole")

@@ -35,6 +35,9 @@ def _evidence(node: Any) -> list[dict[str, Any]]:
      'reads like the playbook\'s hostile example "you idiots"'),
     ("cue", "anti_patterns.policy", "a phrase the coach flags as policy"),
     ("context", "facts.order_id", "the customer's order id"),
+    ("context", "anti_patterns.off_topic", "the reply touches nothing the customer asked or wrote about"),
+    ("model", "anti_patterns.argue.reply",
+     "the reply as a whole reads like arguing with the customer (learned from the team's drafts)"),
 ])
 def test_rules_read_as_plain_words(source: str, rule: str, said: str) -> None:
     assert explain(source, rule) == said

@@ -142,8 +142,12 @@ export class DraftReview {
       class: [b.found ? "found" : "", b.expected ? "expected" : "", !b.found && !b.expected ? "extra" : ""].join(" ").trim(),
       title: b.found ? `Found: ${b.evidence.map((e) => `“${e.text}”`).join(", ")}` : `${b.expected ? "This moment calls for it. " : ""}${b.hint}`,
       dataset: { label: b.label } }, b.title)), extra ? more : "");
+    // how each was read (a phrase, the reply as a whole, the question left unanswered), so a
+    // flag no phrase explains still says where it comes from
+    const how = (a) => [...new Set(a.evidence.map((e) => e.explanation).filter(Boolean))].join("; ");
     antis.replaceChildren(...r.anti_patterns.map((a) => h("li", { dataset: { label: a.label } },
-      h("q", {}, a.evidence.map((e) => e.text).join("”, “")), ` ${a.title}. Calmer draft: `, h("span", {}, a.rewrite))));
+      h("q", {}, a.evidence.map((e) => e.text).join("”, “")), ` ${a.title}. Calmer draft: `, h("span", {}, a.rewrite),
+      how(a) ? h("div", { class: "small muted how" }, `Read as: ${how(a)}.`) : "")));
     promises.replaceChildren(...r.commitments.map((c) => h("li", {},
       "Promise: ", h("strong", {}, c.what), c.due ? ` · due ${when(c.due)}` : " · no time given", " → becomes a follow-up")));
     this.paintMarks();
