@@ -207,6 +207,10 @@ def test_answering_a_different_question_is_flagged() -> None:
     # an excuse sent instead of an answer is named as the excuse, not twice
     excuse = run("We're very short-staffed in the warehouse this month.", chat)
     assert excuse.flagged("excuse") and not excuse.flagged("off_topic"), excuse.anti_patterns
+    # the evidence is the reply's opening, past the greeting line, which answers nothing either way
+    email = "Dear Sam,\n\nOur new range of kettles is on sale this week.\n\nRegards"
+    found = next(a for a in run(email, chat).anti_patterns if a.label == "off_topic")
+    assert [e.text for e in found.evidence] == ["Our new range of kettles is on sale this week."]
 
 
 @pytest.mark.parametrize("good, bad", [

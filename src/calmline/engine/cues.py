@@ -136,6 +136,19 @@ def _sentence_of(text: str, pos: int) -> tuple[int, int]:
     return start, (sentences.stops[index] if index < len(sentences.stops) else len(text))
 
 
+def _opening(text: str) -> tuple[int, int]:
+    """The draft's first sentence of three words or more, trimmed: the reply's opening, past a
+    greeting line ("Dear Ines,"), which says nothing about what it answers. The first sentence
+    when none is that long."""
+    sentences = text if isinstance(text, Sentences) else Sentences(text)
+    for start, end in zip((0, *sentences.ends), (*sentences.stops, len(text)), strict=False):
+        piece = text[start:end]
+        if len(piece.split()) >= 3:
+            skip = len(piece) - len(piece.lstrip())
+            return start + skip, start + len(piece.rstrip())
+    return _sentence_of(text, 0)
+
+
 def _in_sentence_of(text: str, pos: int, spans: Spans) -> bool:
     """Does any of `spans` start in the sentence around `pos`?"""
     start, end = _sentence_of(text, pos)
@@ -305,18 +318,19 @@ class CueScanner:
                                         *context.customer.topic_terms))
         if touched or fact_mentions(text, context.customer.facts):
             return ()
-        start, end = _sentence_of(text, 0)
+        start, end = _opening(text)
         return (Evidence(start, end, text[start:end], "context", "anti_patterns.off_topic"),)
 
     def _check_good(self, text: str, raw: dict[str, Spans], bad: dict[str, Spans],
                     times: tuple[TimeRef, ...], commitments: tuple[Commitment, ...],
                     context: DraftContext, learned: Mapping[str, Spans] | None = None
                     ) -> dict[str, Spans]:
-        # shouted words are flagged as the tone, yet still say what they say ("THANK YOU"), and a
-        # fix offered too early is still a fix: only the other anti-patterns' evidence cancels a
+        # shouted words are flagged as the tone, yet still say what they say ("THANK YOU"), a
+        # fix offered too early is still a fix, and the opening of a reply that answers nothing
+        # asked still apologises if it does: only the other anti-patterns' evidence cancels a
         # behaviour found inside it
         flagged = tuple(e for label, spans in bad.items() for e in spans
-                        if self.config.anti_patterns[label].check not in ("tone", "venting"))
+                        if self.config.anti_patterns[label].check not in ("tone", "venting", "unanswered"))
         found: dict[str, Spans] = {}
         for label, cue in self.config.behaviours.items():
             spans = tuple(e for e in raw[label] if not _overlaps(e, flagged))
