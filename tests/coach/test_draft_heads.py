@@ -43,21 +43,6 @@ HARD_NEGATIVES = (
 )
 
 
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    analyzer = calmline.default_analyzer()
-    if analyzer.encoder is None:
-        pytest.skip(f"the semantic tier is off here: {analyzer.semantic_note}")
-    found = Engine(analyzer)
-    assert found.learned is not None, "the packaged coach names its draft heads"
-    return found
-
-
-@pytest.fixture(scope="module")
-def cues_only(engine: Engine) -> Engine:
-    return Engine(engine.analyzer, learned=False)
-
-
 @pytest.mark.parametrize(("draft", "label", "words"), [
     (EXCUSE, "excuse", "reads like an excuse (learned from the team's drafts)"),
     (BLAME, "blame", "reads like blaming someone else (learned from the team's drafts)"),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pytest
 
-import calmline
 from calmline.engine.core import Engine
 from calmline.engine.draft_heads import (
     DEFAULT_DRAFT_HEADS,
@@ -35,21 +34,6 @@ FEE_BACK = ("You're right that it should have come the next day. I've put the de
 # Doubts what the customer said without a phrase that argues or blames: only read as a whole
 KNOCKED = "The engineer would have knocked, so you may not have heard him."
 CALM_QUESTION = [{"role": "customer", "text": "do you deliver to the Isle of Wight? thx"}]
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    analyzer = calmline.default_analyzer()
-    if analyzer.encoder is None:
-        pytest.skip(f"the semantic tier is off here: {analyzer.semantic_note}")
-    found = Engine(analyzer)
-    assert found.learned is not None and found.learned.heads.replies is not None
-    return found
-
-
-@pytest.fixture(scope="module")
-def cues_only(engine: Engine) -> Engine:
-    return Engine(engine.analyzer, learned=False)
 
 
 def test_a_fix_no_phrase_names_is_found_by_the_reply_head(engine: Engine, cues_only: Engine) -> None:

@@ -8,9 +8,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import pytest
 
-import calmline
 from calmline.engine.draft_heads import REPLY_DIMENSION
 from calmline.playbook.coach_loader import default_coach
 from calmline.semantic.encoder import MiniLMEncoder
@@ -21,14 +19,6 @@ from calmline.semantic.train_draft_heads import (
     labelled_sentences,
     train_anti_reply_heads,
 )
-
-
-@pytest.fixture(scope="module")
-def encoder() -> MiniLMEncoder:
-    analyzer = calmline.default_analyzer()
-    if analyzer.encoder is None:
-        pytest.skip(f"the semantic tier is off here: {analyzer.semantic_note}")
-    return analyzer.encoder
 
 
 def test_the_labelled_sentences_keep_only_anti_patterns(encoder: MiniLMEncoder) -> None:
