@@ -300,7 +300,8 @@ def test_a_reference_is_said_back_as_the_customer_named_it() -> None:
                                         "rebooking offered.")), coach_analyzer())[0].text
     assert "flight BA2490" in flight and "order BA2490" not in flight, flight
     tagged = suggest(turns(("customer", "My order #BL-77120 arrived broken.")), coach_analyzer())[0].text
-    assert "-77120 arrived" not in tagged and "(order BL-77120)" in tagged, tagged
+    # said back whole, in the customer's sentence, and not a second time in brackets
+    assert "your order BL-77120 arrived broken" in tagged and "(order BL-77120)" not in tagged, tagged
 
 
 def test_praise_is_thanked_and_sarcasm_is_not() -> None:

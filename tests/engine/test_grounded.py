@@ -391,6 +391,37 @@ def test_a_delivery_nobody_came_for_is_the_issue_not_the_silence_after_it() -> N
     assert silence is not None and silence.noun == "nobody getting back to you"
 
 
+def test_a_thing_named_by_its_reference_is_said_back_with_it() -> None:
+    """"Order SF-20931 never came." was "this not going the way you were promised ... on order
+    SF-20931": a reference in front of the problem hid the thing the customer named."""
+    text = top("Order SF-20931 never came.")
+    assert "your order SF-20931 that never came" in text
+    assert "have it right: your order SF-20931 never came" in text
+    assert "promised" not in text, text
+    parcel = issue_phrase(["Parcel #88213 still hasn't arrived."])
+    assert parcel is not None and parcel.clause == "your parcel 88213 still hasn't arrived"
+    number = issue_phrase(["Hi, order number 55120 was cancelled without telling me."])
+    assert number is not None and number.noun == "your order number 55120 that was cancelled"
+    assert issue_phrase(["Since 2019 was cancelled twice."]) is None  # no thing, only a year
+
+
+def test_a_delivery_that_never_turned_up_names_the_thing_and_the_day() -> None:
+    """"My sofa was supposed to be delivered on 14 November and nobody turned up" was said back
+    as "nobody turned up": no sofa, no day."""
+    text = top("My sofa was supposed to be delivered on 14 November and nobody turned up. I took the "
+               "day off work for this.")
+    assert "your sofa delivery on 14 November not turning up" in text, text
+    assert "your sofa delivery on 14 November never turned up" in text, text
+    fridge = issue_phrase(["The new fridge was meant to arrive on Friday and nobody came."])
+    assert fridge is not None and fridge.noun == "your new fridge delivery on Friday that never came"
+    repair = issue_phrase(["My washing machine was due to be repaired on Tuesday and no one showed up."])
+    assert repair is not None
+    assert repair.clause == "nobody turned up for your washing machine repair on Tuesday"
+    # staff who were to come are no thing of theirs to deliver
+    engineer = issue_phrase(["The engineer was supposed to come on Monday and nobody turned up."])
+    assert engineer is not None and "delivery" not in engineer.noun
+
+
 def test_a_payment_that_kept_failing_is_named() -> None:
     """'I tried to pay three times and it kept failing' was 'this not going the way you were promised'."""
     text = top("I tried to pay three times and it kept failing")

@@ -68,12 +68,21 @@ _TAKEN = re.compile(r"\byou(?:['’]ve|\s+have)?\s+(?:took|taken|charged|billed|
 # What was booked when nobody came for it: "Delivery was booked for 14 November; I took the day off
 # work and nobody came".
 _DAY = "(?:" + "|".join(WEEKDAYS) + ")"
+_WHEN = (r"(?P<when>(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+" + MONTH + r"\b|"
+         + MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?\b|"
+         r"(?:last\s+|this\s+|next\s+)?" + _DAY + r"\b|today\b|yesterday\b)")
 _BOOKED = re.compile(r"\b(?:(?:my|our|the)\s+)?(?P<what>delivery|appointment|visit|installation|"
                      r"collection|repair|fitting)\s+(?:was|had been|is|got)\s+(?:booked|scheduled|"
-                     r"arranged|due|confirmed|set)\s+(?:in\s+)?(?:for|on)\s+(?P<when>(?:the\s+)?\d{1,2}"
-                     r"(?:st|nd|rd|th)?(?:\s+of)?\s+" + MONTH + r"\b|"
-                     + MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?\b|"
-                     r"(?:last\s+|this\s+|next\s+)?" + _DAY + r"\b|today\b|yesterday\b)", re.IGNORECASE)
+                     r"arranged|due|confirmed|set)\s+(?:in\s+)?(?:for|on)\s+" + _WHEN, re.IGNORECASE)
+# ... or the thing that was to be delivered, fitted or collected then: "My sofa was supposed to be
+# delivered on 14 November" is "your sofa delivery on 14 November".
+_DUE = re.compile(r"\b(?:my|our|the)\s+(?P<obj>(?:[A-Za-z][\w-]*\s+){0,2}?[A-Za-z][\w-]*)\s+(?:was|were|"
+                  r"had been|is|are)\s+(?:supposed|meant|due|scheduled|booked|going|set)\s+to\s+(?:be\s+)?"
+                  r"(?P<done>delivered|installed|fitted|collected|repaired|fixed|connected|arrive|come)\s+"
+                  r"(?:on|for)\s+" + _WHEN, re.IGNORECASE)
+_DONE = {"delivered": "delivery", "arrive": "delivery", "come": "delivery", "installed": "installation",
+         "fitted": "fitting", "collected": "collection", "repaired": "repair", "fixed": "repair",
+         "connected": "connection"}
 # A payment they tried to make that did not go through: "I tried to pay three times and it kept
 # failing", "tried to make a payment but it was declined".
 _PAY_FAILED = re.compile(r"\b(?:tried|trying|try|attempted|attempting)\s+to\s+(?:pay|make\s+(?:a|the|my)\s+"
@@ -201,7 +210,7 @@ def what_happened(sentence: str, voice: Voice) -> tuple[str, str] | None:
     if match:
         did = match.group("did").lower()
         if did in ("turned up", "showed up", "came"):
-            return _no_show(sentence)
+            return _no_show(sentence, did)
         return NO_CONTACT
     match = _PAY_FAILED.search(sentence)
     if match:
@@ -220,15 +229,27 @@ def what_happened(sentence: str, voice: Voice) -> tuple[str, str] | None:
 NO_CONTACT = ("nobody getting back to you", "nobody has got back to you")
 
 
-def _no_show(sentence: str) -> tuple[str, str]:
-    """Nobody came, for what they had booked when they say ("your delivery on 14 November")."""
-    booked = _BOOKED.search(sentence)
-    if not booked:
+# How a delivery that never came is said back, in the customer's verb ("nobody turned up").
+_NEVER = {"came": ("that never came", "never came"), "turned up": ("not turning up", "never turned up"),
+          "showed up": ("not showing up", "never showed up")}
+
+
+def _no_show(sentence: str, did: str) -> tuple[str, str]:
+    """Nobody came (`did`: "came", "turned up"), for what they had booked when they say ("your
+    delivery on 14 November", "your sofa delivery on 14 November")."""
+    due, booked = _DUE.search(sentence), _BOOKED.search(sentence)
+    if due and due.group("obj").split()[-1].lower() not in STAFF | _PEOPLE | _NO_THING:
+        kind, found = _DONE[due.group("done").lower()], due
+        what = f"your {due.group('obj').lower()} {kind}"
+    elif booked:
+        kind, found = booked.group("what").lower(), booked
+        what = f"your {kind}"
+    else:
         return "nobody turning up", "nobody turned up"
-    when = " ".join(booked.group("when").split())
-    what = f"your {booked.group('what').lower()} on {when}"
-    if booked.group("what").lower() in ("delivery", "collection"):
-        return f"{what} that never came", f"{what} never came"
+    what += " on " + " ".join(found.group("when").split())
+    if kind in ("delivery", "collection"):
+        noun, clause = _NEVER.get(did, _NEVER["came"])
+        return f"{what} {noun}", f"{what} {clause}"
     return f"nobody turning up for {what}", f"nobody turned up for {what}"
 
 

@@ -37,7 +37,9 @@ _PROBLEM = (r"(?:arrived|came|turned up|showed up|was delivered)\s+with\s+(?:a|a
             r"(?:didn't|did not) (?:turn|show) up|"
             r"never showed up|went missing|is missing|was missing|was lost|got lost|"
             r"was charged twice|was cancell?ed|got cancell?ed|was delayed|is delayed)")
-_OBJECT = r"(?P<obj>(?:[A-Za-z][\w-]*\s+){0,2}?[A-Za-z][\w-]*)"
+# A thing named with its reference ("order SF-20931", "parcel #88213", "order number 55120").
+_REF = r"(?:\s+(?:(?:number|no\.?|ref)\s+)?#?(?=[\w-]*\d)[A-Za-z0-9][A-Za-z0-9-]{2,}(?![\w'’]))"
+_OBJECT = r"(?P<obj>(?:[A-Za-z][\w-]*\s+){0,2}?[A-Za-z][\w-]*" + _REF + "?)"
 _OWNER = r"\b(?P<own>[Mm]y|[Oo]ur|[Tt]he)\s+"
 _SKIP = (r"(?:\s+(?:I|we)\s+(?:bought|ordered|got|received|paid for|booked)(?:\s+\w+){0,3}?"
          r"|\s+(?:that\s+)?you\s+(?:delivered|sent|sold|installed|fitted|supplied|gave)(?:\s+(?:me|us))?"
@@ -46,6 +48,9 @@ _AFTER = (r"(?:\s+(?:after|within|in)\s+(?:just\s+|only\s+)?(?:a|an|one|two|thre
          r"\d+)\s+(?:days?|weeks?|months?|hours?|uses?|wash(?:es)?)\b)?")
 _WITH_PROBLEM = re.compile(_OWNER + _OBJECT + _SKIP + r"\s+(?P<pred>" + _PROBLEM + r")" + _AFTER
                            + r"\b", re.IGNORECASE)
+# ... and one that opens the sentence with its reference and no "my" ("Order SF-20931 never came.")
+_REF_PROBLEM = re.compile(r"^\W*(?:(?:hi|hello|hey)\b\W*)?(?P<own>)(?P<obj>[A-Za-z][\w-]*" + _REF + r")"
+                          + _SKIP + r"\s+(?P<pred>" + _PROBLEM + r")" + _AFTER + r"\b", re.IGNORECASE)
 # What is wrong, as a thing the object has or shows ("my new TV has a black screen", "the kettle
 # you sent has a little dent in the side", "the boiler shows an F28 error"): said back as that
 # thing on or with theirs ("the black screen on your new TV"), not as "the problem with your TV".
@@ -189,7 +194,7 @@ def _from_sentence(sentence: str) -> IssuePhrase | None:
     done = staff_did(sentence, _company_voice)
     if done:
         return IssuePhrase(*done)
-    match = _WITH_PROBLEM.search(sentence)
+    match = _WITH_PROBLEM.search(sentence) or _ref_problem(sentence)
     if match and _object_ok(match.group("obj")):
         obj = _theirs(match)
         pred = second_person(re.sub(r"\s+", " ", match.group(0)[match.start("pred") - match.start():]))
@@ -223,10 +228,19 @@ def _from_sentence(sentence: str) -> IssuePhrase | None:
     return IssuePhrase(*happened) if happened else None
 
 
+def _ref_problem(sentence: str) -> re.Match[str] | None:
+    match = _REF_PROBLEM.search(sentence)
+    return match if match and match.group("obj").split()[0].lower() not in _NOT_FIRST else None
+
+
 def _theirs(match: re.Match[str]) -> str:
     """The object of a match (groups `own` and `obj`) in the agent's voice: the customer's "my
     TV" and "the TV" are "your TV"; "the engineer" they waited for is "our engineer"."""
-    obj = second_person(f"{match.group('own')} {match.group('obj')}")
+    named = match.group("obj").replace("#", "")
+    if not match.group("own"):  # "Order SF-20931 never came": the capital only opened the sentence
+        first, rest = named.split(" ", 1)
+        named = f"{first if first.isupper() else first.lower()} {rest}"
+    obj = second_person(f"{match.group('own') or 'the'} {named}")
     mine = "our" if match.group("own").lower() == "the" and obj.split()[-1].lower() in STAFF else "your"
     return mine + obj[len(obj.split()[0]):] if obj.split()[0].lower() in ("your", "the") else obj
 
@@ -286,6 +300,8 @@ through put took take each every first second third fourth fifth last next nine 
 months hours while whilst although though unless until whereas whenever during despite without within
 against between nobody everybody everyone anybody anyone somebody someone nothing""".split())
 _ORDINALS = frozenset("first second third fourth fifth last next same new old".split())
+# ... and words that open no thing before a reference ("Since 2019 ...", "About 5521 ...")
+_NOT_FIRST = _FUNCTION | frozenset("since around roughly nearly almost approx approximately".split())
 # ... and words before a thing that are not it: "my late mother's card" names no "late"
 _LEADING = _ORDINALS | {"late", "dear", "poor"}
 _DETERMINED = re.compile(r"\b(my|our|the)\s+((?:[A-Za-z][\w'-]*\s+){0,3}[A-Za-z][\w'-]*)", re.IGNORECASE)
