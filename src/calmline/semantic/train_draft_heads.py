@@ -83,10 +83,10 @@ GOOD_SENTENCE_WEIGHT = 5.0
 AGENT_SENTENCES = Path(__file__).resolve().parents[3] / "tests" / "data" / "agent_replies.jsonl"
 GRID = tuple(round(0.20 + 0.025 * i, 3) for i in range(31))  # 0.20 … 0.95
 OFF = 0.99
-# An anti-pattern reply head learns from one row per reply, about as many with the label as
-# without, so its probability means what it says: below even odds it is not shown. (Lower ones
-# raised dev F1 a little and flagged "Please switch it off at the wall and open a window. Is
-# anyone feeling unwell?" as minimising.)
+# The lowest threshold an anti-pattern reply head may get. It learns from one row per reply, not
+# from ten sentences per positive as a sentence head does, so its probabilities do not sit low and
+# need no search from 0.2: at 0.225 the minimise head flagged "Please switch it off at the wall and
+# open a window. Is anyone feeling unwell?" (0.23) for a little more F1 on dev.
 ANTI_REPLY_FLOOR = 0.3
 MIN_PRECISION = 0.6  # a head's own hits on dev must be right this often
 console = Console(stderr=True)
