@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from calmline.engine.composer import Suggestion, candidates, suggest
 from calmline.engine.core import Engine
 from calmline.engine.phrases import (
@@ -420,6 +422,24 @@ def test_a_delivery_that_never_turned_up_names_the_thing_and_the_day() -> None:
     # staff who were to come are no thing of theirs to deliver
     engineer = issue_phrase(["The engineer was supposed to come on Monday and nobody turned up."])
     assert engineer is not None and "delivery" not in engineer.noun
+
+
+@pytest.mark.parametrize("text", ["A refund please.", "Refund. Now.", "I want my money back",
+                                  "I'd like a replacement please."])
+def test_a_bare_request_is_given_no_invented_issue(text: str) -> None:
+    """"A refund please." got "I'm really sorry about the problem with your billing": nothing
+    they said is about billing. A request names what they want, and no problem of our guessing."""
+    reply = top(text)
+    assert "sorry about this," in reply, reply
+    assert "billing" not in reply and "promised" not in reply, reply
+    assert re.search(r"you'd like (?:a refund|a replacement)", reply), reply
+
+
+def test_a_request_that_is_late_is_the_wait_for_it() -> None:
+    """What they ask for, kept waiting, is the issue: "the wait for your refund", not billing."""
+    text = top("Three weeks to process a refund, seriously? Just refund me.")
+    assert "the wait for your refund" in text and "billing" not in text, text
+    assert "you've been waiting for your refund for three weeks" in text, text
 
 
 def test_a_payment_that_kept_failing_is_named() -> None:

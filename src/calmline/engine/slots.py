@@ -115,9 +115,33 @@ _SOON = frozenset({"today", "tonight", "right now", "immediately", "asap", "this
                    "this afternoon", "this evening", "within the hour", "in the next hour"})
 
 
+# A request, and nothing else: "A refund please.", "I want my money back"
+_ASKING = frozenset("""i we want wanted would like need please can could get have give me us my our a an the
+    just some full back now asap thanks thank you i'd i'll do for it this that""".split())
+
+
+def only_asks(text: str) -> bool:
+    """Does `text` only ask for something, naming nothing that went wrong?"""
+    rest = _ASKS_FOR.sub(" ", text.lower().replace("’", "'"))
+    return bool(_ASKS_FOR.search(text)) and all(w in _ASKING for w in re.findall(r"[a-z']+", rest))
+
+
+_AWAITED = frozenset({"refund", "replacement", "repair", "compensation"})
+# What a reply names when the customer only asked for something: "I'm sorry about this", not a
+# problem of the coach's guessing ("the problem with your billing" to "A refund please.")
+ONLY_ASKED = "this"
+
+
 def _issue(moment: Moment, config: CoachConfig, slots: Mapping[str, str]) -> str | None:
     """The generic name of what went wrong (coach.yaml `issues`), for a customer whose own words
-    give no object and problem."""
+    give no object and problem; `ONLY_ASKED` when all their words for it are what they ask for."""
+    said = [ev.text for a in moment.customer_analyses() for f in (*a.areas, *a.causes)
+            if f.label in config.issues for ev in f.evidence if ev.source != "semantic"]
+    if (all(map(only_asks, said)) if said else only_asks(" ".join(_said(moment)))):
+        # "six weeks to put a refund through": what they ask for is late, and that is the issue
+        wants = customer_wants(moment)
+        waited = slots.get("duration") and wants and wants[0] in _AWAITED
+        return f"the wait for your {wants[0]}" if waited else ONLY_ASKED
     for analysis in reversed(moment.customer_analyses()):
         labels = [f.label for f in (*analysis.areas, *analysis.causes)]
         if "process_friction" in labels and slots.get("duration"):
@@ -170,13 +194,18 @@ def _recap(slots: Mapping[str, str], phrase: IssuePhrase | None) -> str | None:
         return _and_want(text, slots)
     if not any(slots.get(k) for k in ("order", "product", "amount", "duration")):
         return None
-    text = slots.get("issue") or ""
+    text = slots.get("issue", "")
+    text = "" if text == ONLY_ASKED else text  # "you're telling me about this" says nothing back
+    duration = slots.get("duration", "")
+    duration = duration[:1].lower() + duration[1:]  # "Two weeks of emails" -> "after two weeks"
+    if text.startswith("the wait for ") and duration:  # "you've been waiting for your refund for two weeks"
+        text = f"you've been waiting for {text.removeprefix('the wait for ')} for {duration}"
     text = "you've been " + text if text.startswith("waiting ") else text
     text = "you've been " + text.removeprefix("being ") if text.startswith("being ") else text
     # the coach's name for it is a noun ("the delay with your delivery"): a recap is a clause
     text = text if not text or text.startswith("you") else f"you're telling me about {text}"
     if not text:  # "what happened, after 15 min" is no sentence
-        text = (f"it's been {slots['duration']}" if slots.get("duration")
+        text = (f"it's been {duration}" if duration
                 else f"you're getting in touch about {slots['order_ref']}" if slots.get("order") else "")
     if not text:
         return None
@@ -185,8 +214,8 @@ def _recap(slots: Mapping[str, str], phrase: IssuePhrase | None) -> str | None:
     extras = [slots[k] for k in ("product", "amount") if slots.get(k)]
     if extras:
         text += f" ({', '.join(extras)})"
-    if slots.get("duration") and slots["duration"] not in text:
-        text += f", after {slots['duration']}"
+    if duration and duration not in text:
+        text += f", after {duration}"
     return _and_want(text, slots)
 
 
@@ -433,7 +462,7 @@ def _issue_slots(moment: Moment, config: CoachConfig, slots: dict[str, str]) -> 
              else None if untroubled else _issue(moment, config, slots))
     if phrase:
         slots["issue_own"] = "yes"
-    if issue and not named:  # their own problem, or the coach's name for it; not just a thing they named
+    if issue and not named and issue != ONLY_ASKED:  # their own problem, or the coach's name for it
         slots["issue_read"] = "yes"
     if issue:
         slots["issue"] = issue
