@@ -8,6 +8,7 @@ import pytest
 
 from calmline.engine.composer import Suggestion, candidates, suggest
 from calmline.engine.core import Engine
+from calmline.engine.cost import what_it_cost
 from calmline.engine.phrases import (
     asked_for,
     deadline,
@@ -440,6 +441,34 @@ def test_a_request_that_is_late_is_the_wait_for_it() -> None:
     text = top("Three weeks to process a refund, seriously? Just refund me.")
     assert "the wait for your refund" in text and "billing" not in text, text
     assert "you've been waiting for your refund for three weeks" in text, text
+
+
+def test_what_it_cost_them_is_said_back() -> None:
+    """"I took the day off work for this" was left out of the recap: a loss worth naming."""
+    text = top("My sofa was supposed to be delivered on 14 November and nobody turned up. I took the "
+               "day off work for this.")
+    assert "never turned up, and you took the day off work for this." in text, text
+    cost = what_it_cost(["We've had to take three days off work waiting in."])
+    assert cost is not None and cost.noun == "the three days off work you had to take"
+    assert cost.clause == "you had to take three days off work waiting in"
+    assert what_it_cost(["Do I have to take a day off work for the engineer?"]) is None
+    assert what_it_cost(["I didn't lose any pay, luckily."]) is None
+
+
+def test_two_wants_are_both_said_back() -> None:
+    """"I want my money back and I also lost a day's wages waiting for the engineer" was recapped
+    with the refund alone."""
+    text = top("The kettle I bought last week stopped working. I want my money back and I also lost a "
+               "day's wages waiting for the engineer.")
+    assert "you'd like a refund and compensation for the day's wages you lost" in text, text
+    repair = top("My washing machine was due to be repaired on Tuesday and no one showed up. I had to "
+                 "take a day off work. I want a refund of the call-out fee.")
+    # no compensation asked for: the day off is said back as what it cost them, the want alone
+    assert "you had to take a day off work, and you'd like a refund." in repair, repair
+    # a second want read from words that do not ask for it is not said back
+    dent = top("The dishwasher arrived with a dent the size of my fist on the door. I don't want it "
+               "repaired, I want a new one.")
+    assert "repair" not in dent, dent
 
 
 def test_a_payment_that_kept_failing_is_named() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from calmline.engine.cost import Cost, what_it_cost
 from calmline.engine.moment import Moment
 from calmline.engine.phrases import (
     IssuePhrase,
@@ -56,6 +57,17 @@ def customer_wants(moment: Moment) -> list[str]:
 _EITHER = re.compile(r"\b(?:i(?:['’]d| would) (?:like|accept|prefer)|i want|i need|i expect|give me)\s+"
                      r"(?:either\s+)?(?P<both>(?:a|an|my|the)\s+[^,.;:!?\n]{2,50}?\s+or\s+(?:a|an|my|the)\s+"
                      r"[^,.;:!?\n]{2,40}?)(?=\s*(?:[,.;:!?\n]|$)|\s+and\b)", re.IGNORECASE)
+
+
+def _and_also(moment: Moment, wants: list[str], cost: Cost | None) -> str | None:
+    """The second thing they want, when they name it: compensation for what it cost them, next to
+    a thing they ask for ("a refund and compensation for the day's wages you lost"). Not after
+    "to speak to a manager", and no other second want: the wants read from a message overreach
+    ("I don't want it repaired" still reads a repair), so only their own words for the cost say it."""
+    first = moment.wants[wants[0]].ask or ""
+    if cost is None or "compensation" not in wants[1:] or not first.startswith(("a ", "an ", "some ")):
+        return None
+    return f"compensation for {cost.noun}"
 
 
 def _either(moment: Moment, want: str) -> str | None:
@@ -220,13 +232,16 @@ def _recap(slots: Mapping[str, str], phrase: IssuePhrase | None) -> str | None:
 
 
 def _and_want(text: str, slots: Mapping[str, str]) -> str:
-    """The recap with what they would like, unless it already says it ("you're still waiting for
-    your refund" needs no "and you'd like a refund")."""
+    """The recap with what it cost them and what they would like, unless it already says it
+    ("you're still waiting for your refund" needs no "and you'd like a refund")."""
+    cost = slots.get("cost")
+    # what it cost them, unless the recap is their sentence that already says it
+    said = [text, cost] if cost and len(set(stems(cost)) - set(stems(text))) > 1 else [text]
     want = slots.get("want")
     # the playbook's words for it, not their "a firm delivery date or a refund" ("your delivery")
-    if not want or set(stems(slots.get("want_ask") or want)) & set(stems(text)):
-        return text
-    return f"{text}, and you'd like {want}"
+    if want and not set(stems(slots.get("want_ask") or want)) & set(stems(text)):
+        said.append(f"you'd like {want}")
+    return said[0] if len(said) == 1 else ", ".join(said[:-1]) + f", and {said[-1]}"
 
 
 def _names_loss(issue: str, loss: str, config: CoachConfig) -> bool:
@@ -509,9 +524,17 @@ def _build_slots(moment: Moment, config: CoachConfig) -> dict[str, str]:
         slots["name"] = moment.name
     _fact_slots(moment, slots)
     wants = customer_wants(moment)
+    cost = what_it_cost(_said(moment))
+    if cost is not None:
+        slots["cost"] = cost.clause
     if wants:
         slots["want_ask"] = moment.wants[wants[0]].ask
         slots["want"] = _either(moment, wants[0]) or slots["want_ask"]
+        also = _and_also(moment, wants, cost)
+        if also:  # "you'd like a refund and compensation for the day's wages you lost"
+            slots["want"] += f", and also {also}" if " or " in slots["want"] else f" and {also}"
+            if cost is not None and cost.noun in also:  # said once, as what it is for
+                slots.pop("cost", None)
     cancelled = cancel_object(_said(moment)) if "cancellation" in wants else None
     if cancelled:
         slots["cancel_what"] = cancelled
