@@ -31,8 +31,8 @@ LATE = [{"role": "customer", "text": "I paid for next-day delivery and the parce
 PLAYED_DOWN = "Waiting in all day isn't ideal, but it's a small thing and the new slot is on Friday."
 FEE_BACK = ("You're right that it should have come the next day. I've put the delivery fee back on "
             "your card.")
-# Doubts what the customer said without a phrase that argues or blames: only read as a whole
-KNOCKED = "The engineer would have knocked, so you may not have heard him."
+# Holds the record against what the customer said: no phrase argues, the reply as a whole does
+REPORTED = "The engineer reported that nobody was in when he arrived."
 CALM_QUESTION = [{"role": "customer", "text": "do you deliver to the Isle of Wight? thx"}]
 
 
@@ -64,12 +64,13 @@ def test_reply_heads_never_flag_a_reply(engine: Engine, draft: str, customer: li
 
 def test_a_defensive_reply_no_phrase_names_is_flagged_by_a_reply_head(engine: Engine,
                                                                       cues_only: Engine) -> None:
-    assert not cues_only.review(KNOCKED, NO_SHOW).anti_patterns
-    review = engine.review(KNOCKED, NO_SHOW)
+    phrased = {a.label for a in cues_only.review(REPORTED, NO_SHOW).anti_patterns}
+    review = engine.review(REPORTED, NO_SHOW)
     read = [(a.label, e) for a in review.anti_patterns for e in a.evidence if e.rule.endswith(".reply")]
     assert read, [(a.label, a.evidence) for a in review.anti_patterns]
     label, evidence = read[0]
-    assert evidence.rule == f"anti_patterns.{label}.reply" and evidence.text == KNOCKED
+    assert label not in phrased  # no phrase of the coach names it
+    assert evidence.rule == f"anti_patterns.{label}.reply" and evidence.text == REPORTED
     assert explain("model", evidence.rule).startswith("the reply as a whole reads like ")
     assert review.verdict == "blocked"  # blame and arguing are on the guard's block list
 
@@ -82,9 +83,9 @@ def test_a_plain_answer_to_a_calm_question_is_not_read_as_a_whole(engine: Engine
     assert engine.moment(NO_SHOW).context().complaint
     assert engine.review(answer, CALM_QUESTION).verdict != "blocked"
     assert engine.learned is not None
-    read = engine.learned.find(KNOCKED, whole=False)
+    read = engine.learned.find(REPORTED, whole=False)
     assert not any(e.rule.endswith(".reply") for spans in read.values() for e in spans)
-    assert any(e.rule.endswith(".reply") for spans in engine.learned.find(KNOCKED).values()
+    assert any(e.rule.endswith(".reply") for spans in engine.learned.find(REPORTED).values()
                for e in spans)
 
 
@@ -147,7 +148,7 @@ def test_an_older_heads_file_reads_sentences_only(engine: Engine) -> None:
     sentences_only = draft_heads_from_dict({k: v for k, v in data.items()
                                             if k not in ("replies", "anti_replies")})
     reader = DraftReader(sentences_only, engine.learned.encoder, labels=engine.coach.anti_patterns)
-    assert not any(e.rule.endswith(".reply") for spans in reader.find(KNOCKED).values() for e in spans)
+    assert not any(e.rule.endswith(".reply") for spans in reader.find(REPORTED).values() for e in spans)
 
 
 def test_the_coach_names_only_its_own_labels_for_reply_heads(engine: Engine) -> None:
