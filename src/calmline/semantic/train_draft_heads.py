@@ -261,59 +261,34 @@ class ReplyDevReader:
             out.append(self.memo[key])
         return out
 
-    def run(self, thresholds: np.ndarray) -> list[set[str]]:
-        """The behaviours found in each dev draft."""
-        return [found for found, _, _ in self.reviews(thresholds)]
 
-
-def choose_reply_thresholds(dev: ReplyDevReader, labels: Sequence[str]
+def choose_reply_thresholds(dev: ReplyDevReader, labels: Sequence[str], *, anti: bool = False
                             ) -> tuple[np.ndarray, dict[str, object]]:
-    """Each reply head's threshold in turn (the others at theirs), as the module doc says."""
-    thresholds = np.full(len(labels), OFF, dtype=np.float32)
-    found = dev.run(thresholds)
-    report: dict[str, object] = {}
-    for index, label in enumerate(labels):
-        gold = [label in row.behaviours for row in dev.dev.rows]
-        before = _f1(gold, [label in x for x in found])[0]
-        fit: list[tuple[float, float]] = []
-        for t in GRID:
-            trial = thresholds.copy()
-            trial[index] = t
-            f = _f1(gold, [label in x for x in dev.run(trial)])[0]
-            fires = [bool(p is not None and p[index] >= t) for p in dev.peaks]
-            if any(fires) and _own_precision(gold, fires) >= MIN_PRECISION and f >= before - 1e-9:
-                fit.append((t, f))
-        thresholds[index], best_f = _middle_of_best(fit, before)
-        found = dev.run(thresholds)
-        chosen = float(thresholds[index])
-        report[label] = {"threshold": round(chosen, 3), "dev_f1": round(best_f, 4),
-                         "dev_f1_before": round(before, 4)}
-        console.print(f"reply head {label}: threshold {chosen:.3f} (dev F1 {before:.3f} without it, "
-                      f"{best_f:.3f} with it)")
-    return thresholds, report
+    """Each reply head's threshold in turn (the others at theirs), as the module doc says: its own
+    hits on dev right at least MIN_PRECISION of the time, and its label's F1 no lower than without
+    it. With `anti` (the anti-pattern reply heads) also no more of dev's good drafts blocked, and
+    from ANTI_REPLY_FLOOR up."""
 
+    def scored(review: tuple[set[str], set[str], bool]) -> set[str]:
+        """What a review (behaviours, anti-patterns, blocked) found of the heads' family."""
+        return review[1] if anti else review[0]
 
-def choose_anti_reply_thresholds(dev: ReplyDevReader, labels: Sequence[str]
-                                 ) -> tuple[np.ndarray, dict[str, object]]:
-    """Each anti-pattern reply head's threshold in turn (the others at theirs), by the sentence
-    heads' rules: it blocks no more of dev's good drafts, its own hits are right at least
-    MIN_PRECISION of the time, and the anti-pattern's F1 is no lower than without it; from
-    ANTI_REPLY_FLOOR up."""
+    grid = [t for t in GRID if t >= ANTI_REPLY_FLOOR] if anti else list(GRID)
     thresholds = np.full(len(labels), OFF, dtype=np.float32)
     read = dev.reviews(thresholds)
     base_blocked = sum(blocked for _, _, blocked in read)
     report: dict[str, object] = {}
     for index, label in enumerate(labels):
-        gold = [label in row.anti_patterns for row in dev.dev.rows]
-        before = _f1(gold, [label in anti for _, anti, _ in read])[0]
+        gold = [label in (row.anti_patterns if anti else row.behaviours) for row in dev.dev.rows]
+        before = _f1(gold, [label in scored(r) for r in read])[0]
         fit: list[tuple[float, float]] = []
-        for t in (t for t in GRID if t >= ANTI_REPLY_FLOOR):
+        for t in grid:
             trial = thresholds.copy()
             trial[index] = t
             tried = dev.reviews(trial)
-            f = _f1(gold, [label in anti for _, anti, _ in tried])[0]
+            f = _f1(gold, [label in scored(r) for r in tried])[0]
             fires = [bool(p is not None and p[index] >= t) for p in dev.peaks]
-            if (sum(b for _, _, b in tried) <= base_blocked and any(fires)
+            if ((not anti or sum(r[2] for r in tried) <= base_blocked) and any(fires)
                     and _own_precision(gold, fires) >= MIN_PRECISION and f >= before - 1e-9):
                 fit.append((t, f))
         thresholds[index], best_f = _middle_of_best(fit, before)
@@ -321,8 +296,8 @@ def choose_anti_reply_thresholds(dev: ReplyDevReader, labels: Sequence[str]
         chosen = float(thresholds[index])
         report[label] = {"threshold": round(chosen, 3), "dev_f1": round(best_f, 4),
                          "dev_f1_before": round(before, 4)}
-        console.print(f"anti-pattern reply head {label}: threshold {chosen:.3f} (dev F1 {before:.3f} "
-                      f"without it, {best_f:.3f} with it)")
+        console.print(f"{'anti-pattern ' if anti else ''}reply head {label}: threshold {chosen:.3f} "
+                      f"(dev F1 {before:.3f} without it, {best_f:.3f} with it)")
     return thresholds, report
 
 
@@ -427,8 +402,9 @@ def train(coach: CoachConfig, drafts: Path, encoder: MiniLMEncoder,
                              labels=coach.anti_patterns,
                              weights={k: a.weight for k, a in coach.anti_patterns.items()},
                              behaviours=coach.behaviours)
-        anti_thresholds, anti_report = choose_anti_reply_thresholds(
-            ReplyDevReader(DevReader(engine, dev_rows, reader), "anti_replies"), anti_labels)
+        anti_thresholds, anti_report = choose_reply_thresholds(
+            ReplyDevReader(DevReader(engine, dev_rows, reader), "anti_replies"), anti_labels,
+            anti=True)
         anti_replies = replace(anti_replies, thresholds=anti_thresholds)
         report["anti_replies"] = anti_report
     digest = hashlib.sha256()
