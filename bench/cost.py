@@ -10,7 +10,8 @@ engine and coaching adapter the service uses.
 2. A live case whose window holds 30 turns of 20,000 characters, then chat-length messages: the
    cost of each new message (`POST .../messages`: analysis of the new turn, stage, next move,
    and suggestions when the customer wrote it) and of a review of a draft after it, with the
-   engine warm as in a running server, single-threaded (no HTTP, no database). Prints p50/p99 in
+   engine warm as in a running server, single-threaded with BLAS on one thread as the server
+   runs it (no HTTP, no database). Prints p50/p99 in
    ms (all posts, then customers' and agents' apart), and what posting one
    20,000-character message costs itself (linear in its length).
 3. The same case after a restart (or on a worker that did not take its last messages): the next
@@ -37,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import calmline  # noqa: E402
 from calmline.engine.analysis import Analysis  # noqa: E402
+from calmline.engine.blas import one_blas_thread  # noqa: E402
 from calmline.engine.core import Engine  # noqa: E402
 from calmline.insights.svg import hbars  # noqa: E402
 from calmline.service import coaching  # noqa: E402
@@ -135,6 +137,7 @@ def main() -> None:
     if min(args.sizes) < 1 or args.messages < 1:
         parser.error("sizes and --messages must be positive")
     console = Console()
+    one_blas_thread()  # as the service runs (service/app.py, engine/blas.py)
     calmline.default_analyzer()  # model loading is not part of any request
     with Progress(console=console, transient=True) as progress:
         costs = curve(args.sizes, progress)

@@ -18,6 +18,7 @@ from calmline import Analyzer, Playbook, load_playbook
 from calmline.cases import db
 from calmline.cases.wellbeing import WellbeingPolicy
 from calmline.catalogue import build_catalogue
+from calmline.engine.blas import one_blas_thread
 from calmline.engine.core import Engine
 from calmline.engine.rewriter import build_rewriter
 from calmline.errors import InputError
@@ -77,6 +78,7 @@ def build_analyzer(settings: Settings) -> Analyzer:
 def create_app(settings: Settings | None = None, *, migrate: bool = False) -> FastAPI:
     """A ready app. `migrate=True` brings the database schema up to date first."""
     settings = settings or get_settings()
+    one_blas_thread()  # a request's small products stall on BLAS threads (engine/blas.py)
     engine = db.make_engine(settings.database_url, echo=settings.database_echo,
                             pool_size=settings.database_pool_size)
     if migrate:
