@@ -518,3 +518,36 @@ def test_the_wages_they_lost_ask_for_compensation() -> None:
     text = top("I took the day off work and nobody came. I want the day's wages I lost back.")
     assert "you'd like some compensation" in text, text
     assert "compensation" in coach_analyzer().analyze("I lost wages because of this.").want_labels()
+
+def test_a_request_is_said_back_as_what_they_want_not_as_a_fact() -> None:
+    """'Refund my order 55210 now please.' was recapped 'refund your order 55210 now please', and
+    told 'the problem with your order'; 'Put me in touch with the person Mark reports to' became
+    'the problem with the person Mark reports'."""
+    text = top("Refund my order 55210 now please.")
+    assert "you'd like a refund for order 55210" in text, text
+    assert "refund your order" not in text and "problem with your order" not in text, text
+    assert "you'd like to cancel your gym membership" in top("Cancel my gym membership please.")
+    # what they ask us to fix says something is wrong with it; it is still no sentence to say back
+    boiler = top("Fix my boiler today.")
+    assert "problem with your boiler" in boiler and "fix your boiler" not in boiler, boiler
+    mark = top("I have a written promise of a refund from your colleague Mark dated 4 May, and I have had "
+               "nothing.\n\nPut me in touch with the person Mark reports to. Today.")
+    assert "the person Mark reports" not in mark and "the refund you were promised" in mark, mark
+
+
+def test_a_problem_word_before_its_noun_keeps_the_noun() -> None:
+    """'the replacement you sent is the wrong size' was said back 'your replacement is the wrong'."""
+    found = issue_phrase(["the the replacement you sent is the wrong size as well so can you send another"])
+    assert found is not None and found.clause == "your replacement is the wrong size", found
+    found = issue_phrase(["My sofa is the wrong."])
+    assert found is not None and found.clause == "your sofa is wrong", found
+
+
+def test_their_temper_is_not_their_issue() -> None:
+    """'I'm getting a bit heated, and I apologise, but this is my livelihood. Your platform suspended
+    my shop for a week...' was recapped 'you're getting a bit heated, and you apologise'."""
+    text = top("I'm getting a bit heated, and I apologise, but this is my livelihood. Your platform "
+               "suspended my shop for a week with no reason given and I've lost about three grand. I want "
+               "it reinstated today and I want that money covered.")
+    assert "heated" not in text and "apologise" not in text, text
+    assert "your shop was suspended for a week" in text, text

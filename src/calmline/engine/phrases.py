@@ -197,7 +197,7 @@ def _from_sentence(sentence: str) -> IssuePhrase | None:
     match = _WITH_PROBLEM.search(sentence) or _ref_problem(sentence)
     if match and _object_ok(match.group("obj")):
         obj = _theirs(match)
-        pred = second_person(re.sub(r"\s+", " ", match.group(0)[match.start("pred") - match.start():]))
+        pred = second_person(re.sub(r"\s+", " ", _with_noun(match, sentence)))
         return IssuePhrase(f"{obj} that {pred}", f"{obj} {pred}")
     found = _has_fault(sentence)
     if found is not None:
@@ -224,8 +224,69 @@ def _from_sentence(sentence: str) -> IssuePhrase | None:
         dur, obj = match.group("dur"), match.group("obj")
         target = f" for your {obj}" if obj and _object_ok(obj) else ""
         return IssuePhrase(f"waiting {dur}{target}", f"you've been waiting {dur}{target}")
+    kept = _done_to_them(sentence)
+    if kept is not None:
+        return kept
     happened = what_happened(sentence, _company_voice)
     return IssuePhrase(*happened) if happened else None
+
+
+def _with_noun(match: re.Match[str], sentence: str) -> str:
+    """The problem of a `_WITH_PROBLEM` match, not cut short of its noun: "is the wrong" is "is
+    the wrong size" when the sentence goes on so, else "is wrong"."""
+    said = match.group(0)[match.start("pred") - match.start():]
+    if not _CUT_SHORT.search(said):
+        return said
+    noun = _NOUN_AFTER.match(sentence, match.end())
+    if noun and noun.group(1).lower() not in _FUNCTION:
+        return said + noun.group(0)
+    return re.sub(r"\b(?:the|a|an)\s+(?=[A-Za-z]+$)", "", said, flags=re.IGNORECASE)
+
+
+def _done_to_them(sentence: str) -> IssuePhrase | None:
+    """A promise to them that was not kept, or what the company did to a thing of theirs."""
+    match = _PROMISED.search(sentence)
+    if match:  # "a written promise of a refund ... and I have had nothing"
+        thing = re.sub(r"\s+", " ", match.group("thing")).lower()
+        art = "an" if thing[0] in "aeiou" else "a"
+        return IssuePhrase(f"the {thing} you were promised",
+                           f"you were promised {art} {thing} but haven't had it")
+    match = _YOU_DID.search(sentence)
+    if match:
+        obj = " ".join(w for w in match.group("obj").split() if w.lower() not in _FUNCTION)
+        if obj and _object_ok(obj):
+            did = _DID_PAST.get(match.group("did").lower(), match.group("did").lower())
+            rest = re.sub(r"\s+", " ", match.group("rest") or "")
+            return IssuePhrase(f"your {obj} being {did}{rest}", f"your {obj} was {did}{rest}")
+    return None
+
+
+# Something they were promised that never came ("I have a written promise of a refund from your
+# colleague Mark dated 4 May, and I have had nothing", "I was promised a callback and it never came").
+_PROMISED = re.compile(r"\b(?:(?:a|the|my|your)\s+(?:written\s+|verbal\s+)?promise\s+of|"
+                       r"(?:I|we)\s+(?:was|were|have been|['’]ve been|had been)\s+promised)\s+"
+                       r"(?:a|an|the|my|our)\s+"
+                       r"(?P<thing>refund|replacement|repair|call\s?back|credit|compensation|new \w+)\b"
+                       r"[^.!?\n]{0,120}?(?:\b(?:I|we)\s*(?:have|['’]ve)\s+(?:had|received|heard|seen|got)\s+"
+                       r"nothing|\bnothing\s+(?:has\s+)?(?:happened|arrived|came)|\b(?:it|that|which|they)\s+"
+                       r"never\s+(?:came|arrived|happened)|\bstill\s+(?:nothing|no\s+sign|waiting))\b",
+                       re.IGNORECASE)
+
+
+# What the company did to a thing of theirs ("Your platform suspended my shop for a week"),
+# said back as done to it ("your shop being suspended for a week").
+_YOU_DID = re.compile(r"\b(?:you|your\s+[a-z-]+(?:\s+[a-z-]+)?)\s+(?:(?:have|has|had)\s+|['’]ve\s+)?"
+                      r"(?:just\s+|now\s+)?(?P<did>suspended|blocked|closed|froze|frozen|cancell?ed|deleted|"
+                      r"banned|disabled|locked|deactivated|terminated|restricted)\s+(?P<own>my|our)\s+"
+                      r"(?P<obj>[A-Za-z][\w-]*(?:\s+(?!for\b|with\b|and\b|without\b)[A-Za-z][\w-]*)?)"
+                      r"(?P<rest>\s+for\s+(?:a|an|one|two|three|four|five|six|\d+|over\s+a)\s+"
+                      r"(?:days?|weeks?|months?|hours?))?\b", re.IGNORECASE)
+_DID_PAST = {"froze": "frozen"}
+
+
+# A problem word that is an adjective before its noun ("is the wrong size", "was a damaged one")
+_CUT_SHORT = re.compile(r"\b(?:the|a|an)\s+[A-Za-z]+$", re.IGNORECASE)
+_NOUN_AFTER = re.compile(r"\s+([A-Za-z][\w-]*)")
 
 
 def _ref_problem(sentence: str) -> re.Match[str] | None:
@@ -636,14 +697,61 @@ _NO_SUBJECT = re.compile(r"(?:got|ordered|bought|received|tried|paid|rang|called
                          r"returned|phoned|emailed|checked|opened|came home|woke up)\b", re.IGNORECASE)
 
 
+# A sentence that tells us what to do ("Refund my order 55210 now please.", "Put me in touch with
+# the person Mark reports to."): a request, not a fact about them, so never said back as one
+# ("refund your order 55210 now please"). Of those, the verbs in _NOT_WRONG say nothing is wrong
+# with the thing they name ("fix my boiler" and "send my parcel to the right address" do).
+_IMPERATIVE = re.compile(r"^\W*(?:(?:please|pls|just|so|now|and|then|ok|okay|right)\W+)*"
+                         r"(?P<verb>refund|reimburse|reverse|credit|pay|cancel|close|terminate|stop|"
+                         r"put|transfer|connect|escalate|call|ring|phone|email|e-mail|contact|"
+                         r"give|get|send|return|fix|repair|replace|sort|restore|reconnect|reinstate|"
+                         r"activate|unblock|unlock|release|remove|waive|change|move|book|explain)\b",
+                         re.IGNORECASE)
+_NOT_WRONG = frozenset("""refund reimburse reverse credit pay cancel close terminate put transfer connect
+    escalate call ring phone email e-mail contact give""".split())
+
+
+def is_request(sentence: str) -> bool:
+    """Does `sentence` tell us to do something, in the imperative?"""
+    return bool(_IMPERATIVE.match(sentence))
+
+
+def asked_only(texts: Sequence[str], topic: str) -> bool:
+    """Is `topic` ("your order") named only in what they tell us to do with it, in words that say
+    nothing went wrong with it ("Refund my order 55210", "Put me in touch with the person Mark
+    reports to")? Then it is no problem of theirs to be sorry about."""
+    head = topic.split()[-1].lower()
+    naming = [s for s in _sentences(texts) if re.search(rf"\b{re.escape(head)}\b", s, re.IGNORECASE)]
+    asks = [_IMPERATIVE.match(s) for s in naming]
+    return bool(naming) and all(a is not None and a.group("verb").lower() in _NOT_WRONG for a in asks)
+
+
+# A sentence about their own temper or their apology for it ("I'm getting a bit heated, and I
+# apologise"): no part of what went wrong, and said back it reads as a telling-off.
+_OWN_TEMPER = re.compile(r"\b(?:i['’]m|i am)\s+(?:(?:getting|being|a bit|a little|so|very|really|quite)\s+)*"
+                         r"(?:heated|angry|furious|livid|rude|ranting|shouting|cross|worked up)\b|"
+                         r"\bi (?:do )?apologi[sz]e\b|"
+                         r"\bsorry (?:for|about) (?:the|my) (?:rant|tone|language|caps)\b",
+                         re.IGNORECASE)
+
+
+def _past_temper(sentence: str) -> str:
+    """The sentence after its opening words about their temper ("sorry for my language but this
+    meter has billed me..." -> "this meter has billed me...")."""
+    parts = re.split(r",?\s*\bbut\b\s*", sentence)
+    kept = next((i for i in range(len(parts), 0, -1) if _OWN_TEMPER.search(parts[i - 1])), 0)
+    return " but ".join(parts[kept:])
+
+
 def said_back(texts: Sequence[str], topic: str, most_words: int = 20) -> str | None:
     """The customer's own sentence about `topic` ("the discount didn't apply at checkout"), in the
     agent's voice, as a clause to repeat back; None when it is a question or too long. A sentence
     that speaks to the company ("I'm reporting you") is not said back: "you" would have to become
     "us", and a threat or a jab repeated back helps no one."""
     head = topic.split()[-1].lower()
-    for sentence in _sentences(texts):
-        if head not in sentence.lower() or sentence.rstrip().endswith("?") or _ADDRESSED.search(sentence):
+    for sentence in map(_past_temper, _sentences(texts)):
+        if (head not in sentence.lower() or sentence.rstrip().endswith("?") or _ADDRESSED.search(sentence)
+                or is_request(_OPENER.sub("", sentence.strip())) or _OWN_TEMPER.search(sentence)):
             continue
         clean = _EMOJI.sub("", re.sub(r"@\w+|#[\w-]+", "", sentence))
         clean = _OPENER.sub("", clean.strip())
@@ -753,7 +861,8 @@ def thanks_only(text: str) -> bool:
                 and not _REQUEST.search(text))
 
 
-__all__ = ["IssuePhrase", "asked_for", "cancel_object", "deadline", "issue_object", "issue_phrase",
+__all__ = ["IssuePhrase", "asked_for", "asked_only", "cancel_object", "deadline", "is_request",
+           "issue_object", "issue_phrase",
            "lost_someone",
            "praise_only", "praised", "question_asked", "repeat_contact", "resolved_clause", "said_back",
            "second_person", "thanks_only", "trouble_object"]

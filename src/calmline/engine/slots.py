@@ -15,6 +15,7 @@ from calmline.engine.moment import Moment
 from calmline.engine.phrases import (
     IssuePhrase,
     asked_for,
+    asked_only,
     cancel_object,
     deadline,
     issue_phrase,
@@ -192,6 +193,14 @@ def _in_their_words(named: str, evidence: list[str]) -> str:
 def _recap(slots: Mapping[str, str], phrase: IssuePhrase | None) -> str | None:
     """What the customer told us, as one clause: their issue in their words, the facts that
     belong to it, and what they would like."""
+    if slots.get("cancel_what") and not slots.get("said") and slots.get("issue", ONLY_ASKED) == ONLY_ASKED:
+        # "Cancel my gym membership please.": what they want is all they told us
+        return _and_want(f"you'd like to cancel {slots['cancel_what']}", slots)
+    return _their_words(slots, phrase) if phrase is not None or slots.get("topic") else _our_words(slots)
+
+
+def _their_words(slots: Mapping[str, str], phrase: IssuePhrase | None) -> str:
+    """The recap from their own words for the issue (`phrase`) or the thing they named."""
     if phrase is not None:
         # the facts that belong to it, in brackets: "(order SF-20931, £1,249)", not a bare
         # ", £1,249" hanging off the clause
@@ -200,10 +209,13 @@ def _recap(slots: Mapping[str, str], phrase: IssuePhrase | None) -> str | None:
                  if value and value not in phrase.clause]
         text = phrase.clause + (f" ({', '.join(facts)})" if facts else "")
         return _and_want(text, slots)
-    if slots.get("topic"):
-        text = slots.get("said") or f"something has gone wrong with {slots['topic']}"
-        text += f" ({slots['order_ref']})" if slots.get("order") and slots["order"] not in text else ""
-        return _and_want(text, slots)
+    text = slots.get("said") or f"something has gone wrong with {slots['topic']}"
+    text += f" ({slots['order_ref']})" if slots.get("order") and slots["order"] not in text else ""
+    return _and_want(text, slots)
+
+
+def _our_words(slots: Mapping[str, str]) -> str | None:
+    """The recap from the coach's name for the issue and the facts they gave."""
     if not any(slots.get(k) for k in ("order", "product", "amount", "duration")):
         return None
     text = slots.get("issue", "")
@@ -216,6 +228,10 @@ def _recap(slots: Mapping[str, str], phrase: IssuePhrase | None) -> str | None:
     text = "you've been " + text.removeprefix("being ") if text.startswith("being ") else text
     # the coach's name for it is a noun ("the delay with your delivery"): a recap is a clause
     text = text if not text or text.startswith("you") else f"you're telling me about {text}"
+    want = slots.get("want", "")
+    if not text and want and slots.get("order"):  # "Refund my order 55210": what they want, for it
+        for_it = "for" if want.startswith(("a ", "an ", "some ")) else "about"
+        text = f"you'd like {want} {for_it} {slots['order_ref']}"
     if not text:  # "what happened, after 15 min" is no sentence
         text = (f"it's been {duration}" if duration
                 else f"you're getting in touch about {slots['order_ref']}" if slots.get("order") else "")
@@ -472,9 +488,18 @@ def _issue_slots(moment: Moment, config: CoachConfig, slots: dict[str, str]) -> 
         if said_it:
             slots["said"] = said_it
     untroubled = any(_NO_TROUBLE.search(text) for text in said)
+    asked = topic if topic and asked_only(said, topic) else None
+    if asked:  # "Refund my order 55210": what they want done, no problem
+        slots.pop("topic", None)
+        topic = None
     named = topic if topic and _troubled(topic, slots.get("cancel_what"), untroubled) else None
     issue = (phrase.noun if phrase else f"the problem with {named}" if named
              else None if untroubled else _issue(moment, config, slots))
+    head = asked.split()[-1].lower() if asked else ""
+    if not phrase and issue and head in issue.lower().split() and head not in _THEIR_THING:
+        # nor the coach's name for it ("the delay with your delivery" to "cancel our subscription
+        # after the delivery"); a charge they want back is still what went wrong ("the charge")
+        issue = None
     if phrase:
         slots["issue_own"] = "yes"
     if issue and not named and issue != ONLY_ASKED:  # their own problem, or the coach's name for it
