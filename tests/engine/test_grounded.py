@@ -551,3 +551,31 @@ def test_their_temper_is_not_their_issue() -> None:
                "it reinstated today and I want that money covered.")
     assert "heated" not in text and "apologise" not in text, text
     assert "your shop was suspended for a week" in text, text
+
+
+
+def _slots(*messages: str) -> dict[str, str]:
+    engine = Engine(coach_analyzer())
+    return build_slots(engine.moment(turns(*(("customer", m) for m in messages))), engine.coach)
+
+
+def test_the_wait_is_the_length_of_time_they_waited_not_the_last_one_they_wrote() -> None:
+    """'…six weeks to put a refund through when it took you six seconds to take the money' was
+    recapped 'you've been waiting for your refund for six seconds'."""
+    text = top("i don't understand how it takes six weeks to put a refund through when it took you "
+               "six seconds to take the money")
+    assert "waiting for your refund for six weeks" in text and "six seconds" not in text, text
+    # a day taken off is what it cost them, a child's age is no wait, a time promised is none
+    assert _slots("It has been four hours. I've taken a day off work for this.")["duration"] == "four hours"
+    assert _slots("We've had no hot water for 9 days. I've got a 2 year old.")["duration"] == "9 days"
+    assert _slots("I've been waiting seven weeks for my refund. Your website says seven DAYS."
+                  )["duration"] == "seven weeks"
+    deposit = _slots("Three weeks waiting for a deposit that was due back in five days.")
+    assert deposit["duration"] == "Three weeks"
+    # how fast someone else did a thing, or how long they have had it, is none
+    assert "duration" not in _slots("Your computer said no in eight seconds.")
+    assert "duration" not in _slots("The boots leaked within an hour. I've had them three weeks.")
+    assert "duration" not in _slots("Can you stop sending me 3 marketing emails a day please")
+    # ... but nothing happening in that time, or their thing taking that long to come, is the wait
+    assert _slots("Nobody has called me back once in three weeks.")["duration"] == "three weeks"
+    assert _slots("The next day delivery I paid for arrived in 3 days.")["duration"] == "3 days"

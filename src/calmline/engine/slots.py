@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from calmline.engine.analysis import Fact
 from calmline.engine.cost import Cost, what_it_cost
 from calmline.engine.moment import Moment
 from calmline.engine.phrases import (
@@ -532,10 +533,67 @@ def _reference_word(text: str, value: str) -> str:
     return word if re.fullmatch(r"[a-z][a-z ]{1,30}", word) else "order"
 
 
+# A length of time that measures something other than their wait: how fast someone else did a
+# thing ("it took you six seconds to take the money", "says no in eight seconds"), a time promised
+# or due ("your policy says 30 days", "due back in five days"), how long they have had the thing
+# ("I've had them three weeks"), a day they took off (what it cost them), how late a thing came
+# ("a day late") or someone's age ("a 2 year old").
+_NOT_WAIT_BEFORE = re.compile(
+    r"(?:\b(?:took|takes?|taking)\s+(?:you|them|him|her|your\s+[\w-]+|the\s+[\w-]+)\s+"
+    r"|\b(?:in|within|under)\s+(?:just\s+|only\s+|about\s+|less than\s+)?"
+    r"|\b(?:says?|said|promised?|promising|guaranteed?|policy|terms)\b[^.,;!?\n]*"
+    r"|\bhad (?:it|them|this|these|those|mine)\s+(?:for\s+)?)$", re.IGNORECASE)
+_NOT_WAIT_AFTER = re.compile(r"(?:['’]s?)?\s*-?\s*(?:off\b|old\b|late\b|early\b|"
+                             r"of (?:annual leave|holiday|leave|wages|pay)\b|(?:['’]s?\s+)?(?:wages|pay)\b)",
+                             re.IGNORECASE)
+# a count of things before "a day" ("3 marketing emails a day"): a frequency
+_COUNTED = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|multiple)\s+"
+                      r"(?:[a-z-]+\s+){0,2}[a-z-]+s\s+$", re.IGNORECASE)
+# ... unless nothing happened in that time ("nobody has called me back once in three weeks") or
+# it is how long their thing took to come ("the next day delivery arrived in 3 days")
+_NONE_IN = re.compile(r"\b(?:no|not|never|nobody|no one|nothing|once|arrived|came|turned up|showed up|"
+                      r"delivered|got here)\b|n['’]t\b", re.IGNORECASE)
+
+
+def _measures_wait(text: str, fact: Fact) -> bool:
+    """Does the duration `fact` of `text` say how long they have waited (or been stuck with the
+    problem), not how long something else took, is due to take, or has been theirs?"""
+    clause = re.split(r"[.!?;:\n]|,|\b(?:when|but|while|whereas|and)\b", text[:fact.start])[-1]
+    if _NOT_WAIT_AFTER.match(text, fact.end):
+        return False
+    if re.match(r"(?:a|an|per)\s", fact.value, re.IGNORECASE) and _COUNTED.search(clause):
+        return False  # "3 marketing emails a day" is how often, not how long
+    found = _NOT_WAIT_BEFORE.search(clause)
+    if not found:
+        return True
+    # "in three weeks" is the wait when nothing happened in them
+    return bool(re.match(r"(?:in|within|under)\b", found.group(0), re.IGNORECASE)
+                and _NONE_IN.search(clause[:found.start()]))
+
+
+def _the_wait(moment: Moment) -> str | None:
+    """{duration}: how long the customer has waited, in their words: the latest length of time
+    they say they waited ("waiting seven weeks"), else the latest that measures no other thing."""
+    said = [(a.text, f) for a in moment.customer_analyses() for f in a.facts if f.kind == "duration"]
+    # the same length said twice is one ("9 days ... NINE DAYS"), said back as first written,
+    # not shouted
+    other = {f.value.lower() for text, f in said if not _measures_wait(text, f)}
+    first = {f.value.lower(): f.value for _, f in reversed(said)}
+    waits = [f for _, f in said if f.value.lower() not in other]
+    fact = next((f for f in reversed(waits) if f.text != f.value), waits[-1] if waits else None)
+    return first[fact.value.lower()].strip() if fact is not None else None
+
+
 def _fact_slots(moment: Moment, slots: dict[str, str]) -> None:
-    """{order}, {product}, {duration}, {amount}, {date}: the latest of each the customer gave; and
-    {order_ref}, the order as they called it ("flight BA2490", "order SF-20931")."""
+    """{order}, {product}, {amount}, {date}: the latest of each the customer gave; {duration}, the
+    wait they tell of (`_the_wait`); and {order_ref}, the order as they called it ("flight BA2490",
+    "order SF-20931")."""
+    wait = _the_wait(moment)
+    if wait:
+        slots["duration"] = wait
     for slot, kind in _FACT_SLOTS.items():
+        if slot == "duration":
+            continue
         fact = next((f for f in reversed(moment.customer.facts) if f.kind == kind), None)
         if fact is not None and (slot != "order" or _is_order(fact.value)):
             slots[slot] = fact.value.lstrip("#").strip()
