@@ -46,7 +46,15 @@ def customer_wants(moment: Moment) -> list[str]:
     """What the customer wants, first the one to answer: what their own words ask us to do (the
     latest message first), then the actions the analysis read, then a request for words only
     ("refund my £80" asks for more than an explanation). Only the playbook's wants that say how
-    to word them (`ask`); which are actions is the playbook's `action`."""
+    to word them (`ask`); which are actions is the playbook's `action`. Read once per moment (its
+    memo): the slots and every template's check ask for it, and each read goes over every turn."""
+    known = moment.memo.get("customer_wants")
+    if known is None:
+        known = moment.memo["customer_wants"] = _customer_wants(moment)
+    return list(known)
+
+
+def _customer_wants(moment: Moment) -> list[str]:
     worded = {label for label, want in moment.wants.items() if want.ask}
     literal = [w for text in reversed(_said(moment)) for w in asked_for(text)]
     read = [w for a in reversed(moment.customer_analyses()) for w in a.want_labels() if w in worded]
