@@ -10,7 +10,7 @@ import yaml
 from typer.testing import CliRunner
 
 import calmline.cli.coach_cmd  # noqa: F401  (registers the commands on the app)
-from calmline.cli.app import app
+from calmline.cli.app import app, console
 from tests.coach.support import lexicon_only_playbook, models_present
 
 runner = CliRunner()
@@ -48,6 +48,18 @@ def test_review_for_people_shows_score_and_next_move(files: tuple[Path, list[str
                                  *extra])
     assert result.exit_code == 0, result.output
     assert "score" in result.output and "next move" in result.output and "promise" in result.output
+
+
+def test_review_for_people_says_how_each_anti_pattern_was_read(files: tuple[Path, list[str]],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    conv, extra = files
+    monkeypatch.setattr(console, "width", 240)  # each cell on one line, so the words can be read
+    result = runner.invoke(app, ["review", "--conversation", str(conv), "--draft",
+                                 "Calm down, that's our policy.", *extra])
+    assert result.exit_code == 0, result.output
+    words = " ".join(result.output.split())
+    assert "minimises or dismisses" in words  # the anti-pattern's own name, not only its span
+    assert "read as: a phrase the coach flags as minimise" in words
 
 
 def test_review_reads_the_draft_from_stdin(files: tuple[Path, list[str]]) -> None:

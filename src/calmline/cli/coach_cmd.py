@@ -16,6 +16,7 @@ from calmline.cli.analyze_cmd import PlaybookOption
 from calmline.cli.app import app, console, friendly_errors
 from calmline.cli.inputs import read_conversation_file, read_text
 from calmline.cli.render import highlight
+from calmline.explain import explain
 
 if TYPE_CHECKING:
     from calmline.engine.analyzer import Analyzer
@@ -55,7 +56,11 @@ def render_review(review: Review, title: str = "draft review") -> RenderableType
         for column in ("span", "why it hurts", "calmer rewrite"):
             anti.add_column(column)
         for a in review.anti_patterns:
-            anti.add_row(f"“{a.evidence[0].text}”", a.why, a.rewrite)
+            # which anti-pattern, and how it was read (a phrase, the reply as a whole, the question
+            # left unanswered): a flag no phrase explains still says where it comes from
+            read = "; ".join(dict.fromkeys(explain(e.source, e.rule) for e in a.evidence))
+            anti.add_row(Text.assemble(f"“{a.evidence[0].text}”\n", (a.title, "bold"),
+                                       (f"\nread as: {read}", "dim")), a.why, a.rewrite)
         parts.append(anti)
     for gap in review.missing:
         parts.append(Text(f"missing: {gap.title} — {gap.why}", style="yellow"))
