@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from calmline.playbook.schema import check_regexes
+from calmline.playbook.schema import Regexes, check_regexes
 
 Moment = Literal["venting", "hear", "understand", "resolve", "agree", "close", "escalate",
                  "wellbeing", "security"]
@@ -43,14 +43,9 @@ class Cue(_Strict):
     title: str = Field(description="short name shown to agents")
     why: str = Field(description="why it matters (behaviour) or why it hurts (anti-pattern)")
     weight: float = Field(ge=0.0, le=50.0, description="score points it adds (or costs)")
-    patterns: list[str] = Field(default_factory=list, description="regexes on normalised text")
+    patterns: Regexes = Field(default_factory=list, description="regexes on normalised text")
     check: Check | None = Field(None, description="a contextual check the hit must also pass")
     negatable: bool = Field(True, description="drop hits preceded by a negation word")
-
-    @field_validator("patterns")
-    @classmethod
-    def _compiles(cls, patterns: list[str]) -> list[str]:
-        return check_regexes(patterns)
 
 
 def _check_slots(text: str, where: str) -> str:
@@ -83,16 +78,11 @@ class AntiPattern(Cue):
         "", description="the replacing sentence when the rest of the draft already says sorry (no "
                         "second apology in a row); empty: `replace` either way")
     negatable: bool = False
-    disowned_by: list[str] = Field(
+    disowned_by: Regexes = Field(
         default_factory=list,
         description="regexes (on lower-case text) by which the draft itself owns what the hit seems "
                     "to excuse or blame (\"which is no excuse\", \"that's not your fault\"): a hit "
                     "followed by one in its sentence or the next, with no 'but' after it, is dropped")
-
-    @field_validator("disowned_by")
-    @classmethod
-    def _disowning_compiles(cls, patterns: list[str]) -> list[str]:
-        return check_regexes(patterns)
 
     @field_validator("rewrite", "replace", "replace_after_apology")
     @classmethod
@@ -165,31 +155,26 @@ class Template(_Strict):
 
 
 class CustomerCues(_Strict):
-    agree: list[str] = Field(default_factory=list)
-    close: list[str] = Field(default_factory=list)
-    confirm: list[str] = Field(default_factory=list)
-    loss: list[str] = Field(
+    agree: Regexes = Field(default_factory=list)
+    close: Regexes = Field(default_factory=list)
+    confirm: Regexes = Field(default_factory=list)
+    loss: Regexes = Field(
         default_factory=list,
         description="the customer tells of a death in the family (\"my mum passed away last "
                     "month\"): the reply starts with condolences. A named group `who` says whom "
                     "they lost, said back as theirs (\"your mum\"); without it, \"your loss\"")
 
-    decline: list[str] = Field(
+    decline: Regexes = Field(
         default_factory=list,
         description="the customer turns down what the agent offered (\"Thursday is no good, I'm "
                     "at work\", \"£80 doesn't cover it\"): the reply hears that and asks what would "
                     "suit them, instead of starting over")
 
-    greeting: list[str] = Field(
+    greeting: Regexes = Field(
         default_factory=list,
         description="a whole message that only greets or checks someone is there (\"hello?\", "
                     "\"anyone there?\"): the reply greets back and asks how to help, and says "
                     "sorry for nothing and thanks them for explaining nothing")
-
-    @field_validator("agree", "close", "confirm", "loss", "decline", "greeting")
-    @classmethod
-    def _compiles(cls, patterns: list[str]) -> list[str]:
-        return check_regexes(patterns)
 
 
 class Scoring(_Strict):

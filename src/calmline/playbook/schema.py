@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 LevelName = Literal["calm", "annoyed", "frustrated", "angry", "hostile"]
 LEVELS: tuple[LevelName, ...] = ("calm", "annoyed", "frustrated", "angry", "hostile")
+
+
+def check_regexes(patterns: list[str]) -> list[str]:
+    """The patterns, each checked to compile: a bad one is refused at start-up, naming it (every
+    list of regexes in the playbook and the coach is a `Regexes`)."""
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"pattern {pattern!r} is not a valid regex: {exc}") from exc
+    return patterns
+
+
+# A list of regexes, each checked to compile when the YAML is loaded
+Regexes = Annotated[list[str], AfterValidator(check_regexes)]
 
 
 class _Strict(BaseModel):
@@ -18,7 +33,7 @@ class _Strict(BaseModel):
 class PhraseGroup(_Strict):
     """A named set of regular expressions with why it matters; compiled into one regex."""
 
-    patterns: list[str] = Field(default_factory=list, description="regexes on normalised text")
+    patterns: Regexes = Field(default_factory=list, description="regexes on normalised text")
     reason: str = Field("", description="one line shown to people as the evidence's rule")
     weight: float = Field(1.0, ge=0.0, le=5.0)
     raw: bool = Field(False, description="do not add word boundaries around the patterns")
@@ -34,37 +49,16 @@ class PhraseGroup(_Strict):
         None, ge=0.0, le=1.0,
         description="this label's own similarity threshold (default: semantic.threshold)")
 
-    @field_validator("patterns")
-    @classmethod
-    def _compiles(cls, patterns: list[str]) -> list[str]:
-        return check_regexes(patterns)
-
-
-def check_regexes(patterns: list[str]) -> list[str]:
-    """The patterns, each checked to compile: a bad one is refused at start-up, naming it (the
-    playbook's and the coach's validators share it)."""
-    for pattern in patterns:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ValueError(f"pattern {pattern!r} is not a valid regex: {exc}") from exc
-    return patterns
-
 
 class TargetedGroup(PhraseGroup):
     """A label whose reading by meaning must also name something in the sentence (flags, wants)."""
 
-    target_patterns: list[str] = Field(
+    target_patterns: Regexes = Field(
         default_factory=list,
         description="a sentence the semantic tier reads as this label must also name one of these "
                     "(abuse is aimed at someone: 'you', 'your staff'; a refund names money coming "
                     "back or a charge going: 'I owe £340??' only sounds like one); empty: no such "
                     "check")
-
-    @field_validator("target_patterns")
-    @classmethod
-    def _compile_target_patterns(cls, patterns: list[str]) -> list[str]:
-        return check_regexes(patterns)
 
 
 class NamedPhraseGroup(PhraseGroup):
@@ -125,7 +119,7 @@ class AngerConfig(_Strict):
 class FlagConfig(TargetedGroup):
     route: str
     anger_floor: LevelName | None = Field(None, description="the least anger this flag implies")
-    watch_only_patterns: list[str] = Field(
+    watch_only_patterns: Regexes = Field(
         default_factory=list,
         description="a sentence the semantic tier reads as this flag but that matches one of these "
                     "tells of something else that sounds like it (a death in the family read as "
@@ -152,11 +146,6 @@ class FlagConfig(TargetedGroup):
     detector: str = Field(
         "threats", description="the detector that raises this flag: `threats` reads its patterns; "
                                "abuse and swearing have their own (`abuse`); a plug-in may name its own")
-
-    @field_validator("watch_only_patterns")
-    @classmethod
-    def _compile_watch_only_patterns(cls, patterns: list[str]) -> list[str]:
-        return check_regexes(patterns)
 
 
 class Want(TargetedGroup):
