@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from calmline.engine.phrases import second_person
+from calmline.engine.phrases import second_person, split_sentences
 
 _TIME = r"(?:day|days|morning|afternoon|evening|shift|shifts|week|weeks)"
 _COST = re.compile(
@@ -41,7 +41,7 @@ def what_it_cost(texts: Sequence[str]) -> Cost | None:
     """The first time or pay the customer tells us they gave up or lost to the problem, or None.
     A question ("Do I have to take a day off?") or a negation ("I didn't lose any pay") is none."""
     for text in texts:
-        for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
+        for sentence in split_sentences(text):
             if sentence.rstrip().endswith("?"):
                 continue
             match = _COST.search(sentence)

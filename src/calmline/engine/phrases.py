@@ -168,13 +168,23 @@ def _object_ok(obj: str) -> bool:
     return bool(words) and words[-1] not in _NOT_OBJECT and words[0] not in _NOT_OBJECT - {"new"}
 
 
+# Where a customer's sentence ends: after its ". ! ?" and the space after it, or at a line break
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def split_sentences(text: str) -> list[str]:
+    """`text` cut into its sentences, as every reading of the customer's words in this package
+    cuts it (some may be empty)."""
+    return _SENTENCE_BREAK.split(text)
+
+
 def _sentences(texts: Iterable[str]) -> list[str]:
     """The sentences of `texts`, a leading "it"/"they" replaced by the object the customer named
     just before ("Where is my parcel? It never arrived" -> "my parcel never arrived")."""
     out = []
     for text in texts:
         named = None
-        for sentence in re.split(r"(?<=[.!?])\s+|\n+", without_fillers(text)):
+        for sentence in split_sentences(without_fillers(text)):
             if named:
                 sentence = _PRONOUN.sub(named, sentence)
             owned = _OWNED.findall(sentence)
@@ -514,7 +524,7 @@ def trouble_object(texts: Sequence[str], prefer: Collection[str] = ()) -> str | 
 def question_asked(text: str, most_words: int = 24) -> str | None:
     """The customer's first question in `text`, in the agent's voice and without greetings or
     @handles ("does the 07:12 from Didcot still run on bank holidays?"), or None."""
-    for sentence in re.split(r"(?<=[.!?])\s+|\n+", without_fillers(text)):
+    for sentence in split_sentences(without_fillers(text)):
         if not sentence.rstrip().endswith("?"):
             continue
         clean = re.sub(r"@\w+|#[\w-]+", "", sentence)
@@ -865,4 +875,4 @@ __all__ = ["IssuePhrase", "asked_for", "asked_only", "cancel_object", "deadline"
            "issue_object", "issue_phrase",
            "lost_someone",
            "praise_only", "praised", "question_asked", "repeat_contact", "resolved_clause", "said_back",
-           "second_person", "thanks_only", "trouble_object"]
+           "second_person", "split_sentences", "thanks_only", "trouble_object"]

@@ -27,6 +27,7 @@ from calmline.engine.phrases import (
     resolved_clause,
     said_back,
     second_person,
+    split_sentences,
     thanks_only,
     trouble_object,
 )
@@ -368,7 +369,7 @@ def _declined(moment: Moment, latest: str, config: CoachConfig) -> str | None:
         return None
     said: list[str] = []
     declined = False
-    for sentence in re.split(r"(?<=[.!?])\s+|\n+", latest):
+    for sentence in split_sentences(latest):
         low = sentence.lower().replace("’", "'")
         if not any(re.search(pattern, low) for pattern in config.customer.decline):
             continue
