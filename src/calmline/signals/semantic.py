@@ -245,6 +245,7 @@ class SemanticDetector:
         self._levels = np.zeros((0, 384), dtype=np.float32)
         self._level_values = np.zeros(0, dtype=np.float32)
         self._level_texts: tuple[str, ...] = ()
+        self._level_names: tuple[str, ...] = ()
         self._stack = _Stack.of([])
         if self._encoder is not None:
             self._build(playbook, self._encoder)
@@ -298,6 +299,8 @@ class SemanticDetector:
         self._level_texts = tuple(t for _, t in level_texts)
         self._level_values = np.asarray([level_value(playbook, lvl) for lvl, _ in level_texts],
                                         dtype=np.float32)
+        # the level each example stands for, named once (every message's reading shows one)
+        self._level_names = tuple(playbook.anger.level_of(float(v)) for v in self._level_values)
         every = [*self.indexes, *([self.venting_index] if self.venting_index is not None else [])]
         self._stack = _Stack.of(every, margin=self._cfg.margin,
                                 memory=self.heads.memory if self.heads is not None else None)
@@ -483,16 +486,12 @@ class SemanticDetector:
         # the example shown is the closest one of the level read (the head may read "I'd like a
         # refund please" as frustrated while its nearest example of all is a calm one: showing
         # that calm example as the reason would contradict the reading)
-        same = [i for i in range(len(sims)) if self._level_of(i) == level]
+        same = [i for i, name in enumerate(self._level_names) if name == level]
         nearest = max(same, key=lambda i: float(sims[i])) if same else int(sims.argmax())
         like = f"\"{self._level_texts[nearest]}\" (similarity {float(sims[nearest]):.2f})"
         evidence = (Evidence(sentences[-1].start, sentences[-1].end, sentences[-1].text, "semantic",
-                             f"anger.examples.{self._level_of(nearest)}: like {like}",
+                             f"anger.examples.{self._level_names[nearest]}: like {like}",
                              round(float(sims[nearest]), 3)),)
         closest = "closest example of that level" if same else "closest level example"
         return Finding("anger_level", round(estimate, 4), self.name,
                        f"the meaning reads {level}; {closest} {like}", evidence)
-
-    def _level_of(self, i: int) -> str:
-        value = float(self._level_values[i])
-        return self._playbook.anger.level_of(value)
