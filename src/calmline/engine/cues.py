@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -126,6 +126,16 @@ class Sentences(str):
         made.ends, made.stops = tuple(ends), tuple(stops)
         return made
 
+    def trimmed(self) -> Iterator[tuple[int, int]]:
+        """(start, end) of each sentence in turn, white space trimmed off both sides (possibly
+        empty): the readers that want the first few stop early."""
+        for start, end in zip((0, *self.ends), (*self.stops, len(self)), strict=True):
+            while start < end and self[start].isspace():
+                start += 1
+            while end > start and self[end - 1].isspace():
+                end -= 1
+            yield start, end
+
 
 def _sentence_of(text: str, pos: int) -> tuple[int, int]:
     """The sentence around `pos`: from the end of the one before to its closing ". ! ?" run
@@ -141,12 +151,8 @@ def _opening(text: str) -> tuple[int, int]:
     greeting line ("Dear Ines,"), which says nothing about what it answers. The first sentence
     when none is that long."""
     sentences = text if isinstance(text, Sentences) else Sentences(text)
-    for start, end in zip((0, *sentences.ends), (*sentences.stops, len(text)), strict=False):
-        piece = text[start:end]
-        if len(piece.split()) >= 3:
-            skip = len(piece) - len(piece.lstrip())
-            return start + skip, start + len(piece.rstrip())
-    return _sentence_of(text, 0)
+    return next(((start, end) for start, end in sentences.trimmed() if len(text[start:end].split()) >= 3),
+                _sentence_of(text, 0))
 
 
 def _in_sentence_of(text: str, pos: int, spans: Spans) -> bool:

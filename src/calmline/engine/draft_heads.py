@@ -178,14 +178,8 @@ def draft_sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence worth reading: whitespace trimmed, at least MIN_WORDS words,
     at most MAX_SENTENCES of them. A sentence ends after its ". ! ?" run or at a line break."""
     sentences = text if isinstance(text, Sentences) else Sentences(text)
-    bounds = [*zip((0, *sentences.ends), sentences.stops, strict=False), (
-        sentences.ends[-1] if sentences.ends else 0, len(text))]
     found: list[tuple[int, int]] = []
-    for start, end in bounds:
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
+    for start, end in sentences.trimmed():
         if len(_WORD.findall(text[start:end])) >= MIN_WORDS:
             found.append((start, end))
             if len(found) == MAX_SENTENCES:
