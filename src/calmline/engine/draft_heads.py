@@ -94,6 +94,17 @@ class ReplyHeads:
         """One probability per head for the reply whose sentence vectors are `vectors`."""
         return 1.0 / (1.0 + np.exp(-(self.coef @ reply_features(vectors) + self.intercept)))
 
+    def fired(self, rows: Sequence[tuple[int, str]], vectors: np.ndarray) -> list[tuple[str, int]]:
+        """For each of `rows` (head index, label) at or above its threshold for the reply whose
+        sentence vectors are `vectors` (NaN never is): the label and the index of the sentence
+        that reads most like it on its own, where the hit is shown."""
+        probs = self.probabilities(vectors)
+        hits = [(i, label) for i, label in rows if probs[i] >= self.thresholds[i]]
+        if not hits:
+            return []
+        alone = self.each_sentence(vectors)
+        return [(label, int(alone[:, i].argmax())) for i, label in hits]
+
     def each_sentence(self, vectors: np.ndarray) -> np.ndarray:
         """One row per sentence, one column per head: each sentence read as if it were the reply
         (where a hit is shown: the sentence that reads most like the label on its own)."""
@@ -246,20 +257,19 @@ class DraftReader:
         """One row per sentence, one column per head."""
         return self._read(sentences)[1]
 
-    def _reply_read(self, text: str) -> tuple[list[tuple[int, int]], np.ndarray, np.ndarray] | None:
-        """(sentence spans, their vectors, each reply head's probability for the whole reply);
-        None without reply heads or a sentence worth reading."""
+    def _reply_read(self, text: str) -> tuple[list[tuple[int, int]], np.ndarray] | None:
+        """(sentence spans, their vectors); None without reply heads or a sentence worth reading."""
         spans = draft_sentences(text)
         if not spans or self.heads.replies is None:
             return None
-        vectors = self._read([text[s:e] for s, e in spans])[0]
-        return spans, vectors, self.heads.replies.probabilities(vectors)
+        return spans, self._read([text[s:e] for s, e in spans])[0]
 
     def reply_probabilities(self, text: str) -> np.ndarray | None:
         """Each reply head's probability for the whole reply (None: no reply heads, or no sentence
         worth reading)."""
         read = self._reply_read(text)
-        return read[2] if read is not None else None
+        replies = self.heads.replies
+        return replies.probabilities(read[1]) if read is not None and replies is not None else None
 
     def strongest(self, text: str, floor: float) -> dict[str, Spans]:
         """The one anti-pattern the draft's sentences read most like, with its sentence, when its
@@ -298,13 +308,9 @@ class DraftReader:
         heads = self.heads.anti_replies
         if heads is None or not self._anti_rows or not whole:
             return found
-        reply = heads.probabilities(vectors)
-        fired = [(i, label) for i, label in self._anti_rows
-                 if label not in found and reply[i] >= heads.thresholds[i]]  # NaN never fires
-        alone = heads.each_sentence(vectors) if fired else None
-        for i, label in fired:
-            assert alone is not None
-            s, e = spans[int(alone[:, i].argmax())]
+        rows = [(i, label) for i, label in self._anti_rows if label not in found]
+        for label, at in heads.fired(rows, vectors):
+            s, e = spans[at]
             found[label] = (Evidence(s, e, text[s:e], "model", f"anti_patterns.{label}.reply",
                                      self._weights.get(label, 0.0)),)
         return found
@@ -316,15 +322,10 @@ class DraftReader:
         read = self._reply_read(text) if self._reply_rows else None
         if read is None or replies is None:
             return {}
-        spans, vectors, probs = read
-        fired = [(i, label) for i, label in self._reply_rows
-                 if probs[i] >= replies.thresholds[i] and not math.isnan(probs[i])]
-        if not fired:
-            return {}
-        alone = replies.each_sentence(vectors)
+        spans, vectors = read
         found: dict[str, Spans] = {}
-        for i, label in fired:
-            s, e = spans[int(alone[:, i].argmax())]
+        for label, at in replies.fired(self._reply_rows, vectors):
+            s, e = spans[at]
             found[label] = (Evidence(s, e, text[s:e], "model", f"behaviours.{label}.reply"),)
         return found
 
