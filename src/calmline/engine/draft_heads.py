@@ -16,8 +16,9 @@ counts the behaviour when the phrase cues found none, as evidence on the sentenc
 like it on its own (rule ``behaviours.<label>.reply``). Anti-pattern reply heads (coach.yaml
 `draft_heads.anti_replies`, the artefact's `anti_replies`) read the reply the same way for what a
 draft does by what it weighs against the customer ("It's an extra £4, which still works out
-cheaper than most of the other services" minimises without a minimising phrase); a hit adds evidence (rule ``anti_patterns.<label>.reply``)
-on the sentence most like it, for the same contextual checks as a sentence head's.
+cheaper than most of the other services" minimises without a minimising phrase); a hit adds
+evidence (rule ``anti_patterns.<label>.reply``) on the sentence most like it, for the same
+contextual checks as a sentence head's.
 
 `DraftReader` is owned by an Engine: it holds the heads, the engine's encoder and a bounded LRU of
 each sentence's embedding and head probabilities keyed by its text, so reviewing draft after draft
