@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -63,6 +62,7 @@ from calmline.engine.draft_heads import (
     dump_draft_heads,
     reply_features,
 )
+from calmline.evaluation.coach_tasks import load_agent_replies
 from calmline.evaluation.drafts_set import DraftRow, load_drafts
 from calmline.playbook import load_playbook
 from calmline.playbook.coach_loader import default_coach
@@ -203,13 +203,9 @@ def labelled_sentences(coach: CoachConfig, encoder: MiniLMEncoder, replies: Path
     head's examples (labelled with their anti-pattern) and near misses (none). A sentence with no
     anti-pattern weighs GOOD_SENTENCE_WEIGHT: flagging it would block a good reply."""
     known = set(coach.anti_patterns)
-    texts: list[str] = []
-    labels: list[frozenset[str]] = []
-    for line in replies.read_text("utf-8").splitlines():
-        if line.strip():
-            item = json.loads(line)
-            texts.append(str(item["text"]))
-            labels.append(frozenset(item.get("labels", ())) & known)
+    rows = list(load_agent_replies(replies))
+    texts = [row.text for row in rows]
+    labels = [row.labels & known for row in rows]
     for label, spec in coach.draft_heads.labels.items():
         texts += [*spec.examples, *spec.near_misses]
         labels += [frozenset({label})] * len(spec.examples) + [frozenset()] * len(spec.near_misses)
