@@ -92,9 +92,7 @@ def live(messages: int, progress: Progress) -> dict[str, float]:
         new = turn(n, 20_000 if n < coaching.WINDOW else 160)
         window = stored[-(coaching.WINDOW - 1):]
         began = time.perf_counter()
-        # as the service posts it (service/intake.py): suggestions answer a customer's message only
-        found = coaching.assess(engine, [*window, new], key=1,
-                                with_suggestions=new["role"] == "customer")
+        found = coaching.assess(engine, [*window, new], key=1)  # suggestions after a customer's
         posted = (time.perf_counter() - began) * 1000
         kept = (Analysis.from_dict(found.latest.to_dict())  # as the case store keeps it
                 if found.latest is not None and new["role"] == "customer" else None)

@@ -50,8 +50,10 @@ def analyze(engine: Engine, text: str, history: Sequence[HistoryItem],
 def assess(engine: Engine, turns: Sequence[HistoryItem], *, with_suggestions: bool = True,
            key: int | None = None, budget: Budget | None = None) -> Assessment:
     """Stage, moment, next move, (optionally) two or three suggested replies, and the analysis of
-    the last turn in the context of the others (the last WINDOW turns). `key` (the case id)
-    lets the engine re-use what it read of this case before."""
+    the last turn in the context of the others (the last WINDOW turns). Suggestions answer the
+    customer: none when the agent wrote last (their reply has not been answered yet), for a posted
+    message and for `assist` alike. `key` (the case id) lets the engine re-use what it read of
+    this case before."""
     read = tuple(as_turn(t) for t in turns[-WINDOW:])
     if not read:
         return Assessment()
@@ -60,7 +62,8 @@ def assess(engine: Engine, turns: Sequence[HistoryItem], *, with_suggestions: bo
     info = describe(moment)
     move = (None if moment.state.stage == "closed"  # a closed case shows its outcome instead
             else move_for_moment(engine.coach, moment.kind, build_slots(moment, engine.coach)))
-    found = engine.suggest(read, case=key, budget=budget) if with_suggestions else []
+    answering = with_suggestions and read[-1].role == "customer"
+    found = engine.suggest(read, case=key, budget=budget) if answering else []
     return Assessment(info["stage"], info["outcome"], info["moment"], move,
                       [{"text": s.text, "source": s.source, "score": s.score,
                         "placeholders": list(s.placeholders), "next_move": s.review.next_move}
@@ -86,6 +89,7 @@ def warm_up(engine: Engine) -> None:
     turns: list[HistoryItem] = [
         {"role": "customer", "text": "My order 48213 is late and nobody called me back!"},
         {"role": "agent", "text": "I'm sorry about that. I will call you back tomorrow at 10am."}]
+    assess(engine, turns[:1])  # the customer wrote last: suggestions too
     assess(engine, turns)
     review(engine, "Thanks for your patience, let me check that for you.", turns)
     promises(engine, "I will email you the label by Friday.")

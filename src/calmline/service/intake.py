@@ -84,10 +84,7 @@ def post_message(state: AppState, user: User, *, conversation_id: int, body: Mes
     time = body.time or utcnow()
     guarded = _guard(state, body, history, conversation_id, send_guard)
     turn = {"role": body.role, "text": body.text, "time": time}
-    # an agent's message answers the customer: the next reply is suggested once they write back
-    # (as `assist` does), not the replies the agent has just made redundant
-    assessment = coaching.assess(state.engine, [*history, turn],
-                                 with_suggestions=with_suggestions and body.role == "customer",
+    assessment = coaching.assess(state.engine, [*history, turn], with_suggestions=with_suggestions,
                                  key=conversation_id,
                                  budget=Budget(state.settings.work_seconds))
     incoming = replace(_read(state, body, time, assessment.latest), stage=assessment.stage)

@@ -187,8 +187,7 @@ def _assist(conversation_id: int, state: AppState, user: User, budget: Budget) -
     if not turns:
         return Assist(stage="venting", next_move="Wait for the customer's first message" + (
             ", or type one in the customer box to role-play." if practice else "."))
-    found = coaching.assess(state.engine, turns, with_suggestions=turns[-1]["role"] == "customer",
-                            key=conversation_id, budget=budget)
+    found = coaching.assess(state.engine, turns, key=conversation_id, budget=budget)
     return Assist.model_validate({"stage": found.stage, "moment": found.moment,
                                   "outcome": found.outcome, "next_move": found.next_move,
                                   "suggestions": found.suggestions})
