@@ -33,7 +33,8 @@ DRAFT = ("I'm really sorry about the wait and the transfers, and thank you for y
 
 
 def serve(workdir: Path) -> tuple[subprocess.Popen[str], str, str]:
-    """`calmline serve` on a free port; returns it, its URL and the admin key it printed."""
+    """`calmline serve` on a free port; returns it, its URL and the admin key from the file it
+    names."""
     import socket
 
     with socket.socket() as sock:
@@ -46,10 +47,10 @@ def serve(workdir: Path) -> tuple[subprocess.Popen[str], str, str]:
                                text=True)
     url, key = f"http://127.0.0.1:{port}", None
     assert process.stdout is not None
-    for line in process.stdout:  # the key is printed before uvicorn starts
-        found = re.search(r"admin key: (\S+)", line)
+    for line in process.stdout:  # where the key is is printed before uvicorn starts
+        found = re.search(r"admin key file: (\S+)", line)  # the key itself never is (a log keeps it)
         if found:
-            key = found.group(1)
+            key = Path(found.group(1)).read_text("utf-8").strip()
             break
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -59,7 +60,7 @@ def serve(workdir: Path) -> tuple[subprocess.Popen[str], str, str]:
         except httpx.HTTPError:
             time.sleep(0.2)
     if key is None:
-        raise SystemExit("calmline serve printed no admin key")
+        raise SystemExit("calmline serve named no admin key file")
     return process, url, key
 
 
