@@ -63,5 +63,57 @@ def test_narrowing_runs_only_the_patterns_whose_literals_occur() -> None:
                                                           r"as i said", r"calm down"])
     norm = normalize("You should have read it, AS I SAID.")
     assert [e.text for e in matcher.find(norm)] == ["You should have", "AS I SAID"]
-    assert set(matcher._narrowed) == {(1, 2)}  # compiled once for this set of patterns, then kept
+    # each needs a literal: run alone, each compiled once and kept, no alternation compiled
+    assert set(matcher._single) == {1, 2} and not matcher._narrowed
     assert matcher.find(normalize("all fine here")) == []
+
+
+def test_a_pattern_without_literals_narrows_to_a_compiled_alternation() -> None:
+    matcher = PhraseMatcher.from_patterns("t", "t", 1.0, [r"not my fault", r"\d{3,}", r"calm down"])
+    norm = normalize("Order 12345: calm down.")
+    assert [e.text for e in matcher.find(norm)] == ["12345", "calm down"]
+    assert set(matcher._narrowed) == {(1, 2)} and not matcher._single
+
+
+@pytest.mark.parametrize(
+    "patterns, text",
+    [
+        # at one position the first pattern in order wins, even when a later one is longer
+        (["sorry", "sorry for (the|this) (delay|wait)", "the delay"],
+         "Sorry for the delay, so sorry for this wait"),
+        # a later pattern's earlier match comes first; an earlier one's overlapped match is dropped
+        (["the delay is", "sorry for the", "delay"], "sorry for the delay is not ok, delay"),
+        # a pattern that fails its trailing look-ahead gives way to the next one at that position
+        (["calm", "calm down( now)?"], "calmly, calm down now, calm"),
+        (["(you|u) (idiot|moron)", "idiot"], "you idiot idiotic idiot u moron"),
+    ],
+)
+def test_merged_patterns_find_what_the_alternation_finds(patterns: list[str], text: str) -> None:
+    # one pattern more whose literal is absent, so that the group narrows
+    matcher = PhraseMatcher.from_patterns("t", "t", 1.0, [*patterns, "not my fault"])
+    norm = normalize(text)
+    whole = dataclasses.replace(matcher, literals=None, _parts=None)
+    assert matcher.find(norm, limit=20) == whole.find(norm, limit=20)
+    assert matcher._single and not matcher._narrowed  # it went the merged way
+
+
+def _team_texts() -> list[str]:
+    """The team's support messages (train and dev) and the labelled agent replies."""
+    import json
+    from pathlib import Path
+
+    from calmline.evaluation.team_sets import load_team_rows
+
+    root = Path(__file__).resolve().parents[2]
+    texts = [row.text for row in load_team_rows(root / "data" / "support")
+             if row.split in ("train", "dev")]
+    lines = (root / "tests" / "data" / "agent_replies.jsonl").read_text("utf-8").splitlines()
+    return texts + [json.loads(line)["text"] for line in lines if line.strip()]
+
+
+def test_narrowing_finds_what_the_whole_group_finds_on_the_team_texts() -> None:
+    wholes = [dataclasses.replace(m, literals=None, _parts=None) for m in MATCHERS]
+    for text in _team_texts():
+        norm = normalize(text.replace("’", "'"))
+        for matcher, whole in zip(MATCHERS, wholes, strict=True):
+            assert matcher.find(norm, limit=50) == whole.find(norm, limit=50), (matcher.rule, text)

@@ -8,7 +8,7 @@ word start, and is skipped outright unless one of its required literals occurs i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Generic, TypeVar
@@ -39,8 +39,9 @@ def _required(items: Iterable[tuple[object, object]]) -> frozenset[str] | None:
     """Literals of which every match of this parsed sequence contains at least one."""
     candidates: list[frozenset[str]] = []
     run = ""
-    for op, arg in items:
-        name = str(op)
+    # a parsed SubPattern's own list: iterating the SubPattern goes through its Python __getitem__
+    for op, arg in getattr(items, "data", items):
+        name = getattr(op, "name", None) or str(op)
         if name == "LITERAL" and isinstance(arg, int):
             run += chr(arg)
             continue
@@ -51,9 +52,14 @@ def _required(items: Iterable[tuple[object, object]]) -> frozenset[str] | None:
         if name == "SUBPATTERN" and isinstance(arg, tuple):
             found = _required(arg[-1])
         elif name == "BRANCH" and isinstance(arg, tuple):
-            alternatives = [_required(alt) for alt in arg[1]]
-            if all(alternatives):
-                found = frozenset().union(*(a for a in alternatives if a))
+            alternatives = []
+            for alternative in arg[1]:
+                literals = _required(alternative)
+                if not literals:  # one way through without a literal: the branch needs none
+                    break
+                alternatives.append(literals)
+            else:
+                found = frozenset().union(*alternatives)
         elif name in ("MAX_REPEAT", "MIN_REPEAT") and isinstance(arg, tuple) and arg[0] >= 1:
             found = _required(arg[2])
         if found:
@@ -62,7 +68,25 @@ def _required(items: Iterable[tuple[object, object]]) -> frozenset[str] | None:
         candidates.append(frozenset({run}))
     if not candidates:
         return None
-    return max(candidates, key=lambda c: min(len(x) for x in c))
+    return max(candidates, key=lambda c: min(map(len, c)))
+
+
+def _pattern_literals(pattern: str) -> tuple[str, ...] | None:
+    """Literals (lower-cased) of which every match of `pattern` contains one; None if it has none."""
+    if _sre_parse is None:
+        return None
+    try:
+        literals = _required(_sre_parse.parse(pattern))
+    except Exception:  # noqa: BLE001 - validated at load; stay conservative here
+        return None
+    return tuple(sorted({lit.lower() for lit in literals})) if literals else None
+
+
+def _group_literals(each: Sequence[tuple[str, ...] | None]) -> tuple[str, ...] | None:
+    """A group's literals from its patterns' (`_pattern_literals`): None when one has none."""
+    if any(literals is None for literals in each):
+        return None
+    return tuple(sorted({lit for literals in each for lit in literals or ()}))
 
 
 def required_literals(patterns: Iterable[str]) -> tuple[str, ...] | None:
@@ -70,16 +94,7 @@ def required_literals(patterns: Iterable[str]) -> tuple[str, ...] | None:
     (then the group always runs)."""
     if _sre_parse is None:
         return None
-    found: set[str] = set()
-    for pattern in patterns:
-        try:
-            literals = _required(_sre_parse.parse(pattern))
-        except Exception:  # noqa: BLE001 - validated at load; stay conservative here
-            return None
-        if not literals:
-            return None
-        found.update(lit.lower() for lit in literals)
-    return tuple(sorted(found))
+    return _group_literals([_pattern_literals(p) for p in patterns])
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,9 +113,13 @@ class PhraseMatcher:
     """A compiled phrase group: `find` returns one Evidence per match, spans in the original.
 
     A large group's alternation is costly to run even when the group can match: a draft holds
-    the literals of a few of its hundred patterns. So `find` runs the alternation of only the
-    patterns whose literals occur in the text (compiled once per set of patterns, and kept).
-    A pattern whose literals are all absent can match nowhere, so the matches are the same.
+    the literals of a few of its hundred patterns. So `find` runs only the patterns whose
+    literals occur in the text; a pattern whose literals are all absent can match nowhere, so
+    the matches are the same. When each of those patterns needs a literal (the usual case), they
+    run one by one, each compiled once, and their matches are merged as the alternation would
+    pick them (`_merged`): compiling an alternation for every new set of patterns cost more than
+    reading a new conversation's messages (a few ms a review). Otherwise the alternation of the
+    chosen patterns is compiled once per set of patterns, and kept.
     """
 
     rule: str
@@ -116,6 +135,9 @@ class PhraseMatcher:
     _parts: Candidates[int] | None = field(default=None, compare=False, repr=False)
     _narrowed: dict[tuple[int, ...], re.Pattern[str] | None] = field(
         default_factory=dict, compare=False, repr=False)
+    # per pattern: whether every match of it holds one of its literals (so none is empty)
+    needs_literal: tuple[bool, ...] = field(default=(), compare=False, repr=False)
+    _single: dict[int, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_patterns(cls, rule: str, reason: str, weight: float, patterns: Sequence[str], *,
@@ -125,16 +147,19 @@ class PhraseMatcher:
         it) in `index`: the owner's, so that all its groups scan a message once (without one,
         the group has an index of its own)."""
         index = index if index is not None else LiteralIndex()
-        literals = required_literals(patterns)
+        # each pattern is parsed once (the parser is slow Python: this was most of building an
+        # Engine, whose coach cues hold 540 patterns); the group's literals follow from them
+        each = [_pattern_literals(p) for p in patterns] if _sre_parse is not None else []
+        literals = _group_literals(each) if _sre_parse is not None else None
         if literals:
             index.register(literals)
         parts = None
-        if len(patterns) > 1:
-            each = [_Pattern(True, required_literals([p])) for p in patterns]
-            if any(part.literals for part in each):
-                parts = Candidates(range(len(patterns)), each.__getitem__, index)
+        if len(patterns) > 1 and any(each):
+            parts = Candidates(range(len(patterns)), [_Pattern(True, x) for x in each].__getitem__,
+                               index)
         return cls(rule, reason, weight, compile_patterns(patterns, raw=raw), source, literals,
-                   tuple(patterns), raw, index, parts)
+                   tuple(patterns), raw, index, parts,
+                   needs_literal=tuple(x is not None for x in each))
 
     @classmethod
     def from_group(cls, rule: str, group: PhraseGroup, source: str = "lexicon",
@@ -142,32 +167,62 @@ class PhraseMatcher:
         return cls.from_patterns(rule, group.reason, group.weight, group.patterns, source=source,
                                  raw=group.raw, index=index)
 
-    def _regex_for(self, text: NormalizedText) -> re.Pattern[str] | None:
-        """The alternation of the patterns that can match `text`."""
+    def _spans(self, text: NormalizedText) -> Iterator[tuple[int, int]]:
+        """The spans in `text.norm` the group's alternation finds, left to right."""
         if self._parts is None:
-            return self.regex
+            return (m.span() for m in self.regex.finditer(text.norm)) if self.regex else iter(())
         chosen = tuple(self._parts(text))
         if len(chosen) == len(self.patterns):
-            return self.regex
-        found = self._narrowed.get(chosen, self.regex)
-        if found is self.regex:
-            found = compile_patterns([self.patterns[i] for i in chosen], raw=self.raw)
-            if len(self._narrowed) >= NARROWED:
-                self._narrowed.clear()
-            self._narrowed[chosen] = found
+            regex: re.Pattern[str] | None = self.regex
+        elif len(self.needs_literal) == len(self.patterns) and all(
+                self.needs_literal[i] for i in chosen):
+            return self._merged(chosen, text.norm)
+        else:
+            regex = self._narrowed.get(chosen, self.regex)
+            if regex is self.regex:
+                regex = compile_patterns([self.patterns[i] for i in chosen], raw=self.raw)
+                if len(self._narrowed) >= NARROWED:
+                    self._narrowed.clear()
+                self._narrowed[chosen] = regex
+        return (m.span() for m in regex.finditer(text.norm)) if regex is not None else iter(())
+
+    def _pattern(self, i: int) -> re.Pattern[str]:
+        """Pattern `i` alone, wrapped as in the alternation (compiled on first use, then kept)."""
+        found = self._single.get(i) or compile_patterns([self.patterns[i]], raw=self.raw)
+        assert found is not None  # one pattern: never an empty alternation
+        self._single[i] = found
         return found
+
+    def _merged(self, chosen: Sequence[int], norm: str) -> Iterator[tuple[int, int]]:
+        """What `finditer` of the alternation of `chosen` (in pattern order) finds, from each
+        pattern run alone: at the leftmost position where one matches, the first in order that
+        does (the alternation tries them in order there, each with the same look-arounds), then
+        on from the end of that match. None of them matches empty (each needs a literal), so
+        finditer's rule for empty matches never applies. Each pattern's next match is kept while
+        it starts at or after where the search goes on: searching again would find it again."""
+        singles = [self._pattern(i) for i in chosen]
+        ahead = [single.search(norm) for single in singles]
+        pos = 0
+        while True:
+            best: re.Match[str] | None = None
+            for k, match in enumerate(ahead):
+                if match is not None and match.start() < pos:
+                    match = ahead[k] = singles[k].search(norm, pos)
+                if match is not None and (best is None or match.start() < best.start()):
+                    best = match
+            if best is None:
+                return
+            yield best.span()
+            pos = best.end()
 
     def find(self, text: NormalizedText, limit: int = 5) -> list[Evidence]:
         if self.regex is None:
             return []
         if self.literals is not None and self.index.present(text).isdisjoint(self.literals):
             return []
-        regex = self._regex_for(text)
-        if regex is None:
-            return []
         found: list[Evidence] = []
-        for match in regex.finditer(text.norm):
-            start, end = text.to_original(*match.span())
+        for span in self._spans(text):
+            start, end = text.to_original(*span)
             if start == end:
                 continue
             found.append(Evidence(start, end, text.original[start:end], self.source, self.rule,
