@@ -132,7 +132,7 @@ class Analyzer:
     ) -> Analysis:
         if not isinstance(text, str):
             raise InputError(f"text must be a string, not {type(text).__name__}")
-        turns = [self._scored(as_turn(item)) for item in (history or ())]
+        turns = [self.scored(as_turn(item)) for item in (history or ())]
         return self._analyze(text, turns, time)
 
     def analyze_conversation(self, turns: Iterable[HistoryItem]) -> list[Analysis | None]:
@@ -165,7 +165,11 @@ class Analyzer:
             return 0.0
         return self.playbook.anger.levels[config.anger_floor]  # type: ignore[index]
 
-    def _scored(self, turn: Turn) -> Turn:
+    def scored(self, turn: Turn) -> Turn:
+        """`turn` as `analyze` reads it in a history: a customer turn without an anger score gets
+        its `anger_score`. Scoring a conversation's turns once and handing them in as the history
+        of each later turn (as `Engine.analyse_turns` does) reads the same, with each turn scored
+        once instead of once for every turn after it."""
         if turn.role == "agent" or turn.anger is not None:
             return turn
         return Turn(turn.role, turn.text, turn.time, self.anger_score(turn.text))

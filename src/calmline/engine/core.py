@@ -136,6 +136,7 @@ class Engine:
         if done is None:
             reused = self._reusable(read, case)
             analyses = list(reused)
+            history: list[Turn] = []  # the turns before, scored (Analyzer.scored) once each
             for index in range(len(reused), len(read)):
                 turn = read[index]
                 if turn.role == "agent":
@@ -143,8 +144,11 @@ class Engine:
                     continue
                 if budget is not None:
                     budget.check()
-                analyses.append(_stored_reading(turn)
-                                or self.analyzer.analyze(turn.text, read[:index], turn.time))
+                found = _stored_reading(turn)
+                if found is None:
+                    history.extend(map(self.analyzer.scored, read[len(history):index]))
+                    found = self.analyzer.analyze(turn.text, history, turn.time)
+                analyses.append(found)
             done = tuple(analyses)
             self._analyses.put(read, done)
         if case is not None and read:
