@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from calmline.playbook import default_playbook
 from calmline.playbook.coach_loader import default_coach
-from calmline.signals.matcher import PhraseMatcher, required_literals
+from calmline.signals.matcher import MERGED_CHARS, PhraseMatcher, required_literals
 from calmline.signals.text import normalize
 
 
@@ -63,9 +63,22 @@ def test_narrowing_runs_only_the_patterns_whose_literals_occur() -> None:
                                                           r"as i said", r"calm down"])
     norm = normalize("You should have read it, AS I SAID.")
     assert [e.text for e in matcher.find(norm)] == ["You should have", "AS I SAID"]
-    # each needs a literal: run alone, each compiled once and kept, no alternation compiled
+    # each needs a literal: run alone (each compiled once and kept), no alternation compiled
     assert set(matcher._single) == {1, 2} and not matcher._narrowed
     assert matcher.find(normalize("all fine here")) == []
+    # until the set has run over MERGED_CHARS characters: then their alternation is compiled
+    again = normalize("as I said, you should have")
+    while not matcher._narrowed:
+        assert [e.text for e in matcher.find(again)] == ["as I said", "you should have"]
+    assert set(matcher._narrowed) == {(1, 2)}
+    assert matcher._scanned[(1, 2)] >= MERGED_CHARS - len(again.norm)
+
+
+def test_a_long_text_compiles_the_alternation_at_once() -> None:
+    matcher = PhraseMatcher.from_patterns("t", "t", 1.0, [r"not my fault", r"calm down"])
+    norm = normalize("Please calm down. " + "The parcel is on its way. " * 200)
+    assert [e.text for e in matcher.find(norm)] == ["calm down"]
+    assert set(matcher._narrowed) == {(1,)} and not matcher._single
 
 
 def test_a_pattern_without_literals_narrows_to_a_compiled_alternation() -> None:

@@ -106,6 +106,11 @@ class _Pattern:
 
 
 NARROWED = 256  # the sub-alternations a matcher keeps compiled (the literal sets seen repeat)
+# how many characters a set of patterns runs one by one on (`_merged`) before its alternation
+# is compiled: running them alone scans the text once per pattern, about twice the time of
+# their alternation on long texts; compiling one costs about 0.5 ms, the time the patterns alone
+# take over about this many characters more than their alternation would
+MERGED_CHARS = 4000
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,9 +122,10 @@ class PhraseMatcher:
     literals occur in the text; a pattern whose literals are all absent can match nowhere, so
     the matches are the same. When each of those patterns needs a literal (the usual case), they
     run one by one, each compiled once, and their matches are merged as the alternation would
-    pick them (`_merged`): compiling an alternation for every new set of patterns cost more than
-    reading a new conversation's messages (a few ms a review). Otherwise the alternation of the
-    chosen patterns is compiled once per set of patterns, and kept.
+    pick them (`_merged`), until the set has run over MERGED_CHARS characters (at once for a
+    long text); then their alternation is compiled, once per set of patterns, and kept (as it
+    always is when a chosen pattern has no literal). Compiling an alternation for every new set
+    cost more than reading a new conversation's messages (3 ms a review): most sets are rare.
     """
 
     rule: str
@@ -138,6 +144,8 @@ class PhraseMatcher:
     # per pattern: whether every match of it holds one of its literals (so none is empty)
     needs_literal: tuple[bool, ...] = field(default=(), compare=False, repr=False)
     _single: dict[int, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
+    # per set of patterns not compiled yet: the characters they have run over one by one
+    _scanned: dict[tuple[int, ...], int] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_patterns(cls, rule: str, reason: str, weight: float, patterns: Sequence[str], *,
@@ -172,19 +180,29 @@ class PhraseMatcher:
         if self._parts is None:
             return (m.span() for m in self.regex.finditer(text.norm)) if self.regex else iter(())
         chosen = tuple(self._parts(text))
-        if len(chosen) == len(self.patterns):
-            regex: re.Pattern[str] | None = self.regex
-        elif len(self.needs_literal) == len(self.patterns) and all(
-                self.needs_literal[i] for i in chosen):
-            return self._merged(chosen, text.norm)
-        else:
+        regex: re.Pattern[str] | None = self.regex
+        if len(chosen) < len(self.patterns):
             regex = self._narrowed.get(chosen, self.regex)
             if regex is self.regex:
+                if self._run_alone(chosen, len(text.norm)):
+                    return self._merged(chosen, text.norm)
                 regex = compile_patterns([self.patterns[i] for i in chosen], raw=self.raw)
                 if len(self._narrowed) >= NARROWED:
                     self._narrowed.clear()
                 self._narrowed[chosen] = regex
         return (m.span() for m in regex.finditer(text.norm)) if regex is not None else iter(())
+
+    def _run_alone(self, chosen: tuple[int, ...], chars: int) -> bool:
+        """Run `chosen` (not compiled together yet) one by one over `chars` characters more?
+        Only while each needs a literal and they have run over fewer than MERGED_CHARS."""
+        scanned = self._scanned.get(chosen, 0) + chars
+        if scanned >= MERGED_CHARS or len(self.needs_literal) != len(self.patterns) or not all(
+                self.needs_literal[i] for i in chosen):
+            return False
+        if len(self._scanned) >= NARROWED:
+            self._scanned.clear()
+        self._scanned[chosen] = scanned
+        return True
 
     def _pattern(self, i: int) -> re.Pattern[str]:
         """Pattern `i` alone, wrapped as in the alternation (compiled on first use, then kept)."""
