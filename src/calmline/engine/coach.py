@@ -146,9 +146,22 @@ def _behaviours(config: CoachConfig, scan: Scan, moment: Moment, drop: set[str],
     """Every behaviour of the coach, found or not; `drop` ones do not count (a 3rd apology)."""
     expected = set(config.moments[moment.kind].expect)
     found = {k: v for k, v in scan.behaviours.items() if k not in drop}
+    hints = _hints(config, moment, slots)
     return tuple(BehaviourCheck(label, b.title, label in found, label in expected, b.weight,
-                                b.why, fill_known(b.hint, slots), found.get(label, ()))
+                                b.why, hints[label], found.get(label, ()))
                  for label, b in config.behaviours.items())
+
+
+def _hints(config: CoachConfig, moment: Moment, slots: Mapping[str, str]) -> dict[str, str]:
+    """Every behaviour's hint with this conversation's facts (`slots`, the moment's own): the
+    same for every draft and template reviewed in the moment, so filled once and kept in its
+    memo. Filling them was a fifth of reviewing each suggested reply."""
+    kept = moment.memo.get("hints")
+    if kept is None or kept[0] is not config:
+        kept = moment.memo["hints"] = (config, {label: fill_known(b.hint, slots)
+                                                for label, b in config.behaviours.items()})
+    hints: dict[str, str] = kept[1]
+    return hints
 
 
 def _breakdown(config: CoachConfig, checks: tuple[BehaviourCheck, ...],

@@ -11,6 +11,8 @@ level and two engines (two teams' playbooks in one process) never see each other
 - per case (the service's conversation id): the turns seen last time, so that the window of recent
   turns can slide on and still only the new turn is analysed;
 - the scans of agent turns and the read moments;
+- what the customer's messages and sentences say, as the suggestions' slots read them: each post
+  re-reads its case's first and latest customer turns, and reads only its new one;
 - the learned draft heads' reading of each draft sentence (engine/draft_heads.py), by the
   sentence's text: while the agent types, only the sentence that changed is encoded. They read
   with the analyzer's encoder; without one (the fast path, or the semantic tier could not load)
@@ -35,7 +37,7 @@ from calmline.engine.commitments import Commitment, extract_commitments
 from calmline.engine.composer import Rewriter, Suggestion, suggest_in
 from calmline.engine.cues import CueScanner, DraftContext, Scan
 from calmline.engine.draft_heads import DraftReader, draft_reader
-from calmline.engine.lru import LruCache
+from calmline.engine.lru import LruCache, TextMemo
 from calmline.engine.moment import AgentScan, ConversationLike, Moment, as_turns, read_moment
 from calmline.engine.restate import FactGatherer, Told, fact_mentions, told
 from calmline.errors import InputError
@@ -110,6 +112,9 @@ class Engine:
         # which of the customer's facts each agent turn names, by the turn's text: the window is
         # read on every post, and each post brings at most a fact or two not asked about before
         self._named: LruCache[str, dict[Fact, bool]] = LruCache(cache_size * 4)
+        # what the customer's messages and sentences say, for the suggestions' slots (by text,
+        # Moment.words): each post re-reads its case's first and latest customer turns
+        self._words = TextMemo(cache_size * 32)  # some 50 readings a case: 160 cases or so
 
     @property
     def playbook(self) -> Playbook:
@@ -185,7 +190,7 @@ class Engine:
                 budget.check()
             found = read_moment(conversation, self.analyzer, self.scanner, time,
                                 analyses=analyses, scan=self._scanner_for(case),
-                                told_by=self._told_by, names=self._names)
+                                told_by=self._told_by, names=self._names, words=self._words)
             self._moments.put(key, found)
         return found
 

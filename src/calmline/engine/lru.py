@@ -56,3 +56,25 @@ class LruCache(Generic[K, V]):
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+
+
+class TextMemo:
+    """What pure functions of one string (a customer's message, one of its sentences) return,
+    remembered by function and string: at most `size` results, the least recently used going
+    first. Posting a message re-reads the same first and latest customer turns of its case for
+    the suggestions' slots, so an engine keeps one of these for them (`Moment.words`)."""
+
+    def __init__(self, size: int) -> None:
+        self._found: LruCache[tuple[Callable[[str], object], str], tuple[object]] = LruCache(size)
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+    def __call__(self, read: Callable[[str], V], text: str) -> V:
+        """`read(text)`, remembered. Its result is shared: it must not be changed (a tuple)."""
+        key = (read, text)
+        found = self._found.get(key)  # kept in a 1-tuple: None is a result too
+        if found is None:
+            found = (read(text),)
+            self._found.put(key, found)
+        return found[0]  # type: ignore[return-value]

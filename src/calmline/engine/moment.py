@@ -23,6 +23,7 @@ from calmline.engine.analysis import Analysis, Fact
 from calmline.engine.analyzer import Analyzer, HistoryItem, as_turn
 from calmline.engine.case_reading import CaseTurn, open_flags
 from calmline.engine.cues import CueScanner, DraftContext, Scan
+from calmline.engine.lru import TextMemo
 from calmline.engine.phrases import praised
 from calmline.engine.restate import CustomerFacts, FactGatherer, Told, fact_mentions, told
 from calmline.engine.stages import StageState, track_stages
@@ -35,6 +36,7 @@ from calmline.signals.base import Turn
 ConversationLike = Conversation | Sequence[HistoryItem]
 # how an earlier agent turn is scanned: its text, its time, and its context (built when called)
 AgentScan = Callable[[str, datetime | None, Callable[[], DraftContext]], Scan]
+WORDS = 256  # readings a moment read without an engine remembers (its own messages and sentences)
 _NEXT: dict[str, MomentKind] = {"venting": "hear", "heard": "understand", "understood": "resolve",
                                 "resolving": "agree", "agreed": "close",
                                 "follow_up_scheduled": "close", "closed": "close"}
@@ -62,6 +64,11 @@ class Moment:
     # what is worked out from the moment once and asked for by every draft reviewed in it (the
     # slots); it lives and dies with the moment, which the engine remembers per conversation
     memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    # the readings of the customer's words the slots are built from (engine/phrases.py), by
+    # message and sentence: an engine hands every moment its own, so the next post of a case
+    # reads only its new message
+    words: TextMemo = field(default_factory=lambda: TextMemo(WORDS), compare=False, hash=False,
+                            repr=False)
 
     def context(self) -> DraftContext:
         venting = bool(self.latest and self.kind == "venting")
@@ -141,12 +148,14 @@ def read_moment(conversation: ConversationLike, analyzer: Analyzer, scanner: Cue
                 analyses: Sequence[Analysis | None] | None = None,
                 scan: AgentScan | None = None,
                 told_by: Callable[[Analysis], Told] | None = None,
-                names: Callable[[str, Sequence[Fact]], bool] | None = None) -> Moment:
+                names: Callable[[str, Sequence[Fact]], bool] | None = None,
+                words: TextMemo | None = None) -> Moment:
     """The moment of `conversation`. `analyses` (one per turn, None for agents) saves analysing
     the customer's turns again when the caller already has them; `scan` (default: the scanner's),
     `told_by` (default: `restate.told`) and `names` (default: does `restate.fact_mentions` find
     one of the facts in the text) let the caller remember the scans of the agent's earlier turns,
-    what the customer's earlier turns told and which facts an agent turn named."""
+    what the customer's earlier turns told and which facts an agent turn named; `words` (default:
+    the moment's own) what the customer's messages and sentences say (`Moment.words`)."""
     turns, name = as_turns(conversation)
     if analyses is None:
         analyses = analyzer.analyze_conversation(turns)
@@ -154,7 +163,8 @@ def read_moment(conversation: ConversationLike, analyzer: Analyzer, scanner: Cue
         raise ValueError(f"{len(analyses)} analyses for {len(turns)} turns")
     return _read(turns, name, tuple(analyses), analyzer, scanner, time,
                  scan or (lambda text, _time, context: scanner.scan(text, context())),
-                 told_by or told, names or _names)
+                 told_by or told, names or _names,
+                 words if words is not None else TextMemo(WORDS))
 
 
 def _names(text: str, facts: Sequence[Fact]) -> bool:
@@ -172,7 +182,7 @@ def _context(gathered: FactGatherer, last: Analysis | None, time: datetime | Non
 def _read(turns: tuple[Turn, ...], name: str | None, analyses: tuple[Analysis | None, ...],
           analyzer: Analyzer, scanner: CueScanner, time: datetime | None,
           scan: AgentScan, told_by: Callable[[Analysis], Told],
-          names: Callable[[str, Sequence[Fact]], bool]) -> Moment:
+          names: Callable[[str, Sequence[Fact]], bool], words: TextMemo) -> Moment:
     latest_index = max((i for i, a in enumerate(analyses) if a is not None), default=None)
     latest = analyses[latest_index] if latest_index is not None else None
     scans: list[Scan | None] = []
@@ -195,7 +205,7 @@ def _read(turns: tuple[Turn, ...], name: str | None, analyses: tuple[Analysis | 
     orders = [f for f in customer.facts if f.kind == "order_id"]
     named = bool(orders) and any(names(t.text, orders) for t in turns if t.role == "agent")
     return Moment(turns, analyses, tuple(scans), customer, latest, latest_index, name, state,
-                  kind, now, flags, watch, named, analyzer.playbook.wants)
+                  kind, now, flags, watch, named, analyzer.playbook.wants, words=words)
 
 
 def describe(moment: Moment) -> dict[str, Any]:

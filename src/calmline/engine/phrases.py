@@ -12,11 +12,13 @@ back to a generic but correct phrase. `deadline` finds a deadline they gave ("TO
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from calmline.engine.analysis import Analysis
 from calmline.engine.happened import NO_CONTACT, STAFF, staff_did, what_happened
+from calmline.engine.lru import TextMemo
 from calmline.text.spoken import without_fillers
 
 # What is wrong, as customers write it (a verb or an adjective that can follow the object).
@@ -178,20 +180,36 @@ def split_sentences(text: str) -> list[str]:
     return _SENTENCE_BREAK.split(text)
 
 
-def _sentences(texts: Iterable[str]) -> list[str]:
+R = TypeVar("R")
+
+
+def _once(memo: TextMemo | None, read: Callable[[str], R], text: str) -> R:
+    """`read(text)`, remembered in `memo` when there is one. The readings below that take a
+    `memo` are built from such per-message and per-sentence readings, so a caller that reads the
+    same messages again (every post re-reads its case's first and latest customer turns) reads
+    each of them once."""
+    return read(text) if memo is None else memo(read, text)
+
+
+def _sentences(texts: Iterable[str], memo: TextMemo | None = None) -> list[str]:
     """The sentences of `texts`, a leading "it"/"they" replaced by the object the customer named
     just before ("Where is my parcel? It never arrived" -> "my parcel never arrived")."""
+    return [sentence for text in texts for sentence in _once(memo, _sentences_of, text)]
+
+
+def _sentences_of(text: str) -> tuple[str, ...]:
+    """`_sentences` of one message (a pronoun only ever stands for a thing named in its own
+    message)."""
     out = []
-    for text in texts:
-        named = None
-        for sentence in split_sentences(without_fillers(text)):
-            if named:
-                sentence = _PRONOUN.sub(named, sentence)
-            owned = _OWNED.findall(sentence)
-            named = next((f"{own} {obj}" for own, obj in reversed(owned) if _object_ok(obj)), named)
-            if sentence.strip():
-                out.append(sentence)
-    return out
+    named = None
+    for sentence in split_sentences(without_fillers(text)):
+        if named:
+            sentence = _PRONOUN.sub(named, sentence)
+        owned = _OWNED.findall(sentence)
+        named = next((f"{own} {obj}" for own, obj in reversed(owned) if _object_ok(obj)), named)
+        if sentence.strip():
+            out.append(sentence)
+    return tuple(out)
 
 
 def _company_voice(text: str) -> str:
@@ -330,15 +348,20 @@ def _has_fault(sentence: str) -> IssuePhrase | None:
     return IssuePhrase(f"the {fault} {where} {obj}", clause)
 
 
-def issue_phrase(texts: Sequence[str]) -> IssuePhrase | None:
+def issue_phrase(texts: Sequence[str], memo: TextMemo | None = None) -> IssuePhrase | None:
     """The customer's issue from their messages (latest first), or None when no sentence names
-    both an object and what is wrong with it."""
-    said = list(reversed(_sentences(texts)))
+    both an object and what is wrong with it. `memo` remembers each message's sentences and each
+    sentence's reading."""
+    said = list(reversed(_sentences(texts, memo)))
+
+    def read(sentence: str) -> IssuePhrase | None:
+        return _once(memo, _from_sentence, sentence)
+
     for i, sentence in enumerate(said):
-        found = _from_sentence(sentence)
+        found = read(sentence)
         if found is not None and (found.noun, found.clause) == NO_CONTACT:
             # "nobody came. Nobody called either.": the no-show is what went wrong
-            found = next((x for x in map(_from_sentence, filter(_NO_SHOW.search, said[i + 1:]))
+            found = next((x for x in map(read, filter(_NO_SHOW.search, said[i + 1:]))
                           if x is not None), found)
         if found is not None:  # "THE BOILER HAS BROKEN" said back is not shouted back
             return IssuePhrase(_unshouted(found.noun), _unshouted(found.clause))
@@ -424,50 +447,55 @@ _CONTACTS = frozenset("email emails call calls message messages letter letters c
                       "complaints attempt attempts request requests time times ticket tickets".split())
 
 
-def _named_things(texts: Sequence[str]) -> list[tuple[str, list[str]]]:
+def _named_things(texts: Sequence[str], memo: TextMemo | None = None
+                  ) -> list[tuple[str, tuple[str, ...]]]:
     """(owner, words) of every thing the customer names with a determiner, in order."""
+    return [thing for text in texts for thing in _once(memo, _things_named_in, text)]
+
+
+def _things_named_in(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """`_named_things` of one message."""
     found = []
-    for text in texts:
-        clean = without_fillers(text)  # "the um the tracking"
-        clean = re.sub(r"(?<!\w)['‘’\"“”]|['‘’\"“”](?!\w)", "", clean)  # the 'fresh' flowers
-        for match in _ANY_DETERMINED.finditer(clean):
-            line_start = clean.rfind("\n", 0, match.start()) + 1
-            before = clean[max(line_start, match.start() - 20):match.start()]
-            first = match.group(2).split()[0]
-            if _NOT_NAMING.search(before) or _SET_PHRASE.search(f"{before}{match.group(1)} {first}") or (
-                    first.lower() in _WEATHER and re.search(r"\bin\s+$", before, re.IGNORECASE)):
+    clean = without_fillers(text)  # "the um the tracking"
+    clean = re.sub(r"(?<!\w)['‘’\"“”]|['‘’\"“”](?!\w)", "", clean)  # the 'fresh' flowers
+    for match in _ANY_DETERMINED.finditer(clean):
+        line_start = clean.rfind("\n", 0, match.start()) + 1
+        before = clean[max(line_start, match.start() - 20):match.start()]
+        first = match.group(2).split()[0]
+        if _NOT_NAMING.search(before) or _SET_PHRASE.search(f"{before}{match.group(1)} {first}") or (
+                first.lower() in _WEATHER and re.search(r"\bin\s+$", before, re.IGNORECASE)):
+            continue
+        words: list[str] = []
+        det = match.group(1).lower()
+        pronoun = det in ("that", "this") or (det == "one" and bool(_AFTER_WHICH.search(before)))
+        counted = False  # "my FOURTH email" counts their contacts: it is no thing of theirs
+        after = clean[match.end(2):match.end(2) + 30].split()
+        for i, word in enumerate(split := match.group(2).split()):
+            low = word.lower()
+            if not words and low in _ORDINALS:  # "the third replacement phone"
+                counted = True
                 continue
-            words: list[str] = []
-            det = match.group(1).lower()
-            pronoun = det in ("that", "this") or (det == "one" and bool(_AFTER_WHICH.search(before)))
-            counted = False  # "my FOURTH email" counts their contacts: it is no thing of theirs
-            after = clean[match.end(2):match.end(2) + 30].split()
-            for i, word in enumerate(split := match.group(2).split()):
-                low = word.lower()
-                if not words and low in _ORDINALS:  # "the third replacement phone"
-                    counted = True
-                    continue
-                if not words and low in _LEADING:  # "my late mother's"
-                    continue
-                # "the fridge stopped", "the bill gone up"; "the second one leaked", "that broke"
-                # name nothing ("one broken window lock" does)
-                if _VERB_FORM.fullmatch(low) and (words or pronoun):
-                    break
-                owned = re.fullmatch(r"([A-Za-z][\w-]+)['’]s", word)  # "the tumble dryer's broken"
-                following = (split[i + 1:] or after or [""])[0].lower()
-                if owned and low[:-2] not in _FUNCTION | _NOT_OBJECT | _NOT_THING and (
-                        following in _AFTER_IS or following.endswith("ed")):  # not "the courier's site"
-                    words.append(owned.group(1))
-                    break
-                if (low in _FUNCTION or low in _NOT_OBJECT or low in _NOT_THING or "'" in word or "’" in word
-                        or (words and _after_name(word))):
-                    break
-                words.append(word)
-            if counted and words and words[0].lower() in _CONTACTS:
+            if not words and low in _LEADING:  # "my late mother's"
                 continue
-            if words and (len(words[-1]) > 2 or (len(words[-1]) == 2 and words[-1].isupper())):  # TV, PC
-                found.append((match.group(1).lower(), words))
-    return found
+            # "the fridge stopped", "the bill gone up"; "the second one leaked", "that broke"
+            # name nothing ("one broken window lock" does)
+            if _VERB_FORM.fullmatch(low) and (words or pronoun):
+                break
+            owned = re.fullmatch(r"([A-Za-z][\w-]+)['’]s", word)  # "the tumble dryer's broken"
+            following = (split[i + 1:] or after or [""])[0].lower()
+            if owned and low[:-2] not in _FUNCTION | _NOT_OBJECT | _NOT_THING and (
+                    following in _AFTER_IS or following.endswith("ed")):  # not "the courier's site"
+                words.append(owned.group(1))
+                break
+            if (low in _FUNCTION or low in _NOT_OBJECT or low in _NOT_THING or "'" in word or "’" in word
+                    or (words and _after_name(word))):
+                break
+            words.append(word)
+        if counted and words and words[0].lower() in _CONTACTS:
+            continue
+        if words and (len(words[-1]) > 2 or (len(words[-1]) == 2 and words[-1].isupper())):  # TV, PC
+            found.append((match.group(1).lower(), tuple(words)))
+    return tuple(found)
 
 
 def issue_object(texts: Sequence[str]) -> str | None:
@@ -497,7 +525,8 @@ _ASKED_THINGS = frozenset("""refund refunds replacement repair compensation cred
 manager supervisor discount voucher""".split())
 
 
-def trouble_object(texts: Sequence[str], prefer: Collection[str] = ()) -> str | None:
+def trouble_object(texts: Sequence[str], prefer: Collection[str] = (), memo: TextMemo | None = None
+                   ) -> str | None:
     """What the customer is writing about, for a reply to name: `issue_object`, but skipping set
     phrases and who they are or write to ("out of the box", "I'm the founder", "To the
     complaints department"), and stopping before words that name nothing ("the rep since 10am").
@@ -506,7 +535,7 @@ def trouble_object(texts: Sequence[str], prefer: Collection[str] = ()) -> str | 
     with "this" or "that" ("disputing this charge" -> "the charge"), then one named with "a" or
     "one" that holds one of them ("four calls about one broken window lock" -> "the broken window
     lock")."""
-    things = _named_things(texts)
+    things = _named_things(texts, memo)
     # what they ask for ("I want a refund") is no thing that went wrong
     wrong = [t for t in things if prefer and t[1][-1].lower() not in _ASKED_THINGS]
     chosen = next((t for t in wrong if t[1][-1].lower()[:5] in prefer), None)
@@ -630,26 +659,34 @@ _CANCEL = re.compile(r"\b(?:cancel|close|end|terminate|stop)\s+"
                      r"(?P<what>[A-Za-z][\w'-]*(?:\s+(?:and\s+)?[A-Za-z][\w'-]*){0,4})", re.IGNORECASE)
 
 
-def cancel_object(texts: Sequence[str]) -> str | None:
+def cancel_object(texts: Sequence[str], memo: TextMemo | None = None) -> str | None:
     """What the customer asks us to cancel, in the agent's voice ("your gym membership", "your
     current account and savings account"), or None: only a thing that can be cancelled, so "I had
     to cancel the trip" or a wrongly read wish never becomes "you'd like to cancel your passport"."""
-    for text in reversed(texts):
-        for match in _CANCEL.finditer(without_fillers(text)):
-            words = match.group("what").split()
-            for end in range(len(words), 0, -1):
-                if words[end - 1].lower().rstrip(".,") in _CANCELLABLE:
-                    phrase = " ".join(words[:end]).rstrip(".,")
-                    return second_person(f"{match.group('own').lower()} {phrase}")
+    return next((found for text in reversed(texts)
+                 if (found := _once(memo, _cancelled_in, text)) is not None), None)
+
+
+def _cancelled_in(text: str) -> str | None:
+    for match in _CANCEL.finditer(without_fillers(text)):
+        words = match.group("what").split()
+        for end in range(len(words), 0, -1):
+            if words[end - 1].lower().rstrip(".,") in _CANCELLABLE:
+                phrase = " ".join(words[:end]).rstrip(".,")
+                return second_person(f"{match.group('own').lower()} {phrase}")
     return None
 
 
-def asked_for(text: str) -> list[str]:
+def asked_for(text: str, memo: TextMemo | None = None) -> list[str]:
     """What the customer asks us to do, read from their own words ("Could one be reversed
     please?" asks for a refund), in the playbook's want labels, most specific first."""
-    return [label for label, pattern in _ASKED
-            if any(_asks(text, m) and (label != "refund" or _money_back(m.group(0)))
-                   for m in pattern.finditer(text))]
+    return list(_once(memo, _asked_in, text))
+
+
+def _asked_in(text: str) -> tuple[str, ...]:
+    return tuple(label for label, pattern in _ASKED
+                 if any(_asks(text, m) and (label != "refund" or _money_back(m.group(0)))
+                        for m in pattern.finditer(text)))
 
 
 # "I want my van back", "get my account back": a thing of theirs back is no refund; their money
@@ -726,12 +763,12 @@ def is_request(sentence: str) -> bool:
     return bool(_IMPERATIVE.match(sentence))
 
 
-def asked_only(texts: Sequence[str], topic: str) -> bool:
+def asked_only(texts: Sequence[str], topic: str, memo: TextMemo | None = None) -> bool:
     """Is `topic` ("your order") named only in what they tell us to do with it, in words that say
     nothing went wrong with it ("Refund my order 55210", "Put me in touch with the person Mark
     reports to")? Then it is no problem of theirs to be sorry about."""
     head = topic.split()[-1].lower()
-    naming = [s for s in _sentences(texts) if re.search(rf"\b{re.escape(head)}\b", s, re.IGNORECASE)]
+    naming = [s for s in _sentences(texts, memo) if re.search(rf"\b{re.escape(head)}\b", s, re.IGNORECASE)]
     asks = [_IMPERATIVE.match(s) for s in naming]
     return bool(naming) and all(a is not None and a.group("verb").lower() in _NOT_WRONG for a in asks)
 
@@ -753,13 +790,14 @@ def _past_temper(sentence: str) -> str:
     return " but ".join(parts[kept:])
 
 
-def said_back(texts: Sequence[str], topic: str, most_words: int = 20) -> str | None:
+def said_back(texts: Sequence[str], topic: str, most_words: int = 20, memo: TextMemo | None = None
+              ) -> str | None:
     """The customer's own sentence about `topic` ("the discount didn't apply at checkout"), in the
     agent's voice, as a clause to repeat back; None when it is a question or too long. A sentence
     that speaks to the company ("I'm reporting you") is not said back: "you" would have to become
     "us", and a threat or a jab repeated back helps no one."""
     head = topic.split()[-1].lower()
-    for sentence in map(_past_temper, _sentences(texts)):
+    for sentence in map(_past_temper, _sentences(texts, memo)):
         if (head not in sentence.lower() or sentence.rstrip().endswith("?") or _ADDRESSED.search(sentence)
                 or is_request(_OPENER.sub("", sentence.strip())) or _OWN_TEMPER.search(sentence)):
             continue
@@ -823,16 +861,19 @@ def _asking(clause: str) -> bool:
     return not _PAID.search(clause)
 
 
-def repeat_contact(texts: Sequence[str]) -> bool:
+def repeat_contact(texts: Sequence[str], memo: TextMemo | None = None) -> bool:
     """The customer says this is not the first time they have had to ask."""
-    for text in texts:
-        for match in _REPEAT.finditer(text):
-            if not _TIMES.fullmatch(match.group(0)):
-                return True
-            start = max(text.rfind(mark, 0, match.start()) for mark in (".", "!", "?", "\n")) + 1
-            clause = text[start:match.end()] + " " + " ".join(text[match.end():].split()[:3])
-            if _asking(clause):
-                return True
+    return any(_once(memo, _repeat_in, text) for text in texts)
+
+
+def _repeat_in(text: str) -> bool:
+    for match in _REPEAT.finditer(text):
+        if not _TIMES.fullmatch(match.group(0)):
+            return True
+        start = max(text.rfind(mark, 0, match.start()) for mark in (".", "!", "?", "\n")) + 1
+        clause = text[start:match.end()] + " " + " ".join(text[match.end():].split()[:3])
+        if _asking(clause):
+            return True
     return False
 
 

@@ -115,12 +115,17 @@ def question_stems(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(st for s in asked for st in stems(s)))
 
 
+# how a fact's value splits into tokens (compiled once: every review asks for every fact, and every
+# agent turn of a case is asked for each new fact)
+_FACT_TOKENS = re.compile(r"[\s-]+")
+
+
 def _fact_pattern(fact: Fact) -> re.Pattern[str] | None:
     value = fact.value.strip().lstrip("#").strip()
     if len(value) < 2:
         return None
     parts = []
-    for token in re.split(r"[\s-]+", value.lower()):
+    for token in _FACT_TOKENS.split(value.lower()):
         if token in _NUMBERS or token in _WORDS:
             digit = _WORDS.get(token, token)
             parts.append(f"(?:{re.escape(digit)}|{_NUMBERS.get(digit, digit)})")
@@ -134,7 +139,7 @@ def _fact_pattern(fact: Fact) -> re.Pattern[str] | None:
 def _must_contain(fact: Fact) -> tuple[str, ...]:
     """Pieces of the fact any mention of it contains as they are (its tokens with digits that
     are not number words): a substring test rules most texts out before the regex runs."""
-    tokens = re.split(r"[\s-]+", fact.value.strip().lstrip("#").strip().lower())
+    tokens = _FACT_TOKENS.split(fact.value.strip().lstrip("#").strip().lower())
     return tuple(t for t in tokens if t and not t.isalpha() and t not in _NUMBERS
                  and t not in _WORDS)
 

@@ -57,7 +57,7 @@ def customer_wants(moment: Moment) -> list[str]:
 
 def _customer_wants(moment: Moment) -> list[str]:
     worded = {label for label, want in moment.wants.items() if want.ask}
-    literal = [w for text in reversed(_said(moment)) for w in asked_for(text)]
+    literal = [w for text in reversed(_said(moment)) for w in asked_for(text, moment.words)]
     read = [w for a in reversed(moment.customer_analyses()) for w in a.want_labels() if w in worded]
     ordered = [*literal, *(w for w in read if moment.wants[w].action), *read]
     return list(dict.fromkeys(w for w in ordered if w in worded))
@@ -314,7 +314,7 @@ def _situation(moment: Moment, slots: dict[str, str], config: CoachConfig) -> No
         slots["deadline"] = due
         if due in _SOON:  # "within 24 hours" to someone who needs it today is a refusal
             slots["update_time"] = slots.get("callback_time", "today")
-    if repeat_contact(said):
+    if repeat_contact(said, moment.words):
         slots["repeat"] = "again"
     if latest:
         _declined_slots(moment, latest, config, slots)
@@ -491,14 +491,15 @@ def _issue_slots(moment: Moment, config: CoachConfig, slots: dict[str, str]) -> 
     said = _said(moment)
     # what they named that went wrong comes before the first thing they named ("I like the box,
     # but the last two bills were £3 higher": the bills)
-    phrase, topic = issue_phrase(said), trouble_object(said, prefer=_trouble_stems(moment, config))
+    phrase = issue_phrase(said, moment.words)
+    topic = trouble_object(said, prefer=_trouble_stems(moment, config), memo=moment.words)
     if topic:
         slots["topic"] = topic
-        said_it = said_back(said, topic)
+        said_it = said_back(said, topic, memo=moment.words)
         if said_it:
             slots["said"] = said_it
     untroubled = any(_NO_TROUBLE.search(text) for text in said)
-    asked = topic if topic and asked_only(said, topic) else None
+    asked = topic if topic and asked_only(said, topic, moment.words) else None
     if asked:  # "Refund my order 55210": what they want done, no problem
         slots.pop("topic", None)
         topic = None
@@ -627,7 +628,7 @@ def _build_slots(moment: Moment, config: CoachConfig) -> dict[str, str]:
             slots["want"] += f", and also {also}" if " or " in slots["want"] else f" and {also}"
             if cost is not None and cost.noun in also:  # said once, as what it is for
                 slots.pop("cost", None)
-    cancelled = cancel_object(_said(moment)) if "cancellation" in wants else None
+    cancelled = cancel_object(_said(moment), moment.words) if "cancellation" in wants else None
     if cancelled:
         slots["cancel_what"] = cancelled
     phrase = _issue_slots(moment, config, slots)
