@@ -66,6 +66,10 @@ class NamedPhraseGroup(PhraseGroup):
     swearing: bool = Field(
         False, description="these words, when not aimed at the agent, raise the `swearing` flag "
                            "(venting, not abuse)")
+    floor: LevelName | None = Field(
+        None, description="the least level a message reads at when the customer says these words of "
+                          "themselves, not negated nor hypothetical (\"I'm disappointed\" is never calm); "
+                          "the logit boost of `weight` alone barely moves a message the model reads as calm")
 
 
 class Cue(_Strict):

@@ -13,12 +13,15 @@ from calmline.signals.base import DetectionContext, Evidence, Finding, register
 from calmline.signals.literals import LiteralIndex
 from calmline.signals.matcher import Candidates, PhraseMatcher
 from calmline.signals.modelref import model_evidence, resolve_model
+from calmline.signals.negation import is_hypothetical, is_negated
 from calmline.signals.text import NormalizedText
 
 _CAPS_WORD = re.compile(r"\b[A-Z][A-Z']{2,}\b")
 _WORD = re.compile(r"\b[^\W\d_]{3,}\b")
 _BANGS = re.compile(r"[!?]{2,}|!(?:\s*!)+")
 _ELONGATED = re.compile(r"([^\W\d_])\1{2,}")
+# "never been so disappointed", "no wonder I'm upset": the feeling is said, not denied
+_INTENSIFIED = re.compile(r"\bnever\s+(?:been|felt)\s+(?:so|more|this)\W*$|\bno wonder\b[^.!?]*$")
 _ACRONYMS = frozenset({"USA", "FAQ", "DHL", "UPS", "USPS", "TV", "ETA", "ASAP", "CEO", "API", "SIM",
                        "PIN", "ATM", "UK", "EU", "NYC", "LOL", "OMG", "WTF", "FYI", "DM", "PM", "AM"})
 
@@ -34,6 +37,12 @@ def _sigmoid(x: float) -> float:
 
 def _itself(matcher: PhraseMatcher) -> PhraseMatcher:
     return matcher
+
+
+def _said(lowered: str, start: int) -> bool:
+    """The customer says the word at `start` of themselves: "not angry, just confused" does not
+    count, "I've never been so disappointed" does."""
+    return not is_negated(lowered, start) or bool(_INTENSIFIED.search(lowered, 0, start))
 
 
 def calibrate(probability: float, threshold: float, bound: float, ceiling: float = 1.0) -> float:
@@ -57,6 +66,7 @@ class AngerDetector:
     def __init__(self, playbook: Playbook) -> None:
         cfg = playbook.anger
         self._bound = cfg.levels["annoyed"]
+        self._level_of = cfg.level_of
         self._scale = cfg.cue_scale
         self._ceiling = cfg.model_ceiling
         self._cues = {cue.name: cue for cue in cfg.cues}
@@ -64,6 +74,8 @@ class AngerDetector:
         self._lexicon = [PhraseMatcher.from_group(f"anger.lexicon.{g.name}", g, index=index)
                          for g in cfg.lexicon]
         self._lexicon_candidates = Candidates(self._lexicon, _itself)
+        self._floors = {f"anger.lexicon.{g.name}": cfg.levels[g.floor] for g in cfg.lexicon
+                        if g.floor is not None and g.floor != "calm"}
         names = ([cfg.model] if cfg.model else []) + list(cfg.extra_models)
         tokenizer = Tokenizer()  # this detector's: its models share what it remembers
         self._models: list[LinearTextModel] = [resolve_model(name, tokenizer) for name in names]
@@ -79,17 +91,33 @@ class AngerDetector:
                                             self._ceiling))
                 evidence.extend(model_evidence(model, result, text.original))
             base = sum(calibrated) / len(calibrated)
-        boost = 0.0
+        boost, floor, felt = 0.0, 0.0, ""
+        lowered = ""  # evidence offsets are in the original text
         for matcher in self._lexicon_candidates(text):
-            hits = matcher.find(text, limit=3)
-            if hits:
-                boost += matcher.weight * (1 + 0.25 * (len(hits) - 1))
-                evidence.extend(hits)
+            found = matcher.find(text, limit=3)
+            if not found:
+                continue
+            lowered = lowered or text.original.lower()
+            at_least = self._floors.get(matcher.rule, 0.0)
+            # a feeling word counts said as felt: not denied, and for a word that sets a floor
+            # not supposed either ("if I'm not happy with it"); anger words in a condition
+            # still count ("if this isn't fixed I'll be furious" is angry now)
+            hits = [e for e in found if _said(lowered, e.start)
+                    and not (at_least and is_hypothetical(lowered, e.start))]
+            if not hits:
+                continue
+            boost += matcher.weight * (1 + 0.25 * (len(hits) - 1))
+            evidence.extend(hits)
+            if at_least > floor:
+                floor, felt = at_least, matcher.reason
         boost += self._cue_boost(text, evidence)
         score = _sigmoid(_logit(base) + self._scale * boost) if boost else base
         reason = "model probabilities calibrated to the playbook levels"
         if boost:
             reason += f", raised by {len([e for e in evidence if e.source != 'model'])} cue(s)"
+        if floor > score:
+            score = floor
+            reason += f"; at least {self._level_of(floor)} because the customer {felt}"
         return [Finding("anger", round(score, 4), self.name, reason, tuple(evidence),
                         raw_score=round(base, 4))]
 

@@ -57,6 +57,19 @@ def is_negated(norm: str, start: int, window: int = 30) -> bool:
     return not (found.group(0).startswith("no") and _YET.match(norm[start:start + 40]))
 
 
+# A feeling said of a case that may not happen: "if I'm not happy with it", "I'd be upset if",
+# "you won't be disappointed", "I hope you're not annoyed".
+_HYPOTHETICAL = re.compile(r"\b(?:if|unless|in case|hope|hoping)\b"
+                           r"|\b(?:would|wouldn'?t|won'?t|i'd|we'd|you'd|might)\s+(?:not\s+)?be\b")
+
+
+def is_hypothetical(norm: str, start: int, window: int = 40) -> bool:
+    """True when the phrase at `start` stands in a condition, a wish or a guess in its sentence
+    ("if I'm unhappy with it can I send it back?"): a feeling the customer may have, not one they
+    say they have."""
+    return bool(_HYPOTHETICAL.search(_clause_before(norm, start, window)))
+
+
 def is_settled(norm: str, start: int, window: int = 30) -> bool:
     """True when the sentence says they already have the thing named at `start` ("the refund
     came through", "I got my refund"): a want they no longer have."""

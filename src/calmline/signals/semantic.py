@@ -373,8 +373,8 @@ class SemanticDetector:
         closest = scores.sims[:, start:start + len(index.examples)].argmax(1)
         best, probs = scores.best[:, j], scores.probs[:, j]
         hits = np.flatnonzero(scores.hits[:, j])
-        if index.target is not None:
-            hits = np.asarray([i for i in hits if index.target.search(sentences[i].text)], dtype=int)
+        if index.target is not None and len(hits):
+            hits = self._targeted(index, sentences, hits)
         told = self._told_otherwise(index, sentences, hits)
         if len(told):
             hits = np.setdiff1d(hits, told)
@@ -398,6 +398,17 @@ class SemanticDetector:
         score = round(float(min(0.99, max(probs[top], 0.5 + float(best[top]) / 2))), 4)
         return Finding(index.label, score, self.name, reason, evidence, route=index.route,
                        section=index.section)
+
+    @staticmethod
+    def _targeted(index: LabelIndex, sentences: list[Sentence], hits: np.ndarray) -> np.ndarray:
+        """The hits that name one of the label's targets. Abuse is aimed, so its sentence must
+        name whom; a danger label reads the whole message as the sentence's context ("there's a
+        debit on my account. I've never been a member of any gym."): missing one costs most."""
+        assert index.target is not None
+        if index.danger:
+            whole = sentences[-1].text if len(sentences) > 1 else sentences[0].text
+            return hits if index.target.search(whole) else hits[:0]
+        return np.asarray([i for i in hits if index.target.search(sentences[i].text)], dtype=int)
 
     def _like(self, index: LabelIndex, scores: _Scores, j: int) -> Callable[[int], str] | None:
         """For a label read by its neighbours: the closest sentence the team labelled so, as
