@@ -101,3 +101,38 @@ def test_drafts_reviewed_in_one_moment_get_the_hints_of_a_fresh_review() -> None
         assert (review_in(draft, moment, engine.scanner).to_dict()
                 == review_in(draft, again, engine.scanner).to_dict())
     assert "hints" in moment.memo
+
+
+FIRST_CONTACTS = ["This is the THIRD time I'm writing. My order 55120 arrived broken, I want a refund.",
+                  "My new TV arrived cracked. I want a replacement or my money back, order SF-20931.",
+                  "Where is my parcel 48213? It was due last week and nobody answers.",
+                  "Please cancel my gym membership, I'm moving abroad."]
+
+
+@pytest.mark.parametrize("text", FIRST_CONTACTS)
+def test_the_best_few_are_those_of_ranking_every_candidate(text: str) -> None:
+    """Only the candidates that can still be among the shown ones are reviewed; what is shown
+    is what ranking all of them gives (limit 100 reviews them all)."""
+    engine = Engine(calmline.default_analyzer())
+    moment = engine.moment([Turn("customer", text, START)])
+    every = [s.to_dict() for s in suggest_in(moment, engine.scanner, limit=100)]
+    for limit in (1, 2, 3, 0):
+        assert [s.to_dict() for s in suggest_in(moment, engine.scanner, limit=limit)] == (
+            every[:max(1, limit)])
+
+
+def test_a_candidate_that_cannot_be_shown_is_not_reviewed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from calmline.engine import composer
+
+    engine = Engine(calmline.default_analyzer())
+    moment = engine.moment([Turn("customer", FIRST_CONTACTS[0], START)])
+    reviewed: list[str] = []
+    made = composer._suggestion
+
+    def counted(text: str, *args: object) -> composer.Suggestion:
+        reviewed.append(text)
+        return made(text, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(composer, "_suggestion", counted)
+    assert len(suggest_in(moment, engine.scanner)) == 3
+    assert 3 <= len(reviewed) < len(composer.candidates(engine.coach, moment))

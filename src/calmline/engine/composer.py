@@ -114,8 +114,11 @@ def suggest_in(moment: Moment, scanner: CueScanner, *, limit: int = 3,
     if len(found) < 2:
         near = _NEAR.get(moment.kind, ())
         found += [c for c in candidates(scanner.config, moment, near) if near and c not in found]
-    out = sorted((_suggestion(text, f"template:{tid}", moment, scanner) for tid, text in found),
-                 key=_rank(scanner.config))
+    if rewriter is None:
+        out = _best(found, moment, scanner, max(1, limit))
+    else:  # the rewriter is shown every candidate, best first
+        out = sorted((_suggestion(text, f"template:{tid}", moment, scanner) for tid, text in found),
+                     key=_rank(scanner.config))
     if rewriter is not None:
         drafts = [s.text for s in out]
         proposal = rewriter.propose(moment, drafts)
@@ -127,20 +130,56 @@ def suggest_in(moment: Moment, scanner: CueScanner, *, limit: int = 3,
     return out[: max(1, limit)]
 
 
-def _rank(config: CoachConfig) -> Callable[[Suggestion], tuple[bool, int, bool, int, int]]:
+Rank = tuple[bool, int, bool, int, int]
+
+
+def _best(found: Sequence[tuple[str, str]], moment: Moment, scanner: CueScanner, keep: int
+          ) -> list[Suggestion]:
+    """The `keep` best of the candidates `found` (template id, text), as sorting them all by
+    `_rank` would give them, reviewing only those that can still be among them. A review (most
+    of it the cue scan) is most of a suggestion's cost; the rank puts what the template is
+    (written for the situation, how specific) between what its review says, so a candidate whose
+    best possible rank (not blocked, good to send, scoring 100) is behind the `keep`-th of those
+    reviewed cannot be shown. Candidates are reviewed best possible rank first, and the rest skipped
+    from the first that cannot be shown."""
+    rank, best = _rank(scanner.config), _best_rank(scanner.config)
+    order = sorted(range(len(found)), key=lambda i: best(found[i][0]))
+    reviewed: list[tuple[Rank, int, Suggestion]] = []
+    for i in order:
+        if len(reviewed) >= keep and best(found[i][0]) > sorted(reviewed)[keep - 1][0]:
+            break
+        tid, text = found[i]
+        made = _suggestion(text, f"template:{tid}", moment, scanner)
+        reviewed.append((rank(made), i, made))  # i: equal ranks keep the candidates' order
+    return [made for _, _, made in sorted(reviewed)[:keep]]
+
+
+def _static(config: CoachConfig) -> tuple[dict[str, int], dict[str, int]]:
+    """(specificity, situation) of each template: the parts of its rank no review changes."""
+    specific = {t.id: len(t.needs) + bool(t.wants) + bool(t.flags) for t in config.templates}
+    situation = {t.id: 0 if set(t.needs) & _FIRST else 1 for t in config.templates
+                 if set(t.needs) & _SITUATIONS}
+    return specific, situation
+
+
+def _rank(config: CoachConfig) -> Callable[[Suggestion], Rank]:
     """Sort key: blocked last; the template written for this situation (a loss in the family
     before a thanks, a repeat contact or a calm question) first; then sendable before not; then
     the most specific template (more `needs`, `wants`, `flags`) before a generic one; then the
     score."""
-    specific = {t.id: len(t.needs) + bool(t.wants) + bool(t.flags) for t in config.templates}
-    situation = {t.id: 0 if set(t.needs) & _FIRST else 1 for t in config.templates
-                 if set(t.needs) & _SITUATIONS}
+    specific, situation = _static(config)
 
-    def key(s: Suggestion) -> tuple[bool, int, bool, int, int]:
+    def key(s: Suggestion) -> Rank:
         tid = s.source.removeprefix("template:")
         return (s.review.verdict == "blocked", situation.get(tid, 2), s.review.verdict != "send",
                 -specific.get(tid, 0), -s.score)
 
     return key
+
+
+def _best_rank(config: CoachConfig) -> Callable[[str], Rank]:
+    """The best `_rank` template `tid` can get, whatever its review says (scores are 0-100)."""
+    specific, situation = _static(config)
+    return lambda tid: (False, situation.get(tid, 2), False, -specific.get(tid, 0), -100)
 
 __all__ = ["MOMENTS", "Rewriter", "Suggestion", "candidates", "suggest", "suggest_in"]
