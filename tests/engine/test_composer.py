@@ -107,7 +107,21 @@ BY_TEMPLATE = {"security_threat": turns(("customer", "wait till your driver show
                                          ("agent", "I'm sorry! I can offer you a £10 voucher for the "
                                                    "trouble."),
                                          ("customer", "I don't want a voucher, I want a refund.")),
-               "greeting_welcome": turns(("customer", "hello?? anyone there?"))}
+               "greeting_welcome": turns(("customer", "hello?? anyone there?")),
+               # a message that only asks for something: nothing gone wrong to be sorry about yet
+               "request_only": turns(("customer", "A refund please.")),
+               "request_only_order": turns(("customer", "Refund my order 55210 now please.")),
+               # a deadline of their own, said back with an update before it
+               "hear_deadline_recap": turns(("customer", "My wedding dress was supposed to arrive 2 "
+                                                         "weeks ago and I want it sent today. If it's not "
+                                                         "here by Thursday I don't know what I'll do.")),
+               "hear_deadline": turns(("customer", "My wedding dress was supposed to arrive 2 weeks "
+                                                   "ago. If it's not here by Thursday I don't know "
+                                                   "what I'll do.")),
+               # venting, with what they want said: heard out, and the want taken on
+               "vent_want": turns(("customer", "This is absolutely ridiculous. My parcel is late AGAIN, "
+                                               "nobody ever calls me back and I want a full refund. "
+                                               "Disgusting."))}
 # A hello has no issue to say back (the moment expects it repeated): the guard's "send" is its bar.
 SEND_ONLY = {"greeting_welcome"}
 BY_TEMPLATE["close_followup"] = BY_TEMPLATE["agree_confirm"]

@@ -36,9 +36,15 @@ _NEAR = {"venting": ("hear",), "hear": ("understand",), "understand": ("hear", "
 
 
 # Slots that mark a situation: a template written for one is the reply to it, ahead of any other.
-_SITUATIONS = frozenset({"thanks", "praise", "repeat", "question", "loss", "declined", "greeting"})
+_SITUATIONS = frozenset({"thanks", "praise", "repeat", "question", "loss", "declined", "greeting",
+                         "deadline", "request"})
 # ... and of those, one that comes before the others: condolences to someone who lost a person
 _FIRST = frozenset({"loss"})
+# ... and those that leave no room for any other: a message that only thanks, praises, greets or
+# asks for something has no problem in it to be sorry or frustrated about ("I'm really sorry
+# about the problem with the replacement" to "The replacement arrived, thank you!"; "I can see
+# why you're frustrated" to "A refund please.")
+_ONLY = frozenset({"thanks", "praise", "greeting", "request"})
 
 
 class Rewriter(Protocol):
@@ -67,6 +73,8 @@ def _fits(template: Template, moment: Moment, slots: dict[str, str], kinds: Sequ
     if not set(template.moments) & set(kinds) or any(n not in slots for n in template.needs):
         return False
     if any(n in slots for n in template.unless):
+        return False
+    if _ONLY.intersection(slots) and not _ONLY.intersection(template.needs):
         return False
     if template.flags and not set(template.flags) & set(moment.danger):
         return False
@@ -111,7 +119,9 @@ def suggest_in(moment: Moment, scanner: CueScanner, *, limit: int = 3,
     if moment.state.stage == "closed":
         return []
     found = candidates(scanner.config, moment)
-    if len(found) < 2:
+    # a calm question is answered by the templates for it, not padded out with a neighbouring
+    # moment's ("I can understand why you're frustrated" to "Do you deliver to Jersey?")
+    if len(found) < 2 and "question" not in build_slots(moment, scanner.config):
         near = _NEAR.get(moment.kind, ())
         found += [c for c in candidates(scanner.config, moment, near) if near and c not in found]
     if rewriter is None:
@@ -168,10 +178,14 @@ def _rank(config: CoachConfig) -> Callable[[Suggestion], Rank]:
     the most specific template (more `needs`, `wants`, `flags`) before a generic one; then the
     score."""
     specific, situation = _static(config)
+    timed = {t.id for t in config.templates if "deadline" in t.needs}
 
     def key(s: Suggestion) -> Rank:
         tid = s.source.removeprefix("template:")
-        return (s.review.verdict == "blocked", situation.get(tid, 2), s.review.verdict != "send",
+        # a deadline's template comes first only when the coach would send it: "I know you need
+        # your money back today" to someone who needs an engineer today is no reply to it
+        placed = situation.get(tid, 2) if tid not in timed or s.review.verdict == "send" else 2
+        return (s.review.verdict == "blocked", placed, s.review.verdict != "send",
                 -specific.get(tid, 0), -s.score)
 
     return key

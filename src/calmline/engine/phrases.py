@@ -100,9 +100,17 @@ mum mom mother dad father son daughter wife husband partner sister brother niece
 grandad grandmother grandfather gran nan family kids children child baby friend neighbour boss""".split())
 _DEADLINE = re.compile(r"\b(today|tonight|right now|immediately|asap|this morning|this afternoon|"
                        r"this evening|by tomorrow|tomorrow|within the hour|in the next hour|by \d{1,2}"
-                       r"(?::\d\d)?\s?(?:am|pm))\b", re.IGNORECASE)
-_NEED = re.compile(r"\b(?:need|needs|want|wanted|expect|must|has to|have to|got to|should|by|before|until|"
-                   r"no later than|latest|back|refund|sorted|fixed)\b", re.IGNORECASE)
+                       r"(?::\d\d)?\s?(?:am|pm)|"
+                       # a day they name with the word that makes it a limit ("by Thursday",
+                       # "before Friday"): "on Saturday" alone is when something happens
+                       r"(?:by|before|until|no later than) (?:this |next )?"
+                       r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the weekend))\b",
+                       re.IGNORECASE)
+_QUOTED_RULE = re.compile(r"\b(?:says?|said|told|promised?|promising|advertised|website|site|app|"
+                          r"meant to|supposed to|was due|were due)\b", re.IGNORECASE)
+_DAY = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend)\b", re.IGNORECASE)
+_NEED = re.compile(r"\b(?:need|needs|want|wanted|expect|must|has to|have to|got to|by|before|until|"
+                   r"no later than|latest|refund|sorted|fixed)\b", re.IGNORECASE)
 _RESOLVED_OBJECT = re.compile(r"\b(?:my|our|the)\s+(?:[A-Za-z][\w-]*\s+){0,2}?(?:has\s+|have\s+|"
                               r"is\s+)?(?:just\s+|finally\s+|now\s+)?(?:arrived|come through|came through|"
                               r"been (?:sorted|fixed|resolved)|working (?:again|now)|works (?:now|again|"
@@ -417,6 +425,14 @@ arrived due going got always finally already down dead""".split())
 _NOT_THING = frozenset("""own since across damn bloody so-called guaranteed whole entire actual real going
     twice
 four five six seven eight nine ten eleven twelve twenty""".split())
+# Where they say they will take it ("or I'm calling my bank", "I will take it to the Financial
+# Ombudsman"): a threat's address, not what went wrong
+_GOING_TO = re.compile(r"\b(?:call(?:ing)?|ring(?:ing)?|phon(?:e|ing)|contact(?:ing)?|"
+                       r"go(?:ing)? (?:straight )?to|straight to|take (?:it|this|you|them) to|"
+                       r"report(?:ing)? (?:it|this|you|them) to|"
+                       r"complain(?:ing)? to)\s+$", re.IGNORECASE)
+_WHERE_THEY_GO = frozenset("""bank ombudsman solicitor solicitors lawyer lawyers press papers regulator
+    court ofgem ofcom ofwat watchdog""".split())
 # "in the rain", "out in the cold": where it happened, not what went wrong
 _WEATHER = frozenset("rain snow wind storm weather dark cold heat fog hail sun".split())
 
@@ -463,7 +479,9 @@ def _things_named_in(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
         before = clean[max(line_start, match.start() - 20):match.start()]
         first = match.group(2).split()[0]
         if _NOT_NAMING.search(before) or _SET_PHRASE.search(f"{before}{match.group(1)} {first}") or (
-                first.lower() in _WEATHER and re.search(r"\bin\s+$", before, re.IGNORECASE)):
+                first.lower() in _WEATHER and re.search(r"\bin\s+$", before, re.IGNORECASE)) or (
+                _GOING_TO.search(before) and _WHERE_THEY_GO.intersection(
+                    w.lower().strip(".,!?") for w in match.group(2).split()[:3])):
             continue
         words: list[str] = []
         det = match.group(1).lower()
@@ -732,7 +750,8 @@ _ADDRESSED = re.compile(r"\byou(?:r|rs|rself|['’](?:re|ve|ll|d))?\b", re.IGNOR
 
 # What opens a sentence without saying anything of the issue: a greeting, a filler, an oath.
 _OPENER = re.compile(r"^(?:\W*(?:hi|hiya|hello|hey|ok|okay|so|um|yeah|listen|ffs|omg|ugh|argh|wow|lol|fml|"
-                     r"jeez|geez|seriously|honestly|well|right|oh|god|christ|look|sigh|quick one)\b\W*)+",
+                     r"jeez|geez|seriously|honestly|well|right|oh|god|christ|look|sigh|quick one|"
+                     r"damn(?: it)?|dammit|bloody hell|for god'?s sake|oh my god)\b\W*)+",
                      re.IGNORECASE)
 _EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F]")
 _UNAPOSTROPHISED = re.compile(r"\b(have|has|had|do|does|did|is|are|was|were|could|would|should)nt\b",
@@ -814,10 +833,19 @@ def said_back(texts: Sequence[str], topic: str, most_words: int = 20, memo: Text
 
 
 def deadline(text: str) -> str | None:
-    """The deadline the customer gave in `text` ("I need it TODAY"), lower case, or None ("it
-    arrived this morning" is no deadline)."""
+    """The deadline the customer gave in `text` ("I need it TODAY", "if it's not here by
+    Thursday"), lower case but for a day's name, or None ("it arrived this morning" and "the
+    wedding is on Saturday" are no deadline)."""
     for match in _DEADLINE.finditer(text):
         before = text[max(0, match.start() - 60):match.start()]
+        if _QUOTED_RULE.search(before.split(".")[-1]):
+            continue  # "Your website says ORDER BY 2PM", "I was told I'd get a call back today":
+            # what we said or promised, not the customer's deadline
+        day = _DAY.search(match.group(1))
+        if day:  # a named day is a limit by its own word, said back as "by" and capitalised
+            said = re.sub(r"^(?:until|no later than)\b", "by", match.group(1).lower())
+            day_name = day.group(0).lower()
+            return said[:said.rfind(" ") + 1] + (day_name if day_name == "weekend" else day_name.capitalize())
         if match.group(1).isupper() or _NEED.search(before.split(".")[-1]):
             return match.group(1).lower()
     return None
@@ -826,7 +854,11 @@ def deadline(text: str) -> str | None:
 def resolved_clause(text: str) -> str | None:
     """What the customer says is now sorted, in the agent's voice ("your refund arrived")."""
     match = _RESOLVED_OBJECT.search(text)
-    return second_person(re.sub(r"\s+", " ", match.group(0))) if match else None
+    if not match:
+        return None
+    said = second_person(re.sub(r"\s+", " ", match.group(0)))
+    # said back mid-sentence ("So the replacement arrived"), not with their capital
+    return said if said.startswith("I ") else said[:1].lower() + said[1:]
 
 
 def lost_someone(text: str, patterns: Sequence[str]) -> str | None:
@@ -879,10 +911,10 @@ def _repeat_in(text: str) -> bool:
 
 # A message that still asks for something is no thank-you, whatever it signs off with ("give me
 # my money back in full. Cheers, Rob"; "I just want this sorted"; "or I will go to the ombudsman").
-_REQUEST = re.compile(r"\b(?:i'd like|i would like|i want|i need|we need|could you|can you|would you|"
-                      r"will you|could someone|can someone|please (?:confirm|send|call|ring|refund|"
-                      r"cancel|close|update|sort|fix|explain|recalculate|credit)|or (?:i|we)(?:'ll| will|"
-                      r" shall)|i expect|would be appreciated)\b", re.IGNORECASE)
+_REQUEST = re.compile(r"\b(?:i'd like|i would like|i (?:just |really |only )?(?:want|need)|we need|could you|"
+                      r"can you|would you|will you|could someone|can someone|please (?:confirm|send|call|"
+                      r"ring|refund|cancel|close|update|sort|fix|explain|recalculate|credit)|"
+                      r"or (?:i|we)(?:'ll| will| shall)|i expect|would be appreciated)\b", re.IGNORECASE)
 
 
 # words of praise, not of agreement ("great, thanks" and "perfect, that works" agree to an offer)

@@ -134,6 +134,19 @@ def fill_known(text: str, slots: Mapping[str, str]) -> str:
     return " ".join(k for k in kept if k)
 
 
+_MONEY = re.compile(r"\b(?:money|refund\w*|repa(?:y|id)|pay(?:ment)?|paid|charge\w*|deposit|penny|"
+                    r"pounds?|dollars?|euros?|cash|reimburs\w*)\b|[£$€]", re.IGNORECASE)
+
+
+def _clause_of(text: str, word: str) -> str:
+    """The clause of `text` that holds `word` ("I want it reinstated today" of "... today and I
+    want that money covered"), or "" when none does."""
+    for clause in re.split(r"[.!?;\n]|,|\band\b|\bbut\b|\bor\b", text):
+        if re.search(rf"\b{re.escape(word)}\b", clause, re.IGNORECASE):
+            return clause
+    return ""
+
+
 _SOON = frozenset({"today", "tonight", "right now", "immediately", "asap", "this morning",
                    "this afternoon", "this evening", "within the hour", "in the next hour"})
 
@@ -309,11 +322,7 @@ def _situation(moment: Moment, slots: dict[str, str], config: CoachConfig) -> No
     if latest:
         _loss_slots(latest, slots, config)
     said = _said(moment)
-    due = deadline(latest)
-    if due:
-        slots["deadline"] = due
-        if due in _SOON:  # "within 24 hours" to someone who needs it today is a refusal
-            slots["update_time"] = slots.get("callback_time", "today")
+    _deadline_slots(latest, slots)
     if repeat_contact(said, moment.words):
         slots["repeat"] = "again"
     if latest:
@@ -335,6 +344,21 @@ def _situation(moment: Moment, slots: dict[str, str], config: CoachConfig) -> No
         slots["greeting"] = "yes"
         for key in ("issue", "question"):
             slots.pop(key, None)
+
+
+def _deadline_slots(latest: str, slots: dict[str, str]) -> None:
+    """{deadline} the latest message gives, `deadline_money` when it is for their money back, and
+    {update_time} before it."""
+    due = deadline(latest)
+    if not due:
+        return
+    slots["deadline"] = due
+    if _MONEY.search(_clause_of(latest, due.split()[-1])):
+        slots["deadline_money"] = "yes"  # "I need the money back TODAY", not "reinstated today"
+    if due in _SOON or due != due.lower() or due.endswith("weekend"):  # a named day
+        # "within 24 hours" to someone who needs it today is a refusal, and to someone who needs
+        # it by Thursday it may be Friday: tell them today
+        slots["update_time"] = slots.get("callback_time", "today")
 
 
 def _only_greets(text: str, config: CoachConfig) -> bool:
@@ -517,6 +541,9 @@ def _issue_slots(moment: Moment, config: CoachConfig, slots: dict[str, str]) -> 
         slots["issue_read"] = "yes"
     if issue:
         slots["issue"] = issue
+    latest = moment.latest.text if moment.latest else ""
+    if issue == ONLY_ASKED and (only_asks(latest) or (len(latest.split()) <= 8 and "?" not in latest)):
+        slots["request"] = "yes"  # "A refund please.": a request, and nothing gone wrong in it yet
     return phrase
 
 
@@ -611,10 +638,24 @@ def _fact_slots(moment: Moment, slots: dict[str, str]) -> None:
                 slots["order_ref"] = f"{_reference_word(fact.text, fact.value)} {slots['order']}"
 
 
+_TITLE = re.compile(r"(?:mr|mrs|ms|miss|mx|dr|prof)\.?", re.IGNORECASE)
+
+
+def _called(author: str) -> str | None:
+    """What a reply calls the customer: their first name ("Priya Shah" -> "Priya"), or the whole
+    name after a title ("Mr Okafor"); none for a handle or an email address, which nobody is
+    called to their face."""
+    words = author.split()
+    if not words or re.search(r"[@\d_/]", author):
+        return None
+    return " ".join(words[:2]) if _TITLE.fullmatch(words[0]) and len(words) > 1 else words[0]
+
+
 def _build_slots(moment: Moment, config: CoachConfig) -> dict[str, str]:
     slots: dict[str, str] = dict(config.sla)
-    if moment.name:
-        slots["name"] = moment.name
+    name = _called(moment.name) if moment.name else None
+    if name:
+        slots["name"] = name
     _fact_slots(moment, slots)
     wants = customer_wants(moment)
     cost = what_it_cost(_said(moment))

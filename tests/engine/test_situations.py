@@ -1,0 +1,117 @@
+"""Suggestions for situations a new user tried and found wanting: a deadline they gave, a message
+that only thanks, asks a calm question or asks for something, venting with a question in it, and
+how the reply calls them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from calmline.engine.composer import suggest
+from calmline.engine.phrases import deadline, said_back, thanks_only, trouble_object
+from tests.coach.support import coach_analyzer, turns
+
+WEDDING = ("My wedding dress was supposed to arrive 2 weeks ago. The wedding is on Saturday. If it's "
+           "not here by Thursday I don't know what I'll do. I am in tears writing this.")
+
+
+def texts(*messages: str, author: str | None = None) -> list[str]:
+    chat = turns(*(("customer", m) for m in messages))
+    if author is not None:
+        chat[0]["author"] = author
+    return [s.text for s in suggest(chat, coach_analyzer())]
+
+
+@pytest.mark.parametrize("text, due", [
+    ("If it's not here by Thursday I don't know what I'll do.", "by Thursday"),
+    ("You've got until Friday to return it.", "by Friday"),
+    ("I need my new card before Friday, I'm flying out.", "before Friday"),
+    ("Please sort it by the weekend.", "by the weekend"),
+    ("I need it TODAY", "today"),
+])
+def test_a_named_day_is_a_deadline_said_back_as_they_would(text: str, due: str) -> None:
+    assert deadline(text) == due
+
+
+@pytest.mark.parametrize("text", [
+    "The wedding is on Saturday.",  # when something happens, not a limit
+    "Your website says ORDER BY 2PM FOR NEXT DAY.",  # their rule, quoted
+    "I was told I'd get a call back about my boiler today, which I did.",  # our promise, kept
+    "It should have been here today.",
+])
+def test_what_we_said_or_when_something_happens_is_no_deadline(text: str) -> None:
+    assert deadline(text) is None
+
+
+def test_a_deadline_is_said_back_with_an_update_before_it() -> None:
+    """The bride got "I will update you within 24 hours" and "you'd like an explanation of what
+    happened", with nothing about Thursday."""
+    top = texts(WEDDING)[0]
+    assert "by Thursday" in top and "within 24 hours" not in top, top
+    assert "your wedding dress" in top and "today" in top, top
+
+
+def test_a_deadline_for_something_else_is_no_promise_of_money_back() -> None:
+    """'I want it reinstated today and I want that money covered': today is for the shop, so no
+    "I know you need your money back today"."""
+    top = texts("Your platform suspended my shop for a week with no reason given and I've lost about "
+                "three grand. I want it reinstated today and I want that money covered.")[0]
+    assert "money back today" not in top and "refund myself today" not in top, top
+
+
+def test_a_thank_you_gets_no_problem_said_back() -> None:
+    """'The replacement arrived...thank you' got "So The replacement arrived", and two more replies
+    about "the problem with the replacement"."""
+    found = texts("The replacement arrived this morning and works perfectly, thank you so much for "
+                  "your help!")
+    assert found and all("problem" not in t and "frustrat" not in t for t in found), found
+    assert "So the replacement arrived" in found[0], found[0]
+
+
+def test_a_request_in_a_sign_off_is_still_a_request() -> None:
+    assert not thanks_only("I just want the leaking shower fixed before my in-laws arrive. Thanks, Becca")
+
+
+def test_a_calm_question_is_not_answered_as_a_complaint() -> None:
+    found = texts("Hi, do you deliver to Jersey? And how long does it usually take?")
+    assert found and "Jersey" in found[0], found
+    assert all("frustrat" not in t and "what happened" not in t for t in found), found
+
+
+def test_venting_is_heard_out_without_asking_what_they_just_told() -> None:
+    """"I'm here, so tell me what happened." to a customer who had just told exactly that."""
+    found = texts("I waited on the phone for an hour yesterday and then got cut off. Nobody has called "
+                  "back. This is a disgrace, I am absolutely livid.")
+    assert found and all("tell me what happened" not in t for t in found), found
+
+
+def test_venting_with_a_want_takes_the_want_on() -> None:
+    """Venting, and asking why: heard out, and the question taken on rather than turned back."""
+    top = texts("WHY does the app say my parcel went back to the depot??? I was in ALL DAY. "
+                "Unbelievable.")[0]
+    assert "your parcel" in top and "explanation" in top and "listening" in top, top
+
+
+@pytest.mark.parametrize("author, greeting", [("Priya Shah", "Hi Priya,"), ("Mr Okafor", "Hi Mr Okafor,"),
+                                              ("priya.shah@example.com", "Hi there,"),
+                                              ("@priya_s", "Hi there,")])
+def test_the_reply_calls_them_by_their_first_name(author: str, greeting: str) -> None:
+    """A greeting said "HiPriya Shah,"; an email address is nobody's name."""
+    top = texts("Hello? Anyone there?", author=author)[0]
+    assert top.startswith(greeting), top
+
+
+def test_an_oath_is_not_said_back() -> None:
+    said = said_back(["Damn it, the pharmacy delivery's gone missing again."], "the pharmacy delivery")
+    assert said is not None and not re.search(r"(?i)damn", said), said
+
+
+@pytest.mark.parametrize("text", ["You took £49.99 again after I cancelled. I want it back today or I'm "
+                                  "calling my bank.",
+                                  "Confirm by Friday what you will do, or I will take it to the Financial "
+                                  "Ombudsman."])
+def test_where_they_will_take_it_is_not_what_went_wrong(text: str) -> None:
+    """"I'm really sorry about the problem with your bank" to "...or I'm calling my bank"."""
+    found = trouble_object([text])
+    assert found is None or not re.search(r"(?i)bank|ombudsman", found), found
