@@ -108,9 +108,14 @@ BY_TEMPLATE = {"security_threat": turns(("customer", "wait till your driver show
                                                    "trouble."),
                                          ("customer", "I don't want a voucher, I want a refund.")),
                "greeting_welcome": turns(("customer", "hello?? anyone there?")),
+               # a fault come back, not a contact made again
+               "hear_again": turns(("customer", "Third time this month my order's come without the "
+                                                "drinks. Not impressed.")),
                # a message that only asks for something: nothing gone wrong to be sorry about yet
                "request_only": turns(("customer", "A refund please.")),
                "request_only_order": turns(("customer", "Refund my order 55210 now please.")),
+               "request_cancel": turns(("customer", "Hi, I'd like to cancel my broadband contract "
+                                                    "please, I'm moving abroad next month.")),
                # a deadline of their own, said back with an update before it
                "hear_deadline_recap": turns(("customer", "My wedding dress was supposed to arrive 2 "
                                                          "weeks ago and I want it sent today. If it's not "
@@ -247,10 +252,12 @@ def test_the_recap_keeps_its_facts_in_brackets_and_names_an_order_once() -> None
     late = suggest(turns(("customer", "My order 88123 hasn't arrived after 2 weeks, I paid £60.")),
                    coach_analyzer())[0].text
     assert late.count("88123") == 1 or "(order 88123)" not in late, late
-    # an order their sentence names is not repeated, but the amount beside it still goes in
+    # an order their sentence names is not repeated; the amount is what they want back
     smashed = suggest(turns(("customer", "My order AB-12345 arrived smashed. I paid £80 for it and I "
                                          "want a refund.")), coach_analyzer())[0].text
-    assert "arrived smashed (£80)" in smashed, smashed
+    assert "arrived smashed, and you'd like a refund of £80" in smashed, smashed
+    # ... and an amount with no money asked back still goes in brackets
+    assert "after 2 weeks (£60)" in late, late
 
 
 BOOK = (("customer", "The parcel came but the box was soaked and the book inside is ruined."),

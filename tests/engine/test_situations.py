@@ -9,7 +9,14 @@ import re
 import pytest
 
 from calmline.engine.composer import suggest
-from calmline.engine.phrases import deadline, said_back, thanks_only, trouble_object
+from calmline.engine.phrases import (
+    deadline,
+    recurs,
+    repeat_contact,
+    said_back,
+    thanks_only,
+    trouble_object,
+)
 from tests.coach.support import coach_analyzer, turns
 
 WEDDING = ("My wedding dress was supposed to arrive 2 weeks ago. The wedding is on Saturday. If it's "
@@ -115,3 +122,53 @@ def test_where_they_will_take_it_is_not_what_went_wrong(text: str) -> None:
     """"I'm really sorry about the problem with your bank" to "...or I'm calling my bank"."""
     found = trouble_object([text])
     assert found is None or not re.search(r"(?i)bank|ombudsman", found), found
+
+
+@pytest.mark.parametrize("text", ["You've taken £39.99 from my account again this month. That's the third "
+                                  "time since I cancelled.",
+                                  "This is the second time my delivery has come without the drinks."])
+def test_a_fault_come_back_is_not_a_contact_made_again(text: str) -> None:
+    """"I'm really sorry you've had to contact us again" to a third charge, or a second missing
+    order of drinks: what happened again is the fault, not their asking."""
+    assert not repeat_contact([text])
+    assert recurs([text])
+
+
+@pytest.mark.parametrize("text", ["This is the third time I'm writing about my refund.",
+                                  "Third time asking: where is my parcel?",
+                                  "I've called you three times about this."])
+def test_asking_again_is_a_contact_made_again(text: str) -> None:
+    assert repeat_contact([text])
+
+
+def test_a_charge_come_back_is_said_to_have_happened_again() -> None:
+    top = texts("You've taken £39.99 from my account again this month. That's the third time since I "
+                "cancelled.")[0]
+    assert "contact us again" not in top and "happen again" in top, top
+
+
+def test_the_sum_they_ask_back_goes_with_the_want() -> None:
+    """"our assistant was rude (£34.99)": the amount was the refund they asked for."""
+    top = texts("Dear Sir/Madam,\n\nThe assistant at your Leeds branch was rude and refused to process "
+                "my return for a faulty kettle.\n\nI would like a full refund of £34.99.\n\nYours "
+                "faithfully,\nMargaret Hill")[0]
+    assert "a refund of £34.99" in top and "(£34.99)" not in top, top
+
+
+def test_a_calm_cancellation_is_made_easy_not_apologised_for() -> None:
+    """"I'm really sorry about what happened ... I can see how frustrating that is" to someone
+    moving abroad."""
+    top = texts("Hi, I'd like to cancel my broadband contract please, I'm moving abroad next month.")[0]
+    assert "cancel your broadband contract" in top and "frustrat" not in top, top
+    assert "what happened" not in top, top
+
+
+def test_a_question_about_cancelling_is_not_a_cancellation() -> None:
+    found = texts("Hi, quick question: if I cancel my gym membership this month, do I still pay for "
+                  "next month?")
+    assert found and all("arrange it for you" not in t for t in found), found
+
+
+def test_condolences_come_before_a_request() -> None:
+    top = texts("My dad died last week and I need to cancel his phone contract.")[0]
+    assert top.startswith("I'm so sorry to hear about your dad"), top

@@ -69,12 +69,13 @@ class Suggestion:
                 "review": self.review.to_dict()}
 
 
-def _fits(template: Template, moment: Moment, slots: dict[str, str], kinds: Sequence[str]) -> bool:
+def _fits(template: Template, moment: Moment, slots: dict[str, str], kinds: Sequence[str],
+          only: bool = True) -> bool:
     if not set(template.moments) & set(kinds) or any(n not in slots for n in template.needs):
         return False
     if any(n in slots for n in template.unless):
         return False
-    if _ONLY.intersection(slots) and not _ONLY.intersection(template.needs):
+    if only and _ONLY.intersection(slots) and not _ONLY.intersection(template.needs):
         return False
     if template.flags and not set(template.flags) & set(moment.danger):
         return False
@@ -87,9 +88,16 @@ def candidates(config: CoachConfig, moment: Moment, kinds: Sequence[str] | None 
                ) -> list[tuple[str, str]]:
     """(template id, filled text) for every template that fits the moment."""
     slots = build_slots(moment, config)
+    found = _filled(config, moment, slots, kinds or (moment.kind,), only=True)
+    # a thank-you or a request no template of its own fits still gets a reply
+    return found or _filled(config, moment, slots, kinds or (moment.kind,), only=False)
+
+
+def _filled(config: CoachConfig, moment: Moment, slots: dict[str, str], kinds: Sequence[str],
+            only: bool) -> list[tuple[str, str]]:
     found = []
     for template in config.templates:
-        if not _fits(template, moment, slots, kinds or (moment.kind,)):
+        if not _fits(template, moment, slots, kinds, only):
             continue
         try:
             found.append((template.id, fill(template.text, slots)))

@@ -880,7 +880,12 @@ def lost_someone(text: str, patterns: Sequence[str]) -> str | None:
 _TIMES = re.compile(r"\b(?:two|three|four|five|several|multiple|many|\d+)\s+times\b", re.IGNORECASE)
 _TRIED = re.compile(r"\b(?:tried|try|trying|attempted|attempting)\b", re.IGNORECASE)
 _ASKING = re.compile(r"\b(?:contact|call|phone|telephone|ring|rang|e-?mail|reach|speak|talk|get through|"
-                     r"chase|complain|message|write|ask)\w*", re.IGNORECASE)
+                     r"chase|complain|message|writ|wrote|ask|report|rais|explain|told|in touch|on to you)\w*",
+                     re.IGNORECASE)
+# "the third time": of asking us only when the clause says so ("the third time I'm writing"); "That's
+# the third time since I cancelled" after a charge counts the charges, "the second time my
+# delivery has come without the drinks" the fault
+_ORDINAL_TIME = re.compile(r"(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+time", re.IGNORECASE)
 _PAID = re.compile(r"\b(?:charged|billed|debited|paid|pay|paying|payments?)\b", re.IGNORECASE)
 
 
@@ -893,6 +898,18 @@ def _asking(clause: str) -> bool:
     return not _PAID.search(clause)
 
 
+_AGAIN = re.compile(r"\b(?:(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+time|(?:happened|happening|"
+                    r"broken|broke|broken down|down|late|missing|wrong|failed|crashed|stopped|gone up|"
+                    r"gone off|cut off|short|damaged|cancelled|not come|not arrived|hasn't come|"
+                    r"hasn't arrived|didn't come|didn't turn up) again)\b", re.IGNORECASE)
+
+
+def recurs(texts: Sequence[str]) -> bool:
+    """The customer says what went wrong has happened before ("the second time the delivery's come
+    without the dips", "late AGAIN"): a fault come back, whether or not they told us last time."""
+    return any(m for text in texts for m in _AGAIN.finditer(text))
+
+
 def repeat_contact(texts: Sequence[str], memo: TextMemo | None = None) -> bool:
     """The customer says this is not the first time they have had to ask."""
     return any(_once(memo, _repeat_in, text) for text in texts)
@@ -900,11 +917,12 @@ def repeat_contact(texts: Sequence[str], memo: TextMemo | None = None) -> bool:
 
 def _repeat_in(text: str) -> bool:
     for match in _REPEAT.finditer(text):
-        if not _TIMES.fullmatch(match.group(0)):
+        counted = _TIMES.fullmatch(match.group(0)) or _ORDINAL_TIME.fullmatch(match.group(0))
+        if not counted:
             return True
         start = max(text.rfind(mark, 0, match.start()) for mark in (".", "!", "?", "\n")) + 1
-        clause = text[start:match.end()] + " " + " ".join(text[match.end():].split()[:3])
-        if _asking(clause):
+        clause = text[start:match.end()] + " " + " ".join(text[match.end():].split()[:4])
+        if _asking(clause) if _TIMES.fullmatch(match.group(0)) else _ASKING.search(clause):
             return True
     return False
 
@@ -947,5 +965,6 @@ def thanks_only(text: str) -> bool:
 __all__ = ["IssuePhrase", "asked_for", "asked_only", "cancel_object", "deadline", "is_request",
            "issue_object", "issue_phrase",
            "lost_someone",
-           "praise_only", "praised", "question_asked", "repeat_contact", "resolved_clause", "said_back",
+           "praise_only", "praised", "question_asked", "recurs", "repeat_contact", "resolved_clause",
+           "said_back",
            "second_person", "split_sentences", "thanks_only", "trouble_object"]

@@ -23,6 +23,7 @@ from calmline.engine.phrases import (
     lost_someone,
     praised,
     question_asked,
+    recurs,
     repeat_contact,
     resolved_clause,
     said_back,
@@ -229,7 +230,8 @@ def _their_words(slots: Mapping[str, str], phrase: IssuePhrase | None) -> str:
         # ", £1,249" hanging off the clause
         facts = [shown for shown, value in ((slots.get("order_ref", ""), slots.get("order", "")),
                                             (slots.get("amount", ""), slots.get("amount", "")))
-                 if value and value not in phrase.clause]
+                 if value and value not in phrase.clause and not (value == slots.get("amount")
+                                                                  and _money_back(slots))]
         text = phrase.clause + (f" ({', '.join(facts)})" if facts else "")
         return _and_want(text, slots)
     text = slots.get("said") or f"something has gone wrong with {slots['topic']}"
@@ -270,6 +272,11 @@ def _our_words(slots: Mapping[str, str]) -> str | None:
     return _and_want(text, slots)
 
 
+def _money_back(slots: Mapping[str, str]) -> bool:
+    """Do they want money back, and name the amount with it ("a full refund of £34.99")?"""
+    return bool(slots.get("amount_back")) and slots.get("want") in ("a refund", "a full refund")
+
+
 def _and_want(text: str, slots: Mapping[str, str]) -> str:
     """The recap with what it cost them and what they would like, unless it already says it
     ("you're still waiting for your refund" needs no "and you'd like a refund")."""
@@ -277,6 +284,8 @@ def _and_want(text: str, slots: Mapping[str, str]) -> str:
     # what it cost them, unless the recap is their sentence that already says it
     said = [text, cost] if cost and len(set(stems(cost)) - set(stems(text))) > 1 else [text]
     want = slots.get("want")
+    if want and _money_back(slots) and slots["amount"] not in text:
+        want = f"{want} of {slots['amount']}"  # "a refund of £34.99", not "was rude (£34.99)"
     # the playbook's words for it, not their "a firm delivery date or a refund" ("your delivery")
     if want and not set(stems(slots.get("want_ask") or want)) & set(stems(text)):
         said.append(f"you'd like {want}")
@@ -323,8 +332,12 @@ def _situation(moment: Moment, slots: dict[str, str], config: CoachConfig) -> No
         _loss_slots(latest, slots, config)
     said = _said(moment)
     _deadline_slots(latest, slots)
+    if "loss" in slots:  # "My mum passed away and I need to close her account": condolences first
+        slots.pop("request", None)
     if repeat_contact(said, moment.words):
         slots["repeat"] = "again"
+    elif latest and recurs([latest]):
+        slots["recurs"] = "yes"
     if latest:
         _declined_slots(moment, latest, config, slots)
     calm = moment.latest is not None and moment.latest.anger.level == "calm"
@@ -541,10 +554,31 @@ def _issue_slots(moment: Moment, config: CoachConfig, slots: dict[str, str]) -> 
         slots["issue_read"] = "yes"
     if issue:
         slots["issue"] = issue
-    latest = moment.latest.text if moment.latest else ""
-    if issue == ONLY_ASKED and (only_asks(latest) or (len(latest.split()) <= 8 and "?" not in latest)):
+    if _only_requests(moment, issue):
         slots["request"] = "yes"  # "A refund please.": a request, and nothing gone wrong in it yet
     return phrase
+
+
+# What a customer can ask for without anything having gone wrong ("A refund please.", "I'd like
+# to cancel my contract, I'm moving abroad")
+_REQUESTABLE = frozenset({"refund", "replacement", "repair", "compensation", "cancellation"})
+
+
+def _only_requests(moment: Moment, issue: str | None) -> bool:
+    """Does the latest message ask for something, naming nothing that went wrong: only words of
+    asking, or a short message with no question and no problem we could name?"""
+    latest = moment.latest.text if moment.latest else ""
+    wants = customer_wants(moment)
+    if not wants or wants[0] not in _REQUESTABLE or moment.latest is None:
+        return False
+    if moment.latest.anger.level in ("angry", "hostile"):
+        return False  # "Cancel my account, you shower of thieves" is no calm request
+    if issue is None and wants[0] == "cancellation":
+        # "I'd like to cancel my broadband contract please, I'm moving abroad": nothing went
+        # wrong, and what to cancel is named ("cancel it, cancel the lot" names nothing)
+        return "?" not in latest and cancel_object([latest]) is not None  # not "if I cancel...?"
+    short = len(latest.split()) <= 8 and "?" not in latest
+    return issue == ONLY_ASKED and (only_asks(latest) or short)
 
 
 def build_slots(moment: Moment, config: CoachConfig) -> dict[str, str]:
@@ -636,6 +670,14 @@ def _fact_slots(moment: Moment, slots: dict[str, str]) -> None:
             slots[slot] = fact.value.lstrip("#").strip()
             if slot == "order":
                 slots["order_ref"] = f"{_reference_word(fact.text, fact.value)} {slots['order']}"
+            if slot == "amount" and any(fact.value in sentence and _BACK.search(sentence)
+                                        for sentence in split_sentences(" ".join(_said(moment)))):
+                slots["amount_back"] = "yes"  # "I'd like a full refund of £34.99"
+
+
+# Words that ask for money back: an amount in the same sentence is the sum they want back.
+_BACK = re.compile(r"\b(?:refund\w*|money back|reimburs\w*|compensat\w*|owe|owed|repa(?:y|id)|"
+                   r"(?:it|that|this|them) back)\b", re.IGNORECASE)
 
 
 _TITLE = re.compile(r"(?:mr|mrs|ms|miss|mx|dr|prof)\.?", re.IGNORECASE)
