@@ -108,6 +108,20 @@ BY_TEMPLATE = {"security_threat": turns(("customer", "wait till your driver show
                                                    "trouble."),
                                          ("customer", "I don't want a voucher, I want a refund.")),
                "greeting_welcome": turns(("customer", "hello?? anyone there?")),
+               # a fix agreed, then a question: answered, the plan kept
+               "agree_question": turns(("customer", "My flight was cancelled and I've been stuck at the "
+                                                    "airport for 9 hours with two kids."),
+                                       ("agent", "I'm so sorry, that sounds exhausting. I've booked you "
+                                                 "onto the 07:40 tomorrow and a hotel near the airport; "
+                                                 "the voucher is in your email now."),
+                                       ("customer", "Thank you. What about food for tonight?")),
+               # venting at what the agent already said
+               "vent_answered": turns(("customer", "Where is my refund? It's been three weeks since you "
+                                                   "said it was processed. Order 44120."),
+                                      ("agent", "I'm sorry for the wait. The refund of £62 was sent on 3 "
+                                                "November; banks can take up to 5 working days."),
+                                      ("customer", "It's been THREE WEEKS not 5 days. Stop giving me the "
+                                                   "same script.")),
                # a fault come back, not a contact made again
                "hear_again": turns(("customer", "Third time this month my order's come without the "
                                                 "drinks. Not impressed.")),

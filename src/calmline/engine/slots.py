@@ -330,22 +330,20 @@ def _situation(moment: Moment, slots: dict[str, str], config: CoachConfig) -> No
     latest = moment.latest.text[:SAID_CHARS] if moment.latest else ""
     if latest:
         _loss_slots(latest, slots, config)
-    said = _said(moment)
     _deadline_slots(latest, slots)
-    if "loss" in slots:  # "My mum passed away and I need to close her account": condolences first
-        slots.pop("request", None)
-    if repeat_contact(said, moment.words):
-        slots["repeat"] = "again"
-    elif latest and recurs([latest]):
-        slots["recurs"] = "yes"
+    _history_slots(moment, latest, slots)
     if latest:
         _declined_slots(moment, latest, config, slots)
-    calm = moment.latest is not None and moment.latest.anger.level == "calm"
+    # once a fix is agreed, a question ("Thank you. What about food for tonight?") is the next
+    # thing to answer, whatever the case was about
+    settled = moment.kind in ("agree", "close")
+    calm = moment.latest is not None and (moment.latest.anger.level == "calm" or settled)
     asks = _ASKS_FOR.search(latest)  # "Return label and refund please?" asks for a refund
     asked = question_asked(latest) if calm and not asks else None
-    if asked and not slots.get("issue_own") and not slots.get("thanks"):
+    if asked and (settled or not slots.get("issue_own")) and not slots.get("thanks"):
         slots["question"] = asked  # a calm question is no problem to apologise for
-        slots.pop("issue", None)
+        if not settled:
+            slots.pop("issue", None)
     if latest and thanks_only(latest):
         topic = slots.get("topic")
         slots["thanks"] = resolved_clause(latest) or (f"{topic} is sorted" if topic else "it's sorted")
@@ -357,6 +355,19 @@ def _situation(moment: Moment, slots: dict[str, str], config: CoachConfig) -> No
         slots["greeting"] = "yes"
         for key in ("issue", "question"):
             slots.pop(key, None)
+
+
+def _history_slots(moment: Moment, latest: str, slots: dict[str, str]) -> None:
+    """What the conversation so far makes of the latest message: `answered` (an agent has replied
+    before it), {repeat} (they have had to ask before), `recurs` (what went wrong came back)."""
+    if any(turn.role == "agent" for turn in moment.turns[:-1]) and moment.turns[-1].role == "customer":
+        slots["answered"] = "yes"  # their venting is at what we said
+    if "loss" in slots:  # "My mum passed away and I need to close her account": condolences first
+        slots.pop("request", None)
+    if repeat_contact(_said(moment), moment.words):
+        slots["repeat"] = "again"
+    elif latest and recurs([latest]):
+        slots["recurs"] = "yes"
 
 
 def _deadline_slots(latest: str, slots: dict[str, str]) -> None:

@@ -30,7 +30,8 @@ SLOT_NAMES = frozenset({"name", "order", "product", "duration", "amount", "date"
                         "request",  # a marker: the message only asks for something ("A refund please.")
                         "deadline_money",  # a marker: their deadline is for money back
                         "recurs",  # a marker: what went wrong has happened before ("late AGAIN")
-                        "amount_back"})  # a marker: {amount} is the sum they ask back
+                        "amount_back",  # a marker: {amount} is the sum they ask back
+                        "answered"})  # a marker: an agent has replied before the latest message
 # Slots every conversation fills (the sla times `sla` must define); any other slot in a hint, a
 # move or a rewrite needs a {slot|fallback}, so that text never shows a raw {slot}.
 REQUIRED_SLA = frozenset({"refund_time", "callback_time", "update_time", "replacement_time"})
