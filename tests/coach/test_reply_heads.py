@@ -160,3 +160,17 @@ def test_the_coach_names_only_its_own_labels_for_reply_heads(engine: Engine) -> 
     data["draft_heads"]["anti_replies"] = ["argue", "solution"]  # a behaviour, not an anti-pattern
     with pytest.raises(ValueError, match="anti_replies names unknown anti-patterns"):
         CoachConfig.model_validate(data)
+
+
+def test_a_behaviour_read_in_the_whole_reply_is_not_shown_on_a_sentence_that_blames(engine: Engine) -> None:
+    """"You should have ordered earlier if you needed it for a wedding." was shown as the reply's
+    concrete solution: the reply head's likeliest sentence for it, though it blames the customer."""
+    chat = [{"role": "customer", "text": "My wedding dress was supposed to arrive 2 weeks ago. The "
+                                         "wedding is on Saturday. If it's not here by Thursday I "
+                                         "don't know what I'll do."}]
+    found = engine.review("Hi, deliveries can be delayed at busy times, that's not something we "
+                          "control. You should have ordered earlier if you needed it for a wedding. "
+                          "I'll check the tracking for you.", chat)
+    assert "blame" in {a.label for a in found.anti_patterns}
+    shown = [e.text for c in found.behaviours if c.found and c.label != "calm_tone" for e in c.evidence]
+    assert not any("should have ordered" in text for text in shown), shown

@@ -357,7 +357,9 @@ class CueScanner:
                 calm = not ({"hostile_tone", "argue", "minimise"} & set(bad))
                 spans = (spans or (Evidence(0, len(text), text, "context", "coach.tone"),)) if calm else ()
             if not spans and learned and cue.check != "tone":
-                spans = learned.get(label, ())
+                # the reply read as a whole does it, shown on its likeliest sentence: not on one
+                # that blames or argues ("You should have ordered earlier" is no fix offered)
+                spans = tuple(e for e in learned.get(label, ()) if not _overlaps(e, flagged))
             if spans and text.strip():
                 found[label] = spans
         return found
