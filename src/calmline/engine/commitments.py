@@ -11,6 +11,7 @@ evening 20:00), so a due date is a deadline, never earlier than what the agent s
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -197,9 +198,11 @@ def find_vague(text: str) -> list[Evidence]:
             for m in _VAGUE.finditer(text)]
 
 
-def extract_commitments(text: str, now: datetime | None = None) -> list[Commitment]:
-    """Promises ("I will…", "you'll receive…", "my supervisor will…"), each with its deadline."""
-    times = find_times(text, now)
+def extract_commitments(text: str, now: datetime | None = None,
+                        times: Sequence[TimeRef] | None = None) -> list[Commitment]:
+    """Promises ("I will…", "you'll receive…", "my supervisor will…"), each with its deadline.
+    `times`: `find_times(text, now)` when the caller already has them (a draft's scan does)."""
+    times = find_times(text, now) if times is None else times
     found = []
     heads = list(_PROMISE.finditer(text))
     for i, m in enumerate(heads):

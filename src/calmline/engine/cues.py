@@ -230,7 +230,8 @@ class CueScanner:
         context = context or DraftContext()
         plain, text = str(text), Sentences(text)  # the checks below share one sentence index
         norm = normalize(text.replace("’", "'"))
-        times = tuple(t for t in find_times(text, context.time) if self._is_step(text, t))
+        found_times = find_times(text, context.time)
+        times = tuple(t for t in found_times if self._is_step(text, t))
         raw_bad = {k: self._find(norm, text, m, self.config.anti_patterns[k].negatable)
                    for k, m in self._anti.items()}
         for label, spans in (learned(text) if learned is not None else {}).items():
@@ -238,7 +239,7 @@ class CueScanner:
                 raw_bad[label] += tuple(e for e in spans if not _overlaps(e, raw_bad[label]))
         raw_good = {k: self._find(norm, text, m, self.config.behaviours[k].negatable)
                     for k, m in self._behaviours.items()}
-        commitments = tuple(extract_commitments(text, context.time))
+        commitments = tuple(extract_commitments(text, context.time, found_times))
         bad = self._check_anti(text, raw_bad, raw_good, times, context)
         read_good = learned_good(text) if learned_good is not None else {}
         good = self._check_good(text, raw_good, bad, times, commitments, context, read_good)
@@ -419,11 +420,12 @@ def _offered(text: str, spans: Spans) -> Spans:
 
 
 def _hostile(text: str) -> Spans:
-    letters = [c for c in text if c.isalpha()]
     found = [Evidence(m.start(), m.end(), m.group(0), "cue", "coach.tone.caps")
              for m in _SHOUT.finditer(text)]
-    if len(found) < 2 and not (len(letters) > 12 and sum(c.isupper() for c in letters) > 0.7 * len(letters)):
-        found = []
+    if len(found) == 1:  # one shouted word: shouting only when the whole reply is in capitals
+        letters = [c for c in text if c.isalpha()]
+        if not (len(letters) > 12 and sum(c.isupper() for c in letters) > 0.7 * len(letters)):
+            found = []
     found += [Evidence(m.start(), m.end(), m.group(0), "cue", "coach.tone.punctuation")
               for m in _BANGS.finditer(text)]
     found += [Evidence(m.start(), m.end(), m.group(0), "cue", "coach.tone.swearing")
