@@ -138,6 +138,19 @@ class FlagConfig(TargetedGroup):
     watch_only_reason: str = Field(
         "", description="what such a sentence tells instead, as the agent reads it (\"it tells of a "
                         "death in the family\")")
+    cleared_patterns: Regexes = Field(
+        default_factory=list,
+        description="the customer says, anywhere in the message, that it is not one (\"it was me\", "
+                    "\"I wasn't hacked\"): such a message is shown as a sign to check, never flagged "
+                    "or routed, whichever sentence or phrase reads as the flag; read over the whole "
+                    "message, where `watch_only_patterns` read one sentence")
+    cleared_unless_patterns: Regexes = Field(
+        default_factory=list,
+        description="a message that matches one of these is never cleared, whatever it says: a "
+                    "denial (\"that wasn't me\", \"someone else\"), or the clearing words said of "
+                    "someone else's doubt (\"the bank asked if it was me\", \"I thought it was me\")")
+    cleared_reason: str = Field(
+        "", description="what such a message tells instead, as the agent reads it")
     danger: bool = Field(
         False, description="a danger to someone (violence, self-harm, account takeover): read for "
                            "recall first, never dropped because a phrase was negated, and a weaker "

@@ -9,6 +9,7 @@ from typing import ClassVar
 
 from calmline.playbook.schema import Playbook
 from calmline.signals.base import DetectionContext, Evidence, Finding, register
+from calmline.signals.cleared import Clearance
 from calmline.signals.literals import LiteralIndex
 from calmline.signals.matcher import Candidates, PhraseMatcher
 from calmline.signals.negation import is_negated
@@ -43,7 +44,8 @@ class ThreatsDetector:
 
     A danger phrase in a sentence the playbook names as only sounding like it (`watch_only_patterns`:
     "I volunteer with a suicide prevention charity", "I could die of embarrassment") is a watch,
-    a sign for the agent to check, not a flag to route."""
+    a sign for the agent to check, not a flag to route; so is a flag in a message the customer
+    clears in their own words (`cleared_patterns`: "I thought I'd been hacked, but it was me")."""
 
     name: ClassVar[str] = "threats"
     labels: ClassVar[tuple[str, ...]] = ()
@@ -61,6 +63,8 @@ class ThreatsDetector:
         self._watch_only = {name: (pattern, flag.watch_only_reason)
                             for name, flag in playbook.flags.items()
                             if (pattern := sentence_pattern(flag.watch_only_patterns)) is not None}
+        self._cleared = {name: clearance for name, flag in playbook.flags.items()
+                         if (clearance := Clearance.of(name, flag)) is not None}
 
     def detect(self, text: NormalizedText, context: DetectionContext) -> list[Finding]:
         findings = []
@@ -72,7 +76,11 @@ class ThreatsDetector:
             lowered = lowered or text.original.lower()
             hits = [e for e in found if not is_negated(lowered, e.start)]
             told = self._told_otherwise(label, text.original, hits)
-            if told and len(told) == len(hits):
+            said = self._cleared[label].find(text.original) if hits and label in self._cleared else None
+            if said is not None:
+                findings.append(self._watch(label, matcher.reason, [*hits, said],
+                                            self._cleared[label].words(said)))
+            elif told and len(told) == len(hits):
                 findings.append(self._watch(label, matcher.reason, told))
             elif hits:
                 hits = [e for e in hits if e not in told]
@@ -95,15 +103,19 @@ class ThreatsDetector:
                 told.append(e)
         return told
 
-    def _watch(self, label: str, reason: str, told: list[Evidence]) -> Finding:
-        instead = self._watch_only[label][1]
-        because = f": {instead}" if instead else ""
+    def _watch(self, label: str, reason: str, told: list[Evidence], said: str = "") -> Finding:
         first = told[0]
+        if said:
+            why = f"\"{first.text}\", but {said}"
+        else:
+            instead = self._watch_only[label][1]
+            because = f": {instead}" if instead else ""
+            why = f"\"{first.text}\" is said in a sentence the playbook says is not one on its own{because}"
         return Finding(
             label, 0.5, self.name,
-            f"a weak sign of {label.replace('_', ' ')} ({reason or label}), not certain: \"{first.text}\" "
-            f"is said in a sentence the playbook says is not one on its own{because}; check with the "
-            "customer before routing",
-            tuple(Evidence(e.start, e.end, e.text, e.source, f"watch.{label}.watch_only", e.weight)
+            f"a weak sign of {label.replace('_', ' ')} ({reason or label}), not certain: {why}; check "
+            "with the customer before routing",
+            tuple(Evidence(e.start, e.end, e.text, e.source,
+                           f"watch.{label}.{'cleared' if said else 'watch_only'}", e.weight)
                   for e in told), section="watch")
 

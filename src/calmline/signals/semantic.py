@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from calmline.playbook.schema import LEVELS, Playbook
+from calmline.playbook.schema import LEVELS, FlagConfig, Playbook
 from calmline.semantic.heads import Head, Heads
 from calmline.semantic.memory import Memory, Reading
 from calmline.signals.base import DetectionContext, Evidence, Finding, register
+from calmline.signals.cleared import Clearance
 from calmline.signals.flags import sentence_pattern
 from calmline.signals.literals import LiteralIndex
 from calmline.signals.matcher import PhraseMatcher
@@ -103,6 +104,7 @@ class LabelIndex:
     watch_only: re.Pattern[str] | None = None  # a hit sentence matching these is only a watch
     watch_only_reason: str = ""
     watch_only_message: bool = False  # the whole message's reading may be told otherwise too
+    cleared: Clearance | None = None  # the customer may clear the whole message ("it was me")
 
 # OpenBLAS (numpy's BLAS) spreads a product of more than about 2^19 multiply-adds over threads:
 # for the few rows of one message that costs ten to fifty times the CPU of one thread (measured
@@ -286,7 +288,8 @@ class SemanticDetector:
                 sentence_pattern(getattr(group, "target_patterns", ())),
                 sentence_pattern(getattr(group, "watch_only_patterns", ())),
                 getattr(group, "watch_only_reason", ""),
-                bool(getattr(group, "watch_only_message", False))))
+                bool(getattr(group, "watch_only_message", False)),
+                Clearance.of(label, group) if isinstance(group, FlagConfig) else None))
         if venting.examples:
             self.venting_index = LabelIndex(
                 "venting", "venting", None, "all feeling, no request yet", self._cfg.threshold,
@@ -326,7 +329,7 @@ class SemanticDetector:
         for j in scores.candidates:  # the playbook's labels in order, the venting one last
             index = self._stack.indexes[j]
             if not self._refused(index, text, lowered) and (
-                    found := self._label(index, sentences, scores, int(j))):
+                    found := self._label(index, sentences, scores, int(j), text.original)):
                 findings.append(found)
         fast = next((f.score for f in context.prior.get("anger", ()) if f.label == "anger"), 0.0)
         if level := self._level(sentences, read[-1], fast):
@@ -365,16 +368,21 @@ class SemanticDetector:
         settled = index.section == "wants"
         return bool(hits) and all(is_refused(lowered, e.start, settled=settled) for e in hits)
 
-    def _label(self, index: LabelIndex, sentences: list[Sentence], scores: _Scores, j: int
-               ) -> Finding | None:
+    def _label(self, index: LabelIndex, sentences: list[Sentence], scores: _Scores, j: int,
+               message: str) -> Finding | None:
         """Label `j` (`index`) in the scores of the message's instances: `sentences[i]` is what
-        row i embeds (each sentence, then the whole message)."""
+        row i embeds (each sentence, then the whole message); `message` is the whole text, which
+        the customer may clear in their own words (`Clearance`)."""
         start = int(self._stack.starts[j])
         closest = scores.sims[:, start:start + len(index.examples)].argmax(1)
         best, probs = scores.best[:, j], scores.probs[:, j]
         hits = np.flatnonzero(scores.hits[:, j])
         if index.target is not None and len(hits):
             hits = self._targeted(index, sentences, hits)
+        said = index.cleared.find(message) if index.cleared is not None and len(hits) else None
+        if said is not None:
+            return self._watch_cleared(index, sentences, hits, probs if index.head is not None else best,
+                                       said)
         told = self._told_otherwise(index, sentences, hits)
         if len(told):
             hits = np.setdiff1d(hits, told)
@@ -475,6 +483,17 @@ class SemanticDetector:
             index, sentences[top], float(strength[top]), f"watch.{index.label}.watch_only",
             f"reads like it ({float(strength[top]):.2f}), but the playbook says such a sentence is "
             f"not one on its own{instead}")
+
+    def _watch_cleared(self, index: LabelIndex, sentences: list[Sentence], hits: np.ndarray,
+                       strength: np.ndarray, said: Evidence) -> Finding:
+        """A hit in a message the customer clears ("that login was me"): a sign to check."""
+        assert index.cleared is not None
+        top = int(max(hits, key=lambda i: strength[i]))
+        found = self._weak_sign(
+            index, sentences[top], float(strength[top]), f"watch.{index.label}.cleared",
+            f"reads like it ({float(strength[top]):.2f}), but {index.cleared.words(said)}")
+        return Finding(found.label, found.score, found.detector, found.reason,
+                       found.evidence + (said,), section=found.section)
 
     def _evidence(self, index: LabelIndex, sentences: list[Sentence], i: int, similarity: float,
                   closest: int) -> Evidence:
