@@ -122,6 +122,9 @@ BY_TEMPLATE = {"security_threat": turns(("customer", "wait till your driver show
                                                 "November; banks can take up to 5 working days."),
                                       ("customer", "It's been THREE WEEKS not 5 days. Stop giving me the "
                                                    "same script.")),
+               "hear_apology": turns(("customer", "Your driver was incredibly rude to my elderly mother "
+                                                  "when she asked him to bring the parcel to the door. "
+                                                  "I want an apology.")),
                # a fault come back, not a contact made again
                "hear_again": turns(("customer", "Third time this month my order's come without the "
                                                 "drinks. Not impressed.")),

@@ -11,6 +11,7 @@ import pytest
 from calmline.engine.composer import suggest
 from calmline.engine.phrases import (
     deadline,
+    question_asked,
     recurs,
     repeat_contact,
     said_back,
@@ -195,3 +196,22 @@ def test_venting_at_our_answer_gets_no_invitation_to_tell_us_more() -> None:
                  ("customer", "It's been THREE WEEKS not 5 days. Stop giving me the same script."))
     top = suggest(chat, coach_analyzer())[0].text
     assert "tell me anything else" not in top and "taking this on myself" in top, top
+
+
+@pytest.mark.parametrize("text", ["Please what I can do?", "So what happens now?", "What should I do?",
+                                  "Can someone help me?"])
+def test_a_plea_for_help_is_no_question_to_say_back(text: str) -> None:
+    """"you're asking: please what you can do?" said a plea for help back as if it were a question."""
+    assert question_asked(f"My shoes still have not arrived. {text}") is None
+
+
+def test_a_question_to_know_something_is_still_said_back() -> None:
+    assert question_asked("Do you deliver to Jersey?") == "do we deliver to Jersey?"
+
+
+def test_an_apology_asked_for_is_given_plainly() -> None:
+    top = texts("Your driver was incredibly rude to my elderly mother when she asked him to bring the "
+                "parcel to the door. I want an apology.")[0]
+    assert top.startswith("I'm so sorry about the way our driver was incredibly rude to your elderly "
+                          "mother"), top
+    assert "frustrat" not in top, top

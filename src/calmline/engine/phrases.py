@@ -568,6 +568,14 @@ def trouble_object(texts: Sequence[str], prefer: Collection[str] = (), memo: Tex
     return f"{owner} {' '.join(chosen[1])}"
 
 
+# A question that only asks us to help with what they told us ("what can I do?", "what happens
+# now?"): said back, it repeats nothing they asked to know
+_HELP_ME = re.compile(r"(?:please,? )?(?:so,? )?(?:what (?:can|should|do|shall|must) (?:i|we|you) do|"
+                      r"what (?:i|we) (?:can|should|must) do|what happens(?: now| next)?|what now|what next|"
+                      r"what (?:are|will) you (?:going to )?do(?: about (?:it|this|that))?|"
+                      r"can (?:you|someone|anyone) help(?: me)?)\W*\??$", re.IGNORECASE)
+
+
 def question_asked(text: str, most_words: int = 24) -> str | None:
     """The customer's first question in `text`, in the agent's voice and without greetings or
     @handles ("does the 07:12 from Didcot still run on bank holidays?"), or None."""
@@ -578,6 +586,8 @@ def question_asked(text: str, most_words: int = 24) -> str | None:
         clean = re.sub(r"^(?:\W*(?:hi|hello|hey|ok|okay|so|um|quick (?:question|one|q)|just a quick one"
                        r"|sorry to bother you|one more thing)\b\W*)+", "", clean.strip(), flags=re.IGNORECASE)
         clean = re.sub(r"\?+$", "?", re.sub(r"\s+", " ", clean)).strip()
+        if _HELP_ME.match(clean):
+            continue  # "please what I can do?" asks for help with their problem: no question to echo
         if 2 < len(clean.split()) <= most_words:
             said = second_person(clean, company=True)
             return said if said.startswith("I ") else said[:1].lower() + said[1:]

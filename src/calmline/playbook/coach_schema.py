@@ -23,6 +23,7 @@ SLOT_NAMES = frozenset({"name", "order", "product", "duration", "amount", "date"
                         "replacement_time", "crisis_line", "deadline", "repeat", "thanks", "praise",
                         "question", "topic", "cancel_what", "loss",
                         "issue_read",  # a marker: {issue} is their problem, not only a thing they named
+                        "issue_own",  # a marker: {issue} is in their own words (object and problem)
                         "plan_checks",  # a marker: {plan} already says when the agent checks back
                         "declined",  # what the customer turned down of the agent's offer
                         "declined_asks",  # a marker: ... and they say what they want instead
