@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -39,8 +41,9 @@ class User:
 
 # How long a key looked up is trusted without asking the database again. A revocation made by
 # another worker process (or by the CLI) reaches this one within this bound: a cached entry expires
-# this long after the read that filled it began. One lookup a second per active key is nothing
-# next to a message's own work; a revision counter would need a column of its own.
+# this long after the read that filled it began (in the worker thread, not when the request asked:
+# under load a lookup can wait longer than this for a thread). One lookup a second per active key
+# is nothing next to a message's own work; a revision counter would need a column of its own.
 KEY_CACHE_SECONDS = 1.0
 
 
@@ -59,6 +62,10 @@ class AppState:
     known_keys: dict[str, tuple[User, float]] = field(default_factory=dict)
     # bumped by every `forget_user`: a lookup that began before it is not cached (see current_user)
     key_epoch: int = 0
+    # key hash -> (key_epoch when it began, the lookup under way): requests that miss the cache
+    # together (every client of a key, each time its entry expires) share one lookup instead of
+    # each queueing a worker thread to read the same row. Touched on the event loop only.
+    key_lookups: dict[str, tuple[int, asyncio.Future[User]]] = field(default_factory=dict)
     # the console's insights report, per case-store version (built on demand, owned by this app)
     reports: ReportCache = field(default_factory=ReportCache)
 
@@ -88,27 +95,51 @@ def get_session(state: StateDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-async def current_user(state: StateDep,
+async def current_user(request: Request,
                        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
                        ) -> User:
-    """The caller, from a key remembered for KEY_CACHE_SECONDS or looked up (in the thread pool)."""
+    """The caller, from a key remembered for KEY_CACHE_SECONDS or looked up (in the thread pool).
+
+    Takes the request rather than `StateDep`: FastAPI solves a dependency's own dependencies on
+    every use, cached or not, and this one is used two or three times per request."""
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise AuthenticationError("send an API key as `Authorization: Bearer KEY`")
-    digest, now = agents.hash_key(credentials.credentials), time.monotonic()
+    state: AppState = request.app.state.calmline
+    digest = agents.hash_key(credentials.credentials)
     known = state.known_keys.get(digest)
-    if known is not None and known[1] > now:
+    if known is not None and known[1] > time.monotonic():
         return known[0]
     epoch = state.key_epoch
-    user = await run_in_threadpool(_lookup, state, credentials.credentials)
+    running = state.key_lookups.get(digest)
+    if running is None or running[0] != epoch:
+        # a lookup begun before a revocation in this process is not joined: it may predate it
+        running = (epoch, asyncio.ensure_future(_remember(state, digest, credentials.credentials,
+                                                          epoch)))
+        state.key_lookups[digest] = running
+        running[1].add_done_callback(partial(_lookup_done, state, digest, running))
+    # shielded: a client that goes away does not cancel the lookup the others wait for
+    return await asyncio.shield(running[1])
+
+
+async def _remember(state: AppState, digest: str, key: str, epoch: int) -> User:
+    user, began = await run_in_threadpool(_lookup, state, key)
     if len(state.known_keys) > 10_000:
         state.known_keys.clear()
-    state.known_keys[digest] = (user, now + KEY_CACHE_SECONDS)
+    state.known_keys[digest] = (user, began + KEY_CACHE_SECONDS)
     if state.key_epoch != epoch:
         # a key was revoked while this lookup ran: what it read may predate that commit, so it
-        # answers this one request (which raced the revocation) but is not remembered. Checked
-        # after the insert: a `forget_user` that bumps later also evicts what was just put there.
+        # answers the requests that raced the revocation but is not remembered. Checked after the
+        # insert: a `forget_user` that bumps later also evicts what was just put there.
         state.known_keys.pop(digest, None)
     return user
+
+
+def _lookup_done(state: AppState, digest: str, running: tuple[int, asyncio.Future[User]],
+                 task: asyncio.Future[User]) -> None:
+    if state.key_lookups.get(digest) is running:
+        del state.key_lookups[digest]
+    if not task.cancelled():
+        task.exception()  # retrieved: a refused key with no request left waiting is not an error
 
 
 def forget_user(state: AppState, user_id: int) -> None:
@@ -123,12 +154,14 @@ def forget_user(state: AppState, user_id: int) -> None:
             state.known_keys.pop(digest, None)
 
 
-def _lookup(state: AppState, key: str) -> User:
+def _lookup(state: AppState, key: str) -> tuple[User, float]:
+    """The key's user and the monotonic time its read began (what the cache's bound counts from)."""
+    began = time.monotonic()
     with (state.readers or state.sessions)() as session:
         agent = agents.agent_by_key(session, key=key)
         if agent is None:
             raise AuthenticationError("unknown or revoked API key")
-        return User(agent.id, agent.name, agent.role)
+        return User(agent.id, agent.name, agent.role), began
 
 
 UserDep = Annotated[User, Depends(current_user)]

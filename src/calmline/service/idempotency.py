@@ -28,7 +28,7 @@ from starlette.concurrency import run_in_threadpool
 from calmline.cases import db
 from calmline.cases import idempotency as store
 from calmline.errors import InputError
-from calmline.service.deps import AppState, StateDep, UserDep
+from calmline.service.deps import AppState, UserDep
 
 T = TypeVar("T")
 HEADER = "Idempotency-Key"
@@ -115,7 +115,7 @@ def ttl_of(state: AppState) -> timedelta:
 
 
 async def idempotency(
-        request: Request, state: StateDep, user: UserDep,
+        request: Request, user: UserDep,
         key: Annotated[str | None, Header(
             alias=HEADER, pattern=KEY_PATTERN,
             description="a unique string of the client's (1-200 printable ASCII characters): a "
@@ -123,9 +123,11 @@ async def idempotency(
                         "nothing; the same key with another request is a 422. Kept 24 hours, "
                         "per user.")] = None) -> Idempotency:
     """The request's `Idempotency-Key`, checked up front: an answered one is replayed here,
-    before any work (the analysis of a message costs milliseconds)."""
+    before any work (the analysis of a message costs milliseconds). The app's state comes from
+    the request, not `StateDep`: every dependency is solved again on each use (see current_user)."""
     if key is None:
         return NO_KEY
+    state: AppState = request.app.state.calmline
     body = await request.body()
     found = Idempotency(user.id, key, fingerprint(request.method, request.url.path,
                                                   request.url.query, body), ttl_of(state))
