@@ -19,6 +19,7 @@ from calmline.engine.phrases import (
     trouble_object,
 )
 from tests.coach.support import coach_analyzer, turns
+from tests.engine.test_composer import BY_TEMPLATE  # the conversations each template is written for
 
 WEDDING = ("My wedding dress was supposed to arrive 2 weeks ago. The wedding is on Saturday. If it's "
            "not here by Thursday I don't know what I'll do. I am in tears writing this.")
@@ -177,24 +178,14 @@ def test_condolences_come_before_a_request() -> None:
 
 def test_a_question_after_a_fix_is_agreed_is_answered() -> None:
     """"Thank you. What about food for tonight?" got "I will [the agreed next step]"."""
-    chat = turns(("customer", "My flight was cancelled and I've been stuck at the airport for 9 hours "
-                              "with two kids."),
-                 ("agent", "I'm so sorry, that sounds exhausting. I've booked you onto the 07:40 "
-                           "tomorrow and a hotel near the airport; the voucher is in your email now."),
-                 ("customer", "Thank you. What about food for tonight?"))
-    top = suggest(chat, coach_analyzer())[0].text
+    top = suggest(BY_TEMPLATE["agree_question"], coach_analyzer())[0].text
     assert "food for tonight?" in top and "[" not in top, top
 
 
 def test_venting_at_our_answer_gets_no_invitation_to_tell_us_more() -> None:
     """After "banks can take up to 5 working days", "It's been THREE WEEKS not 5 days. Stop giving
     me the same script." got "take your time and tell me anything else I should know"."""
-    chat = turns(("customer", "Where is my refund? It's been three weeks since you said it was "
-                              "processed. Order 44120."),
-                 ("agent", "I'm sorry for the wait. The refund of £62 was sent on 3 November; banks "
-                           "can take up to 5 working days."),
-                 ("customer", "It's been THREE WEEKS not 5 days. Stop giving me the same script."))
-    top = suggest(chat, coach_analyzer())[0].text
+    top = suggest(BY_TEMPLATE["vent_answered"], coach_analyzer())[0].text
     assert "tell me anything else" not in top and "taking this on myself" in top, top
 
 
