@@ -9,15 +9,8 @@ import pytest
 from calmline.engine.composer import Suggestion, candidates, suggest
 from calmline.engine.core import Engine
 from calmline.engine.cost import what_it_cost
-from calmline.engine.phrases import (
-    asked_for,
-    deadline,
-    issue_object,
-    issue_phrase,
-    repeat_contact,
-    thanks_only,
-    trouble_object,
-)
+from calmline.engine.phrases import asked_for, issue_object, issue_phrase, trouble_object
+from calmline.engine.situations import deadline, repeat_contact, thanks_only
 from calmline.engine.slots import build_slots
 from calmline.evaluation.suggestion_check import check_suggestion, is_clean
 from tests.coach.support import coach_analyzer, turns
@@ -292,7 +285,7 @@ def test_a_tv_that_arrived_with_a_cracked_screen_is_named_as_such() -> None:
 
 
 def test_a_sign_off_with_cheers_is_no_thank_you_when_something_is_asked() -> None:
-    from calmline.engine.phrases import thanks_only
+    from calmline.engine.situations import thanks_only
 
     assert thanks_only("Got the refund this morning, thanks so much for sorting it!")
     assert not thanks_only("What arrived is veneer over chipboard. I'd like you to collect it and "

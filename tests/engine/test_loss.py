@@ -8,8 +8,9 @@ import pytest
 
 from calmline.engine.composer import suggest
 from calmline.engine.core import Engine
-from calmline.engine.phrases import cancel_object, issue_object, lost_someone
+from calmline.engine.phrases import cancel_object, issue_object
 from calmline.engine.recommend import move_for_moment
+from calmline.engine.situations import lost_someone
 from calmline.engine.slots import build_slots
 from calmline.playbook.coach_loader import load_coach
 from tests.coach.support import coach_analyzer, turns

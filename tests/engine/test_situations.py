@@ -9,15 +9,8 @@ import re
 import pytest
 
 from calmline.engine.composer import suggest
-from calmline.engine.phrases import (
-    deadline,
-    question_asked,
-    recurs,
-    repeat_contact,
-    said_back,
-    thanks_only,
-    trouble_object,
-)
+from calmline.engine.phrases import question_asked, said_back, trouble_object
+from calmline.engine.situations import deadline, recurs, repeat_contact, thanks_only
 from tests.coach.support import coach_analyzer, turns
 from tests.engine.test_composer import BY_TEMPLATE  # the conversations each template is written for
 

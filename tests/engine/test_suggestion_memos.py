@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 import calmline
-from calmline.engine import phrases
+from calmline.engine import phrases, situations
 from calmline.engine.coach import review_in
 from calmline.engine.composer import suggest_in
 from calmline.engine.core import Engine
@@ -64,7 +64,7 @@ def test_readings_with_a_memo_are_the_readings_without(texts: list[str]) -> None
         for topic in ("your TV", "your parcel", "the kettle"):
             assert phrases.said_back(texts, topic, memo=memo) == phrases.said_back(texts, topic)
             assert phrases.asked_only(texts, topic, memo) == phrases.asked_only(texts, topic)
-        assert phrases.repeat_contact(texts, memo) == phrases.repeat_contact(texts)
+        assert situations.repeat_contact(texts, memo) == situations.repeat_contact(texts)
         assert phrases.cancel_object(texts, memo) == phrases.cancel_object(texts)
         for text in texts:
             assert phrases.asked_for(text, memo) == phrases.asked_for(text)

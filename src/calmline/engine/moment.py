@@ -24,8 +24,8 @@ from calmline.engine.analyzer import Analyzer, HistoryItem, as_turn
 from calmline.engine.case_reading import CaseTurn, open_flags
 from calmline.engine.cues import CueScanner, DraftContext, Scan
 from calmline.engine.lru import TextMemo
-from calmline.engine.phrases import praised
 from calmline.engine.restate import CustomerFacts, FactGatherer, Told, fact_mentions, told
+from calmline.engine.situations import praised
 from calmline.engine.stages import StageState, track_stages
 from calmline.errors import InputError
 from calmline.playbook.coach_schema import CoachConfig

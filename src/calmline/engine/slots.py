@@ -18,21 +18,23 @@ from calmline.engine.phrases import (
     asked_for,
     asked_only,
     cancel_object,
-    deadline,
     issue_phrase,
-    lost_someone,
-    praised,
     question_asked,
-    recurs,
-    repeat_contact,
-    resolved_clause,
     said_back,
     second_person,
     split_sentences,
-    thanks_only,
     trouble_object,
 )
 from calmline.engine.restate import stems
+from calmline.engine.situations import (
+    deadline,
+    lost_someone,
+    praised,
+    recurs,
+    repeat_contact,
+    resolved_clause,
+    thanks_only,
+)
 from calmline.playbook.coach_schema import CoachConfig
 
 _SLOT = re.compile(r"\{(\w+)(?:\|([^{}]*))?\}")
