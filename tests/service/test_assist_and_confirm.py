@@ -148,3 +148,16 @@ def test_a_crisis_line_with_a_slot_or_placeholder_is_refused() -> None:
         Settings(crisis_line="call {crisis_line}")
     with pytest.raises(ValidationError):
         Settings(crisis_line="[local crisis line]")
+
+
+def test_the_replies_call_the_customer_by_the_name_they_wrote_under(api: Api) -> None:
+    """The console showed "I'm really sorry about ..., and thank you for telling me" to Priya
+    Shah: the stored turns carry no author, so the suggestions never used her name."""
+    conv = api.conversation()
+    posted = api.client.post(f"/v1/conversations/{conv}/messages", headers=api.h("supervisor"),
+                             json={"role": "customer", "author": "Priya Shah",
+                                   "text": "Hello? Is anyone there?"})
+    assert posted.status_code == 201, posted.text
+    assert posted.json()["suggestions"][0]["text"].startswith("Hi Priya,"), posted.json()["suggestions"]
+    assist = api.client.get(f"/v1/conversations/{conv}/assist", headers=api.h("agent")).json()
+    assert assist["suggestions"][0]["text"].startswith("Hi Priya,"), assist["suggestions"]

@@ -179,9 +179,12 @@ class Engine:
     # -- coaching the agent -----------------------------------------------------------------
 
     def moment(self, conversation: ConversationLike, time: datetime | None = None, *,
-               case: Hashable | None = None, budget: Budget | None = None) -> Moment:
-        """The moment the next reply is written in (remembered: drafts in a row are cheap)."""
-        turns, name = as_turns(conversation)
+               case: Hashable | None = None, budget: Budget | None = None,
+               name: str | None = None) -> Moment:
+        """The moment the next reply is written in (remembered: drafts in a row are cheap).
+        `name`: the customer's name, where the turns carry no author (`read_moment`)."""
+        turns, authored = as_turns(conversation)
+        name = name or authored
         key = (_as_read(turns), name, time)
         found = self._moments.get(key)
         if found is None:
@@ -190,7 +193,8 @@ class Engine:
                 budget.check()
             found = read_moment(conversation, self.analyzer, self.scanner, time,
                                 analyses=analyses, scan=self._scanner_for(case),
-                                told_by=self._told_by, names=self._names, words=self._words)
+                                told_by=self._told_by, names=self._names, words=self._words,
+                                name=name)
             self._moments.put(key, found)
         return found
 
@@ -240,10 +244,10 @@ class Engine:
 
     def suggest(self, conversation: ConversationLike, *, limit: int = 3,
                 rewriter: Rewriter | None = None, case: Hashable | None = None,
-                budget: Budget | None = None) -> list[Suggestion]:
+                budget: Budget | None = None, name: str | None = None) -> list[Suggestion]:
         """Two or three replies for the current moment, each reviewed, best first. `rewriter`
-        (default: the engine's own, if it has one) may propose one more."""
-        moment = self.moment(conversation, case=case, budget=budget)
+        (default: the engine's own, if it has one) may propose one more; `name` as in `moment`."""
+        moment = self.moment(conversation, case=case, budget=budget, name=name)
         found = suggest_in(moment, self.scanner, limit=limit, rewriter=rewriter or self.rewriter)
         if self.learned is None:
             return found

@@ -149,14 +149,17 @@ def read_moment(conversation: ConversationLike, analyzer: Analyzer, scanner: Cue
                 scan: AgentScan | None = None,
                 told_by: Callable[[Analysis], Told] | None = None,
                 names: Callable[[str, Sequence[Fact]], bool] | None = None,
-                words: TextMemo | None = None) -> Moment:
+                words: TextMemo | None = None, name: str | None = None) -> Moment:
     """The moment of `conversation`. `analyses` (one per turn, None for agents) saves analysing
     the customer's turns again when the caller already has them; `scan` (default: the scanner's),
     `told_by` (default: `restate.told`) and `names` (default: does `restate.fact_mentions` find
     one of the facts in the text) let the caller remember the scans of the agent's earlier turns,
     what the customer's earlier turns told and which facts an agent turn named; `words` (default:
-    the moment's own) what the customer's messages and sentences say (`Moment.words`)."""
-    turns, name = as_turns(conversation)
+    the moment's own) what the customer's messages and sentences say (`Moment.words`). `name`:
+    the customer's name where the turns carry none (a case store's turns, the helpdesk's
+    contact), else the first customer author."""
+    turns, authored = as_turns(conversation)
+    name = name or authored
     if analyses is None:
         analyses = analyzer.analyze_conversation(turns)
     elif len(analyses) != len(turns):

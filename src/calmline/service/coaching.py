@@ -48,22 +48,24 @@ def analyze(engine: Engine, text: str, history: Sequence[HistoryItem],
 
 
 def assess(engine: Engine, turns: Sequence[HistoryItem], *, with_suggestions: bool = True,
-           key: int | None = None, budget: Budget | None = None) -> Assessment:
+           key: int | None = None, budget: Budget | None = None, name: str | None = None
+           ) -> Assessment:
     """Stage, moment, next move, (optionally) two or three suggested replies, and the analysis of
     the last turn in the context of the others (the last WINDOW turns). Suggestions answer the
     customer: none when the agent wrote last (their reply has not been answered yet), for a posted
     message and for `assist` alike. `key` (the case id) lets the engine re-use what it read of
-    this case before."""
+    this case before. `name`: the customer's, for the replies to call them by (the stored turns
+    carry no author)."""
     read = tuple(as_turn(t) for t in turns[-WINDOW:])
     if not read:
         return Assessment()
-    moment = engine.moment(read, case=key, budget=budget)
+    moment = engine.moment(read, case=key, budget=budget, name=name)
     latest = moment.analyses[-1]
     info = describe(moment)
     move = (None if moment.state.stage == "closed"  # a closed case shows its outcome instead
             else move_for_moment(engine.coach, moment.kind, build_slots(moment, engine.coach)))
     answering = with_suggestions and read[-1].role == "customer"
-    found = engine.suggest(read, case=key, budget=budget) if answering else []
+    found = engine.suggest(read, case=key, budget=budget, name=name) if answering else []
     return Assessment(info["stage"], info["outcome"], info["moment"], move,
                       [{"text": s.text, "source": s.source, "score": s.score,
                         "placeholders": list(s.placeholders), "next_move": s.review.next_move}

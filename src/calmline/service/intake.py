@@ -86,7 +86,8 @@ def post_message(state: AppState, user: User, *, conversation_id: int, body: Mes
     turn = {"role": body.role, "text": body.text, "time": time}
     assessment = coaching.assess(state.engine, [*history, turn], with_suggestions=with_suggestions,
                                  key=conversation_id,
-                                 budget=Budget(state.settings.work_seconds))
+                                 budget=Budget(state.settings.work_seconds),
+                                 name=body.author if body.role == "customer" else None)
     incoming = replace(_read(state, body, time, assessment.latest), stage=assessment.stage)
     rules = CaseRules.from_playbook(state.analyzer.playbook)
 

@@ -182,12 +182,14 @@ def _assist(conversation_id: int, state: AppState, user: User, budget: Budget) -
         case = repo.get_conversation(session, conversation_id=conversation_id)
         check_access(user, case)
         practice = is_demo(case.external_id)
-        turns = [intake.message_turn(m) for m in repo.messages_of(
-            session, conversation_id=conversation_id, last=intake.COACH_TURNS)]
+        messages = repo.messages_of(session, conversation_id=conversation_id, last=intake.COACH_TURNS)
+        turns = [intake.message_turn(m) for m in messages]
+        # the replies call the customer by the name they wrote under (the turns carry none)
+        name = next((m.author for m in messages if m.role == "customer" and m.author), None)
     if not turns:
         return Assist(stage="venting", next_move="Wait for the customer's first message" + (
             ", or type one in the customer box to role-play." if practice else "."))
-    found = coaching.assess(state.engine, turns, key=conversation_id, budget=budget)
+    found = coaching.assess(state.engine, turns, key=conversation_id, budget=budget, name=name)
     return Assist.model_validate({"stage": found.stage, "moment": found.moment,
                                   "outcome": found.outcome, "next_move": found.next_move,
                                   "suggestions": found.suggestions})
