@@ -199,3 +199,23 @@ def test_an_apology_asked_for_is_given_plainly() -> None:
     assert top.startswith("I'm so sorry about the way our driver was incredibly rude to your elderly "
                           "mother"), top
     assert "frustrat" not in top, top
+
+
+def test_a_wait_said_in_two_parts_is_said_back_whole() -> None:
+    """"an hour and ten minutes" was said back as "ten minutes"."""
+    top = texts("I waited on the phone for an hour and ten minutes yesterday and then got cut off. "
+                "Absolutely disgraceful.")[0]
+    assert "an hour and ten minutes" in top, top
+
+
+@pytest.mark.parametrize("text", ["I've been a customer for 20 years and my card was declined at the till.",
+                                  "I've been with you for six years and my router keeps dropping out."])
+def test_how_long_they_have_been_with_us_is_no_wait(text: str) -> None:
+    """"I'm really sorry about waiting 20 years" to a customer of twenty years."""
+    found = texts(text)
+    assert found and all("20 years" not in t and "six years" not in t for t in found), found
+
+
+def test_being_patient_for_weeks_is_still_a_wait() -> None:
+    top = texts("I have been patient for six weeks waiting for my refund. That ends today.")[0]
+    assert "six weeks" in top, top

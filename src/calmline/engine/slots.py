@@ -8,7 +8,7 @@ known is left to the template's fallback text, so a suggestion never invents a f
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from calmline.engine.analysis import Fact
 from calmline.engine.cost import Cost, what_it_cost
@@ -626,7 +626,11 @@ _NOT_WAIT_BEFORE = re.compile(
     r"(?:\b(?:took|takes?|taking)\s+(?:you|them|him|her|your\s+[\w-]+|the\s+[\w-]+)\s+"
     r"|\b(?:in|within|under)\s+(?:just\s+|only\s+|about\s+|less than\s+)?"
     r"|\b(?:says?|said|promised?|promising|guaranteed?|policy|terms)\b[^.,;!?\n]*"
-    r"|\bhad (?:it|them|this|these|those|mine)\s+(?:for\s+)?)$", re.IGNORECASE)
+    r"|\bhad (?:it|them|this|these|those|mine)\s+(?:for\s+)?"
+    # how long they have been with us ("a customer for 20 years", "with you for six years")
+    r"|\b(?:been|was|were)\s+(?:a\s+|your\s+)?(?:loyal\s+|happy\s+)?(?:customer|member|client|"
+    r"subscriber|tenant|with (?:you|your company|you guys|you lot))\s+(?:for\s+)?"
+    r"(?:over\s+|nearly\s+|almost\s+|more than\s+)?)$", re.IGNORECASE)
 _NOT_WAIT_AFTER = re.compile(r"(?:['’]s?)?\s*-?\s*(?:off\b|old\b|late\b|early\b|"
                              r"of (?:annual leave|holiday|leave|wages|pay)\b|(?:['’]s?\s+)?(?:wages|pay)\b)",
                              re.IGNORECASE)
@@ -655,10 +659,25 @@ def _measures_wait(text: str, fact: Fact) -> bool:
                 and _NONE_IN.search(clause[:found.start()]))
 
 
+def _joined(durations: Sequence[Fact], text: str) -> list[Fact]:
+    """The durations of `text`, with one said in two parts made one again ("an hour and ten
+    minutes" is read as "an hour" and "ten minutes"; the wait is the whole of it)."""
+    found: list[Fact] = []
+    for fact in durations:
+        last = found[-1] if found else None
+        if last is not None and re.fullmatch(r"\s+and\s+", text[last.end:fact.start]):
+            found[-1] = Fact("duration", f"{last.value} and {fact.value}", text[last.start:fact.end],
+                             last.start, fact.end)
+        else:
+            found.append(fact)
+    return found
+
+
 def _the_wait(moment: Moment) -> str | None:
     """{duration}: how long the customer has waited, in their words: the latest length of time
     they say they waited ("waiting seven weeks"), else the latest that measures no other thing."""
-    said = [(a.text, f) for a in moment.customer_analyses() for f in a.facts if f.kind == "duration"]
+    said = [(a.text, f) for a in moment.customer_analyses()
+            for f in _joined([f for f in a.facts if f.kind == "duration"], a.text)]
     # the same length said twice is one ("9 days ... NINE DAYS"), said back as first written,
     # not shouted
     other = {f.value.lower() for text, f in said if not _measures_wait(text, f)}
