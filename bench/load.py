@@ -10,7 +10,8 @@ a private schema on PostgreSQL, dropped afterwards), creates a supervisor key wi
 keep-alive connection each) post customer messages round-robin over them (several clients write
 to each conversation at once) on a fixed schedule of `--rate` messages per second (open loop:
 latency counts from when a message was due), until `--messages` are sent or `--seconds` pass.
-Prints the achieved requests/s, p50/p90/p99 latency and the server's CPU per message, then checks
+Prints the achieved requests/s, p50/p90/p99 latency, the server's CPU per message and the machine's
+load average before and after (on a shared machine, compare CPU per message, not latency), then checks
 that every message sent is stored exactly once, with seq 1..n, and in each client's sending order."""
 
 from __future__ import annotations
@@ -149,6 +150,7 @@ async def drive(base: str, key: str, args: argparse.Namespace, server_pid: int) 
                 else:
                     sent[conv].append((wid, text))
 
+        load_before = os.getloadavg()[0]  # others' work on the machine skews every figure
         cpu_before, client_before = cpu_seconds(server_pid), time.process_time()
         await asyncio.gather(*(worker(i) for i in range(args.clients)))
         elapsed = time.perf_counter() - began
@@ -166,7 +168,7 @@ async def drive(base: str, key: str, args: argparse.Namespace, server_pid: int) 
             "mean_ms": round(1000 * statistics.fmean(ordered), 1) if ordered else 0.0,
             "server_cpu_ms_per_msg": round(1000 * server_cpu / max(1, len(latencies)), 2),
             "client_cpu_ms_per_msg": round(1000 * client_cpu / max(1, len(latencies)), 2),
-            "load_avg_1m": round(os.getloadavg()[0], 2),
+            "load_avg_1m_before": round(load_before, 2), "load_avg_1m": round(os.getloadavg()[0], 2),
             "verify": problems or "ok: every message stored exactly once, in order",
             "first_errors": errors[:3]}
 
