@@ -83,6 +83,8 @@ def test_a_level_raised_by_meaning_shows_an_example_of_that_level(analyzer: Anal
     shown = [e for e in anger.evidence if e.rule.startswith("anger.examples.")]
     assert shown and shown[0].rule.startswith(f"anger.examples.{anger.level}: like \""), shown
     assert f"the meaning reads {anger.level}; closest example of that level" in anger.reason
+    # the example only illustrates the level; the head's own odds are what raised it
+    assert f"that it is {anger.level} or above" in anger.reason, anger.reason
 
 
 def test_a_team_adapts_a_detector_by_adding_a_sentence() -> None:

@@ -159,9 +159,12 @@ class Analyzer:
                 return next(f.score for f in detector.detect(norm, context) if f.label == "anger")
         return 0.0
 
-    def _floor(self, flag: str) -> float:
+    def _floor(self, flag: str, meant: bool = False) -> float:
+        """The least anger `flag` implies; none for a flag whose floor stands in for the meaning
+        when the semantic tier read the level (`meant`)."""
         config = self.playbook.flags.get(flag)
-        if config is None or config.anger_floor in (None, "calm"):
+        if config is None or config.anger_floor in (None, "calm") or (
+                meant and config.anger_floor_fast_path_only):
             return 0.0
         return self.playbook.anger.levels[config.anger_floor]  # type: ignore[index]
 
@@ -240,7 +243,7 @@ class Analyzer:
             evidence = evidence + semantic.evidence
             score = semantic.score
         for flag in flags:
-            floor = self._floor(flag.label)
+            floor = self._floor(flag.label, meant=semantic is not None)
             if floor > score:
                 score = floor
                 evidence = evidence + flag.evidence

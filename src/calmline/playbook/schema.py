@@ -123,6 +123,12 @@ class AngerConfig(_Strict):
 class FlagConfig(TargetedGroup):
     route: str
     anger_floor: LevelName | None = Field(None, description="the least anger this flag implies")
+    anger_floor_fast_path_only: bool = Field(
+        False, description="the floor stands in for reading the level by meaning: where the "
+                           "semantic tier read the message's level, the floor does not apply (the "
+                           "churn phrases find a calm \"I'd like to cancel, I'm moving abroad\" "
+                           "as well as an upset customer who leaves; the level head tells them "
+                           "apart, the fast path cannot)")
     watch_only_patterns: Regexes = Field(
         default_factory=list,
         description="a sentence the semantic tier reads as this flag but that matches one of these "

@@ -505,14 +505,24 @@ class SemanticDetector:
         if not len(self._levels):
             return None
         sims = self._levels @ pooled
-        if self.heads is not None and self.heads.level is not None:
-            estimate = self.heads.level.score(pooled, fast)
+        odds = ""
+        head = self.heads.level if self.heads is not None else None
+        if head is not None:
+            probabilities = head.probabilities(pooled, fast)
+            estimate = float(probabilities @ head.values)
         else:
             k = min(self._cfg.neighbours, len(sims))
             top = np.argpartition(-sims, k - 1)[:k]
             weights = np.exp((sims[top] - sims[top].max()) * 20.0)
             estimate = float((weights * self._level_values[top]).sum() / weights.sum())
         level = self._playbook.anger.level_of(estimate)
+        if head is not None and level != "calm":
+            # what reads the level is the head's expected score, not the example's similarity
+            # (the example only illustrates the level): say how sure the head is
+            sure = sum(float(p) for p, v in zip(probabilities, head.values, strict=True)
+                       if LEVELS.index(self._playbook.anger.level_of(float(v))) >= LEVELS.index(level))
+            odds = (f"; the level model trained on the team's labelled messages gives {sure:.2f} "
+                    f"that it is {level} or above")
         # the example shown is the closest one of the level read (the head may read "I'd like a
         # refund please" as frustrated while its nearest example of all is a calm one: showing
         # that calm example as the reason would contradict the reading)
@@ -524,4 +534,4 @@ class SemanticDetector:
                              round(float(sims[nearest]), 3)),)
         closest = "closest example of that level" if same else "closest level example"
         return Finding("anger_level", round(estimate, 4), self.name,
-                       f"the meaning reads {level}; {closest} {like}", evidence)
+                       f"the meaning reads {level}; {closest} {like}{odds}", evidence)
