@@ -233,7 +233,7 @@ def _their_words(slots: Mapping[str, str], phrase: IssuePhrase | None) -> str:
         facts = [shown for shown, value in ((slots.get("order_ref", ""), slots.get("order", "")),
                                             (slots.get("amount", ""), slots.get("amount", "")))
                  if value and value not in phrase.clause and not (value == slots.get("amount")
-                                                                  and _money_back(slots))]
+                                                                  and _amount_asked_back(slots))]
         text = phrase.clause + (f" ({', '.join(facts)})" if facts else "")
         return _and_want(text, slots)
     text = slots.get("said") or f"something has gone wrong with {slots['topic']}"
@@ -274,7 +274,7 @@ def _our_words(slots: Mapping[str, str]) -> str | None:
     return _and_want(text, slots)
 
 
-def _money_back(slots: Mapping[str, str]) -> bool:
+def _amount_asked_back(slots: Mapping[str, str]) -> bool:
     """Do they want money back, and name the amount with it ("a full refund of £34.99")?"""
     return bool(slots.get("amount_back")) and slots.get("want") in ("a refund", "a full refund")
 
@@ -286,7 +286,7 @@ def _and_want(text: str, slots: Mapping[str, str]) -> str:
     # what it cost them, unless the recap is their sentence that already says it
     said = [text, cost] if cost and len(set(stems(cost)) - set(stems(text))) > 1 else [text]
     want = slots.get("want")
-    if want and _money_back(slots) and slots["amount"] not in text:
+    if want and _amount_asked_back(slots) and slots["amount"] not in text:
         want = f"{want} of {slots['amount']}"  # "a refund of £34.99", not "was rude (£34.99)"
     # the playbook's words for it, not their "a firm delivery date or a refund" ("your delivery")
     if want and not set(stems(slots.get("want_ask") or want)) & set(stems(text)):
@@ -314,6 +314,7 @@ def _loss_slots(latest: str, slots: dict[str, str], config: CoachConfig) -> None
     if not loss:
         return
     slots["loss"] = loss
+    slots.pop("request", None)  # "My mum passed away and I need to close her account": condolences first
     # "your dog that died" is the loss, not the issue; and the coach's own name for the cause
     # ("the delay with your delivery") is a guess no one grieving should have to correct
     generic = slots.get("issue_read") and not slots.get("issue_own")
@@ -364,8 +365,6 @@ def _history_slots(moment: Moment, latest: str, slots: dict[str, str]) -> None:
     before it), {repeat} (they have had to ask before), `recurs` (what went wrong came back)."""
     if any(turn.role == "agent" for turn in moment.turns[:-1]) and moment.turns[-1].role == "customer":
         slots["answered"] = "yes"  # their venting is at what we said
-    if "loss" in slots:  # "My mum passed away and I need to close her account": condolences first
-        slots.pop("request", None)
     if repeat_contact(_said(moment), moment.words):
         slots["repeat"] = "again"
     elif latest and recurs([latest]):
@@ -580,9 +579,10 @@ _REQUESTABLE = frozenset({"refund", "replacement", "repair", "compensation", "ca
 def _only_requests(moment: Moment, issue: str | None) -> bool:
     """Does the latest message ask for something, naming nothing that went wrong: only words of
     asking, or a short message with no question and no problem we could name?"""
-    latest = moment.latest.text if moment.latest else ""
-    wants = customer_wants(moment)
-    if not wants or wants[0] not in _REQUESTABLE or moment.latest is None:
+    if moment.latest is None:
+        return False
+    latest, wants = moment.latest.text, customer_wants(moment)
+    if not wants or wants[0] not in _REQUESTABLE:
         return False
     if moment.latest.anger.level in ("angry", "hostile"):
         return False  # "Cancel my account, you shower of thieves" is no calm request
