@@ -12,7 +12,7 @@ sign of one (a `watch` finding) in the latest message only adds that moment's ge
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -83,11 +83,16 @@ class Moment:
         return [a for a in self.analyses if a is not None]
 
 
+def customer_name(messages: Iterable[Any]) -> str | None:
+    """The customer's name: the first customer author among `messages` (anything with a `role`
+    and an `author`: a conversation file's messages, a case store's)."""
+    return next((m.author for m in messages if m.role == "customer" and m.author), None)
+
+
 def as_turns(conversation: ConversationLike) -> tuple[tuple[Turn, ...], str | None]:
     """Turns and the customer's name (the first customer author) from either input shape."""
     if isinstance(conversation, Conversation):
-        name = next((m.author for m in conversation.messages if m.role == "customer" and m.author), None)
-        return tuple(conversation.turns()), name
+        return tuple(conversation.turns()), customer_name(conversation.messages)
     if isinstance(conversation, str | bytes) or not isinstance(conversation, Sequence):
         raise InputError("conversation must be a Conversation or a list of turns")
     name = next((str(item["author"]) for item in conversation

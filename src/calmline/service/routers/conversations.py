@@ -17,6 +17,7 @@ from calmline.cases.followups import is_overdue, list_followups
 from calmline.cases.models import utcnow
 from calmline.cases.summary import build_summary
 from calmline.engine.budget import Budget
+from calmline.engine.moment import customer_name
 from calmline.service import coaching, intake
 from calmline.service.deps import (
     AppState,
@@ -184,8 +185,7 @@ def _assist(conversation_id: int, state: AppState, user: User, budget: Budget) -
         practice = is_demo(case.external_id)
         messages = repo.messages_of(session, conversation_id=conversation_id, last=intake.COACH_TURNS)
         turns = [intake.message_turn(m) for m in messages]
-        # the replies call the customer by the name they wrote under (the turns carry none)
-        name = next((m.author for m in messages if m.role == "customer" and m.author), None)
+        name = customer_name(messages)  # the replies call them by it (the turns carry none)
     if not turns:
         return Assist(stage="venting", next_move="Wait for the customer's first message" + (
             ", or type one in the customer box to role-play." if practice else "."))
