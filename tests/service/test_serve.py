@@ -88,3 +88,17 @@ def test_a_taken_port_says_how_to_pick_another_with_make_and_with_serve(tmp_path
     said = " ".join((done.stdout + done.stderr).split())
     assert done.returncode != 0 and "make run PORT=" in said and "calmline serve --port" in said, said
     assert not (tmp_path / "calmline.db").exists()  # refused before migrating or making keys
+
+
+def test_a_worker_answers_the_supervisor_before_it_builds_the_app() -> None:
+    """With --workers N, uvicorn's supervisor kills a worker that does not answer its health check
+    within 5 s, and a worker answers only once it has unpickled its config (the HTTP protocol
+    class) and set up logging (the JSON formatter): on a busy machine, importing the whole app
+    there took 8 s and the workers were killed and restarted for ever. Those two modules must not
+    import the app (its analyzer, database and routers)."""
+    code = ("import sys; import calmline.service.http_protocol, calmline.service.logs; "
+            "print(sorted(m for m in sys.modules if m.startswith(('calmline.service.app', "
+            "'calmline.service.routers', 'sqlalchemy', 'fastapi.routing'))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          check=True)
+    assert done.stdout.strip() == "[]", done.stdout
