@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from tests.service.conftest import Api
+from calmline.service.routers.webhooks import signed_headers
+from tests.service.conftest import SECRET, Api
 
 ANGRY = "This is RIDICULOUS!!! Third time I'm asking. I want a refund for order 48213 NOW."
 
@@ -45,6 +48,23 @@ def test_post_customer_message_returns_analysis_stage_and_suggestions(api: Api) 
     assert detail["anger_level"] == analysis["anger"]["level"]
     quick = api.say(conv, "hello?", suggestions="false")
     assert quick["suggestions"] == [] and quick["seq"] == 2
+
+
+def test_a_webhook_event_is_answered_without_suggestions_unless_asked(api: Api) -> None:
+    """A helpdesk delivering events does not read suggested replies: the webhook composes them
+    only for `?suggestions=true`; the rest of the answer is the same either way."""
+    answers = []
+    for n, query in enumerate(("", "?suggestions=true")):
+        raw = json.dumps({"event_id": f"evt-s{n}", "conversation": f"zd-s{n}", "role": "customer",
+                          "text": ANGRY}).encode()
+        answer = api.client.post("/v1/webhooks/messages" + query, content=raw,
+                                 headers=signed_headers(SECRET, raw))
+        assert answer.status_code == 201, answer.text
+        answers.append(answer.json())
+    plain, asked = answers
+    assert plain["suggestions"] == [] and asked["suggestions"]
+    assert plain["analysis"] == asked["analysis"] and plain["next_move"] == asked["next_move"]
+    assert plain["stage"] == asked["stage"] == "venting"
 
 
 def test_abuse_escalates_and_supervisor_handles_it(api: Api) -> None:

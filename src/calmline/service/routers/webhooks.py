@@ -9,8 +9,11 @@ before (for 24 hours) gets the first answer back, with `Idempotent-Replayed: tru
 nothing. The id is recorded in the transaction that stores the message.
 
 The conversation is found (or opened) by the helpdesk's id and owned by routing's pick; the message
-goes through exactly the same path as `POST /v1/conversations/{id}/messages`. The events act as
-the service user `webhook_agent`, created on first use; deactivating it stops the webhook (403).
+goes through exactly the same path as `POST /v1/conversations/{id}/messages`, except that the
+answer has no suggested replies unless `?suggestions=true` asks for them: a helpdesk delivering
+its events does not read them, and composing and reviewing them was about a quarter of an event's
+CPU. The events act as the service user `webhook_agent`, created on first use; deactivating it
+stops the webhook (403).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import json
 import time
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -125,9 +128,14 @@ async def message_event(request: Request, state: StateDep,
                             description="unix seconds when the request was signed")] = None,
                         x_calmline_signature: Annotated[str | None, Header(
                             description="sha256=<hex HMAC-SHA256(secret, '<timestamp>.<body>')>")
-                        ] = None) -> MessagePosted:
+                        ] = None,
+                        suggestions: Annotated[bool, Query(
+                            description="include suggested replies in the answer (off by default: "
+                                        "a helpdesk delivering events does not read them)")] = False
+                        ) -> MessagePosted:
     """One message event from a helpdesk (`WebhookEvent` JSON), verified by its signature. A
-    redelivered `event_id` gets its first answer again (`Idempotent-Replayed: true`)."""
+    redelivered `event_id` gets its first answer again (`Idempotent-Replayed: true`). The answer
+    is a posted message's, without suggested replies unless `?suggestions=true`."""
     secret = state.settings.webhook_secret
     if not secret:
         raise NotFoundError("the webhook is disabled: set CALMLINE_WEBHOOK_SECRET to enable it")
@@ -138,13 +146,13 @@ async def message_event(request: Request, state: StateDep,
         event = WebhookEvent.model_validate(json.loads(raw))
     except (json.JSONDecodeError, UnicodeDecodeError, ValidationError) as exc:
         raise InputError(f"not a valid message event: {str(exc)[:500]}") from exc
-    posted = await run_in_threadpool(_handle, state, event, raw)
+    posted = await run_in_threadpool(_handle, state, event, raw, suggestions)
     # validated already: skip FastAPI's second validation and serialisation of this large body
     return Response(posted.model_dump_json(), status_code=201,  # type: ignore[return-value]
                     media_type="application/json")
 
 
-def _handle(state: AppState, event: WebhookEvent, raw: bytes) -> MessagePosted:
+def _handle(state: AppState, event: WebhookEvent, raw: bytes, suggestions: bool) -> MessagePosted:
     user = _service_user(state)
     once = idempotency.Idempotency(
         user.id, f"event:{event.event_id}",
@@ -154,4 +162,5 @@ def _handle(state: AppState, event: WebhookEvent, raw: bytes) -> MessagePosted:
     conversation_id = _conversation_id(state, event, user)
     body = MessageCreate(role=event.role, text=event.text, time=event.time, author=event.author,
                          channel=event.channel)
-    return intake.post_message(state, user, conversation_id=conversation_id, body=body, idem=once)
+    return intake.post_message(state, user, conversation_id=conversation_id, body=body, idem=once,
+                               with_suggestions=suggestions)
