@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Exists, Integer, bindparam, case, exists, func, select, update
+from sqlalchemy import Connection, Exists, Integer, bindparam, case, exists, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, lazyload
 
@@ -112,6 +112,18 @@ _TURNS = (select(_MESSAGES.c.id, _MESSAGES.c.role, _MESSAGES.c.text, _MESSAGES.c
                  _MESSAGES.c.anger_score)
           .where(_MESSAGES.c.conversation_id == bindparam("case_id", type_=Integer()))
           .order_by(_MESSAGES.c.seq.desc()).limit(bindparam("last", type_=Integer())))
+# both in one statement for a message post: the case's owner and status, and its last turns (one
+# row per turn, or one row of NULL turn columns for a case with no messages yet)
+_WINDOW = (select(_MESSAGES.c.id, _MESSAGES.c.role, _MESSAGES.c.text, _MESSAGES.c.time,
+                  _MESSAGES.c.anger_score, _MESSAGES.c.seq)
+           .where(_MESSAGES.c.conversation_id == bindparam("case_id", type_=Integer()))
+           .order_by(_MESSAGES.c.seq.desc()).limit(bindparam("last", type_=Integer()))
+           .subquery("window"))
+_CASE_WINDOW = (select(_CASES.c.agent_id, _CASES.c.status, _WINDOW.c.id, _WINDOW.c.role,
+                       _WINDOW.c.text, _WINDOW.c.time, _WINDOW.c.anger_score)
+                .select_from(_CASES.outerjoin(_WINDOW, true()))
+                .where(_CASES.c.id == bindparam("case_id", type_=Integer()))
+                .order_by(_WINDOW.c.seq))
 _ANALYSES = (select(_MESSAGES.c.id, _MESSAGES.c.analysis)
              .where(_MESSAGES.c.id.in_(bindparam("ids", expanding=True)))
              .where(_MESSAGES.c.analysis.is_not(None)))
@@ -148,6 +160,18 @@ def recent_turns(session: Session, *, conversation_id: int, last: int) -> list[d
     rows = session.connection().execute(_TURNS, {"case_id": conversation_id, "last": last}).all()
     return [{"id": id_, "role": role, "text": text, "time": time, "anger": anger}
             for id_, role, text, time, anger in reversed(rows)]
+
+
+def case_window(connection: Connection, *, conversation_id: int, last: int
+                ) -> tuple[int | None, str, list[dict[str, Any]]]:
+    """`owner_and_status` and `recent_turns` in one statement, on a plain Core connection: the
+    reads of every message post (a session and a second statement cost more than the reads)."""
+    rows = connection.execute(_CASE_WINDOW, {"case_id": conversation_id, "last": last}).all()
+    if not rows:
+        raise NotFoundError(f"no conversation with id {conversation_id}")
+    turns = [{"id": id_, "role": role, "text": text, "time": time, "anger": anger}
+             for _, _, id_, role, text, time, anger in rows if id_ is not None]
+    return rows[0][0], rows[0][1], turns
 
 
 def stored_analyses(session: Session, *, message_ids: Sequence[int]) -> dict[int, dict[str, Any]]:

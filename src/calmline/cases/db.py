@@ -16,7 +16,7 @@ from typing import Any, TypeVar, cast
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, Insert, Table, create_engine, event, insert
+from sqlalchemy import Connection, Engine, Insert, Table, create_engine, event, insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -81,6 +81,14 @@ def _sqlite_tuning(engine: Engine, *, in_memory: bool) -> None:
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def connect(factory: sessionmaker[Session]) -> Connection:
+    """A plain Core connection on the engine (and execution options) of `factory`'s sessions,
+    for a hot read that needs no ORM session: opening a session, and its transaction, costs more
+    than the read (`with db.connect(readers) as connection: ...`)."""
+    bind = factory.kw["bind"]
+    return cast(Connection, bind.connect())
 
 
 def read_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -74,13 +74,14 @@ def post_message(state: AppState, user: User, *, conversation_id: int, body: Mes
     unless it carries an `override_reason`; the override is audited. A helpdesk's event reports a
     reply already sent: it is stored, and a blocked one is audited as sent while blocked."""
     check_length(state, body.text)
-    with (state.readers or state.sessions)() as session:
-        owner, status = conversations.owner_and_status(session, conversation_id=conversation_id)
-        check_owner(user, conversation_id, owner)
-        if status == "closed":
-            raise ConflictError(f"conversation {conversation_id} is closed")
-        history = with_stored_readings(state.readers or state.sessions, conversations.recent_turns(
-            session, conversation_id=conversation_id, last=COACH_TURNS))
+    readers = state.readers or state.sessions
+    with db.connect(readers) as connection:  # one statement, no session: the cost of every post
+        owner, status, turns = conversations.case_window(connection, conversation_id=conversation_id,
+                                                         last=COACH_TURNS)
+    check_owner(user, conversation_id, owner)
+    if status == "closed":
+        raise ConflictError(f"conversation {conversation_id} is closed")
+    history = with_stored_readings(readers, turns)
     time = body.time or utcnow()
     guarded = _guard(state, body, history, conversation_id, send_guard)
     turn = {"role": body.role, "text": body.text, "time": time}
