@@ -88,6 +88,22 @@ BY_TEMPLATE = {"security_threat": turns(("customer", "wait till your driver show
                                                "letters. It's upsetting every single time.")),
                "praise_welcome": turns(("customer", "Just wanted to say Priya was so helpful "
                                                     "yesterday, thank you!")),
+               "thanks_done_plan": turns(("customer", "I was charged twice for order 9912."),
+                                         ("agent", "I'm sorry, I can see how annoying a double charge "
+                                                   "is: you were charged twice for order 9912. I've "
+                                                   "refunded the second one, and you'll see it "
+                                                   "within 3 to 5 working days."),
+                                         ("customer", "great, thank you")),
+               "thanks_done_plan_checks": turns(("customer", "I was charged twice for order 9912."),
+                                                ("agent", "I'm sorry, I can see how annoying a double "
+                                                          "charge is: you were charged twice for order "
+                                                          "9912. I've refunded the second one, and I'll "
+                                                          "check on Friday that it has landed."),
+                                                ("customer", "perfect, thanks")),
+               "thanks_done": turns(("customer", "I was charged twice for order 9912."),
+                                    ("agent", "I'm sorry about that. I can see the two charges and "
+                                              "I've refunded the second one."),
+                                    ("customer", "ok thanks, that's great")),
                "calm_request_about": turns(("customer", "Hi, the boiler in flat 2 isn't heating the "
                                                         "water since Monday. Could an engineer take a "
                                                         "look? Thanks")),

@@ -36,7 +36,8 @@ _NEAR = {"venting": ("hear",), "hear": ("understand",), "understand": ("hear", "
 
 
 # Slots that mark a situation: a template written for one is the reply to it, ahead of any other.
-_SITUATIONS = frozenset({"thanks", "praise", "repeat", "question", "loss", "declined", "greeting",
+_SITUATIONS = frozenset({"thanks", "thanks_done", "praise", "repeat", "question", "loss", "declined",
+                         "greeting",
                          "deadline", "request"})
 # ... and of those, one that comes before the others: condolences to someone who lost a person
 _FIRST = frozenset({"loss"})
@@ -44,7 +45,7 @@ _FIRST = frozenset({"loss"})
 # asks for something has no problem in it to be sorry or frustrated about ("I'm really sorry
 # about the problem with the replacement" to "The replacement arrived, thank you!"; "I can see
 # why you're frustrated" to "A refund please.")
-_ONLY = frozenset({"thanks", "praise", "greeting", "request"})
+_ONLY = frozenset({"thanks", "thanks_done", "praise", "greeting", "request"})
 
 
 class Rewriter(Protocol):
@@ -129,9 +130,13 @@ def suggest_in(moment: Moment, scanner: CueScanner, *, limit: int = 3,
     found = candidates(scanner.config, moment)
     # a calm question is answered by the templates for it, not padded out with a neighbouring
     # moment's ("I can understand why you're frustrated" to "Do you deliver to Jersey?")
-    if len(found) < 2 and "question" not in build_slots(moment, scanner.config):
+    slots = build_slots(moment, scanner.config)
+    if len(found) < 2 and "question" not in slots:
+        # ... nor a thank-you or praise with "I will [the agreed next step]": a neighbouring
+        # moment's templates pad the list only where they fit the situation
         near = _NEAR.get(moment.kind, ())
-        found += [c for c in candidates(scanner.config, moment, near) if near and c not in found]
+        found += [c for c in _filled(scanner.config, moment, slots, near, only=True)
+                  if near and c not in found]
     if rewriter is None:
         out = _best(found, moment, scanner, max(1, limit))
     else:  # the rewriter is shown every candidate, best first

@@ -36,7 +36,8 @@ _MANNER = (r"(?:was|were|got|has been|have been)\s+(?:(?:really|very|so|incredib
 _DEED = (r"(?:threw|thrown|chucked|dumped|dropped|left|kicked|broke|smashed|damaged|scratched|dented|"
          r"lost|shouted|swore|yelled|laughed|hung up|refused|ignored|lied|blocked|crashed|spilled|"
          r"spilt|ruined|missed|forgot|skipped|insulted|accused|humiliated|pushed|grabbed|threatened|"
-         r"stole|tore|ripped|flooded|overcharged|mis-?sold|walked off|drove off|ran over|"
+         r"stole|tore|ripped|flooded|overcharged|mis-?sold|walked off|drove off|ran over|reversed into|"
+         r"backed into|drove into|knocked (?:down|over)|"
          r"spoke|talked|treated|handled|dealt)")
 # How they spoke to or treated someone is the issue only as "the way your staff spoke to my
 # daughter": "the rep spoke to my manager" says nothing went wrong.

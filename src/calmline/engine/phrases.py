@@ -24,7 +24,8 @@ from calmline.text.spoken import without_fillers
 _PROBLEM = (r"(?:arrived|came|turned up|showed up|was delivered)\s+with\s+(?:a|an|the)\s+(?:cracked|"
             r"broken|damaged|smashed|dented|torn|bent|scratched|missing)\s+[A-Za-z]+(?<!\band)"
             r"|(?:arrived|came|turned up|showed up|was delivered)\s+(?:\w+\s+)?(?:cracked|broken|damaged|"
-            r"smashed|dented|torn|late|wrong|faulty|open(?:ed)?|crushed|leaking|missing parts)"
+            r"smashed|dented|torn|late|wrong|faulty|open(?:ed)?|crushed|leaking|missing parts|split|snapped|"
+            r"chipped|warped|stained|soaked|mouldy|moldy|rotten|expired|melted|defrosted|scratched)"
             r"|(?:is|was|are|were|has been|got|been)\s+(?:\w+\s+)?(?:cracked|broken|damaged|smashed|"
             r"dented|faulty|missing|lost|stolen|late|delayed|cancell?ed|wrong|overcharged|down|offline|"
             r"declined|refused|rejected|blocked|frozen|suspended|charged twice|double charged)"
@@ -94,9 +95,11 @@ _WITHOUT = re.compile(r"\bno (?:working |proper )?(?P<thing>internet|wi-?fi|broa
 _NOT_OBJECT = frozenset("""same way time times thing things problem issue one case point whole fact
 it this that day week month money reason end only first last next other all lot i we you they
 is was are were has have had be been and but so or because then just still also really
-please thanks cheers lawyer lawyers solicitor solicitors attorney ombudsman
+please thanks cheers lawyer lawyers solicitor solicitors attorney ombudsman hell heck
 mum mom mother dad father son daughter wife husband partner sister brother niece nephew grandma
-grandad grandmother grandfather gran nan family kids children child baby friend neighbour boss""".split())
+grandad grandmother grandfather gran nan family kids children child baby friend neighbour boss
+mums moms mothers dads fathers sons daughters wifes husbands partners sisters brothers nans
+grandmas friends""".split())  # "for my mums 70th": whose it is, without its apostrophe
 _OWNED = re.compile(r"\b(my|our)\s+([A-Za-z][\w-]*)(?=[\s,.!?]|$)", re.IGNORECASE)
 _PRONOUN = re.compile(r"(?:^|(?<=\band\s)|(?<=\bbut\s))\b(?:it|they|this|that)\b(?=\s+(?:still\s+|has\s+|"
                       r"have\s+|just\s+)?(?:never|hasn't|has|is|was|arrived|came|broke|stopped|keeps?|"
@@ -200,9 +203,15 @@ def _from_sentence(sentence: str) -> IssuePhrase | None:
     done = staff_did(sentence, _company_voice)
     if done:
         return IssuePhrase(*done)
+    found = (_wrong_with(sentence) or _sent_wrong(sentence) or _booking_cancelled(sentence)
+             or _not_arrived(sentence))
+    if found is not None:
+        return found
     match = _WITH_PROBLEM.search(sentence) or _ref_problem(sentence)
     if match and _object_ok(match.group("obj")):
         obj = _theirs(match)
+        some = _SOME_OF.search(sentence, 0, match.start())  # "one of the shelves arrived split"
+        obj = f"{some.group(1).lower()} of {obj}" if some else obj
         pred = second_person(re.sub(r"\s+", " ", _with_noun(match, sentence)))
         return IssuePhrase(f"{obj} that {pred}", f"{obj} {pred}")
     found = _has_fault(sentence)
@@ -237,6 +246,78 @@ def _from_sentence(sentence: str) -> IssuePhrase | None:
     return IssuePhrase(*happened) if happened else None
 
 
+# "What the hell is wrong with your app, it logs me out every 5 minutes": the thing, and what
+# it does when they go on to say ("our app logs you out every 5 minutes")
+_WRONG_WITH = re.compile(r"\b(?:what(?:\s+(?:the|on)\s+(?:hell|heck|earth))?(?:['’]s|\s+is)|"
+                         r"something(?:['’]s|\s+is)|there(?:['’]s|\s+is)\s+something)\s+(?:going\s+)?wrong\s+"
+                         r"with\s+(?P<own>my|our|your|the)\s+(?P<obj>[A-Za-z][\w-]*(?:\s+(?!now\b|today\b)"
+                         r"[A-Za-z][\w-]*)?)\b(?:[?!]*,?\s+(?:it|they)\s+(?P<does>[^.!?;]{3,90}))?",
+                         re.IGNORECASE)
+
+
+_SOME_OF = re.compile(r"\b(one|some|two|three|four|a few|several|half|both|all|most)\s+of\s+$", re.IGNORECASE)
+
+
+def _wrong_with(sentence: str) -> IssuePhrase | None:
+    match = _WRONG_WITH.search(sentence)
+    if not match or not _object_ok(match.group("obj")) or match.group("obj").split()[-1].lower() in _FUNCTION:
+        return None
+    obj = _company_voice(f"{match.group('own')} {match.group('obj')}")
+    obj = "the" + obj[3:] if obj.lower().startswith("the ") else obj
+    does = match.group("does")
+    clause = f"{obj} {_company_voice(does.strip())}" if does else f"something is wrong with {obj}"
+    return IssuePhrase(f"the problem with {obj}", clause)
+
+
+# "The dog food subscription sent the wrong food AGAIN": what they were sent
+_SENT_WRONG = re.compile(r"\b(?:sent|delivered|gave|brought|shipped)\s+(?:(?:me|us)\s+)?(?:the|a|an)\s+"
+                         r"wrong\s+(?P<thing>(?!one\b)[A-Za-z][\w-]*(?:\s+(?!again\b|and\b|but\b|for\b|to\b)"
+                         r"[A-Za-z][\w-]*)?)(?P<again>\s+again)?\b", re.IGNORECASE)
+
+
+def _sent_wrong(sentence: str) -> IssuePhrase | None:
+    match = _SENT_WRONG.search(sentence)
+    if not match or match.group("thing").split()[-1].lower() in _FUNCTION:
+        return None
+    thing = _unshouted(match.group("thing"))
+    again = " again" if match.group("again") else ""
+    return IssuePhrase(f"being sent the wrong {thing}{again}", f"you were sent the wrong {thing}{again}")
+
+
+# "I booked a table for 8 for my mums 70th ... and you've just emailed to say it's cancelled"
+_BOOKING_CANCELLED = re.compile(r"\b(?:I|we)\s+(?:had\s+)?(?P<how>booked|reserved|ordered)\s+"
+                                r"(?:a|an|the|my|our)\s+"
+                                r"(?P<thing>[a-z]{3,})\b[^.!?]{0,100}?\b(?:it|that|they)(?:['’]s|\s+is|\s+was|"
+                                r"\s+has\s+been|['’]s\s+been|\s+had\s+been|\s+got|\s+were|\s+are|['’]re|"
+                                r"\s+have\s+been)\s+(?:now\s+|just\s+|been\s+)?cancell?ed\b", re.IGNORECASE)
+
+
+def _booking_cancelled(sentence: str) -> IssuePhrase | None:
+    match = _BOOKING_CANCELLED.search(sentence)
+    if not match or match.group("thing").lower() in _NOT_OBJECT | _FUNCTION:
+        return None
+    kind = "order" if match.group("how").lower() == "ordered" else "booking"
+    thing = match.group("thing").lower()
+    named = f"your {thing} {kind}" if thing not in ("booking", "order", "reservation") else f"your {thing}"
+    return IssuePhrase(f"{named} being cancelled", f"{named} was cancelled")
+
+
+# "me order number 55120 not arrive, 3 week now": said back in plain English, not echoed
+_NOT_ARRIVED = re.compile(r"^\W*(?:(?:hi|hello|hey|please)\b\W*)?(?:(?:my|me|our|the)\s+)?"
+                          r"(?P<obj>order|parcel|package|delivery|item|items|refund|money)(?P<ref>" + _REF
+                          + r")?\s+(?:is\s+|it\s+)?(?:still\s+)?(?:(?:not|no)\s+(?:yet\s+)?(?:arrived?|come|"
+                          r"deliver(?:ed)?|received?|here)|never\s+(?:arrive|come))\b", re.IGNORECASE)
+
+
+def _not_arrived(sentence: str) -> IssuePhrase | None:
+    match = _NOT_ARRIVED.search(sentence)
+    if not match:
+        return None
+    obj = f"your {match.group('obj').lower()}{match.group('ref') or ''}".replace("#", "")
+    plural = match.group("obj").lower() == "items"
+    return IssuePhrase(f"{obj} not arriving", f"{obj} {'haven' if plural else 'hasn'}'t arrived")
+
+
 def _with_noun(match: re.Match[str], sentence: str) -> str:
     """The problem of a `_WITH_PROBLEM` match, not cut short of its noun: "is the wrong" is "is
     the wrong size" when the sentence goes on so, else "is wrong"."""
@@ -263,7 +344,8 @@ def _done_to_them(sentence: str) -> IssuePhrase | None:
         if obj and _object_ok(obj):
             did = _DID_PAST.get(match.group("did").lower(), match.group("did").lower())
             rest = re.sub(r"\s+", " ", match.group("rest") or "")
-            return IssuePhrase(f"your {obj} being {did}{rest}", f"your {obj} was {did}{rest}")
+            was = "were" if obj.lower().endswith("s") and not obj.lower().endswith(("ss", "us")) else "was"
+            return IssuePhrase(f"your {obj} being {did}{rest}", f"your {obj} {was} {did}{rest}")
     return None
 
 
@@ -281,9 +363,12 @@ _PROMISED = re.compile(r"\b(?:(?:a|the|my|your)\s+(?:written\s+|verbal\s+)?promi
 
 # What the company did to a thing of theirs ("Your platform suspended my shop for a week"),
 # said back as done to it ("your shop being suspended for a week").
-_YOU_DID = re.compile(r"\b(?:you|your\s+[a-z-]+(?:\s+[a-z-]+)?)\s+(?:(?:have|has|had)\s+|['’]ve\s+)?"
+_YOU_DID = re.compile(r"\b(?:you|your\s+[a-z-]+(?:\s+[a-z-]+)?|the\s+(?:new\s+|latest\s+|last\s+|recent\s+)?"
+                      r"(?:update|upgrade|app|system|website|site|software|migration))\s+"
+                      r"(?:(?:have|has|had)\s+|['’]ve\s+)?"
                       r"(?:just\s+|now\s+)?(?P<did>suspended|blocked|closed|froze|frozen|cancell?ed|deleted|"
-                      r"banned|disabled|locked|deactivated|terminated|restricted)\s+(?P<own>my|our)\s+"
+                      r"banned|disabled|locked|deactivated|terminated|restricted|wiped|erased)\s+"
+                      r"(?:all\s+(?:of\s+)?)?(?P<own>my|our)\s+"
                       r"(?P<obj>[A-Za-z][\w-]*(?:\s+(?!for\b|with\b|and\b|without\b)[A-Za-z][\w-]*)?)"
                       r"(?P<rest>\s+for\s+(?:a|an|one|two|three|four|five|six|\d+|over\s+a)\s+"
                       r"(?:days?|weeks?|months?|hours?))?\b", re.IGNORECASE)
@@ -393,7 +478,7 @@ _NOT_NAMING = re.compile(r"(?:\b(?:i'm|i am|we're|we are|i was|as)|^\W*(?:to|dea
 _AFTER_IS = frozenset("""been gone come broken not never still just in on off free late missing stopped died
 arrived due going got always finally already down dead""".split())
 _NOT_THING = frozenset("""own since across damn bloody so-called guaranteed whole entire actual real going
-    twice
+    twice hell heck fuck frick
 four five six seven eight nine ten eleven twelve twenty""".split())
 # Where they say they will take it ("or I'm calling my bank", "I will take it to the Financial
 # Ombudsman"): a threat's address, not what went wrong
@@ -425,7 +510,8 @@ def _after_name(word: str) -> bool:
 
 # A word after a thing's name that says what happened to it, not more of its name ("the fridge
 # stopped cooling", "the delivery charge refunded", "your bill gone up"); "-eed" is "speed", "need".
-_VERB_FORM = re.compile(r"[a-z]{3,}(?<!e)ed|gone|went|broke|broken|stopped|keeps|says|said")
+_VERB_FORM = re.compile(r"[a-z]{3,}(?<!e)ed|gone|went|broke|broken|stopped|keeps|says|said|sent|took|gave|"
+                        r"kept|told|brought|sold|lost")
 _AFTER_WHICH = re.compile(r"\b(?:the|this|that|each|every|another|first|second|third|fourth|fifth|last|"
                           r"new|old|other)\s+$", re.IGNORECASE)  # "one" is "the one", not a number
 # Ways of getting in touch, which an ordinal makes a count of contacts ("my third call").
@@ -683,7 +769,7 @@ def asked_for(text: str, memo: TextMemo | None = None) -> list[str]:
 
 def _asked_in(text: str) -> tuple[str, ...]:
     return tuple(label for label, pattern in _ASKED
-                 if any(_asks(text, m) and (label != "refund" or _money_back(m.group(0)))
+                 if any(_asks(text, m) and (label != "refund" or _money_back(m.group(0), text))
                         for m in pattern.finditer(text)))
 
 
@@ -695,8 +781,20 @@ _MONEY = frozenset("""money cash deposit deposits fee fees charge charges paymen
 amounts balance refund overpayment credit points pounds quid penny pennies funds one ones rest""".split())
 
 
-def _money_back(asked: str) -> bool:
+# "is there any way to get them back" (their recipes): "it" or "them" back is money only where
+# the message speaks of money
+_PRONOUN_BACK = re.compile(r"\b(?:it|them|that|this|those)\s+back\b", re.IGNORECASE)
+_MONEY_SAID = re.compile(r"[£$€]|\b(?:money|cash|charged?|charges|paid|pay|payment|fee|fees|refund\w*|"
+                         r"deposit|"
+                         r"bill|billed|invoice|price|cost|debit\w*|overcharged|pounds|dollars|euros|quid|buy|bought|"
+                         r"spent|spend|purchased?)\b",
+                         re.IGNORECASE)
+
+
+def _money_back(asked: str, text: str = "") -> bool:
     match = _THING_BACK.search(asked)
+    if match is None and _PRONOUN_BACK.search(asked) and text and not _MONEY_SAID.search(text):
+        return False
     return match is None or match.group("thing").lower() in _MONEY
 
 
@@ -789,6 +887,14 @@ def _past_temper(sentence: str) -> str:
     return " but ".join(parts[kept:])
 
 
+# "third phone call this week about the same broken fridge": a count of their contacts, which the
+# repeat-contact reply says in its own words, no sentence to say back
+_COUNTED_CONTACT = re.compile(r"\W*(?:(?:this|that|it)(?:['’]s| is)\s+)?(?:my\s+|the\s+|a\s+)?"
+                              r"(?:second|third|"
+                              r"fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+(?:phone\s+|e-?mail\s+)?(?:call|"
+                              r"e-?mail|message|letter|chat|complaint)s?\b", re.IGNORECASE)
+
+
 def said_back(texts: Sequence[str], topic: str, most_words: int = 20, memo: TextMemo | None = None
               ) -> str | None:
     """The customer's own sentence about `topic` ("the discount didn't apply at checkout"), in the
@@ -798,7 +904,8 @@ def said_back(texts: Sequence[str], topic: str, most_words: int = 20, memo: Text
     head = topic.split()[-1].lower()
     for sentence in map(_past_temper, _sentences(texts, memo)):
         if (head not in sentence.lower() or sentence.rstrip().endswith("?") or _ADDRESSED.search(sentence)
-                or is_request(_OPENER.sub("", sentence.strip())) or _OWN_TEMPER.search(sentence)):
+                or is_request(_OPENER.sub("", sentence.strip())) or _OWN_TEMPER.search(sentence)
+                or _COUNTED_CONTACT.match(_OPENER.sub("", sentence.strip()))):
             continue
         clean = _EMOJI.sub("", re.sub(r"@\w+|#[\w-]+", "", sentence))
         clean = _OPENER.sub("", clean.strip())

@@ -32,7 +32,12 @@ _RESOLVED_OBJECT = re.compile(r"\b(?:my|our|the)\s+(?:[A-Za-z][\w-]*\s+){0,2}?(?
                               r"is\s+)?(?:just\s+|finally\s+|now\s+)?(?:arrived|come through|came through|"
                               r"been (?:sorted|fixed|resolved)|working (?:again|now)|works (?:now|again|"
                               r"perfectly|fine|great))", re.IGNORECASE)
-_REPEAT = re.compile(r"\b(?:(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+time|(?:two|three|four|five|"
+_REPEAT = re.compile(r"\b(?:(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+time|"
+                     # "third phone call this week", "my fourth email": a contact counted
+                     r"(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+(?:phone\s+|e-?mail\s+)?"
+                     r"(?:call|e-?mail|message|letter|chat|complaint|"
+                     r"visit to (?:the|your) (?:shop|store|branch))|"
+                     r"(?:two|three|four|five|"
                      r"several|multiple|many|\d+)\s+times|again and again|(?:contact|call|email|"
                      r"messag|writ|chas)\w*\s+(?:you\s+)?again|keep (?:having to|chasing|calling|"
                      r"contacting)|already (?:called|contacted|emailed|told|explained)|still waiting)\b",
@@ -164,9 +169,11 @@ def praise_only(text: str) -> bool:
 
 def praised(read: Analysis) -> bool:
     """Only thanks or praise, read calm with nothing wrong, wanted or flagged: "Brilliant. Two hours
-    on hold." reads a cause (the wait), so it is not praise."""
-    return (read.anger.level == "calm" and not read.causes and not read.wants and not read.flags
-            and praise_only(read.text))
+    on hold." reads a cause (the wait) in its words, so it is not praise. A cause or want read by
+    meaning alone is no word of theirs: "the engineer was brilliant, fixed it in 20 mins" is near
+    the playbook's complaints about engineers, and still praise."""
+    worded = [f for f in (*read.causes, *read.wants) if any(ev.source != "semantic" for ev in f.evidence)]
+    return read.anger.level == "calm" and not worded and not read.flags and praise_only(read.text)
 
 
 def thanks_only(text: str) -> bool:
@@ -176,5 +183,26 @@ def thanks_only(text: str) -> bool:
                 and not _REQUEST.search(text))
 
 
+# What an agent says is already done ("I've refunded the second one", "your booking has been
+# changed"), not promised: a thank-you after it is for that
+_DONE_BY_US = re.compile(r"\b(?:(?:I|we)(?:['’]ve|\s+have)\s+(?:now\s+|just\s+|already\s+|also\s+)?|"
+                         r"(?:it|that|this|your\s+[a-z]+(?:\s+[a-z]+)?)(?:['’]s|\s+has)\s+(?:now\s+|just\s+)?"
+                         r"been\s+)(?:refunded|cancell?ed|sent|issued|processed|credited|fixed|sorted|resolved|"
+                         r"reset|unlocked|arranged|booked|rebooked|replaced|removed|reversed|applied|added|updated|"
+                         r"changed|closed|waived|reinstated|restored|dispatched|re-?sent)\b", re.IGNORECASE)
+_AGREE_THANKS = re.compile(r"^\W*(?:(?:ok(?:ay)?|great|perfect|brilliant|lovely|amazing|fab|fantastic|"
+                           r"excellent|wonderful|cool|right|good|nice|that's great|that's brilliant|"
+                           r"that's perfect|that's lovely|that's fine|that's good|that's amazing|"
+                           r"thanks|thank you|thanks so much|thank you so much|many thanks|cheers|ta|"
+                           r"much appreciated|appreciate it|really appreciate it|that's sorted then|"
+                           r"sorted|brill)\b[\s,.!:)]*)+$", re.IGNORECASE)
+
+
+def thanks_for_done(text: str, agent_said: str) -> bool:
+    """The customer only thanks us ("ok thanks, that's great") after an agent said the thing is
+    done ("I've refunded the second one"): a thank-you for that, with nothing left to agree."""
+    return bool(_THANKS.search(text) and _AGREE_THANKS.match(text) and _DONE_BY_US.search(agent_said))
+
+
 __all__ = ["deadline", "lost_someone", "praise_only", "praised", "recurs", "repeat_contact",
-           "resolved_clause", "thanks_only"]
+           "resolved_clause", "thanks_for_done", "thanks_only"]

@@ -33,6 +33,7 @@ from calmline.engine.situations import (
     recurs,
     repeat_contact,
     resolved_clause,
+    thanks_for_done,
     thanks_only,
 )
 from calmline.playbook.coach_schema import CoachConfig
@@ -236,9 +237,25 @@ def _their_words(slots: Mapping[str, str], phrase: IssuePhrase | None) -> str:
                                                                   and _amount_asked_back(slots))]
         text = phrase.clause + (f" ({', '.join(facts)})" if facts else "")
         return _and_want(text, slots)
-    text = slots.get("said") or f"something has gone wrong with {slots['topic']}"
+    text = slots.get("said") or _state_of(slots["topic"]) or f"something has gone wrong with {slots['topic']}"
     text += f" ({slots['order_ref']})" if slots.get("order") and slots["order"] not in text else ""
     return _and_want(text, slots)
+
+
+# A thing named with what is wrong with it ("the same broken fridge"): said as its state ("your
+# fridge is broken"), not "something has gone wrong with the broken fridge"
+_STATED = re.compile(r"(?:the|your)\s+(?:same\s+)?(?P<adj>broken|faulty|damaged|cracked|smashed|missing|late|"
+                     r"delayed|leaking|dead|dented)\s+(?P<obj>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)",
+                     re.IGNORECASE)
+
+
+def _state_of(topic: str) -> str | None:
+    match = _STATED.fullmatch(topic)
+    if not match:
+        return None
+    obj = match.group("obj")
+    are = "are" if obj.lower().endswith("s") and not obj.lower().endswith(("ss", "us")) else "is"
+    return f"your {obj} {are} {match.group('adj').lower()}"
 
 
 def _our_words(slots: Mapping[str, str]) -> str | None:
@@ -350,6 +367,10 @@ def _situation(moment: Moment, slots: dict[str, str], config: CoachConfig) -> No
     if latest and thanks_only(latest):
         topic = slots.get("topic")
         slots["thanks"] = resolved_clause(latest) or (f"{topic} is sorted" if topic else "it's sorted")
+    elif latest and thanks_for_done(latest, _agent_before(moment)):
+        slots["thanks_done"] = "yes"  # "ok thanks, that's great" to "I've refunded the second one"
+        for key in ("issue", "question"):
+            slots.pop(key, None)
     elif moment.latest is not None and praised(moment.latest):
         slots["praise"] = "yes"  # a compliment is no problem to apologise for
         for key in ("issue", "question"):
@@ -358,6 +379,13 @@ def _situation(moment: Moment, slots: dict[str, str], config: CoachConfig) -> No
         slots["greeting"] = "yes"
         for key in ("issue", "question"):
             slots.pop(key, None)
+
+
+def _agent_before(moment: Moment) -> str:
+    """The agent's turn just before the customer's latest, or "" when the customer wrote twice."""
+    turns = moment.turns
+    after_agent = len(turns) >= 2 and turns[-2].role == "agent" and turns[-1].role == "customer"
+    return turns[-2].text if after_agent else ""
 
 
 def _history_slots(moment: Moment, latest: str, slots: dict[str, str]) -> None:
@@ -448,7 +476,8 @@ _SMALL_FIRST = frozenset({"that", "that's", "it", "it's", "this", "the", "then",
 # what an offer offers: "I can move you to the annual plan, which works out at..." -> "move you
 # to the annual plan"
 _OFFER = re.compile(r"\b(?:I|we)\s+(?:can|could|will|'ll|'d be happy to|am happy to|are happy to)\s+"
-                    r"(?:also\s+|now\s+|still\s+)?((?:[\w£$€'-]+[ ]){1,10}?[\w£$€'-]+)"
+                    r"(?:also\s+|now\s+|still\s+)?(?!(?:see|understand|imagine|hear|tell|appreciate|"
+                    r"only\s+apologi[sz]e|assure|confirm that)\b)((?:[\w£$€'-]+[ ]){1,10}?[\w£$€'-]+)"
                     r"(?=\s*(?:[,;.!?]|$|\s(?:which|so that|if|or|and then|instead)\b))", re.IGNORECASE)
 
 
@@ -687,13 +716,18 @@ def _the_wait(moment: Moment) -> str | None:
     return first[fact.value.lower()].strip() if fact is not None else None
 
 
+# A count above one before a unit left singular, as customers writing in a second language do
+_PLURAL_UNIT = re.compile(r"(\b(?:[2-9]|[1-9]\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                          r"twelve|several|few)\s+(?:minute|hour|day|week|month|year))\b(?!s)", re.IGNORECASE)
+
+
 def _fact_slots(moment: Moment, slots: dict[str, str]) -> None:
     """{order}, {product}, {amount}, {date}: the latest of each the customer gave; {duration}, the
     wait they tell of (`_the_wait`); and {order_ref}, the order as they called it ("flight BA2490",
     "order SF-20931")."""
     wait = _the_wait(moment)
     if wait:
-        slots["duration"] = wait
+        slots["duration"] = _PLURAL_UNIT.sub(r"\1s", wait)  # "3 week now" -> "3 weeks"
     for slot, kind in _FACT_SLOTS.items():
         if slot == "duration":
             continue
@@ -709,7 +743,7 @@ def _fact_slots(moment: Moment, slots: dict[str, str]) -> None:
 
 # Words that ask for money back: an amount in the same sentence is the sum they want back.
 _BACK = re.compile(r"\b(?:refund\w*|money back|reimburs\w*|compensat\w*|owe|owed|repa(?:y|id)|"
-                   r"(?:it|that|this|them) back)\b", re.IGNORECASE)
+                   r"(?:it|that|this|them) back|deposit back|return\w*)\b", re.IGNORECASE)
 
 
 _TITLE = re.compile(r"(?:mr|mrs|ms|miss|mx|dr|prof)\.?", re.IGNORECASE)
@@ -725,6 +759,30 @@ def _called(author: str) -> str | None:
     return " ".join(words[:2]) if _TITLE.fullmatch(words[0]) and len(words) > 1 else words[0]
 
 
+# "get the deposit back", "the return of my £500 deposit": their deposit, in the sentence that asks for it
+_DEPOSIT = re.compile(r"\b(?:my|our|the)\s+(?:[\w£$€.,-]+\s+){0,2}?deposit\b", re.IGNORECASE)
+
+
+_IT_BACK = re.compile(r"\b(?:it|that)\s+back\b", re.IGNORECASE)
+
+
+def _deposit_back(said: Sequence[str]) -> bool:
+    """Do they ask for their deposit back: in the sentence that names it ("the return of my £500
+    deposit"), or as "it back" in a message about a deposit that asks no refund by name?"""
+    text = " ".join(said)
+    sentences = split_sentences(text)
+    if any(_DEPOSIT.search(s) and _BACK.search(s) for s in sentences):
+        return True
+    return bool(_DEPOSIT.search(text) and not re.search(r"\brefund", text, re.IGNORECASE)
+                and any(_IT_BACK.search(s) for s in sentences))
+
+
+def _deposit_or(ask: str, want: str, moment: Moment) -> str:
+    """The want as the playbook words it, but a deposit asked back as "your deposit back": a deposit
+    is theirs, returned, not refunded."""
+    return "your deposit back" if want == "refund" and _deposit_back(_said(moment)) else ask
+
+
 def _build_slots(moment: Moment, config: CoachConfig) -> dict[str, str]:
     slots: dict[str, str] = dict(config.sla)
     name = _called(moment.name) if moment.name else None
@@ -737,7 +795,7 @@ def _build_slots(moment: Moment, config: CoachConfig) -> dict[str, str]:
         slots["cost"] = cost.clause
     if wants:
         slots["want_ask"] = moment.wants[wants[0]].ask
-        slots["want"] = _either(moment, wants[0]) or slots["want_ask"]
+        slots["want"] = _either(moment, wants[0]) or _deposit_or(slots["want_ask"], wants[0], moment)
         also = _and_also(moment, wants, cost)
         if also:  # "you'd like a refund and compensation for the day's wages you lost"
             slots["want"] += f", and also {also}" if " or " in slots["want"] else f" and {also}"

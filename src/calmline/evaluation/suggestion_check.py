@@ -27,7 +27,7 @@ from calmline.engine.restate import fact_mentions, issue_mentions, stems
 CHECKS = ("names_issue", "addresses_want", "clean", "coach_passes")
 # What answering each of the playbook's wants sounds like (its `ask` or an action for it).
 WANT_ACTIONS: dict[str, re.Pattern[str]] = {label: re.compile(pattern, re.IGNORECASE) for label, pattern in {
-    "refund": r"\b(?:refund\w*|money back|reimburs\w+|credit)\b",
+    "refund": r"\b(?:refund\w*|(?:money|deposit) back|reimburs\w+|credit)\b",  # a deposit is returned
     "replacement": r"\b(?:replac\w+|send you a new|new one|exchange)\b",
     "repair": r"\b(?:repair\w*|fix\w*|engineer|technician)\b",
     "cancellation": r"\b(?:cancel\w*|close your account|end your)\b",
