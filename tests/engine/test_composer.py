@@ -119,6 +119,10 @@ BY_TEMPLATE = {"security_threat": turns(("customer", "wait till your driver show
                                          ("agent", "I'm sorry. I can send an engineer on Friday "
                                                    "between 8 and 1."),
                                          ("customer", "Friday doesn't suit me, I'm away.")),
+               "declined_other_day": turns(("customer", "My broadband has been down since Monday."),
+                                           ("agent", "I'm sorry. I can send an engineer on Friday "
+                                                     "between 8 and 1."),
+                                           ("customer", "Friday doesn't suit me, I'm away. Saturday?")),
                "declined_instead": turns(("customer", "The jacket arrived torn."),
                                          ("agent", "I'm sorry! I can offer you a £10 voucher for the "
                                                    "trouble."),

@@ -9,7 +9,7 @@ import pytest
 
 from calmline.engine.composer import suggest
 from calmline.engine.phrases import asked_for, issue_phrase, said_back, trouble_object
-from calmline.engine.situations import praise_only, repeat_contact, thanks_for_done
+from calmline.engine.situations import deadline, praise_only, repeat_contact, thanks_for_done
 from tests.coach.support import coach_analyzer, turns
 
 
@@ -123,3 +123,51 @@ def test_a_deposit_asked_back_is_their_deposit_back() -> None:
     other = top(("customer", "The venue kept the deposit. Separately, I was charged £80 twice for the "
                              "cake, and I want a refund of the £80."))
     assert "your deposit back" not in other
+
+
+# Follow-ups written for the same trial: the conversation so far changes the reply.
+
+
+def test_a_day_they_offer_instead_is_the_day_checked() -> None:
+    """"Thursday is no good, I'm at work. Saturday?" was asked "tell me what would suit you better"."""
+    reply = top(("customer", "Your engineer didn't turn up yesterday."),
+                ("agent", "I'm really sorry about that. I've rebooked the visit for Thursday "
+                          "between 8 and 1."),
+                ("customer", "Thursday is no good, I'm at work. Saturday?"))
+    assert "I'll check Saturday for you" in reply and "what would suit you better" not in reply
+
+
+def test_again_on_its_own_is_a_fault_come_back() -> None:
+    reply = top(("customer", "I was promised a call back on Monday and nobody called."),
+                ("agent", "I'm sorry nobody called you. I'll make sure the team calls you today "
+                          "before 4pm."),
+                ("customer", "It's 5pm. Nobody has called. Again."))
+    assert "happen again" in reply
+
+
+def test_many_times_in_answer_to_a_question_counts_no_contacts() -> None:
+    assert not repeat_contact(["Yes. Obviously. Many times. That's the first thing I did."])
+    assert repeat_contact(["I have called you many times about this."])
+
+
+@pytest.mark.parametrize("text, due", [
+    ("ok so I just wait? it's £64 and I need it for my rent friday", "by Friday"),
+    ("I ordered a birthday cake for my daughter for tomorrow and just got an email saying it can't be made.",
+     "tomorrow"),
+    ("The hotel cancelled our room. We're stuck at the airport with two kids at midnight.", "tonight"),
+    ("We are stranded in Lisbon, the flight has gone.", "right now"),
+    ("I got stuck in traffic last week and missed the slot.", None),
+    ("My card is stuck in your machine.", None),
+])
+def test_a_deadline_said_without_by_and_someone_stranded(text: str, due: str | None) -> None:
+    assert deadline(text) == due
+
+
+def test_someone_stranded_tonight_hears_back_within_the_hour() -> None:
+    reply = top(("customer", "The hotel cancelled our room the night before. We're stuck at the airport with "
+                             "two kids at midnight."))
+    assert "within the hour" in reply and "within 24 hours" not in reply
+    cake = top(("customer", "I ordered a birthday cake for my daughter for tomorrow and just got an email "
+                            "saying it can't be made. Her party is tomorrow at 2!!"))
+    assert "your birthday cake order can't be made" in cake and "tell me a bit more" not in cake
+    assert "within 24 hours" not in cake

@@ -287,9 +287,11 @@ def _sent_wrong(sentence: str) -> IssuePhrase | None:
 # "I booked a table for 8 for my mums 70th ... and you've just emailed to say it's cancelled"
 _BOOKING_CANCELLED = re.compile(r"\b(?:I|we)\s+(?:had\s+)?(?P<how>booked|reserved|ordered)\s+"
                                 r"(?:a|an|the|my|our)\s+"
-                                r"(?P<thing>[a-z]{3,})\b[^.!?]{0,100}?\b(?:it|that|they)(?:['’]s|\s+is|\s+was|"
-                                r"\s+has\s+been|['’]s\s+been|\s+had\s+been|\s+got|\s+were|\s+are|['’]re|"
-                                r"\s+have\s+been)\s+(?:now\s+|just\s+|been\s+)?cancell?ed\b", re.IGNORECASE)
+                                r"(?P<thing>(?:[a-z]{3,}\s+)?[a-z]{3,})\b[^.!?]{0,100}?\b(?:it|that|they)"
+                                r"(?:(?:['’]s|\s+is|\s+was|\s+has\s+been|['’]s\s+been|\s+had\s+been|\s+got|\s+were|"
+                                r"\s+are|['’]re|\s+have\s+been)\s+(?:now\s+|just\s+|been\s+)?(?P<done>cancell?ed)|"
+                                r"\s+(?P<cant>can['’]?t|cannot|won['’]t)\s+be\s+(?P<what>made|delivered|done|baked|"
+                                r"fitted|installed))\b", re.IGNORECASE)
 
 
 def _booking_cancelled(sentence: str) -> IssuePhrase | None:
@@ -298,7 +300,12 @@ def _booking_cancelled(sentence: str) -> IssuePhrase | None:
         return None
     kind = "order" if match.group("how").lower() == "ordered" else "booking"
     thing = match.group("thing").lower()
+    if thing.split()[-1] in _NOT_OBJECT | _FUNCTION or thing.split()[0] in _FUNCTION:
+        thing = thing.split()[-1] if thing.split()[0] in _FUNCTION else thing.split()[0]
     named = f"your {thing} {kind}" if thing not in ("booking", "order", "reservation") else f"your {thing}"
+    if match.group("cant"):  # "I ordered a birthday cake ... an email saying it can't be made"
+        return IssuePhrase(f"being told {named} can't be {match.group('what').lower()}",
+                           f"you've been told {named} can't be {match.group('what').lower()}")
     return IssuePhrase(f"{named} being cancelled", f"{named} was cancelled")
 
 
@@ -478,7 +485,7 @@ _NOT_NAMING = re.compile(r"(?:\b(?:i'm|i am|we're|we are|i was|as)|^\W*(?:to|dea
 _AFTER_IS = frozenset("""been gone come broken not never still just in on off free late missing stopped died
 arrived due going got always finally already down dead""".split())
 _NOT_THING = frozenset("""own since across damn bloody so-called guaranteed whole entire actual real going
-    twice hell heck fuck frick
+    twice hell heck fuck frick country world
 four five six seven eight nine ten eleven twelve twenty""".split())
 # Where they say they will take it ("or I'm calling my bank", "I will take it to the Financial
 # Ombudsman"): a threat's address, not what went wrong

@@ -23,6 +23,7 @@ _DEADLINE = re.compile(r"\b(today|tonight|right now|immediately|asap|this mornin
                        r"(?:by|before|until|no later than) (?:this |next )?"
                        r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the weekend))\b",
                        re.IGNORECASE)
+_FOR = re.compile(r"\b(?:for|needed)\s+$", re.IGNORECASE)  # "a cake for tomorrow", "needed today"
 _QUOTED_RULE = re.compile(r"\b(?:says?|said|told|promised?|promising|advertised|website|site|app|"
                           r"meant to|supposed to|was due|were due)\b", re.IGNORECASE)
 _DAY = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend)\b", re.IGNORECASE)
@@ -51,10 +52,35 @@ _OPEN_PROBLEM = re.compile(r"\b(?:but|still|never|again|wrong|broken|missing|pro
                            re.IGNORECASE)
 
 
+# "I need it for my rent friday": a day they need it by, said without "by"
+_NEED_BY_DAY = re.compile(r"\bneed (?:it|this|that|them|the money|my money|it back)\b[^.!?\n]{0,30}?\b"
+                          r"(?:on |by |for )?(?P<day>monday|tuesday|wednesday|thursday|friday|saturday|"
+                          r"sunday)\b",
+                          re.IGNORECASE)
+# "We're stuck at the airport with two kids at midnight": nothing can wait until tomorrow
+_STRANDED = re.compile(r"\b(?:(?:we['’]re|i['’]m|we are|i am|we've been|i've been|are|now)\s+"
+                       r"(?:now\s+|still\s+)?(?:stuck|stranded)\s+(?:at|in|on|outside|by)\s+(?:the\s+|a\s+)?"
+                       r"(?:airport|station|terminal|hotel|lobby|roadside|side of the road|motorway|platform|"
+                       r"train|street|border|port|ferry|abroad|outside|car park)|stranded|"
+                       r"nowhere to (?:stay|sleep)|locked out of (?:my|our|the) (?:house|home|flat|room))\b",
+                       re.IGNORECASE)
+_NIGHT = re.compile(r"\b(?:tonight|midnight|night|late|dark|\d{1,2}(?::\d\d)?\s?(?:pm|am))\b", re.IGNORECASE)
+
+
 def deadline(text: str) -> str | None:
     """The deadline the customer gave in `text` ("I need it TODAY", "if it's not here by
     Thursday"), lower case but for a day's name, or None ("it arrived this morning" and "the
-    wedding is on Saturday" are no deadline)."""
+    wedding is on Saturday" are no deadline). Someone stranded needs it sorted tonight or now."""
+    found = _said_deadline(text)
+    if found is None:
+        need = _NEED_BY_DAY.search(text)
+        found = f"by {need.group('day').capitalize()}" if need else None
+    if found is None and _STRANDED.search(text) and not _QUOTED_RULE.search(text):
+        found = "tonight" if _NIGHT.search(text) else "right now"
+    return found
+
+
+def _said_deadline(text: str) -> str | None:
     for match in _DEADLINE.finditer(text):
         before = text[max(0, match.start() - 60):match.start()]
         if _QUOTED_RULE.search(before.split(".")[-1]):
@@ -65,7 +91,7 @@ def deadline(text: str) -> str | None:
             said = re.sub(r"^(?:until|no later than)\b", "by", match.group(1).lower())
             day_name = day.group(0).lower()
             return said[:said.rfind(" ") + 1] + (day_name if day_name == "weekend" else day_name.capitalize())
-        if match.group(1).isupper() or _NEED.search(before.split(".")[-1]):
+        if match.group(1).isupper() or _NEED.search(before.split(".")[-1]) or _FOR.search(before):
             return match.group(1).lower()
     return None
 
@@ -108,12 +134,17 @@ _ORDINAL_TIME = re.compile(r"(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+
 _PAID = re.compile(r"\b(?:charged|billed|debited|paid|pay|paying|payments?)\b", re.IGNORECASE)
 
 
+_VAGUE_TIMES = re.compile(r"\b(?:several|multiple|many|countless|loads of|so many)\s+times\b", re.IGNORECASE)
+
+
 def _asking(clause: str) -> bool:
     """Does a clause that counts times count contacts? Not payments; not attempts at anything
     but reaching us."""
     tried = _TRIED.search(clause)
     if tried:
         return bool(_ASKING.search(clause, tried.end()))
+    if _VAGUE_TIMES.search(clause) and not _ASKING.search(clause):
+        return False  # "Yes. Obviously. Many times." (restarting the router) counts no contacts
     return not _PAID.search(clause)
 
 
@@ -123,10 +154,15 @@ _AGAIN = re.compile(r"\b(?:(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+ti
                     r"hasn't arrived|didn't come|didn't turn up) again)\b", re.IGNORECASE)
 
 
+# "Nobody has called. Again.": the word on its own after what went wrong
+_AGAIN_ALONE = re.compile(r"[.!?]\s*again\s*[.!?]+", re.IGNORECASE)
+
+
 def recurs(texts: Sequence[str]) -> bool:
     """The customer says what went wrong has happened before ("the second time the delivery's come
-    without the dips", "late AGAIN"): a fault come back, whether or not they told us last time."""
-    return any(m for text in texts for m in _AGAIN.finditer(text))
+    without the dips", "late AGAIN", "Nobody has called. Again."): a fault come back, whether or
+    not they told us last time."""
+    return any(_AGAIN.search(text) or _AGAIN_ALONE.search(text) for text in texts)
 
 
 def repeat_contact(texts: Sequence[str], memo: TextMemo | None = None) -> bool:

@@ -152,7 +152,10 @@ def _clause_of(text: str, word: str) -> str:
 
 
 _SOON = frozenset({"today", "tonight", "right now", "immediately", "asap", "this morning",
-                   "this afternoon", "this evening", "within the hour", "in the next hour"})
+                   "this afternoon", "this evening", "within the hour", "in the next hour", "tomorrow",
+                   "by tomorrow"})
+# ... and those that cannot wait even until this afternoon: the update is within the hour
+_NOW = frozenset({"tonight", "right now", "immediately", "within the hour", "in the next hour"})
 
 
 # A request, and nothing else: "A refund please.", "I want my money back"
@@ -411,7 +414,7 @@ def _deadline_slots(latest: str, slots: dict[str, str]) -> None:
     if due in _SOON or due != due.lower() or due.endswith("weekend"):  # a named day
         # "within 24 hours" to someone who needs it today is a refusal, and to someone who needs
         # it by Thursday it may be Friday: tell them today
-        slots["update_time"] = slots.get("callback_time", "today")
+        slots["update_time"] = "within the hour" if due in _NOW else slots.get("callback_time", "today")
 
 
 def _only_greets(text: str, config: CoachConfig) -> bool:
@@ -429,6 +432,10 @@ def _declined_slots(moment: Moment, latest: str, config: CoachConfig, slots: dic
         slots["declined"] = declined
         if asked_for(latest):
             slots["declined_asks"] = "yes"
+        instead = _OTHER_TIME.search(latest)
+        if instead and not slots.get("declined_asks"):  # "Thursday is no good. Saturday?"
+            word = instead.group("when")
+            slots["instead"] = word if word.lower() in ("the weekend", "next week") else word.capitalize()
 
 
 def _declined(moment: Moment, latest: str, config: CoachConfig) -> str | None:
@@ -459,6 +466,15 @@ def _declined(moment: Moment, latest: str, config: CoachConfig) -> str | None:
             first = clause.split(" ", 1)[0]
             said.append(clause[:1].lower() + clause[1:] if first.lower() in _SMALL_FIRST else clause)
     return (", and ".join(said) or "that doesn't work for you") if declined else None
+
+
+# the day they offer instead of ours ("Thursday is no good, I'm at work. Saturday?"): a question
+# or a plea that names a day ("could you do Saturday", "what about next week?")
+_OTHER_TIME = re.compile(r"(?:^|[.!?,]\s*|\b(?:what about|how about|could you do|can you do|can it be|"
+                         r"could it be|is|any chance of|or)\s+)(?:on\s+)?(?P<when>monday|tuesday|wednesday|"
+                         r"thursday|friday|saturday|sunday|the weekend|next week)\b"
+                         r"(?:\s+(?:morning|afternoon|evening|instead|then))?"
+                         r"\s*(?:\?|instead\b|please\b|would\b|works?\b|is better\b|suits?\b)", re.IGNORECASE)
 
 
 # an order to us inside what they turned down ("No thanks, just refund me")

@@ -33,7 +33,8 @@ SLOT_NAMES = frozenset({"name", "order", "product", "duration", "amount", "date"
                         "recurs",  # a marker: what went wrong has happened before ("late AGAIN")
                         "amount_back",  # a marker: {amount} is the sum they ask back
                         "answered",  # a marker: an agent has replied before the latest message
-                        "thanks_done"})  # a marker: only thanks, after an agent said it's done
+                        "thanks_done",  # a marker: only thanks, after an agent said it's done
+                        "instead"})  # the day they offer instead of the one they turned down
 # Slots every conversation fills (the sla times `sla` must define); any other slot in a hint, a
 # move or a rewrite needs a {slot|fallback}, so that text never shows a raw {slot}.
 REQUIRED_SLA = frozenset({"refund_time", "callback_time", "update_time", "replacement_time"})
