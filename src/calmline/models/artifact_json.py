@@ -2,7 +2,9 @@
 from a shipped artefact's name or from a team's own file.
 
 The linear models, the semantic heads and the draft heads are all stored this way; `make models`
-run twice must give identical files (fixed key order, no gzip timestamp or file name).
+run twice must give identical files (fixed key order, no gzip timestamp or file name; the rest of
+what is pinned is listed in `reproducible.py`, and `make models-check` compares a retrain with the
+committed files).
 """
 
 from __future__ import annotations

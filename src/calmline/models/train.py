@@ -4,6 +4,12 @@ Only Apache-2.0 GoEmotions and MIT Davidson data are used for training.  Hyper-p
 (C, class weights) and decision thresholds are chosen by 5-fold cross-validation on the
 training split; dev metrics are printed for information only.  scikit-learn is imported here
 and nowhere at inference time.
+
+Run twice on the same data it writes the same bytes: fixed seed and folds, the vocabulary sorted,
+weights rounded to 4 decimals, the library versions (not a date or a path) in the metadata, gzip
+without a timestamp, BLAS on one thread (`models/reproducible.py`; `make models-check` compares a
+retrain with the committed artefacts). liblinear's result can still move in the last digits with
+another scikit-learn release or CPU.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from calmline.models.features import INSULTS, PROFANITY, Tokenizer, feature_names, tokenize
 from calmline.models.linear import LinearTextModel, dump_model
+from calmline.models.reproducible import training_threads
 
 SEED = 13
 N_JOBS = min(2, os.cpu_count() or 1)
@@ -265,6 +272,7 @@ def run(data: Path, out: Path, models: Sequence[str], log: Callable[[str], None]
     return built
 
 
+@training_threads()  # the same sums on any number of cores (models/reproducible.py)
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m calmline.models.train", description=__doc__)
     parser.add_argument("--data", type=Path, default=None,

@@ -36,7 +36,10 @@ one-sentence reply: the hard negatives (a bare clarifying question, a plain answ
 drafts, whose good replies nearly all apologise first, lack. With every other head at its
 threshold, each one's threshold is chosen on dev by the sentence heads' three rules.
 
-Fixed seed, fixed order, deterministic solver: two runs give the same artefact, byte for byte.
+Fixed seed, fixed order, deterministic solver, BLAS on one thread (models/reproducible.py): two
+runs on one machine give the same artefact, byte for byte (`make models-check`). The heads are
+chosen with the engine as shipped, so they are retrained after the semantic heads (make models
+does both, in that order).
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ from calmline.engine.draft_heads import (
 )
 from calmline.evaluation.coach_tasks import load_agent_replies
 from calmline.evaluation.drafts_set import DraftRow, load_drafts
+from calmline.models.reproducible import training_threads
 from calmline.playbook import load_playbook
 from calmline.playbook.coach_loader import default_coach
 from calmline.playbook.coach_schema import CoachConfig
@@ -424,6 +428,7 @@ def train(coach: CoachConfig, drafts: Path, encoder: MiniLMEncoder,
                    anti_replies=anti_replies)
 
 
+@training_threads()  # the same sums on any number of cores (models/reproducible.py)
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     root = Path(__file__).resolve().parents[3]

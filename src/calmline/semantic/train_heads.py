@@ -5,8 +5,10 @@ playbook's example sentences and near misses, and, for the level head only, 5,00
 comments as weak labels (Apache-2.0, one of the two public sets that may train what ships).
 Decision thresholds are chosen
 on the dev split, together with what the fast path and the example similarity already find, so a
-head only adds what they miss. The test split is never read here. Fixed seeds; two runs give the
-same artefact.
+head only adds what they miss. The test split is never read here. Fixed seeds, rows in the order
+of the sorted data files, BLAS on one thread (models/reproducible.py: on two threads OpenBLAS adds
+some sums in another order, and the coefficients moved in the fifth decimal): two runs on one
+machine give the same artefact, byte for byte (`make models-check`).
 
 Multiple-instance learning: a message labelled `violence` has one threatening sentence among
 several ordinary ones. The positive instance of such a message is its sentence (or the message's
@@ -28,6 +30,7 @@ from sklearn.linear_model import LogisticRegression
 
 from calmline.engine.analyzer import Analyzer
 from calmline.evaluation.team_sets import SAFETY_LABELS, TeamRow, load_team_rows
+from calmline.models.reproducible import training_threads
 from calmline.playbook import load_playbook
 from calmline.playbook.schema import LEVELS, Playbook
 from calmline.semantic.encoder import WEIGHTS_SHA256, MiniLMEncoder
@@ -325,6 +328,7 @@ def train_level(playbook: Playbook, encoder: MiniLMEncoder, fast: Analyzer, leve
     return head, float(within)
 
 
+@training_threads()  # the same sums on any number of cores (models/reproducible.py)
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[3] / "data",
