@@ -164,17 +164,22 @@ def test_check_names_what_differs(tmp_path: Path, capsys: pytest.CaptureFixture[
     committed, retrained = tmp_path / "committed", tmp_path / "retrained"
     committed.mkdir()
     retrained.mkdir()
-    model = {"name": "m", "weights": {"a": 0.5, "b": -1.0}}
+    model = {"name": "m", "weights": {"a": 0.5, "b": -1.0},
+             "heads": [{"section": "flags", "label": "abuse", "coef": [0.1, 0.2, 0.3]}]}
     for name in ("same", "header", "model", "missing"):
         write_json_gz(model, committed / f"{name}.json.gz")
     write_json_gz(model, retrained / "same.json.gz")
     (retrained / "header.json.gz").write_bytes(
         gzip.compress(gzip.decompress((committed / "same.json.gz").read_bytes()), mtime=1))
-    write_json_gz({**model, "weights": {"a": 0.5, "b": -1.25}}, retrained / "model.json.gz")
+    write_json_gz({**model, "weights": {"a": 0.5, "b": -1.25},
+                   "heads": [{"section": "flags", "label": "abuse", "coef": [0.1, 0.25, 0.4]}]},
+                  retrained / "model.json.gz")
     assert check.main([str(retrained), "--expected", str(committed)]) == 1
     out = capsys.readouterr().out
     assert "same     same.json.gz" in out
     assert "DIFFERS  header.json.gz" in out and "the gzip bytes only" in out
     assert "DIFFERS  model.json.gz" in out and "/weights/b: -1.0 -> -1.25" in out
+    assert "/heads[flags.abuse]/coef: 2 of 3 numbers, by up to 0.1" in out
     assert "MISSING  missing.json.gz" in out
     assert check.main([str(committed), "--expected", str(committed)]) == 0
+    assert check.main([str(retrained), "--expected", str(committed), "same.json.gz"]) == 0

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-SHOWN = 5  # differing values shown per artefact
+SHOWN = 8  # differing values shown per artefact
 
 
 def sha256(raw: bytes) -> str:
@@ -37,15 +37,29 @@ def differences(a: Any, b: Any, where: str = "", limit: int = SHOWN) -> list[str
     if isinstance(a, dict):
         pairs = [(f"{where}/{key}", a.get(key, _MISSING), b.get(key, _MISSING))
                  for key in sorted(set(a) | set(b))]
+    elif len(a) == len(b) and all(_is_number(x) for x in (*a, *b)):
+        moved = [abs(x - y) for x, y in zip(a, b, strict=True) if x != y]  # weights: one line
+        return [f"{where}: {len(moved)} of {len(a)} numbers, by up to {max(moved):.6g}"] if moved else []
     else:
         if len(a) != len(b):
             found.append(f"{where}: {len(a)} items -> {len(b)}")
-        pairs = [(f"{where}[{i}]", x, y) for i, (x, y) in enumerate(zip(a, b, strict=False))]
+        pairs = [(f"{where}[{_name(x, i)}]", x, y) for i, (x, y) in enumerate(zip(a, b, strict=False))]
     for path, x, y in pairs:
         if len(found) >= limit:
             break
         found += differences(x, y, path, limit - len(found))
     return found[:limit]
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _name(item: Any, index: int) -> str:
+    """A list item's name in a path: a head's section.label, else its index."""
+    if isinstance(item, dict) and isinstance(item.get("label"), str):
+        return ".".join(str(item[k]) for k in ("section", "label") if isinstance(item.get(k), str))
+    return str(index)
 
 
 def _short(value: Any) -> str:
@@ -89,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="the committed artefacts (default: the package's models/artifacts)")
     parser.add_argument("names", nargs="*",
                         help="artefact file names (default: every *.json.gz in --expected)")
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)  # names may follow --expected
     lines, same = compare(args.expected, args.found, args.names)
     print("\n".join(lines))
     if not same:
