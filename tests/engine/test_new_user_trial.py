@@ -171,3 +171,24 @@ def test_someone_stranded_tonight_hears_back_within_the_hour() -> None:
                             "saying it can't be made. Her party is tomorrow at 2!!"))
     assert "your birthday cake order can't be made" in cake and "tell me a bit more" not in cake
     assert "within 24 hours" not in cake
+
+
+# Emails written for the same trial.
+
+
+def test_what_did_not_work_in_their_room_is_the_issue_and_a_partial_refund_is_partial() -> None:
+    email = ("Hello,\n\nI am writing to complain about my recent stay at your Bristol hotel (booking ref "
+             "HB-20931). The air conditioning in room 214 did not work for the whole three nights. I would "
+             "like a partial refund for the inconvenience.\n\nKind regards,\nMargaret Holt")
+    assert clause(email) == "your air conditioning did not work"
+    reply = top(("customer", email))
+    assert "a partial refund" in reply and "your recent stay" not in reply
+
+
+def test_an_initial_is_no_name_to_call_them_by() -> None:
+    chat = turns(("customer", "For the third month running my electricity bill has been estimated."))
+    chat[0]["author"] = "J. Okafor"
+    text = suggest(chat, coach_analyzer())[0].text
+    assert "J." not in text
+    chat[0]["author"] = "Mr Okafor"
+    assert "Mr Okafor" in suggest(chat, coach_analyzer())[0].text

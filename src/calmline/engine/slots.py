@@ -768,11 +768,13 @@ _TITLE = re.compile(r"(?:mr|mrs|ms|miss|mx|dr|prof)\.?", re.IGNORECASE)
 def _called(author: str) -> str | None:
     """What a reply calls the customer: their first name ("Priya Shah" -> "Priya"), or the whole
     name after a title ("Mr Okafor"); none for a handle or an email address, which nobody is
-    called to their face."""
+    called to their face, and none for an initial ("J. Okafor" was "Thank you, J.,")."""
     words = author.split()
     if not words or re.search(r"[@\d_/]", author):
         return None
-    return " ".join(words[:2]) if _TITLE.fullmatch(words[0]) and len(words) > 1 else words[0]
+    if _TITLE.fullmatch(words[0]) and len(words) > 1:
+        return " ".join(words[:2])
+    return None if len(words[0].rstrip(".")) <= 1 else words[0]
 
 
 # "get the deposit back", "the return of my £500 deposit": their deposit, in the sentence that asks for it
@@ -794,9 +796,16 @@ def _deposit_back(said: Sequence[str]) -> bool:
 
 
 def _deposit_or(ask: str, want: str, moment: Moment) -> str:
-    """The want as the playbook words it, but a deposit asked back as "your deposit back": a deposit
-    is theirs, returned, not refunded."""
-    return "your deposit back" if want == "refund" and _deposit_back(_said(moment)) else ask
+    """The want as the playbook words it, but a deposit asked back as "your deposit back" (a
+    deposit is theirs, returned, not refunded), and a partial refund as one."""
+    if want != "refund":
+        return ask
+    if _deposit_back(_said(moment)):
+        return "your deposit back"
+    return "a partial refund" if _PARTIAL.search(" ".join(_said(moment))) else ask
+
+
+_PARTIAL = re.compile(r"\b(?:a\s+)?partial\s+refund\b", re.IGNORECASE)
 
 
 def _build_slots(moment: Moment, config: CoachConfig) -> dict[str, str]:
