@@ -71,7 +71,14 @@ def serve_command(
     uvicorn.run("calmline.service.asgi:app", host=host, port=port, workers=workers,
                 log_level=log_level, log_config=logs.uvicorn_config(log_level), access_log=False,
                 http=http_protocol.BoundedH11Protocol, timeout_keep_alive=keep_alive,
-                h11_max_incomplete_event_size=http_protocol.HEAD_LIMIT)
+                h11_max_incomplete_event_size=http_protocol.HEAD_LIMIT,
+                # a worker loads its models before it answers uvicorn's health check: on a busy
+                # machine that takes longer than uvicorn's 5 s, and the worker was killed and
+                # restarted for ever
+                timeout_worker_healthcheck=WORKER_STARTUP_S)
+
+
+WORKER_STARTUP_S = 60  # how long a worker may take to come up (or answer a ping) before it is restarted
 
 
 def _use_team_method(playbook: Path | None, coach: Path | None) -> None:
