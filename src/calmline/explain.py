@@ -51,6 +51,8 @@ def _section(rule: str) -> str:
         return _SIGNS.get(parts[2], f"a sign of anger ({_words(parts[2])})")
     if section == "anger" and len(parts) > 2 and parts[1] == "lexicon":
         return f"angry words from the playbook ({_words(parts[2])})"
+    if section == "flags" and len(parts) > 2 and parts[2] == "request":  # signals/flags.request_rule
+        return f"a request on the playbook's {_words(parts[1])} list, a threat only when said in protest"
     template = _SECTIONS.get(section)
     return template.format(label=label) if template else f"a rule of the playbook ({label})"
 

@@ -8,6 +8,7 @@ whole thread use the same detectors, so batch insights never re-implement a sign
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -28,12 +29,16 @@ from calmline.signals.base import (
     labels_of,
     registry,
 )
+from calmline.signals.protest import ProtestRule
 from calmline.signals.text import normalize
 
 if TYPE_CHECKING:
     from calmline.semantic.encoder import MiniLMEncoder
 
 HistoryItem = Turn | str | Mapping[str, Any]
+# the anger a message's words, cues and meaning show before any flag's floor: (score, evidence,
+# reason, the model's raw score)
+_Felt = tuple[float, tuple[Evidence, ...], str, float | None]
 
 
 def as_turn(item: HistoryItem) -> Turn:
@@ -114,6 +119,8 @@ class Analyzer:
             _build(factories[name], playbook, encoder, settings[name])
             for name in playbook.detectors]
         self._escalation = EscalationPolicy(playbook)
+        self._protest = {name: rule for name, flag in playbook.flags.items()
+                         if (rule := ProtestRule.of(name, flag)) is not None}
 
     def _load_encoder(self, playbook: Playbook) -> MiniLMEncoder | None:
         if not playbook.semantic.enabled or "semantic" not in playbook.detectors:
@@ -201,8 +208,13 @@ class Analyzer:
         flags = merge_findings(f for f in found if f.label in pb.flags and f.detector != "wants"
                                and f.section in (None, "flags"))
         semantic = prior.get("semantic", [])
-        anger = self._anger(prior.get("anger", []), flags, history,
-                            next((f for f in semantic if f.label == "anger_level"), None))
+        level = next((f for f in semantic if f.label == "anger_level"), None)
+        felt = self._felt(prior.get("anger", []), level)
+        if self._protest:
+            felt_level = pb.anger.level_of(felt[0]) if level is not None else None
+            flags = tuple(f for f in flags if f.label not in self._protest
+                          or self._protest[f.label].stands(f, norm.original, felt_level))
+        anger = self._anger(felt, flags, history, meant=level is not None)
         facts = tuple(Fact(f.label, f.value or f.evidence[0].text, f.evidence[0].text,
                            f.evidence[0].start, f.evidence[0].end)
                       for f in prior.get("facts", []) if f.evidence)
@@ -214,10 +226,12 @@ class Analyzer:
         rising = rising_over_turns([*scores, anger.score], pb.escalation.rising,
                                    pb.anger.levels.get(pb.escalation.rising.min_level, 0.0)
                                    if pb.escalation.rising.min_level != "calm" else 0.0)
-        escalate = self._escalation.decide(norm, flags, wants, facts, rising)
         known = {"anger", "abuse", "threats", "wants", "causes", "facts", "venting", "semantic"}
-        extra = tuple(f for name, fs in prior.items() for f in fs
-                      if name not in known or f.label == "offensive" or f.section == "watch")
+        flags, watch = signs_to_check(flags, (f for f in found if f.section == "watch"))
+        escalate = self._escalation.decide(norm, flags, wants, facts, rising, watch)
+        extra = (*(f for name, fs in prior.items() for f in fs
+                   if (name not in known or f.label == "offensive") and f.section != "watch"),
+                 *watch)
         causes = [*prior.get("causes", []), *(f for f in semantic if f.section in ("causes", "areas"))]
         return Analysis(
             text=norm.original, anger=anger,
@@ -226,8 +240,8 @@ class Analyzer:
             wants=wants, facts=facts, flags=flags, venting=venting, escalate=escalate,
             extra=extra, notes=tuple(notes))
 
-    def _anger(self, found: list[Finding], flags: tuple[Finding, ...],
-               history: Sequence[Turn], semantic: Finding | None = None) -> Anger:
+    def _felt(self, found: list[Finding], semantic: Finding | None = None) -> _Felt:
+        """The anger the message's words, cues and meaning show, before any flag's floor."""
         cfg = self.playbook.anger
         base = next((f for f in found if f.label == "anger"), None)
         score = base.score if base else 0.0
@@ -242,15 +256,42 @@ class Analyzer:
             reason += f"; raised by meaning: {semantic.reason}"
             evidence = evidence + semantic.evidence
             score = semantic.score
+        return score, evidence, reason, base.raw_score if base else None
+
+    def _anger(self, felt: _Felt, flags: tuple[Finding, ...], history: Sequence[Turn],
+               meant: bool) -> Anger:
+        """The anger `felt`, raised to the floors of the flags (`_floor`; `meant`: the semantic
+        tier read the level), with its trend over the customer's earlier turns."""
+        cfg = self.playbook.anger
+        score, evidence, reason, raw = felt
         for flag in flags:
-            floor = self._floor(flag.label, meant=semantic is not None)
+            floor = self._floor(flag.label, meant=meant)
             if floor > score:
                 score = floor
                 evidence = evidence + flag.evidence
                 reason += f"; at least {cfg.level_of(floor)} because of {flag.label}"
         scores = [t.anger for t in history if t.role == "customer" and t.anger is not None]
         return Anger(round(score, 4), cfg.level_of(score), evidence,
-                     trend([*scores, score], cfg), base.raw_score if base else None, reason)
+                     trend([*scores, score], cfg), raw, reason)
+
+
+def signs_to_check(flags: tuple[Finding, ...], watch: Iterable[Finding]
+                   ) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
+    """(flags, watch): one sign to check per label, and none for a label that is flagged.
+
+    The fast path and the semantic tier may each see a weaker sign of the same danger ("that
+    login was me" and the sentence that reads like a takeover): the agent is asked to check once,
+    with both the phrase and the sentence. A sign of a label flagged on the same message says
+    nothing more than the flag: its evidence joins the flag's, and the flag stays as it was read.
+    """
+    signs = merge_findings(watch)
+    flagged = {f.label for f in flags}
+    more = {s.label: s.evidence for s in signs if s.label in flagged}
+    if more:
+        flags = tuple(replace(f, evidence=f.evidence + tuple(e for e in more[f.label]
+                                                                if e not in f.evidence))
+                      if f.label in more else f for f in flags)
+    return flags, tuple(s for s in signs if s.label not in flagged)
 
 
 def merge_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:

@@ -120,6 +120,27 @@ class AngerConfig(_Strict):
         return level
 
 
+class Protest(_Strict):
+    """When a flag's request is a threat: a request to cancel is the `cancellation` want, and churn
+    (a threat to leave, routed to retention) only when it is said in protest (PLAYBOOK §2 lists
+    churn among the threats; data/support/README.md: "churn vs a plain cancellation")."""
+
+    min_level: LevelName = Field(
+        "frustrated", description="the least level, as the message reads before any flag's floor, at "
+                                  "which a request (`request_patterns`, or a reading by meaning) is "
+                                  "the threat: a calmer \"I'd like to cancel my contract\" is a want")
+    request_patterns: Regexes = Field(
+        default_factory=list,
+        description="phrases that raise the flag only in protest (\"cancel my contract\", \"close my "
+                    "account\"); the flag's own `patterns` (\"I'm switching to another provider\") are "
+                    "the threat at any level")
+    reason_patterns: Regexes = Field(
+        default_factory=list,
+        description="a reason the company cannot change (moving abroad, a death, a new job), or no "
+                    "fault at all (\"nothing wrong with the service\"): the request is not the threat "
+                    "at any level, unless one of the flag's own `patterns` is said too")
+
+
 class FlagConfig(TargetedGroup):
     route: str
     anger_floor: LevelName | None = Field(None, description="the least anger this flag implies")
@@ -157,6 +178,15 @@ class FlagConfig(TargetedGroup):
                     "someone else's doubt (\"the bank asked if it was me\", \"I thought it was me\")")
     cleared_reason: str = Field(
         "", description="what such a message tells instead, as the agent reads it")
+    figure_patterns: Regexes = Field(
+        default_factory=list,
+        description="a sentence the semantic tier reads as this flag but that matches one of these "
+                    "says words of the flag as a figure of speech tied to a deadline, an event, a "
+                    "thing or a place (\"if it's not here by Thursday I don't know what I'll do\", "
+                    "\"I'm about to lose my mind in here\"): it is neither flagged nor shown as a sign "
+                    "to check; the label's own patterns and the message's other sentences still read")
+    protest: Protest | None = Field(
+        None, description="the flag is a threat only when said in protest (churn): see `Protest`")
     danger: bool = Field(
         False, description="a danger to someone (violence, self-harm, account takeover): read for "
                            "recall first, never dropped because a phrase was negated, and a weaker "
@@ -205,6 +235,17 @@ class RisingConfig(_Strict):
 
 class Topic(PhraseGroup):
     route: str
+    mention_patterns: Regexes = Field(
+        default_factory=list,
+        description="the topic's words said of something else: a denial (\"I'm not saying I've been "
+                    "hacked\"), the name of a team or a message (\"your fraud team\", \"a fraud "
+                    "text\"): a phrase inside one of these does not raise the topic (a negated one "
+                    "never does)")
+    read_by: str | None = Field(
+        None, description="the flag that reads the topic's words by meaning (account_security for "
+                          "security): where that flag reads the message, flagged or only a sign to "
+                          "check, the topic adds no reason of its own (the flag routes, or the "
+                          "customer said it was not one)")
 
 
 class AuthorityConfig(_Strict):
@@ -328,6 +369,16 @@ class Playbook(_Strict):
         if unknown:
             detail = ", ".join(f"{w} -> {r!r}" for w, r in sorted(unknown.items()))
             raise ValueError(f"unknown routes (declare them under `routes`): {detail}")
+        return self
+
+    @model_validator(mode="after")
+    def _topics_read_by_flags(self) -> Playbook:
+        unknown = {name: topic.read_by for name, topic in self.escalation.authority.topics.items()
+                   if topic.read_by is not None and topic.read_by not in self.flags}
+        if unknown:
+            detail = ", ".join(f"escalation.authority.topics.{n}.read_by -> {f!r}"
+                               for n, f in sorted(unknown.items()))
+            raise ValueError(f"topics read by flags not under `flags`: {detail}")
         return self
 
     @model_validator(mode="after")

@@ -34,6 +34,11 @@ def sentence_pattern(patterns: Sequence[str]) -> re.Pattern[str] | None:
     return re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE)
 
 
+def request_rule(label: str) -> str:
+    """The rule that names a flag's `protest.request_patterns` in its evidence."""
+    return f"flags.{label}.request"
+
+
 def _matcher(flag: tuple[str, str | None, PhraseMatcher]) -> PhraseMatcher:
     return flag[2]
 
@@ -53,11 +58,17 @@ class ThreatsDetector:
 
     def __init__(self, playbook: Playbook) -> None:
         index = LiteralIndex()  # one scan per message for all its groups
+        mine = [(name, flag) for name, flag in playbook.flags.items()
+                if flag.detector == self.name]  # abuse, swearing: `detector: abuse`
         self._flags = [
             (name, flag.route, PhraseMatcher.from_group(f"flags.{name}", flag, source="pattern",
                                                         index=index))
-            for name, flag in playbook.flags.items()
-            if flag.detector == self.name and flag.patterns  # abuse, swearing: `detector: abuse`
+            for name, flag in mine if flag.patterns
+        ] + [  # a request that is the flag only in protest (churn): the analyzer decides
+            (name, flag.route, PhraseMatcher.from_patterns(
+                request_rule(name), flag.reason, flag.weight, flag.protest.request_patterns,
+                source="pattern", raw=flag.raw, index=index))
+            for name, flag in mine if flag.protest is not None and flag.protest.request_patterns
         ]
         self._candidates = Candidates(self._flags, _matcher)
         self._watch_only = {name: (pattern, flag.watch_only_reason)

@@ -105,6 +105,7 @@ class LabelIndex:
     watch_only_reason: str = ""
     watch_only_message: bool = False  # the whole message's reading may be told otherwise too
     cleared: Clearance | None = None  # the customer may clear the whole message ("it was me")
+    figure: re.Pattern[str] | None = None  # a hit sentence matching these is a figure of speech
 
 # OpenBLAS (numpy's BLAS) spreads a product of more than about 2^19 multiply-adds over threads:
 # for the few rows of one message that costs ten to fifty times the CPU of one thread (measured
@@ -275,9 +276,14 @@ class SemanticDetector:
         literals = LiteralIndex()  # one scan per message for all the labels' phrases
         for section, label, group in groups:
             route = getattr(group, "route", None)
-            phrases = (PhraseMatcher.from_group(f"{section}.{label}", group, source="pattern",
-                                                index=literals)
-                       if group.patterns else None)
+            # the phrases an explicit "no" to which wins: a flag's requests too ("I'm not
+            # cancelling my contract")
+            said = [*group.patterns, *(group.protest.request_patterns
+                                       if isinstance(group, FlagConfig) and group.protest else ())]
+            phrases = (PhraseMatcher.from_patterns(f"{section}.{label}", group.reason, group.weight,
+                                                   said, source="pattern", raw=group.raw,
+                                                   index=literals)
+                       if said else None)
             self.indexes.append(LabelIndex(
                 section, label, route if route != "none" else None, group.reason,
                 group.similarity if group.similarity is not None else self._cfg.threshold,
@@ -289,7 +295,8 @@ class SemanticDetector:
                 sentence_pattern(getattr(group, "watch_only_patterns", ())),
                 getattr(group, "watch_only_reason", ""),
                 bool(getattr(group, "watch_only_message", False)),
-                Clearance.of(label, group) if isinstance(group, FlagConfig) else None))
+                Clearance.of(label, group) if isinstance(group, FlagConfig) else None,
+                sentence_pattern(getattr(group, "figure_patterns", ()))))
         if venting.examples:
             self.venting_index = LabelIndex(
                 "venting", "venting", None, "all feeling, no request yet", self._cfg.threshold,
@@ -379,6 +386,11 @@ class SemanticDetector:
         hits = np.flatnonzero(scores.hits[:, j])
         if index.target is not None and len(hits):
             hits = self._targeted(index, sentences, hits)
+        figures = self._figures(index, sentences, hits, probs)
+        if len(figures):  # neither a flag nor a sign to check
+            hits = np.setdiff1d(hits, figures)
+            probs = probs.copy()
+            probs[figures] = 0.0
         said = index.cleared.find(message) if index.cleared is not None and len(hits) else None
         if said is not None:
             return self._watch_cleared(index, sentences, hits, probs if index.head is not None else best,
@@ -455,6 +467,28 @@ class SemanticDetector:
             f"a weak sign of {index.label.replace('_', ' ')} ({index.reason or index.label}), not certain: "
             f"\"{s.text[:80]}\" {said}; check with the customer before routing",
             (Evidence(s.start, s.end, s.text, "semantic", rule, round(strength, 3)),), section="watch")
+
+    @staticmethod
+    def _figures(index: LabelIndex, sentences: list[Sentence], hits: np.ndarray,
+                 probs: np.ndarray) -> np.ndarray:
+        """The rows whose sentence says the label's words as a figure of speech tied to a
+        deadline, an event, a thing or a place (the playbook's `figure_patterns`: "if it's not
+        here by Thursday I don't know what I'll do"). The whole message's row is one too when
+        the sentences that read as the label (a hit, or a head's watch) are all figures; not when
+        none does, where the meaning is in the sentences together."""
+        if index.figure is None:
+            return np.zeros(0, dtype=int)
+        whole = len(sentences) - 1 if len(sentences) > 1 else -1
+        figures = [i for i in range(len(sentences))
+                   if i != whole and index.figure.search(sentences[i].text)]
+        if not figures:
+            return np.zeros(0, dtype=int)
+        watch = index.head.watch if index.head is not None and index.head.watch is not None \
+            else np.inf
+        reads = ({int(i) for i in hits} | {int(i) for i in np.flatnonzero(probs >= watch)}) - {whole}
+        if whole >= 0 and reads and reads <= set(figures):
+            figures.append(whole)
+        return np.asarray(figures, dtype=int)
 
     @staticmethod
     def _told_otherwise(index: LabelIndex, sentences: list[Sentence], hits: np.ndarray) -> np.ndarray:
