@@ -192,3 +192,16 @@ def test_an_initial_is_no_name_to_call_them_by() -> None:
     assert "J." not in text
     chat[0]["author"] = "Mr Okafor"
     assert "Mr Okafor" in suggest(chat, coach_analyzer())[0].text
+
+
+def test_explained_is_no_want_of_an_explanation() -> None:
+    """"Fixed it in 20 mins and explained everything" (praise) and "I've explained this four
+    times" read as wanting an explanation: the wants lexicon took any "explain" word."""
+    praise = ("Just wanted to say the engineer who came yesterday, Tom, was brilliant. Fixed it in 20 mins "
+              "and explained everything.")
+    assert "explanation" not in coach_analyzer().analyze(praise).want_labels()
+    assert [s.source for s in suggest(turns(("customer", praise)), coach_analyzer())] == [
+        "template:praise_welcome"]
+    assert "explanation" in coach_analyzer().analyze("Can you explain why it was cancelled?").want_labels()
+    wanted = coach_analyzer().analyze("I would like an explanation of what happened.")
+    assert "explanation" in wanted.want_labels()
