@@ -119,6 +119,8 @@ BY_TEMPLATE = {"security_threat": turns(("customer", "wait till your driver show
                                          ("agent", "I'm sorry. I can send an engineer on Friday "
                                                    "between 8 and 1."),
                                          ("customer", "Friday doesn't suit me, I'm away.")),
+               "security_phishing": turns(("customer", "Is this text really from you? It says my account "
+                                                       "is locked and to click a link.")),
                "declined_other_day": turns(("customer", "My broadband has been down since Monday."),
                                            ("agent", "I'm sorry. I can send an engineer on Friday "
                                                      "between 8 and 1."),

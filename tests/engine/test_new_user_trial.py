@@ -205,3 +205,15 @@ def test_explained_is_no_want_of_an_explanation() -> None:
     assert "explanation" in coach_analyzer().analyze("Can you explain why it was cancelled?").want_labels()
     wanted = coach_analyzer().analyze("I would like an explanation of what happened.")
     assert "explanation" in wanted.want_labels()
+
+
+def test_a_phishing_check_is_thanked_and_kept_safe_not_escalated_to_a_supervisor() -> None:
+    """"is this a fraud text or really from you?" got "You have every right to be upset... I have
+    escalated this to my supervisor... sorry it has taken this long"."""
+    found = suggest(turns(("customer", "is this a fraud text or really from you?")), coach_analyzer())
+    assert found[0].source == "template:security_phishing"
+    assert "don't click any links" in found[0].text and "supervisor" not in found[0].text
+    # money already taken is a takeover: the account is locked, not a check thanked
+    lost = suggest(turns(("customer", "Someone rang claiming to be from your bank and asked for my PIN. I "
+                                      "gave it to them and now £300 has gone.")), coach_analyzer())
+    assert lost[0].source != "template:security_phishing"

@@ -37,7 +37,7 @@ _NEAR = {"venting": ("hear",), "hear": ("understand",), "understand": ("hear", "
 
 # Slots that mark a situation: a template written for one is the reply to it, ahead of any other.
 _SITUATIONS = frozenset({"thanks", "thanks_done", "praise", "repeat", "question", "loss", "declined",
-                         "greeting",
+                         "greeting", "phishing",
                          "deadline", "request"})
 # ... and of those, one that comes before the others: condolences to someone who lost a person
 _FIRST = frozenset({"loss"})
@@ -45,7 +45,7 @@ _FIRST = frozenset({"loss"})
 # asks for something has no problem in it to be sorry or frustrated about ("I'm really sorry
 # about the problem with the replacement" to "The replacement arrived, thank you!"; "I can see
 # why you're frustrated" to "A refund please.")
-_ONLY = frozenset({"thanks", "thanks_done", "praise", "greeting", "request"})
+_ONLY = frozenset({"thanks", "thanks_done", "praise", "greeting", "request", "phishing"})
 
 
 class Rewriter(Protocol):

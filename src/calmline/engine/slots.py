@@ -367,21 +367,37 @@ def _situation(moment: Moment, slots: dict[str, str], config: CoachConfig) -> No
         slots["question"] = asked  # a calm question is no problem to apologise for
         if not settled:
             slots.pop("issue", None)
-    if latest and thanks_only(latest):
-        topic = slots.get("topic")
-        slots["thanks"] = resolved_clause(latest) or (f"{topic} is sorted" if topic else "it's sorted")
-    elif latest and thanks_for_done(latest, _agent_before(moment)):
-        slots["thanks_done"] = "yes"  # "ok thanks, that's great" to "I've refunded the second one"
-        for key in ("issue", "question"):
-            slots.pop(key, None)
-    elif moment.latest is not None and praised(moment.latest):
-        slots["praise"] = "yes"  # a compliment is no problem to apologise for
-        for key in ("issue", "question"):
-            slots.pop(key, None)
+    _thanks_slots(moment, latest, slots)
+    if _phishing_check(moment):
+        slots["phishing"] = "yes"
     if latest and _only_greets(latest, config):  # "hello?": nothing to apologise for or say back
         slots["greeting"] = "yes"
         for key in ("issue", "question"):
             slots.pop(key, None)
+
+
+def _thanks_slots(moment: Moment, latest: str, slots: dict[str, str]) -> None:
+    """{thanks} for what they say is now sorted, `thanks_done` for what the agent said is done,
+    `praise`: none of them a problem to apologise for."""
+    if latest and thanks_only(latest):
+        topic = slots.get("topic")
+        slots["thanks"] = resolved_clause(latest) or (f"{topic} is sorted" if topic else "it's sorted")
+        return
+    if latest and thanks_for_done(latest, _agent_before(moment)):
+        slots["thanks_done"] = "yes"  # "ok thanks, that's great" to "I've refunded the second one"
+    elif moment.latest is not None and praised(moment.latest):
+        slots["praise"] = "yes"
+    else:
+        return
+    for key in ("issue", "question"):
+        slots.pop(key, None)
+
+
+def _phishing_check(moment: Moment) -> bool:
+    """"Is this text really from you?": a check before anything was lost (a takeover read as one
+    is the danger moment's, whose reply locks the account)."""
+    return (moment.latest is not None and not moment.danger
+            and any(r.trigger == "phishing_check" for r in moment.latest.escalate.reasons))
 
 
 def _agent_before(moment: Moment) -> str:

@@ -34,7 +34,8 @@ SLOT_NAMES = frozenset({"name", "order", "product", "duration", "amount", "date"
                         "amount_back",  # a marker: {amount} is the sum they ask back
                         "answered",  # a marker: an agent has replied before the latest message
                         "thanks_done",  # a marker: only thanks, after an agent said it's done
-                        "instead"})  # the day they offer instead of the one they turned down
+                        "instead",  # the day they offer instead of the one they turned down
+                        "phishing"})  # a marker: they ask whether a message or call really came from us
 # Slots every conversation fills (the sla times `sla` must define); any other slot in a hint, a
 # move or a rewrite needs a {slot|fallback}, so that text never shows a raw {slot}.
 REQUIRED_SLA = frozenset({"refund_time", "callback_time", "update_time", "replacement_time"})
