@@ -40,12 +40,13 @@ from threadpoolctl import threadpool_limits
 def training_threads() -> Iterator[None]:
     """BLAS (and OpenMP) on one thread while a trainer runs.
 
-    OpenBLAS hands some products to its threads by splitting the sum itself (a tall matrix's
-    transpose times a narrow one, as in the gradient of the multinomial level head, or a long dot
-    product) and adds the parts in an order that depends on how many threads it has: the same data
-    gave coefficients that differed in the last bits between one thread and two, which the
-    solver's iterations carry into the printed digits. One thread gives the same sums whatever the
-    machine's core count, `OPENBLAS_NUM_THREADS` or load. The trainers' products are small, so
-    this costs little time."""
+    OpenBLAS hands some products to its threads by splitting the sum itself (a long dot product,
+    as liblinear's Newton steps take over the linear models' tens of thousands of weights; a tall
+    matrix's transpose times a narrow one) and adds the parts in an order that depends on how many
+    threads it has. The solvers' iterations carry those last bits into the written digits: on one
+    thread and on two, the linear models' weights differed in the fourth decimal and the semantic
+    heads' coefficients in the fifth. One thread gives the same sums whatever the machine's core
+    count, `OPENBLAS_NUM_THREADS` or load; the trainers' products are small, so it costs little
+    time."""
     with threadpool_limits(limits=1):
         yield

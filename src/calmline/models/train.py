@@ -7,9 +7,10 @@ and nowhere at inference time.
 
 Run twice on the same data it writes the same bytes: fixed seed and folds, the vocabulary sorted,
 weights rounded to 4 decimals, the library versions (not a date or a path) in the metadata, gzip
-without a timestamp, BLAS on one thread (`models/reproducible.py`; `make models-check` compares a
-retrain with the committed artefacts). liblinear's result can still move in the last digits with
-another scikit-learn release or CPU.
+without a timestamp, BLAS on one thread (liblinear's dot products are OpenBLAS's, split over its
+threads: on two threads some weights came out 0.0001 apart; `models/reproducible.py`, and
+`make models-check` compares a retrain with the committed artefacts). liblinear's result can still
+move in the last digits with another scikit-learn release or CPU.
 """
 
 from __future__ import annotations
