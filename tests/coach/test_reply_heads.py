@@ -32,7 +32,10 @@ PLAYED_DOWN = "Waiting in all day isn't ideal, but it's a small thing and the ne
 FEE_BACK = ("You're right that it should have come the next day. I've put the delivery fee back on "
             "your card.")
 # Holds the record against what the customer said: no phrase argues, the reply as a whole does
-REPORTED = "The engineer reported that nobody was in when he arrived."
+# a record set against the customer's account, in words no phrase of the coach names (the phrase
+# families read "The engineer reported that nobody was in" since the recall work)
+REPORTED = ("Apologies. The engineer was there at 10:15 and knocked twice before leaving a card through "
+            "the door.")
 CALM_QUESTION = [{"role": "customer", "text": "do you deliver to the Isle of Wight? thx"}]
 
 
@@ -70,7 +73,7 @@ def test_a_defensive_reply_no_phrase_names_is_flagged_by_a_reply_head(engine: En
     assert read, [(a.label, a.evidence) for a in review.anti_patterns]
     label, evidence = read[0]
     assert label not in phrased  # no phrase of the coach names it
-    assert evidence.rule == f"anti_patterns.{label}.reply" and evidence.text == REPORTED
+    assert evidence.rule == f"anti_patterns.{label}.reply" and evidence.text in REPORTED
     assert explain("model", evidence.rule).startswith("the reply as a whole reads like ")
     assert review.verdict == "blocked"  # blame and arguing are on the guard's block list
 

@@ -1,7 +1,8 @@
 """Training the anti-pattern reply heads (calmline.semantic.train_draft_heads): the team's labelled
 single sentences become one-sentence replies with only the coach's anti-patterns as labels (their
 behaviour labels dropped), a sentence with none weighs more as a negative, and heads trained on
-them alone already tell an arguing sentence from a clarifying question."""
+them alone already tell an arguing sentence from a clarifying question. For cross-validation the
+train drafts are cut into folds by the customer message they answer."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ import json
 import numpy as np
 
 from calmline.engine.draft_heads import REPLY_DIMENSION
+from calmline.evaluation.drafts_set import DraftRow
 from calmline.playbook.coach_loader import default_coach
 from calmline.semantic.encoder import MiniLMEncoder
 from calmline.semantic.train_draft_heads import (
     AGENT_SENTENCES,
+    FOLDS,
     GOOD_SENTENCE_WEIGHT,
     OFF,
+    fold_of,
     labelled_sentences,
     train_anti_reply_heads,
 )
@@ -46,3 +50,13 @@ def test_heads_trained_on_the_sentences_tell_arguing_from_a_question(encoder: Mi
     asking = heads.probabilities(encoder.encode(["Which address was the parcel meant to go to?"]))
     # few positives and a heavy weight on the good sentences keep both low; the order is the point
     assert arguing[0] > 5 * asking[0] and asking[0] < 0.1
+
+
+def test_drafts_answering_one_message_share_a_fold() -> None:
+    """The drafts written for one customer message share its situation and often its words: a
+    head read on one of them must not have learnt from its siblings."""
+    def row(i: int, customer: str) -> DraftRow:
+        return DraftRow(f"dr-{i}", "train", "chat", customer, "text", "bad", frozenset(), frozenset())
+
+    assert len({fold_of(row(i, "My parcel is late.")) for i in range(20)}) == 1
+    assert {fold_of(row(0, f"My parcel is {n} days late.")) for n in range(200)} == set(range(FOLDS))

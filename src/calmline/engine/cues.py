@@ -243,6 +243,21 @@ class CueScanner:
         bad = self._check_anti(text, raw_bad, raw_good, times, context)
         read_good = learned_good(text) if learned_good is not None else {}
         good = self._check_good(text, raw_good, bad, times, commitments, context, read_good)
+        walls = {k for k in bad if self.config.anti_patterns[k].check == "no_alternative"}
+        if walls:
+            # an explanation or a rule followed by the agent's own fix ("... because the card's
+            # check timed out. I've placed it again at no charge", "I've authorised the repair
+            # under your own policy") is neither an excuse nor a wall: the fix is read in the
+            # whole reply, as the reply heads read it too, and in the rule's own sentence, not
+            # only in the phrase cues the `no_alternative` check saw. The agent's part comes in or
+            # after the explanation's sentence: a "we've been busy" tacked on after the fix is
+            # still an excuse
+            rest = {k: v for k, v in bad.items() if k not in walls}
+            freed = self._check_good(text, raw_good, rest, times, commitments, context, read_good)
+            said = min(_sentence_of(text, e.start)[0] for k in walls for e in bad[k])
+            if any(k in freed for k in ("solution", "options")) and any(
+                    e.start >= said for e in freed.get("ownership", ())):
+                bad, good = rest, freed
         # a bare reply is one no phrase cue finds doing anything: a reply head's guess that it
         # offers a fix (a behaviour whose only evidence is the head's) does not stop it being read
         # as the anti-pattern it most resembles

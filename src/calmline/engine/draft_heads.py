@@ -3,10 +3,11 @@
 A head is a logistic regression over one draft sentence's MiniLM embedding (384 numbers), one per
 anti-pattern (excuse, blame, argue, policy, minimise), trained by ``make models``
 (`calmline.semantic.train_draft_heads`) on the train split of data/drafts and the example
-sentences in coach.yaml `draft_heads`, its threshold chosen on the dev split together with what the
-phrase cues already find. A sentence at or above a head's threshold is an Evidence (source
-"model", the sentence's span, rule ``anti_patterns.<label>``) that the scanner adds to that
-anti-pattern's phrase hits before its contextual checks, so the same rules still apply.
+sentences in coach.yaml `draft_heads`, its threshold chosen on the train split by cross-validation
+together with what the phrase cues already find (dev only reports how it does). A sentence at or
+above a head's threshold is an Evidence (source "model", the sentence's span, rule
+``anti_patterns.<label>``) that the scanner adds to that anti-pattern's phrase hits before its
+contextual checks, so the same rules still apply.
 
 Reply heads (`ReplyHeads`, in the same artefact) read the reply as a whole: a logistic regression
 over the element-wise maximum and mean of its sentences' embeddings (768 numbers), one per
