@@ -79,7 +79,8 @@ CLAIM = [{"role": "customer", "text": "Six weeks with the assessor and still no 
 def test_an_explanation_followed_by_the_agents_fix_is_no_excuse(engine: Engine) -> None:
     why = "The order was cancelled automatically because the card check timed out."
     assert engine.review(why, ORDER).flagged("excuse")
-    fixed = why + " I've placed it again and sent it by next-day courier at no extra cost, so it arrives tomorrow."
+    fixed = why + (" I've placed it again and sent it by next-day courier at no extra cost, so it arrives "
+                   "tomorrow.")
     review = engine.review(fixed, ORDER)
     assert review.found("solution") and not review.flagged("excuse"), review.anti_patterns
 
