@@ -107,9 +107,9 @@ def test_a_conversation_that_reads_as_finished_shows_no_next_move(server: Server
 
 
 def test_a_draft_flagged_by_its_reading_as_a_whole_says_so(server: Server, watched: Watched) -> None:
-    """No phrase in 'The engineer reported that nobody was in when he arrived.' argues; the coach's
-    reading of the whole reply does. The review says how it was read, so the agent is not left with
-    a flag nothing in the draft seems to explain."""
+    """No phrase in 'Apologies. The engineer was there at 10:15 and knocked twice...' blames; the
+    coach's reading of the whole reply does. The review says how it was read, so the agent is not
+    left with a flag nothing in the draft seems to explain."""
     admin = server.admin_key()
     assert admin, f"serve printed no admin key:\n{server.output}"
     agent = str(post_json(server, admin, "/v1/users", {"name": "Reading Agent", "role": "agent"})["key"])
@@ -122,7 +122,8 @@ def test_a_draft_flagged_by_its_reading_as_a_whole_says_so(server: Server, watch
     sign_in(page, agent)
     page.goto(f"/console/conversations/{case}")
     page.wait_for_selector("body[data-ready]")
-    page.fill("#draft", "The engineer reported that nobody was in when he arrived.")
+    page.fill("#draft", "Apologies. The engineer was there at 10:15 and knocked twice before leaving a "
+                        "card through the door.")
     page.wait_for_selector("#review[data-verdict=blocked]")
     how = page.locator("#antipatterns .how").all_inner_texts()
     assert any("the reply as a whole reads like" in text for text in how), how
