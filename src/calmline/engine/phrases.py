@@ -106,6 +106,19 @@ _OWNED = re.compile(r"\b(my|our)\s+([A-Za-z][\w-]*)(?=[\s,.!?]|$)", re.IGNORECAS
 _PRONOUN = re.compile(r"(?:^|(?<=\band\s)|(?<=\bbut\s))\b(?:it|they|this|that)\b(?=\s+(?:still\s+|has\s+|"
                       r"have\s+|just\s+)?(?:never|hasn't|has|is|was|arrived|came|broke|stopped|keeps?|"
                       r"won't|doesn't|didn't|went))", re.IGNORECASE)
+# A contact counted by its ordinal ("third phone call", "my fourth email"): one pattern for the
+# repeat-contact reading (situations.py) and for what is not said back as the issue (said_back)
+CONTACT_COUNT = (r"(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+(?:phone\s+|e-?mail\s+)?"
+                 r"(?:call|e-?mail|message|letter|chat|complaint)")
+
+
+def plural(noun: str) -> bool:
+    """Does `noun` read as a plural ("recipes", "shelves"), for "were"/"are" after it ("glass",
+    "bus" are not)?"""
+    low = noun.lower()
+    return low.endswith("s") and not low.endswith(("ss", "us"))
+
+
 _SWAPS = {"my": "your", "our": "your", "i": "you", "me": "you", "we": "you", "us": "you",
           "i'm": "you're", "i've": "you've", "i'd": "you'd", "i'll": "you'll", "am": "are", "mine": "yours",
           "myself": "yourself"}
@@ -353,7 +366,7 @@ def _done_to_them(sentence: str) -> IssuePhrase | None:
         if obj and _object_ok(obj):
             did = _DID_PAST.get(match.group("did").lower(), match.group("did").lower())
             rest = re.sub(r"\s+", " ", match.group("rest") or "")
-            was = "were" if obj.lower().endswith("s") and not obj.lower().endswith(("ss", "us")) else "was"
+            was = "were" if plural(obj) else "was"
             return IssuePhrase(f"your {obj} being {did}{rest}", f"your {obj} {was} {did}{rest}")
     return None
 
@@ -899,9 +912,7 @@ def _past_temper(sentence: str) -> str:
 # "third phone call this week about the same broken fridge": a count of their contacts, which the
 # repeat-contact reply says in its own words, no sentence to say back
 _COUNTED_CONTACT = re.compile(r"\W*(?:(?:this|that|it)(?:['’]s| is)\s+)?(?:my\s+|the\s+|a\s+)?"
-                              r"(?:second|third|"
-                              r"fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+(?:phone\s+|e-?mail\s+)?(?:call|"
-                              r"e-?mail|message|letter|chat|complaint)s?\b", re.IGNORECASE)
+                              + CONTACT_COUNT + r"s?\b", re.IGNORECASE)
 
 
 def said_back(texts: Sequence[str], topic: str, most_words: int = 20, memo: TextMemo | None = None
@@ -928,6 +939,6 @@ def said_back(texts: Sequence[str], topic: str, most_words: int = 20, memo: Text
     return None
 
 
-__all__ = ["IssuePhrase", "asked_for", "asked_only", "cancel_object", "is_request", "issue_object",
-           "issue_phrase", "once", "question_asked", "said_back", "second_person", "split_sentences",
-           "trouble_object"]
+__all__ = ["CONTACT_COUNT", "IssuePhrase", "asked_for", "asked_only", "cancel_object", "is_request",
+           "issue_object", "issue_phrase", "once", "plural", "question_asked", "said_back", "second_person",
+           "split_sentences", "trouble_object"]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from calmline.engine.analysis import Analysis
 from calmline.engine.lru import TextMemo
-from calmline.engine.phrases import once, second_person
+from calmline.engine.phrases import CONTACT_COUNT, once, second_person
 
 _DEADLINE = re.compile(r"\b(today|tonight|right now|immediately|asap|this morning|this afternoon|"
                        r"this evening|by tomorrow|tomorrow|within the hour|in the next hour|by \d{1,2}"
@@ -35,9 +35,9 @@ _RESOLVED_OBJECT = re.compile(r"\b(?:my|our|the)\s+(?:[A-Za-z][\w-]*\s+){0,2}?(?
                               r"perfectly|fine|great))", re.IGNORECASE)
 _REPEAT = re.compile(r"\b(?:(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+time|"
                      # "third phone call this week", "my fourth email": a contact counted
-                     r"(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+(?:phone\s+|e-?mail\s+)?"
-                     r"(?:call|e-?mail|message|letter|chat|complaint|"
-                     r"visit to (?:the|your) (?:shop|store|branch))|"
+                     + CONTACT_COUNT + r"|"
+                     r"(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+"
+                     r"visit to (?:the|your) (?:shop|store|branch)|"
                      r"(?:two|three|four|five|"
                      r"several|multiple|many|\d+)\s+times|again and again|(?:contact|call|email|"
                      r"messag|writ|chas)\w*\s+(?:you\s+)?again|keep (?:having to|chasing|calling|"

@@ -19,6 +19,7 @@ from calmline.engine.phrases import (
     asked_only,
     cancel_object,
     issue_phrase,
+    plural,
     question_asked,
     said_back,
     second_person,
@@ -257,7 +258,7 @@ def _state_of(topic: str) -> str | None:
     if not match:
         return None
     obj = match.group("obj")
-    are = "are" if obj.lower().endswith("s") and not obj.lower().endswith(("ss", "us")) else "is"
+    are = "are" if plural(obj) else "is"
     return f"your {obj} {are} {match.group('adj').lower()}"
 
 
